@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * protmm/explore.h - running a program: systematic exploration of its
+ * interleavings, replay of one of them, and native (pthread) stress runs.
+ *
+ * A *schedule string* names one execution: the task that ran at each step,
+ * run-length encoded, e.g. "0x3.1.0x2" is task 0 three steps, task 1 one
+ * step, task 0 two steps. Replaying a schedule string with the same program
+ * reproduces the execution and its trace byte for byte. A schedule shorter
+ * than the execution is continued by running the lowest-numbered runnable
+ * task, which is also the choice exhaustive search makes first.
+ */
+#ifndef PROTMM_EXPLORE_H
+#define PROTMM_EXPLORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protmm/sched.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum pmm_strategy {
+	/* Every interleaving, depth first, up to the step bound. */
+	PMM_STRATEGY_DFS,
+	/* Uniformly random runnable task at every step, from a seed. */
+	PMM_STRATEGY_RANDOM,
+	/* Exactly one execution, following opts.schedule. */
+	PMM_STRATEGY_REPLAY,
+};
+
+/* "dfs", "random", "replay"; parse returns -EINVAL on an unknown name. */
+const char *pmm_strategy_name(enum pmm_strategy s);
+int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
+
+struct pmm_explore_opts {
+	enum pmm_strategy strategy;
+	/* Random walk seed; printed with every counterexample. */
+	uint64_t seed;
+	/* Most executions to run; 0 is no limit (DFS stops when done). */
+	uint64_t max_executions;
+	/* Wall-clock budget in seconds; 0 is no limit. */
+	double max_seconds;
+	/* Steps after which one execution is cut short and counted truncated. */
+	uint32_t step_bound;
+	/* Stop at the first violating execution (otherwise count them all). */
+	bool stop_on_violation;
+	/* REPLAY: the schedule string to follow. */
+	const char *schedule;
+	/* Record the trace of the first violating (or replayed) execution. */
+	bool trace;
+	/* Coroutine stack size in bytes. */
+	size_t stack_size;
+};
+
+#define PMM_EXPLORE_OPTS_INIT {                 \
+	.strategy = PMM_STRATEGY_DFS,           \
+	.seed = 1,                              \
+	.max_executions = 0,                    \
+	.max_seconds = 0,                       \
+	.step_bound = 100000,                   \
+	.stop_on_violation = true,              \
+	.schedule = NULL,                       \
+	.trace = true,                          \
+	.stack_size = 256 * 1024,               \
+}
+
+/* Longest oracle message kept. */
+#define PMM_MSG_MAX 256
+
+struct pmm_explore_result {
+	uint64_t executions;
+	/* Executions in which some oracle fired (deadlocks included). */
+	uint64_t violations;
+	uint64_t deadlocks;
+	/* Executions cut short at the step bound. */
+	uint64_t truncated;
+	/* Steps run in all executions together. */
+	uint64_t steps;
+	/* Every interleaving up to the bound was visited (DFS only). */
+	bool complete;
+	double seconds;
+	/* The first violation: its oracle, message, schedule and trace. */
+	char oracle[32];
+	char message[PMM_MSG_MAX];
+	uint64_t violation_execution;
+	/* Heap-allocated, freed by pmm_explore_result_release(). */
+	char *schedule;
+	char *trace;
+};
+
+/*
+ * Explores @prog as @opts says and fills @res. Returns 0 (whether or not a
+ * violation was found), -EINVAL for bad options or a malformed or
+ * impossible schedule string (then res->message says which step and why),
+ * -ENOMEM, or -EPROTO when the program is not deterministic (the same
+ * schedule prefix led to different runnable tasks).
+ */
+int pmm_explore(const struct pmm_program *prog,
+		const struct pmm_explore_opts *opts,
+		struct pmm_explore_result *res);
+
+void pmm_explore_result_release(struct pmm_explore_result *res);
+
+/*
+ * Schedule strings. pmm_schedule_parse() fills @steps (at most @cap task
+ * ids) and returns how many, or -EINVAL with *err_col set to the 1-based
+ * column of the first bad character, -E2BIG when longer than @cap.
+ */
+long pmm_schedule_parse(const char *s, uint8_t *steps, size_t cap,
+			size_t *err_col);
+/* Returns a malloc'd string, or NULL on -ENOMEM. */
+char *pmm_schedule_format(const uint8_t *steps, size_t n);
+
+struct pmm_native_opts {
+	/* How many times the program is run, each on fresh threads. */
+	uint64_t iterations;
+	/* Stop at the first iteration with a violation. */
+	bool stop_on_violation;
+};
+
+#define PMM_NATIVE_OPTS_INIT { .iterations = 1, .stop_on_violation = true }
+
+struct pmm_native_result {
+	uint64_t iterations;
+	uint64_t violations;
+	double seconds;
+	char oracle[32];
+	char message[PMM_MSG_MAX];
+};
+
+/*
+ * Runs @prog on pthreads. Returns 0, -EINVAL, or a negative errno from
+ * thread creation. Deadlocks are not detected natively: a deadlocked
+ * native run hangs, which is why exploration comes first.
+ */
+int pmm_native_run(const struct pmm_program *prog,
+		   const struct pmm_native_opts *opts,
+		   struct pmm_native_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PROTMM_EXPLORE_H */

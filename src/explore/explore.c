@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * pmm_explore(): runs executions as the chosen strategy says, counts what
+ * they end in, keeps the first violation, and gives it a trace by
+ * replaying its schedule with tracing on. Tracing is off while exploring,
+ * so the per-execution path does no I/O and no allocation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "explore/strategy.h"
+#include "sched/sched.h"
+
+static const char *const strategy_names[] = {
+	[PMM_STRATEGY_DFS] = "dfs",
+	[PMM_STRATEGY_RANDOM] = "random",
+	[PMM_STRATEGY_REPLAY] = "replay",
+};
+
+const char *pmm_strategy_name(enum pmm_strategy s)
+{
+	if ((unsigned int)s > PMM_STRATEGY_REPLAY)
+		return "?";
+	return strategy_names[s];
+}
+
+int pmm_strategy_parse(const char *name, enum pmm_strategy *out)
+{
+	unsigned int i;
+
+	for (i = 0; i <= PMM_STRATEGY_REPLAY; i++) {
+		if (!strcmp(name, strategy_names[i])) {
+			*out = (enum pmm_strategy)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct explorer {
+	struct sched sched;
+	const struct pmm_program *prog;
+	const struct pmm_explore_opts *opts;
+	struct pmm_explore_result *res;
+	struct dfs dfs;
+	struct random_walk rnd;
+	struct replay replay;
+	uint8_t *replay_steps;
+	struct sched_strategy strategy;
+};
+
+static const char *const end_names[] = {
+	[SCHED_END_DONE] = "every task finished",
+	[SCHED_END_VIOLATION] = "violation",
+	[SCHED_END_DEADLOCK] = "deadlock",
+	[SCHED_END_BOUND] = "step bound reached",
+	[SCHED_END_ERROR] = "schedule could not be followed",
+};
+
+/* Runs @steps once more with tracing, into res->trace. */
+static int trace_execution(struct explorer *x, const uint8_t *steps, size_t n,
+			   enum sched_end *end)
+{
+	struct sched *s = &x->sched;
+	struct replay rp = { .steps = steps, .n = n };
+	struct sched_strategy st = { replay_choose, &rp };
+	size_t len = 0;
+	char *buf = NULL;
+
+	s->trace = open_memstream(&buf, &len);
+	if (!s->trace)
+		return -ENOMEM;
+	fprintf(s->trace, "  step  task            cpu  access   object               where\n");
+	*end = sched_run(s, x->prog, &st);
+	fprintf(s->trace, "   end  %s after %llu steps\n", end_names[*end],
+		(unsigned long long)s->step);
+	fclose(s->trace);
+	s->trace = NULL;
+	free(x->res->trace);
+	x->res->trace = buf;
+	if (*end == SCHED_END_ERROR) {
+		snprintf(x->res->message, sizeof(x->res->message), "%s", rp.err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void record_violation(struct explorer *x)
+{
+	struct pmm_explore_result *res = x->res;
+	struct sched *s = &x->sched;
+
+	res->violations++;
+	if (s->end == SCHED_END_DEADLOCK)
+		res->deadlocks++;
+	if (res->violations > 1)
+		return;
+	snprintf(res->oracle, sizeof(res->oracle), "%s", s->oracle);
+	snprintf(res->message, sizeof(res->message), "%s", s->msg);
+	res->violation_execution = res->executions;
+	res->schedule = pmm_schedule_format(s->hist, s->step);
+}
+
+/* The first violation's trace: the replay must retrace the same steps. */
+static int trace_violation(struct explorer *x)
+{
+	struct pmm_explore_result *res = x->res;
+	uint8_t *steps;
+	size_t cap = x->opts->step_bound;
+	long n;
+	size_t col;
+	enum sched_end end;
+	int err;
+
+	if (!res->schedule)
+		return -ENOMEM;
+	steps = malloc(cap ? cap : 1);
+	if (!steps)
+		return -ENOMEM;
+	n = pmm_schedule_parse(res->schedule, steps, cap, &col);
+	err = n < 0 ? (int)n : trace_execution(x, steps, (size_t)n, &end);
+	free(steps);
+	if (!err && (end != SCHED_END_VIOLATION && end != SCHED_END_DEADLOCK))
+		err = -EPROTO;
+	return err;
+}
+
+static int setup_strategy(struct explorer *x)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	size_t col = 0;
+	long n;
+
+	switch (o->strategy) {
+	case PMM_STRATEGY_DFS:
+		x->strategy = (struct sched_strategy){ dfs_choose, &x->dfs };
+		return dfs_init(&x->dfs, o->step_bound);
+	case PMM_STRATEGY_RANDOM:
+		random_init(&x->rnd, o->seed);
+		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };
+		return 0;
+	case PMM_STRATEGY_REPLAY:
+		if (!o->schedule)
+			return -EINVAL;
+		x->replay_steps = malloc(o->step_bound ? o->step_bound : 1);
+		if (!x->replay_steps)
+			return -ENOMEM;
+		n = pmm_schedule_parse(o->schedule, x->replay_steps,
+				       o->step_bound, &col);
+		if (n == -E2BIG) {
+			snprintf(x->res->message, sizeof(x->res->message),
+				 "schedule is longer than the step bound (%u)",
+				 o->step_bound);
+			return -EINVAL;
+		}
+		if (n < 0) {
+			snprintf(x->res->message, sizeof(x->res->message),
+				 "malformed schedule at column %zu", col);
+			return -EINVAL;
+		}
+		x->replay = (struct replay){ .steps = x->replay_steps,
+					     .n = (size_t)n };
+		x->strategy = (struct sched_strategy){ replay_choose, &x->replay };
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Whether another execution should run after the one just counted. */
+static bool more(struct explorer *x, double t0)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	struct pmm_explore_result *res = x->res;
+
+	if (o->stop_on_violation && res->violations)
+		return false;
+	if (o->max_executions && res->executions >= o->max_executions)
+		return false;
+	if (o->max_seconds > 0 && !(res->executions & 255) &&
+	    now() - t0 >= o->max_seconds)
+		return false;
+	switch (o->strategy) {
+	case PMM_STRATEGY_DFS:
+		if (dfs_next(&x->dfs))
+			return true;
+		res->complete = true;
+		return false;
+	case PMM_STRATEGY_RANDOM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int run_one(struct explorer *x)
+{
+	struct sched *s = &x->sched;
+	enum sched_end end = sched_run(s, x->prog, &x->strategy);
+
+	x->res->executions++;
+	x->res->steps += s->step;
+	switch (end) {
+	case SCHED_END_ERROR:
+		if (x->opts->strategy == PMM_STRATEGY_DFS) {
+			snprintf(x->res->message, sizeof(x->res->message),
+				 "program is not deterministic: execution %llu "
+				 "offered other runnable tasks than before at step %llu",
+				 (unsigned long long)x->res->executions,
+				 (unsigned long long)s->step);
+			return -EPROTO;
+		}
+		snprintf(x->res->message, sizeof(x->res->message), "%s",
+			 x->replay.err);
+		return -EINVAL;
+	case SCHED_END_BOUND:
+		x->res->truncated++;
+		return 0;
+	case SCHED_END_VIOLATION:
+	case SCHED_END_DEADLOCK:
+		record_violation(x);
+		return 0;
+	case SCHED_END_DONE:
+		return 0;
+	}
+	return 0;
+}
+
+static int explore(struct explorer *x)
+{
+	double t0 = now();
+	int err;
+
+	do {
+		err = run_one(x);
+	} while (!err && more(x, t0));
+	x->res->seconds = now() - t0;
+	if (err || !x->opts->trace)
+		return err;
+	if (x->opts->strategy == PMM_STRATEGY_REPLAY) {
+		enum sched_end end;
+
+		return trace_execution(x, x->replay.steps, x->replay.n, &end);
+	}
+	return x->res->violations ? trace_violation(x) : 0;
+}
+
+static bool opts_valid(const struct pmm_program *prog,
+		       const struct pmm_explore_opts *o)
+{
+	return prog && prog->setup && o && o->step_bound > 0 &&
+	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
+	       (unsigned int)o->strategy <= PMM_STRATEGY_REPLAY;
+}
+
+int pmm_explore(const struct pmm_program *prog,
+		const struct pmm_explore_opts *opts,
+		struct pmm_explore_result *res)
+{
+	struct explorer *x;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (!opts_valid(prog, opts) || sched_exploring() || native_running())
+		return -EINVAL;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->prog = prog;
+	x->opts = opts;
+	x->res = res;
+	err = sched_init(&x->sched, opts->stack_size, opts->step_bound);
+	if (!err)
+		err = setup_strategy(x);
+	if (!err)
+		err = explore(x);
+	if (opts->strategy == PMM_STRATEGY_DFS)
+		dfs_destroy(&x->dfs);
+	free(x->replay_steps);
+	sched_destroy(&x->sched);
+	free(x);
+	return err;
+}
+
+void pmm_explore_result_release(struct pmm_explore_result *res)
+{
+	free(res->schedule);
+	free(res->trace);
+	res->schedule = NULL;
+	res->trace = NULL;
+}

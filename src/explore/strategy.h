@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Strategies: each answers the scheduler's "which task next?" and, between
+ * executions, says whether there is another to run.
+ */
+#ifndef PMM_EXPLORE_STRATEGY_H
+#define PMM_EXPLORE_STRATEGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/sched.h"
+
+/* Exhaustive depth-first search over the decisions of the executions. */
+struct dfs_node {
+	uint64_t enabled;
+	uint8_t choice;
+};
+
+struct dfs {
+	struct dfs_node *stack;
+	uint32_t cap;
+	uint32_t depth;		/* decisions known from earlier executions */
+	uint32_t pos;		/* next decision of this execution */
+	bool nondeterministic;
+};
+
+int dfs_init(struct dfs *d, uint32_t cap);
+void dfs_destroy(struct dfs *d);
+int dfs_choose(void *priv, uint64_t step, uint64_t enabled);
+/* Sets up the next unexplored execution; false when all are done. */
+bool dfs_next(struct dfs *d);
+
+struct random_walk {
+	uint64_t s[4];
+};
+
+void random_init(struct random_walk *r, uint64_t seed);
+int random_choose(void *priv, uint64_t step, uint64_t enabled);
+
+struct replay {
+	const uint8_t *steps;
+	size_t n;
+	/* Why the schedule could not be followed, when choose() gave up. */
+	char err[PMM_MSG_MAX];
+};
+
+int replay_choose(void *priv, uint64_t step, uint64_t enabled);
+
+#endif /* PMM_EXPLORE_STRATEGY_H */

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The explore backend: tasks are coroutines on one OS thread, and at every
+ * yield point the strategy picks the next task among those whose guard
+ * holds. The scheduler runs on the yielding task's own stack and switches
+ * straight to the next task, so a step where the same task goes on costs
+ * no context switch at all; the main context is resumed only when the
+ * execution ends.
+ *
+ * An execution: setup() creates the tasks; each task runs its prologue (the
+ * local code before its first yield point) in creation order; then every
+ * step is one task making its pending access and running on to its next
+ * yield point; finish() checks the final state when every task is done.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sched/asan.h"
+#include "sched/sched.h"
+
+struct task *pmm_explore_cur;
+struct sched *pmm_explore_sched;
+
+static const char *const access_names[] = {
+	[PMM_ACC_READ] = "read",
+	[PMM_ACC_WRITE] = "write",
+	[PMM_ACC_RMW] = "rmw",
+	[PMM_ACC_ACQUIRE] = "acquire",
+	[PMM_ACC_RELEASE] = "release",
+};
+
+const char *pmm_access_name(enum pmm_access kind)
+{
+	if ((unsigned int)kind >= sizeof(access_names) / sizeof(access_names[0]))
+		return "?";
+	return access_names[kind];
+}
+
+int sched_init(struct sched *s, size_t stack_size, uint32_t bound)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	memset(s, 0, sizeof(*s));
+	s->stack_size = (stack_size + (size_t)page - 1) & ~((size_t)page - 1);
+	s->bound = bound;
+	s->hist = malloc(bound ? bound : 1);
+	if (!s->hist)
+		return -ENOMEM;
+	arena_init(&s->arena, (size_t)256 << 20);
+	return 0;
+}
+
+void sched_destroy(struct sched *s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned int i;
+
+	for (i = 0; i < PMM_MAX_TASKS; i++)
+		if (s->tasks[i].stack)
+			munmap(s->tasks[i].stack - page,
+			       s->tasks[i].stack_size + (size_t)page);
+	free(s->hist);
+	free(s->names);
+	arena_destroy(&s->arena);
+}
+
+/* Stacks are mapped once per slot, with a guard page below. */
+static int task_stack(struct sched *s, struct task *t)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+
+	if (t->stack)
+		return 0;
+	p = mmap(NULL, s->stack_size + (size_t)page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	if (mprotect(p, (size_t)page, PROT_NONE)) {
+		munmap(p, s->stack_size + (size_t)page);
+		return -ENOMEM;
+	}
+	t->stack = p + page;
+	t->stack_size = s->stack_size;
+	return 0;
+}
+
+static void switch_to(struct pmm_ctx *from, struct task *to)
+{
+	void *fake;
+
+	asan_start_switch(&fake, to->stack, to->stack_size);
+	ctx_switch(from, &to->ctx);
+	asan_finish_switch(fake);
+}
+
+/* Leaves the running task for good or for now, back to sched_run(). */
+static void switch_to_main(struct sched *s, struct task *from)
+{
+	void *fake;
+
+	pmm_explore_cur = NULL;
+	asan_start_switch(&fake, NULL, 0);
+	ctx_switch(&from->ctx, &s->main_ctx);
+	asan_finish_switch(fake);
+}
+
+static bool task_can_run(const struct task *t)
+{
+	return !t->guard || t->guard(t, t->guard_arg);
+}
+
+static uint64_t enabled_mask(const struct sched *s)
+{
+	uint64_t live = s->live, en = 0;
+
+	while (live) {
+		unsigned int i = (unsigned int)__builtin_ctzll(live);
+
+		live &= live - 1;
+		if (task_can_run(&s->tasks[i]))
+			en |= 1ull << i;
+	}
+	return en;
+}
+
+static void trace_step(struct sched *s, const struct task *t)
+{
+	char obj[64];
+
+	sched_obj_label(s, t->obj, obj, sizeof(obj));
+	fprintf(s->trace, "%6llu  T%-2d %-12s cpu%-2d %-8s %-20s %s:%d %s\n",
+		(unsigned long long)s->step, t->id, t->name, t->cpu,
+		pmm_access_name(t->kind), obj,
+		t->loc ? t->loc->file : "?", t->loc ? t->loc->line : 0,
+		t->loc ? t->loc->func : "?");
+}
+
+static void trace_deadlock(struct sched *s)
+{
+	uint64_t live = s->live;
+
+	while (live) {
+		const struct task *t = &s->tasks[__builtin_ctzll(live)];
+		char obj[64];
+
+		live &= live - 1;
+		sched_obj_label(s, t->obj, obj, sizeof(obj));
+		fprintf(s->trace, "        T%-2d %-12s blocked: %s %s at %s:%d %s\n",
+			t->id, t->name, pmm_access_name(t->kind), obj,
+			t->loc ? t->loc->file : "?", t->loc ? t->loc->line : 0,
+			t->loc ? t->loc->func : "?");
+	}
+}
+
+static void set_end(struct sched *s, enum sched_end end, const char *oracle,
+		    const char *msg)
+{
+	s->end = end;
+	snprintf(s->oracle, sizeof(s->oracle), "%s", oracle);
+	snprintf(s->msg, sizeof(s->msg), "%s", msg);
+}
+
+/*
+ * Picks the task for the next step, or NULL when the execution is over
+ * (s->end says why). Called on the stack of the task that yields.
+ */
+static struct task *pick_next(struct sched *s)
+{
+	uint64_t en;
+	int id;
+
+	if (!s->live) {
+		s->end = SCHED_END_DONE;
+		return NULL;
+	}
+	en = enabled_mask(s);
+	if (!en) {
+		set_end(s, SCHED_END_DEADLOCK, "deadlock",
+			"every live task is blocked");
+		if (s->trace)
+			trace_deadlock(s);
+		return NULL;
+	}
+	if (s->step >= s->bound) {
+		s->end = SCHED_END_BOUND;
+		return NULL;
+	}
+	id = s->strategy->choose(s->strategy->priv, s->step, en);
+	if (id < 0) {
+		s->end = SCHED_END_ERROR;
+		return NULL;
+	}
+	s->hist[s->step] = (uint8_t)id;
+	if (s->trace)
+		trace_step(s, &s->tasks[id]);
+	s->step++;
+	return &s->tasks[id];
+}
+
+/* Hands the CPU from @cur (which may be done) to whoever runs next. */
+static void schedule_from(struct sched *s, struct task *cur)
+{
+	struct task *next = pick_next(s);
+
+	if (!next) {
+		switch_to_main(s, cur);
+		return;
+	}
+	pmm_explore_cur = next;
+	if (next != cur)
+		switch_to(&cur->ctx, next);
+	pmm_explore_cur = cur;
+}
+
+static void yield(struct task *t)
+{
+	struct sched *s = pmm_explore_sched;
+
+	if (s->phase == PHASE_PROLOGUE) {
+		switch_to_main(s, t);
+		pmm_explore_cur = t;
+		return;
+	}
+	schedule_from(s, t);
+}
+
+void __sched_point(const void *obj, enum pmm_access kind,
+		   const struct pmm_loc *loc)
+{
+	struct task *t = pmm_explore_cur;
+
+	t->obj = obj;
+	t->kind = kind;
+	t->loc = loc;
+	t->guard = NULL;
+	yield(t);
+}
+
+void __sched_wait(const void *obj, enum pmm_access kind,
+		  const struct pmm_loc *loc, sched_guard_fn guard,
+		  const void *arg)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (!t) {
+		if (!guard(NULL, arg))
+			pmm_violation("bug-on",
+				      "would block outside any task at %s:%d",
+				      loc->file, loc->line);
+		return;
+	}
+	t->obj = obj;
+	t->kind = kind;
+	t->loc = loc;
+	t->guard = guard;
+	t->guard_arg = arg;
+	yield(t);
+	t->guard = NULL;
+}
+
+static bool woken_guard(const struct task *t, const void *arg)
+{
+	(void)arg;
+	return t && t->woken;
+}
+
+void sched_prepare_sleep(const void *key, long bit)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (!t)
+		return;
+	t->sleep_key = key;
+	t->sleep_bit = bit;
+	t->woken = false;
+}
+
+void sched_sleep(const void *key, const struct pmm_loc *loc)
+{
+	__sched_wait(key, PMM_ACC_ACQUIRE, loc, woken_guard, NULL);
+}
+
+void sched_finish_sleep(void)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (t)
+		t->sleep_key = NULL;
+}
+
+void sched_wake(const void *key, long bit)
+{
+	struct sched *s = pmm_explore_sched;
+	uint64_t live = s->live;
+
+	while (live) {
+		struct task *t = &s->tasks[__builtin_ctzll(live)];
+
+		live &= live - 1;
+		if (t->sleep_key == key && t->sleep_bit == bit)
+			t->woken = true;
+	}
+}
+
+void sched_might_sleep(const struct pmm_loc *loc)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (!t || (!t->atomic_depth && !t->rcu_nesting))
+		return;
+	pmm_violation("bug-on",
+		      "sleeping function called from invalid context at %s:%d (%s)",
+		      loc->file, loc->line,
+		      t->atomic_depth ? "spinlock held" : "in RCU read-side critical section");
+}
+
+void sched_atomic_enter(void)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->atomic_depth++;
+}
+
+void sched_atomic_exit(void)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->atomic_depth--;
+}
+
+#define MAX_STATIC_NAMES 32
+static struct sched_name static_names[MAX_STATIC_NAMES];
+static unsigned int nr_static_names;
+
+void sched_static_name(const void *obj, const char *name)
+{
+	if (nr_static_names < MAX_STATIC_NAMES)
+		static_names[nr_static_names++] = (struct sched_name){ obj, name };
+}
+
+struct sched *sched_current(void)
+{
+	return pmm_explore_sched;
+}
+
+static void task_entry(void *arg)
+{
+	struct task *t = arg;
+	struct sched *s = pmm_explore_sched;
+
+	asan_finish_switch(NULL);
+	pmm_explore_cur = t;
+	t->fn(t->arg);
+	if (t->atomic_depth || t->rcu_nesting)
+		pmm_violation("bug-on", "task %s exits with %s", t->name,
+			      t->atomic_depth ? "a spinlock held" :
+			      "an RCU read-side critical section open");
+	t->done = true;
+	s->live &= ~(1ull << t->id);
+	if (s->phase == PHASE_PROLOGUE) {
+		switch_to_main(s, t);
+		return;
+	}
+	schedule_from(s, t);
+	/* Nothing resumes a finished task: schedule_from() never returns. */
+	abort();
+}
+
+static int explore_task_create(struct sched *s, const char *name, int cpu,
+			       pmm_task_fn fn, void *arg)
+{
+	struct task *t;
+	int err;
+
+	if (s->phase != PHASE_SETUP)
+		return -EPERM;
+	if (s->nr_tasks >= PMM_MAX_TASKS)
+		return -EAGAIN;
+	t = &s->tasks[s->nr_tasks];
+	err = task_stack(s, t);
+	if (err)
+		return err;
+	t->fn = fn;
+	t->arg = arg;
+	t->name = name;
+	t->id = (int)s->nr_tasks;
+	t->cpu = cpu;
+	asan_unpoison(t->stack, t->stack_size);
+	ctx_init(&t->ctx, t->stack, t->stack_size, task_entry, t);
+	s->live |= 1ull << t->id;
+	return (int)s->nr_tasks++;
+}
+
+static void reset_tasks(struct sched *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_tasks; i++) {
+		struct task *t = &s->tasks[i];
+		char *stack = t->stack;
+		size_t size = t->stack_size;
+
+		memset(t, 0, sizeof(*t));
+		t->stack = stack;
+		t->stack_size = size;
+	}
+	s->nr_tasks = 0;
+	s->live = 0;
+}
+
+static void run_prologues(struct sched *s)
+{
+	unsigned int i;
+
+	s->phase = PHASE_PROLOGUE;
+	for (i = 0; i < s->nr_tasks && s->end == SCHED_END_DONE; i++) {
+		pmm_explore_cur = &s->tasks[i];
+		switch_to(&s->main_ctx, &s->tasks[i]);
+		pmm_explore_cur = NULL;
+	}
+}
+
+static void run_steps(struct sched *s)
+{
+	struct task *next;
+
+	s->phase = PHASE_RUN;
+	next = pick_next(s);
+	if (!next)
+		return;
+	pmm_explore_cur = next;
+	switch_to(&s->main_ctx, next);
+	pmm_explore_cur = NULL;
+}
+
+enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
+			 const struct sched_strategy *strategy)
+{
+	reset_tasks(s);
+	arena_reset(&s->arena);
+	s->nr_names = 0;
+	s->step = 0;
+	s->end = SCHED_END_DONE;
+	s->oracle[0] = s->msg[0] = '\0';
+	s->strategy = strategy;
+	pmm_explore_sched = s;
+
+	s->phase = PHASE_SETUP;
+	prog->setup(prog->arg);
+	if (s->end == SCHED_END_DONE)
+		run_prologues(s);
+	if (s->end == SCHED_END_DONE)
+		run_steps(s);
+	if (s->end == SCHED_END_DONE && prog->finish) {
+		s->phase = PHASE_FINISH;
+		prog->finish(prog->arg);
+	}
+	s->phase = PHASE_IDLE;
+	pmm_explore_sched = NULL;
+	pmm_explore_cur = NULL;
+	return s->end;
+}
+
+void sched_obj_label(const struct sched *s, const void *obj, char *buf,
+		     size_t len)
+{
+	unsigned int i;
+	size_t off;
+
+	for (i = 0; i < s->nr_names; i++) {
+		if (s->names[i].obj == obj) {
+			snprintf(buf, len, "%s", s->names[i].name);
+			return;
+		}
+	}
+	for (i = 0; i < nr_static_names; i++) {
+		if (static_names[i].obj == obj) {
+			snprintf(buf, len, "%s", static_names[i].name);
+			return;
+		}
+	}
+	if (arena_offset(&s->arena, obj, &off))
+		snprintf(buf, len, "arena+%#zx", off);
+	else
+		snprintf(buf, len, "%s", obj ? "(static)" : "-");
+}
+
+/* Public API: one entry point, both backends. */
+
+int pmm_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg)
+{
+	if (!fn || !name || cpu < 0)
+		return -EINVAL;
+	if (pmm_explore_sched)
+		return explore_task_create(pmm_explore_sched, name, cpu, fn, arg);
+	return native_task_create(name, cpu, fn, arg);
+}
+
+int pmm_task_id(void)
+{
+	if (pmm_explore_cur)
+		return pmm_explore_cur->id;
+	return native_current_id();
+}
+
+int pmm_task_cpu(void)
+{
+	if (pmm_explore_cur)
+		return pmm_explore_cur->cpu;
+	return native_current_cpu();
+}
+
+void *pmm_alloc(size_t size)
+{
+	struct sched *s = pmm_explore_sched;
+	void *p;
+
+	if (!s)
+		return native_alloc(size);
+	p = arena_alloc(&s->arena, size);
+	if (!p) {
+		pmm_violation("bug-on",
+			      "execution memory exhausted (%zu bytes asked, limit %zu)",
+			      size, s->arena.limit);
+		abort();	/* unreachable from a task; setup must check */
+	}
+	return p;
+}
+
+void pmm_obj_name(const void *obj, const char *name)
+{
+	struct sched *s = pmm_explore_sched;
+
+	/* Names matter only in traces; executions without one skip this. */
+	if (!s || !s->trace)
+		return;
+	if (s->nr_names == s->names_cap) {
+		unsigned int cap = s->names_cap ? s->names_cap * 2 : 64;
+		struct sched_name *n = realloc(s->names, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		s->names = n;
+		s->names_cap = cap;
+	}
+	s->names[s->nr_names].obj = obj;
+	s->names[s->nr_names].name = name;
+	s->nr_names++;
+}
+
+void pmm_violation(const char *oracle, const char *fmt, ...)
+{
+	struct sched *s = pmm_explore_sched;
+	char msg[PMM_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	if (!s) {
+		native_violation(oracle, msg);
+		return;
+	}
+	/* The first violation of an execution is the one reported. */
+	if (s->end != SCHED_END_VIOLATION)
+		set_end(s, SCHED_END_VIOLATION, oracle, msg);
+	if (s->trace) {
+		const struct task *t = pmm_explore_cur;
+
+		fprintf(s->trace, "    !!  violation %s: %s", oracle, msg);
+		if (t)
+			fprintf(s->trace, " (in T%d %s)\n", t->id, t->name);
+		else
+			fprintf(s->trace, " (%s)\n", s->phase == PHASE_SETUP ?
+				"in setup" : "in the final state");
+	}
+	if (pmm_explore_cur)
+		switch_to_main(s, pmm_explore_cur);
+}

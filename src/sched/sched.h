@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The execution substrate, as model code sees it.
+ *
+ * Every access model code makes to state another task can see goes through
+ * a yield point: sched_point(obj, kind) just before the access. Under the
+ * explore backend the running task stops there and the strategy picks which
+ * task performs its next access; under the native backend (or outside any
+ * task) a yield point costs one load and a branch.
+ *
+ * A task that must wait names, at its yield point, a guard: a condition on
+ * shared state under which it can proceed. The scheduler never picks a task
+ * whose guard is false, so waiting never spins, and when every live task
+ * waits, the execution is reported as a deadlock.
+ */
+#ifndef PMM_SCHED_SCHED_H
+#define PMM_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "protmm/explore.h"
+#include "protmm/sched.h"
+#include "sched/arena.h"
+#include "sched/ctx.h"
+
+/* Where in the model a yield point is: printed in traces. */
+struct pmm_loc {
+	const char *file;
+	const char *func;
+	int line;
+};
+
+/* The caller's source location, as a pointer to a static record. */
+#define PMM_HERE ({							\
+	static const struct pmm_loc __pmm_loc = {			\
+		__FILE__, __func__, __LINE__ };				\
+	&__pmm_loc; })
+
+struct task;
+typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
+
+struct task {
+	struct pmm_ctx ctx;
+	char *stack;
+	size_t stack_size;
+	pmm_task_fn fn;
+	void *arg;
+	const char *name;
+	int id;
+	int cpu;
+	bool done;
+
+	/* The access this task makes when next picked. */
+	const void *obj;
+	enum pmm_access kind;
+	const struct pmm_loc *loc;
+	sched_guard_fn guard;
+	const void *guard_arg;
+
+	/* Wait queues: a sleeper runs again only once a wake-up sets woken. */
+	const void *sleep_key;
+	long sleep_bit;
+	bool woken;
+
+	/* Spinlocks held: the task may not sleep (might_sleep()). */
+	int atomic_depth;
+	/* RCU read side: nesting depth, and outermost unlocks so far. */
+	int rcu_nesting;
+	uint64_t rcu_exits;
+	/* synchronize_rcu(): rcu_exits of each reader when it started. */
+	uint64_t rcu_snap[PMM_MAX_TASKS];
+	uint64_t rcu_wait_mask;
+};
+
+/*
+ * How the strategy is asked: pick one task id out of @enabled (a bit per
+ * task, at least one set). Returns the id, or -1 to abandon the execution
+ * with an error (a replayed schedule naming a task that cannot run).
+ */
+struct sched_strategy {
+	int (*choose)(void *priv, uint64_t step, uint64_t enabled);
+	void *priv;
+};
+
+enum sched_end {
+	SCHED_END_DONE,		/* every task ran to completion */
+	SCHED_END_VIOLATION,	/* an oracle fired */
+	SCHED_END_DEADLOCK,	/* live tasks, none can run */
+	SCHED_END_BOUND,	/* the step bound was reached */
+	SCHED_END_ERROR,	/* the strategy gave up (bad schedule) */
+};
+
+enum sched_phase {
+	PHASE_IDLE,
+	PHASE_SETUP,
+	PHASE_PROLOGUE,
+	PHASE_RUN,
+	PHASE_FINISH,
+};
+
+struct sched_name {
+	const void *obj;
+	const char *name;
+};
+
+struct sched {
+	struct task tasks[PMM_MAX_TASKS];
+	unsigned int nr_tasks;
+	uint64_t live;
+	struct pmm_ctx main_ctx;
+	enum sched_phase phase;
+	enum sched_end end;
+
+	const struct sched_strategy *strategy;
+	uint64_t step;
+	uint32_t bound;
+	/* The task picked at each step: the schedule string. */
+	uint8_t *hist;
+
+	char oracle[32];
+	char msg[PMM_MSG_MAX];
+
+	/* Trace of this execution, when asked for. */
+	FILE *trace;
+	struct sched_name *names;
+	unsigned int nr_names, names_cap;
+
+	struct arena arena;
+	size_t stack_size;
+};
+
+/* Non-NULL while a task runs under the explore backend. */
+extern struct task *pmm_explore_cur;
+/* Set for the whole of an explore run, setup and finish included. */
+extern struct sched *pmm_explore_sched;
+
+static inline bool sched_exploring(void)
+{
+	return pmm_explore_sched != NULL;
+}
+
+void __sched_point(const void *obj, enum pmm_access kind,
+		   const struct pmm_loc *loc);
+void __sched_wait(const void *obj, enum pmm_access kind,
+		  const struct pmm_loc *loc, sched_guard_fn guard,
+		  const void *arg);
+
+static inline void sched_point_at(const void *obj, enum pmm_access kind,
+				  const struct pmm_loc *loc)
+{
+	if (__builtin_expect(pmm_explore_cur != NULL, 1))
+		__sched_point(obj, kind, loc);
+}
+
+#define sched_point(obj, kind) sched_point_at((obj), (kind), PMM_HERE)
+
+/*
+ * Explore backend only: yield, and run again only when guard(arg) holds.
+ * Outside a task (setup, finish) a false guard is a bug-on: nothing could
+ * ever make it true.
+ */
+static inline void sched_wait_at(const void *obj, enum pmm_access kind,
+				 const struct pmm_loc *loc,
+				 sched_guard_fn guard, const void *arg)
+{
+	__sched_wait(obj, kind, loc, guard, arg);
+}
+
+/*
+ * Wait queues under the explore backend: sched_prepare_sleep() marks the
+ * task asleep on @key before it tests its condition (as the kernel's
+ * prepare_to_wait sets the task state first), sched_sleep() yields until a
+ * sched_wake(key) has come, sched_wake() wakes every sleeper on @key.
+ */
+void sched_prepare_sleep(const void *key, long bit);
+void sched_sleep(const void *key, const struct pmm_loc *loc);
+void sched_finish_sleep(void);
+/* Wakes sleepers on (@key, @bit); @bit is -1 for a plain wait queue. */
+void sched_wake(const void *key, long bit);
+
+/*
+ * might_sleep(): under the explore backend, sleeping with a spinlock held
+ * or inside an RCU read-side critical section is reported as a bug-on, as
+ * CONFIG_DEBUG_ATOMIC_SLEEP would. The native backend does not check.
+ */
+void sched_might_sleep(const struct pmm_loc *loc);
+void sched_atomic_enter(void);
+void sched_atomic_exit(void);
+
+/* Names for objects that outlive executions (the RCU state, ...). */
+void sched_static_name(const void *obj, const char *name);
+
+/* The explore-backend task table, for RCU's grace periods. */
+struct sched *sched_current(void);
+
+/* Runs one execution of @prog. The caller resets nothing: this does. */
+enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
+			 const struct sched_strategy *strategy);
+
+int sched_init(struct sched *s, size_t stack_size, uint32_t bound);
+void sched_destroy(struct sched *s);
+
+/* A printable label for @obj: its name, else its arena offset. */
+void sched_obj_label(const struct sched *s, const void *obj, char *buf,
+		     size_t len);
+
+/* Native backend hooks (native.c). */
+struct native_task;
+int native_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg);
+int native_current_id(void);
+int native_current_cpu(void);
+bool native_running(void);
+void native_violation(const char *oracle, const char *msg);
+void *native_alloc(size_t size);
+
+#endif /* PMM_SCHED_SCHED_H */
