@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "protmm/common.h"
 #include "protmm/sched.h"
 
 #ifdef __cplusplus
@@ -33,8 +34,8 @@ enum pmm_strategy {
 };
 
 /* "dfs", "random", "replay"; parse returns -EINVAL on an unknown name. */
-const char *pmm_strategy_name(enum pmm_strategy s);
-int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
+PMM_API const char *pmm_strategy_name(enum pmm_strategy s);
+PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
 struct pmm_explore_opts {
 	enum pmm_strategy strategy;
@@ -99,21 +100,21 @@ struct pmm_explore_result {
  * -ENOMEM, or -EPROTO when the program is not deterministic (the same
  * schedule prefix led to different runnable tasks).
  */
-int pmm_explore(const struct pmm_program *prog,
+PMM_API int pmm_explore(const struct pmm_program *prog,
 		const struct pmm_explore_opts *opts,
 		struct pmm_explore_result *res);
 
-void pmm_explore_result_release(struct pmm_explore_result *res);
+PMM_API void pmm_explore_result_release(struct pmm_explore_result *res);
 
 /*
  * Schedule strings. pmm_schedule_parse() fills @steps (at most @cap task
  * ids) and returns how many, or -EINVAL with *err_col set to the 1-based
  * column of the first bad character, -E2BIG when longer than @cap.
  */
-long pmm_schedule_parse(const char *s, uint8_t *steps, size_t cap,
+PMM_API long pmm_schedule_parse(const char *s, uint8_t *steps, size_t cap,
 			size_t *err_col);
 /* Returns a malloc'd string, or NULL on -ENOMEM. */
-char *pmm_schedule_format(const uint8_t *steps, size_t n);
+PMM_API char *pmm_schedule_format(const uint8_t *steps, size_t n);
 
 struct pmm_native_opts {
 	/* How many times the program is run, each on fresh threads. */
@@ -137,7 +138,7 @@ struct pmm_native_result {
  * thread creation. Deadlocks are not detected natively: a deadlocked
  * native run hangs, which is why exploration comes first.
  */
-int pmm_native_run(const struct pmm_program *prog,
+PMM_API int pmm_native_run(const struct pmm_program *prog,
 		   const struct pmm_native_opts *opts,
 		   struct pmm_native_result *res);
 

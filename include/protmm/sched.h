@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "protmm/common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,7 +54,7 @@ enum pmm_access {
 };
 
 /* Stable lower-case name of an access kind ("read", "rmw", ...). */
-const char *pmm_access_name(enum pmm_access kind);
+PMM_API const char *pmm_access_name(enum pmm_access kind);
 
 struct pmm_program {
 	const char *name;
@@ -73,28 +75,30 @@ typedef void (*pmm_task_fn)(void *arg);
  * PMM_MAX_TASKS are already there, -EINVAL on a bad argument, -EPERM
  * outside setup().
  */
-int pmm_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg);
+PMM_API int pmm_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg);
 
 /* The running task's id and CPU. */
-int pmm_task_id(void);
-int pmm_task_cpu(void);
+PMM_API int pmm_task_id(void);
+PMM_API int pmm_task_cpu(void);
 
 /*
  * Zeroed memory that lives until the end of the current execution, aligned
- * to 16 bytes. Never NULL: running out of the arena is reported as a
- * "bug-on" violation of the program, as the size limit is the scenario's.
+ * to 16 bytes. Running out of the execution's memory is reported as a
+ * "bug-on" violation (the limit is the scenario's): from a task that ends
+ * the execution and pmm_alloc() does not return; from setup() or finish()
+ * it returns NULL, which the caller must check.
  */
-void *pmm_alloc(size_t size);
+PMM_API void *pmm_alloc(size_t size);
 
 /* Gives @obj a name for traces; @name must outlive the execution. */
-void pmm_obj_name(const void *obj, const char *name);
+PMM_API void pmm_obj_name(const void *obj, const char *name);
 
 /*
  * Reports that oracle @oracle fired. Under the explore backend, a call from
  * a task ends the execution there and does not return; from setup() or
  * finish() it returns. Under the native backend it is counted and returns.
  */
-void pmm_violation(const char *oracle, const char *fmt, ...)
+PMM_API void pmm_violation(const char *oracle, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
