@@ -44,7 +44,7 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -290,7 +290,9 @@ static int cmd_explore(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "protmm: %s: %s\n", ra.check->name,
 			r.message[0] ? r.message : strerror(-err));
-		return EXIT_USAGE;
+		pmm_explore_result_release(&r);
+		/* Only a bad schedule is bad input; the rest is the tool's fault. */
+		return err == -EINVAL ? EXIT_USAGE : EXIT_MISMATCH;
 	}
 	if (r.violations)
 		print_counterexample(&ra, &r);

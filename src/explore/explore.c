@@ -177,12 +177,22 @@ static int setup_strategy(struct explorer *x)
 	return -EINVAL;
 }
 
-/* Whether another execution should run after the one just counted. */
+/*
+ * Whether another execution should run after the one just counted. DFS
+ * first learns whether any interleaving is left, so that an exploration
+ * whose last execution hit a limit still counts as complete.
+ */
 static bool more(struct explorer *x, double t0)
 {
 	const struct pmm_explore_opts *o = x->opts;
 	struct pmm_explore_result *res = x->res;
 
+	if (o->strategy == PMM_STRATEGY_DFS && !dfs_next(&x->dfs)) {
+		res->complete = true;
+		return false;
+	}
+	if (o->strategy == PMM_STRATEGY_REPLAY)
+		return false;
 	if (o->stop_on_violation && res->violations)
 		return false;
 	if (o->max_executions && res->executions >= o->max_executions)
@@ -190,17 +200,19 @@ static bool more(struct explorer *x, double t0)
 	if (o->max_seconds > 0 && !(res->executions & 255) &&
 	    now() - t0 >= o->max_seconds)
 		return false;
-	switch (o->strategy) {
-	case PMM_STRATEGY_DFS:
-		if (dfs_next(&x->dfs))
-			return true;
-		res->complete = true;
-		return false;
-	case PMM_STRATEGY_RANDOM:
-		return true;
-	default:
-		return false;
-	}
+	return true;
+}
+
+/* A replayed schedule must not name steps the execution never took. */
+static int replay_leftover(struct explorer *x)
+{
+	if (x->opts->strategy != PMM_STRATEGY_REPLAY ||
+	    x->sched.step >= x->replay.n)
+		return 0;
+	snprintf(x->res->message, sizeof(x->res->message),
+		 "schedule names %zu steps but the execution ended after %llu",
+		 x->replay.n, (unsigned long long)x->sched.step);
+	return -EINVAL;
 }
 
 static int run_one(struct explorer *x)
@@ -231,7 +243,7 @@ static int run_one(struct explorer *x)
 		record_violation(x);
 		return 0;
 	case SCHED_END_DONE:
-		return 0;
+		return replay_leftover(x);
 	}
 	return 0;
 }

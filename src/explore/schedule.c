@@ -36,9 +36,12 @@ long pmm_schedule_parse(const char *s, uint8_t *steps, size_t cap,
 		if (!parse_num(&p, PMM_MAX_TASKS - 1, &id))
 			goto bad;
 		if (*p == 'x') {
-			p++;
-			if (!parse_num(&p, 1ul << 40, &rep) || rep == 0)
+			const char *count = ++p;
+
+			if (!parse_num(&p, 1ul << 40, &rep) || rep == 0) {
+				p = count;
 				goto bad;
+			}
 		}
 		if (*p == '.' && p[1])
 			p++;
