@@ -51,7 +51,11 @@ struct pmm_explore_opts {
 	bool stop_on_violation;
 	/* REPLAY: the schedule string to follow. */
 	const char *schedule;
-	/* Record the trace of the first violating (or replayed) execution. */
+	/*
+	 * Record the trace of the first violating (or replayed) execution.
+	 * The trace comes from running that execution once more, so setup()
+	 * and finish() run one time more than res.executions says.
+	 */
 	bool trace;
 	/* Coroutine stack size in bytes. */
 	size_t stack_size;

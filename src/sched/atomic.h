@@ -121,6 +121,9 @@ PMM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
 #define atomic_long_dec(v)		atomic_long_add_at(-1, (v), PMM_HERE)
 #define atomic_long_add_return(i, v)	atomic_long_add_return_at((i), (v), PMM_HERE)
 #define atomic_long_sub_return(i, v)	atomic_long_add_return_at(-(i), (v), PMM_HERE)
+#define atomic_long_inc_return(v)	atomic_long_add_return_at(1, (v), PMM_HERE)
+#define atomic_long_dec_return(v)	atomic_long_add_return_at(-1, (v), PMM_HERE)
+#define atomic_long_sub_and_test(i, v)	(atomic_long_add_return_at(-(i), (v), PMM_HERE) == 0)
 #define atomic_long_dec_and_test(v)	(atomic_long_add_return_at(-1, (v), PMM_HERE) == 0)
 #define atomic_long_fetch_add(i, v)	atomic_long_fetch_add_at((i), (v), PMM_HERE)
 #define atomic_long_xchg(v, n)		atomic_long_xchg_at((v), (n), PMM_HERE)
@@ -133,21 +136,25 @@ PMM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
  * or repeat; no ordering. Scalars only.
  */
 #define READ_ONCE(x) ({							\
-	sched_point(&(x), PMM_ACC_READ);				\
-	__atomic_load_n(&(x), PMM_RELAXED); })
+	__typeof__(&(x)) __ro_p = &(x);					\
+	sched_point(__ro_p, PMM_ACC_READ);				\
+	__atomic_load_n(__ro_p, PMM_RELAXED); })
 
 #define WRITE_ONCE(x, val) do {						\
-	sched_point(&(x), PMM_ACC_WRITE);				\
-	__atomic_store_n(&(x), (val), PMM_RELAXED);			\
+	__typeof__(&(x)) __wo_p = &(x);					\
+	sched_point(__wo_p, PMM_ACC_WRITE);				\
+	__atomic_store_n(__wo_p, (val), PMM_RELAXED);			\
 } while (0)
 
 #define smp_load_acquire(p) ({						\
-	sched_point((p), PMM_ACC_ACQUIRE);				\
-	__atomic_load_n((p), __ATOMIC_ACQUIRE); })
+	__typeof__(p) __la_p = (p);					\
+	sched_point(__la_p, PMM_ACC_ACQUIRE);				\
+	__atomic_load_n(__la_p, __ATOMIC_ACQUIRE); })
 
 #define smp_store_release(p, val) do {					\
-	sched_point((p), PMM_ACC_RELEASE);				\
-	__atomic_store_n((p), (val), __ATOMIC_RELEASE);			\
+	__typeof__(p) __sr_p = (p);					\
+	sched_point(__sr_p, PMM_ACC_RELEASE);				\
+	__atomic_store_n(__sr_p, (val), __ATOMIC_RELEASE);		\
 } while (0)
 
 /*

@@ -281,9 +281,10 @@ void sched_prepare_sleep(const void *key, long bit)
 	t->woken = false;
 }
 
-void sched_sleep(const void *key, const struct pmm_loc *loc)
+bool sched_sleep(const void *key, const struct pmm_loc *loc)
 {
 	__sched_wait(key, PMM_ACC_ACQUIRE, loc, woken_guard, NULL);
+	return pmm_explore_cur != NULL;
 }
 
 void sched_finish_sleep(void)
@@ -326,10 +327,20 @@ void sched_atomic_enter(void)
 		pmm_explore_cur->atomic_depth++;
 }
 
-void sched_atomic_exit(void)
+bool sched_atomic_exit(const char *what, const struct pmm_loc *loc)
 {
-	if (pmm_explore_cur)
-		pmm_explore_cur->atomic_depth--;
+	struct task *t = pmm_explore_cur;
+
+	if (!t)
+		return true;
+	if (!t->atomic_depth) {
+		pmm_violation("bug-on", "%s at %s:%d by a task holding no "
+			      "spinlock (preempt count underflow)", what,
+			      loc->file, loc->line);
+		return false;
+	}
+	t->atomic_depth--;
+	return true;
 }
 
 #define MAX_STATIC_NAMES 32

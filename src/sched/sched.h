@@ -175,7 +175,8 @@ static inline void sched_wait_at(const void *obj, enum pmm_access kind,
  * sched_wake(key) has come, sched_wake() wakes every sleeper on @key.
  */
 void sched_prepare_sleep(const void *key, long bit);
-void sched_sleep(const void *key, const struct pmm_loc *loc);
+/* False when there is no task to put to sleep (the bug-on is reported). */
+bool sched_sleep(const void *key, const struct pmm_loc *loc);
 void sched_finish_sleep(void);
 /* Wakes sleepers on (@key, @bit); @bit is -1 for a plain wait queue. */
 void sched_wake(const void *key, long bit);
@@ -187,7 +188,8 @@ void sched_wake(const void *key, long bit);
  */
 void sched_might_sleep(const struct pmm_loc *loc);
 void sched_atomic_enter(void);
-void sched_atomic_exit(void);
+/* False, with a bug-on reported, when the task holds no spinlock. */
+bool sched_atomic_exit(const char *what, const struct pmm_loc *loc);
 
 /* Names for objects that outlive executions (the RCU state, ...). */
 void sched_static_name(const void *obj, const char *name);

@@ -60,7 +60,7 @@ void spin_unlock_at(spinlock_t *l, const struct pmm_loc *loc)
 		return;
 	}
 	l->owner = -1;
-	sched_atomic_exit();
+	sched_atomic_exit("spin_unlock", loc);
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -123,6 +123,7 @@ void bit_spin_unlock_at(int bitnum, unsigned long *addr,
 			      bitnum, loc->file, loc->line);
 		return;
 	}
-	sched_atomic_exit();
+	if (!sched_atomic_exit("bit_spin_unlock", loc))
+		return;
 	__atomic_fetch_and(w, ~BIT_MASK(bitnum), __ATOMIC_RELEASE);
 }

@@ -28,13 +28,13 @@ void prepare_to_wait_at(wait_queue_head_t *wq, struct wait_token *w,
 }
 
 /* schedule() after prepare_to_wait(): returns once woken. */
-void wait_schedule_at(wait_queue_head_t *wq, struct wait_token *w,
+bool wait_schedule_at(wait_queue_head_t *wq, struct wait_token *w,
 		      const struct pmm_loc *loc)
 {
 	if (sched_exploring())
-		sched_sleep(wq, loc);
-	else
-		eventcount_wait(&wq->ec, w->seq);
+		return sched_sleep(wq, loc);
+	eventcount_wait(&wq->ec, w->seq);
+	return true;
 }
 
 void finish_wait(wait_queue_head_t *wq, struct wait_token *w)
@@ -91,7 +91,8 @@ static void bit_sleep(unsigned long *word, int bit, bool lock,
 		if (done)
 			break;
 		if (sched_exploring()) {
-			sched_sleep(w, loc);
+			if (!sched_sleep(w, loc))
+				break;
 		} else {
 			eventcount_wait(ec, seq);
 			eventcount_finish(ec);
@@ -106,6 +107,7 @@ static void bit_sleep(unsigned long *word, int bit, bool lock,
 /* wait_on_bit(): the fast path tests the bit before queueing at all. */
 void wait_on_bit_at(unsigned long *word, int bit, const struct pmm_loc *loc)
 {
+	sched_might_sleep(loc);
 	if (!test_bit_acquire_at(bit, word, loc))
 		return;
 	bit_sleep(word, bit, false, loc);
@@ -113,6 +115,7 @@ void wait_on_bit_at(unsigned long *word, int bit, const struct pmm_loc *loc)
 
 void wait_on_bit_lock_at(unsigned long *word, int bit, const struct pmm_loc *loc)
 {
+	sched_might_sleep(loc);
 	if (!test_and_set_bit_at(bit, word, __ATOMIC_ACQUIRE, loc))
 		return;
 	bit_sleep(word, bit, true, loc);

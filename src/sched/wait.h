@@ -34,7 +34,8 @@ struct wait_token {
 void init_waitqueue_head(wait_queue_head_t *wq);
 void prepare_to_wait_at(wait_queue_head_t *wq, struct wait_token *w,
 			const struct pmm_loc *loc);
-void wait_schedule_at(wait_queue_head_t *wq, struct wait_token *w,
+/* False when the wait cannot go on (explore, outside any task: bug-on). */
+bool wait_schedule_at(wait_queue_head_t *wq, struct wait_token *w,
 		      const struct pmm_loc *loc);
 void finish_wait(wait_queue_head_t *wq, struct wait_token *w);
 void wake_up_at(wait_queue_head_t *wq, const struct pmm_loc *loc);
@@ -47,7 +48,8 @@ void wake_up_at(wait_queue_head_t *wq, const struct pmm_loc *loc);
 		prepare_to_wait_at(&(wq), &__w, PMM_HERE);		\
 		if (condition)						\
 			break;						\
-		wait_schedule_at(&(wq), &__w, PMM_HERE);		\
+		if (!wait_schedule_at(&(wq), &__w, PMM_HERE))		\
+			break;						\
 	}								\
 	finish_wait(&(wq), &__w);					\
 } while (0)
