@@ -6,11 +6,13 @@
  * One header per module:
  *   protmm/sched.h    programs, tasks, per-execution memory, violations
  *   protmm/explore.h  exploring, replaying and stress-running a program
+ *   protmm/machine.h  the modelled machine: processes, files, operations
  */
 #ifndef PROTMM_PROTMM_H
 #define PROTMM_PROTMM_H
 
 #include "protmm/explore.h"
+#include "protmm/machine.h"
 #include "protmm/sched.h"
 
 #define PROTMM_VERSION "0.1.0"

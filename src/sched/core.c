@@ -264,6 +264,18 @@ void __sched_wait(const void *obj, enum pmm_access kind,
 	t->guard = NULL;
 }
 
+void spin_until_at(const void *obj, const struct pmm_loc *loc,
+		   sched_guard_fn guard, const void *arg)
+{
+	if (pmm_explore_sched) {
+		__sched_wait(obj, PMM_ACC_READ, loc, guard, arg);
+		return;
+	}
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 static bool woken_guard(const struct task *t, const void *arg)
 {
 	(void)arg;
@@ -346,6 +358,21 @@ bool sched_atomic_exit(const char *what, const struct pmm_loc *loc)
 #define MAX_STATIC_NAMES 32
 static struct sched_name static_names[MAX_STATIC_NAMES];
 static unsigned int nr_static_names;
+
+#define MAX_LABELLERS 4
+static sched_labeller_fn labellers[MAX_LABELLERS];
+static unsigned int nr_labellers;
+
+void sched_labeller(sched_labeller_fn fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_labellers; i++)
+		if (labellers[i] == fn)
+			return;
+	if (nr_labellers < MAX_LABELLERS)
+		labellers[nr_labellers++] = fn;
+}
 
 void sched_static_name(const void *obj, const char *name)
 {
@@ -494,6 +521,9 @@ void sched_obj_label(const struct sched *s, const void *obj, char *buf,
 			return;
 		}
 	}
+	for (i = 0; i < nr_labellers; i++)
+		if (labellers[i](obj, buf, len))
+			return;
 	if (arena_offset(&s->arena, obj, &off))
 		snprintf(buf, len, "arena+%#zx", off);
 	else

@@ -169,6 +169,17 @@ static inline void sched_wait_at(const void *obj, enum pmm_access kind,
 }
 
 /*
+ * spin_until(): a kernel loop that spins re-reading shared state until it
+ * changes (filemap_get_entry() meeting a frozen folio, say). Exploring, the
+ * task waits until @guard holds, which is the same set of outcomes without
+ * unbounded spinning; natively it relaxes the CPU and lets the caller look
+ * again.
+ */
+void spin_until_at(const void *obj, const struct pmm_loc *loc,
+		   sched_guard_fn guard, const void *arg);
+#define spin_until(obj, guard, arg) spin_until_at((obj), PMM_HERE, (guard), (arg))
+
+/*
  * Wait queues under the explore backend: sched_prepare_sleep() marks the
  * task asleep on @key before it tests its condition (as the kernel's
  * prepare_to_wait sets the task state first), sched_sleep() yields until a
@@ -193,6 +204,13 @@ bool sched_atomic_exit(const char *what, const struct pmm_loc *loc);
 
 /* Names for objects that outlive executions (the RCU state, ...). */
 void sched_static_name(const void *obj, const char *name);
+
+/*
+ * A labeller names objects of a layer's own kinds in traces (a page's
+ * refcount, a PTE): true if it knew @obj. Registered once per process.
+ */
+typedef bool (*sched_labeller_fn)(const void *obj, char *buf, size_t len);
+void sched_labeller(sched_labeller_fn fn);
 
 /* The explore-backend task table, for RCU's grace periods. */
 struct sched *sched_current(void);

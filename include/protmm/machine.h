@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * protmm/machine.h - the modelled machine, its processes and files, and
+ * the operations tasks perform on them. A C program expresses a scenario
+ * with these: its setup() builds the machine and the initial state, its
+ * tasks run operations, its finish() calls pmm_machine_finish(), which
+ * tears everything down and runs the end-of-run oracles (leak).
+ *
+ * Every operation runs on the calling task's CPU (pmm_task_cpu()) and
+ * returns 0 or a byte count, or a negative errno:
+ *
+ *   -EFAULT   the access hit no mapping or one that forbids it (SIGSEGV)
+ *   -EIO      SIGBUS (a file mapping beyond the end of the file), or an
+ *             I/O error
+ *   -ENOMEM   the machine is out of memory
+ *   -EINVAL   bad arguments
+ *   -ENOTSUP  something this model does not support (it says which)
+ *
+ * Context table:
+ *   pmm_machine_init, pmm_process_create, pmm_file_create,
+ *   pmm_pipe_create                                  setup() only
+ *   pmm_machine_finish                               finish() only
+ *   everything else                                  setup() or a task
+ */
+#ifndef PROTMM_MACHINE_H
+#define PROTMM_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "protmm/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pmm_machine_opts {
+	/* RAM, in bytes (a multiple of 4 KiB). */
+	unsigned long ram_bytes;
+	/* Device memory after RAM (VRAM, a BAR), never in the allocator. */
+	unsigned long dev_bytes;
+	/* CPUs, each with its own TLB; tasks run on CPU pmm_task_cpu(). */
+	unsigned int nr_cpus;
+	/* The block device behind every file. */
+	unsigned long disk_bytes;
+	/* The machine: "generic" (others come with their architectures). */
+	const char *arch;
+};
+
+#define PMM_MACHINE_OPTS_INIT {						\
+	.ram_bytes = 4ul << 20,						\
+	.dev_bytes = 0,							\
+	.nr_cpus = 4,							\
+	.disk_bytes = 16ul << 20,					\
+	.arch = "generic",						\
+}
+
+/* Builds this execution's machine. -ENOTSUP names an unknown machine. */
+PMM_API int pmm_machine_init(const struct pmm_machine_opts *opts);
+/*
+ * Tears the machine down — every process exits, every pipe is released,
+ * every file dropped from the cache — and reports any frame still
+ * allocated as a "leak" (a pin never released, a reference never put).
+ */
+PMM_API void pmm_machine_finish(void);
+
+/* Free RAM pages now, and frames currently allocated. */
+PMM_API unsigned long pmm_free_pages(void);
+
+struct pmm_process;
+struct pmm_file;
+struct pmm_pipe;
+struct pmm_pin;
+
+PMM_API struct pmm_process *pmm_process_create(void);
+
+/* PROT_* and MAP_* values, as in <sys/mman.h>. */
+#define PMM_PROT_NONE	0x0u
+#define PMM_PROT_READ	0x1u
+#define PMM_PROT_WRITE	0x2u
+#define PMM_PROT_EXEC	0x4u
+#define PMM_MAP_SHARED	0x01u
+#define PMM_MAP_PRIVATE	0x02u
+
+/*
+ * mmap at exactly @addr (page aligned; the range must be free). @file is
+ * NULL for anonymous memory (private only: shared anonymous memory is
+ * -ENOTSUP); @off is the file offset.
+ */
+PMM_API int pmm_mmap(struct pmm_process *p, unsigned long addr,
+		     unsigned long len, unsigned int prot, unsigned int flags,
+		     struct pmm_file *file, unsigned long off);
+PMM_API int pmm_munmap(struct pmm_process *p, unsigned long addr,
+		       unsigned long len);
+PMM_API int pmm_mprotect(struct pmm_process *p, unsigned long addr,
+			 unsigned long len, unsigned int prot);
+/* fork(): the child, or NULL when memory ran out. */
+PMM_API struct pmm_process *pmm_fork(struct pmm_process *p);
+/* exit(): the address space goes. */
+PMM_API void pmm_exit(struct pmm_process *p);
+
+/* User loads and stores through this CPU's TLB and the page tables. */
+PMM_API int pmm_store(struct pmm_process *p, unsigned long addr,
+		      const void *buf, size_t len);
+PMM_API int pmm_load(struct pmm_process *p, unsigned long addr, void *buf,
+		     size_t len);
+
+/* GUP: FOLL_* the scenario asks for. */
+#define PMM_GUP_WRITE		0x1u	/* FOLL_WRITE */
+#define PMM_GUP_LONGTERM	0x2u	/* FOLL_LONGTERM */
+#define PMM_GUP_FAST		0x4u	/* the lockless walk first */
+#define PMM_GUP_GET		0x8u	/* FOLL_GET references, not FOLL_PIN */
+
+/* pin_user_pages{,_fast}() or get_user_pages{,_fast}() of whole pages. */
+PMM_API int pmm_pin(struct pmm_process *p, unsigned long addr,
+		    unsigned long nr_pages, unsigned int flags,
+		    struct pmm_pin **pin);
+/* unpin_user_pages_dirty_lock(), dirtying when the device wrote. */
+PMM_API void pmm_unpin(struct pmm_pin *pin);
+/* A device DMAs through the pinned pages (as at the time of the pin). */
+PMM_API int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf,
+			size_t len, bool write);
+
+/* A file of at most @max_bytes on the machine's disk, initially empty. */
+PMM_API struct pmm_file *pmm_file_create(unsigned long max_bytes);
+/* read(2)/write(2) at @off, into or from [uaddr, uaddr + len) of @p. */
+PMM_API ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
+			      unsigned long off, unsigned long uaddr, size_t len);
+PMM_API ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
+			       unsigned long off, unsigned long uaddr,
+			       size_t len);
+/* O_DIRECT: page-aligned offset, buffer and length. */
+PMM_API ssize_t pmm_file_read_direct(struct pmm_process *p, struct pmm_file *f,
+				     unsigned long off, unsigned long uaddr,
+				     size_t len);
+PMM_API ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
+				      unsigned long off, unsigned long uaddr,
+				      size_t len);
+PMM_API int pmm_fsync(struct pmm_file *f);
+PMM_API int pmm_truncate(struct pmm_file *f, unsigned long size);
+PMM_API int pmm_punch_hole(struct pmm_file *f, unsigned long off,
+			   unsigned long len);
+PMM_API unsigned long pmm_file_size(struct pmm_file *f);
+
+PMM_API struct pmm_pipe *pmm_pipe_create(void);
+/* splice(file -> pipe), read(pipe), splice(pipe -> file). */
+PMM_API ssize_t pmm_splice_to_pipe(struct pmm_file *f, unsigned long off,
+				   struct pmm_pipe *pipe, size_t len);
+PMM_API ssize_t pmm_pipe_read(struct pmm_process *p, struct pmm_pipe *pipe,
+			      unsigned long uaddr, size_t len);
+PMM_API ssize_t pmm_splice_from_pipe(struct pmm_pipe *pipe, struct pmm_file *f,
+				     unsigned long off, size_t len);
+
+/*
+ * The state of the page mapped at @addr, for final-state conditions:
+ * refcount, mapcount and whether it may be DMA-pinned; -EFAULT if none.
+ */
+struct pmm_page_state {
+	unsigned long pfn;
+	int refcount;
+	int mapcount;
+	bool maybe_pinned;
+	bool writable;
+	bool anon_exclusive;
+};
+
+PMM_API int pmm_page_state(struct pmm_process *p, unsigned long addr,
+			   struct pmm_page_state *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PROTMM_MACHINE_H */

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <string.h>
+
+#include "arch/arch.h"
+
+const struct arch_mm_ops *arch_ops = &generic_arch_ops;
+
+static const struct arch_mm_ops *const machines[] = {
+	&generic_arch_ops,
+};
+
+const struct arch_mm_ops *arch_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (!strcmp(machines[i]->name, name))
+			return machines[i];
+	return NULL;
+}

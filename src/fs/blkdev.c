@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <string.h>
+
+#include "fs/blkdev.h"
+
+struct block_device *bdev_alloc(unsigned long nr_blocks)
+{
+	struct block_device *b = pmm_alloc(sizeof(*b));
+
+	b->nr_blocks = nr_blocks;
+	b->blocks = pmm_alloc(nr_blocks * sizeof(*b->blocks));
+	return b;
+}
+
+static unsigned char *block_data(struct block_device *b, unsigned long block)
+{
+	if (!b->blocks[block])
+		b->blocks[block] = pmm_alloc(PAGE_SIZE);
+	return b->blocks[block];
+}
+
+void submit_bio(struct bio *bio)
+{
+	struct block_device *b = bio->bdev;
+	unsigned char buf[PAGE_SIZE];
+	struct phys_access a = { .who = ACCESS_DMA, .cpu = -1, .write = !bio->write,
+				 .pfn = bio->pfn, .len = PAGE_SIZE, .buf = buf,
+				 .mm = bio->mm, .vaddr = bio->vaddr,
+				 .check_obj = bio->check_obj, .check_off = bio->check_off,
+				 .record_obj = bio->record_obj,
+				 .record_off = bio->record_off };
+	int status;
+
+	if (bio->block >= b->nr_blocks) {
+		bio->bi_end_io(bio, -EIO);
+		return;
+	}
+	if (!bio->write) {
+		if (b->blocks[bio->block])
+			memcpy(buf, b->blocks[bio->block], PAGE_SIZE);
+		else
+			memset(buf, 0, PAGE_SIZE);
+	}
+	status = phys_access(&a);
+	if (!status && bio->write)
+		memcpy(block_data(b, bio->block), buf, PAGE_SIZE);
+	bio->bi_end_io(bio, status);
+}
+
+void bdev_discard(struct block_device *b, unsigned long block,
+		  unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = block; i < block + nr && i < b->nr_blocks; i++)
+		b->blocks[i] = NULL;
+}

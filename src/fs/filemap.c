@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The page cache, file faults, buffered read and write (mm/filemap.c). */
+#include <errno.h>
+#include <string.h>
+
+#include "fs/fs.h"
+#include "mm/access.h"
+#include "mm/arch.h"
+#include "mm/memory.h"
+#include "sched/rcu.h"
+
+struct inode *inode_alloc(struct block_device *bdev, unsigned long first_block,
+			  unsigned long max_bytes, int ino)
+{
+	struct inode *inode = pmm_alloc(sizeof(*inode));
+
+	inode->i_max_pages = (max_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	inode->i_pages = pmm_alloc(inode->i_max_pages * sizeof(struct folio *));
+	spin_lock_init(&inode->i_pages_lock);
+	init_rwsem(&inode->i_rwsem);
+	init_rwsem(&inode->i_mapping.i_mmap_rwsem);
+	INIT_LIST_HEAD(&inode->i_mapping.i_mmap);
+	inode->i_mapping.host = inode;
+	inode->i_bdev = bdev;
+	inode->i_first_block = first_block;
+	inode->i_ino = ino;
+	pmm_obj_name(&inode->i_pages_lock, "i_pages");
+	pmm_obj_name(&inode->i_rwsem, "i_rwsem");
+	return inode;
+}
+
+static struct folio **slot(struct address_space *mapping, unsigned long index)
+{
+	struct inode *inode = mapping_inode(mapping);
+
+	return index < inode->i_max_pages ? &inode->i_pages[index] : NULL;
+}
+
+struct entry_wait {
+	struct folio **slot;
+	struct folio *folio;
+};
+
+/* The entry moved on, or the folio is no longer frozen. */
+static bool entry_changed(const struct task *t, const void *arg)
+{
+	const struct entry_wait *w = arg;
+
+	(void)t;
+	return *w->slot != w->folio || w->folio->_refcount.counter != 0;
+}
+
+/*
+ * filemap_get_entry(): under RCU, load the slot, take a reference with
+ * folio_try_get() (which fails on a free or frozen folio: look again once
+ * something changed), then reload the slot: a folio removed or replaced
+ * meanwhile is put back and the lookup starts over.
+ */
+struct folio *filemap_get_entry(struct address_space *mapping,
+				unsigned long index)
+{
+	struct folio **s = slot(mapping, index);
+	struct folio *folio;
+
+	if (!s)
+		return NULL;
+	rcu_read_lock();
+	for (;;) {
+		folio = READ_ONCE(*s);
+		if (!folio)
+			break;
+		if (!folio_try_get(folio)) {
+			struct entry_wait w = { s, folio };
+
+			spin_until(s, entry_changed, &w);
+			continue;
+		}
+		if (folio == READ_ONCE(*s))
+			break;
+		folio_put(folio);
+	}
+	rcu_read_unlock();
+	return folio;
+}
+
+/* __filemap_add_folio(): the cache's reference is taken before insertion. */
+int filemap_add_folio(struct address_space *mapping, struct folio *folio,
+		      unsigned long index)
+{
+	struct inode *inode = mapping_inode(mapping);
+	struct folio **s = slot(mapping, index);
+	int err = 0;
+
+	if (!s)
+		return -EFBIG;
+	__folio_set_locked(folio);
+	folio_ref_add(folio, 1);
+	folio->mapping = mapping;
+	folio->index = index;
+	spin_lock(&inode->i_pages_lock);
+	if (READ_ONCE(*s))
+		err = -EEXIST;
+	else
+		WRITE_ONCE(*s, folio);
+	if (!err)
+		inode->nrpages++;
+	spin_unlock(&inode->i_pages_lock);
+	if (err) {
+		folio->mapping = NULL;
+		__folio_clear_locked(folio);
+		folio_put(folio);
+	}
+	return err;
+}
+
+/*
+ * filemap_remove_folio(): locked folio out of the cache; its mapping goes
+ * NULL (lookups that locked it notice), then the cache's reference goes.
+ */
+void filemap_remove_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	struct inode *inode = mapping_inode(mapping);
+
+	if (!folio_test_locked(folio))
+		pmm_violation("bug-on", "removing unlocked frame %#lx from the cache",
+			      folio_pfn(folio));
+	if (folio_mapped(folio))
+		pmm_violation("bug-on", "removing mapped frame %#lx from the cache",
+			      folio_pfn(folio));
+	spin_lock(&inode->i_pages_lock);
+	WRITE_ONCE(*slot(mapping, folio->index), NULL);
+	folio->mapping = NULL;
+	inode->nrpages--;
+	spin_unlock(&inode->i_pages_lock);
+	folio_put(folio);
+}
+
+/* __filemap_get_folio(): a locked folio must still belong to @mapping. */
+struct folio *__filemap_get_folio(struct address_space *mapping,
+				  unsigned long index, unsigned int fgp)
+{
+	struct folio *folio;
+
+	for (;;) {
+		folio = filemap_get_entry(mapping, index);
+		if (folio) {
+			if (!(fgp & FGP_LOCK))
+				return folio;
+			folio_lock(folio);
+			if (READ_ONCE(folio->mapping) == mapping)
+				return folio;
+			folio_unlock(folio);
+			folio_put(folio);
+			continue;
+		}
+		if (!(fgp & FGP_CREAT))
+			return NULL;
+		folio = folio_alloc(0, 0);
+		if (!folio)
+			return NULL;
+		if (!filemap_add_folio(mapping, folio, index)) {
+			if (!(fgp & FGP_LOCK))
+				folio_unlock(folio);
+			return folio;
+		}
+		folio_put(folio);
+	}
+}
+
+static void read_end_io(struct bio *bio, int status)
+{
+	struct folio *folio = bio->bi_private;
+
+	if (!status)
+		folio_set_uptodate(folio);
+	folio_unlock(folio);
+}
+
+/*
+ * ->read_folio (mpage_read_folio): the folio is locked and not uptodate,
+ * which is its pending-I/O state; make it accessible, then DMA into it.
+ */
+int filemap_read_folio(struct inode *inode, struct folio *folio)
+{
+	struct bio bio = {
+		.bdev = inode->i_bdev,
+		.block = inode->i_first_block + folio->index,
+		.pfn = folio_pfn(folio),
+		.bi_end_io = read_end_io,
+		.bi_private = folio,
+		.check_obj = &inode->i_mapping,
+		.check_off = folio->index << PAGE_SHIFT,
+	};
+	int err = arch_make_folio_accessible(folio);
+
+	if (err) {
+		folio_unlock(folio);
+		return err;
+	}
+	submit_bio(&bio);
+	return 0;
+}
+
+/*
+ * filemap_update_page() / filemap_create_folio(): an uptodate folio with a
+ * reference, reading it from disk first when needed; NULL past the end.
+ */
+static struct folio *get_uptodate(struct inode *inode, unsigned long index,
+				  int *err)
+{
+	struct address_space *mapping = &inode->i_mapping;
+	struct folio *folio;
+
+	*err = 0;
+	for (;;) {
+		folio = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT);
+		if (!folio) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		if (folio_test_uptodate(folio)) {
+			folio_unlock(folio);
+			return folio;
+		}
+		*err = filemap_read_folio(inode, folio);
+		if (*err) {
+			folio_put(folio);
+			return NULL;
+		}
+		/* The read unlocked it; a truncate may have raced: look again. */
+		if (folio_test_uptodate(folio))
+			return folio;
+		folio_put(folio);
+	}
+}
+
+/*
+ * filemap_fault(): beyond i_size is SIGBUS; otherwise the uptodate folio,
+ * locked, with a reference for the PTE.
+ */
+static vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct inode *inode = mapping_inode(vmf->vma->vm_file);
+	unsigned long size = (READ_ONCE(inode->i_size) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	struct folio *folio;
+	int err;
+
+	if (vmf->pgoff >= size)
+		return VM_FAULT_SIGBUS;
+	folio = get_uptodate(inode, vmf->pgoff, &err);
+	if (!folio)
+		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	folio_lock(folio);
+	if (READ_ONCE(folio->mapping) != &inode->i_mapping) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_NOPAGE;
+	}
+	size = (READ_ONCE(inode->i_size) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (vmf->pgoff >= size) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = (struct page *)folio;
+	return VM_FAULT_LOCKED;
+}
+
+/* filemap_page_mkwrite(): dirty it, and wait out writeback (stable pages). */
+static vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+	struct inode *inode = mapping_inode(vmf->vma->vm_file);
+
+	folio_lock(folio);
+	if (READ_ONCE(folio->mapping) != &inode->i_mapping) {
+		folio_unlock(folio);
+		return VM_FAULT_NOPAGE;
+	}
+	folio_mark_dirty(folio);
+	folio_wait_writeback(folio);
+	return VM_FAULT_LOCKED;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.name = "filemap",
+	.fault = filemap_fault,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+/* copy_folio_to_iter(): the kernel reads the page, then writes the user. */
+static int copy_to_user_from_folio(struct mm_struct *mm, int cpu,
+				   unsigned long ubuf, struct folio *folio,
+				   unsigned int off, unsigned int n)
+{
+	unsigned char buf[PAGE_SIZE];
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
+				 .pfn = folio_pfn(folio), .offset = off,
+				 .len = n, .buf = buf, .check_obj = folio->mapping,
+				 .check_off = (folio->index << PAGE_SHIFT) + off };
+	int err = phys_access(&a);
+
+	if (err)
+		return err;
+	return access_user(mm, cpu, ubuf, buf, n, true, ACCESS_KERNEL);
+}
+
+ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
+		     loff_t pos, unsigned long ubuf, size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
+	down_read(&inode->i_rwsem);
+	while (done < len) {
+		long isize = READ_ONCE(inode->i_size);
+		unsigned int off = (unsigned int)(pos & ~PAGE_MASK);
+		size_t n = PAGE_SIZE - off;
+		struct folio *folio;
+
+		if (pos >= isize)
+			break;
+		if (n > len - done)
+			n = len - done;
+		if ((long)n > isize - pos)
+			n = (size_t)(isize - pos);
+		folio = get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT, &err);
+		if (!folio)
+			break;
+		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio, off,
+					      (unsigned int)n);
+		folio_put(folio);
+		if (err)
+			break;
+		done += n;
+		pos += (loff_t)n;
+	}
+	up_read(&inode->i_rwsem);
+	return done ? (ssize_t)done : err;
+}
+
+/* Where written bytes come from: user memory or a kernel buffer. */
+struct write_src {
+	struct mm_struct *mm;
+	unsigned long ubuf;
+	const unsigned char *kbuf;
+};
+
+static int copy_in(const struct write_src *src, int cpu, size_t at,
+		   unsigned char *buf, size_t n)
+{
+	if (src->kbuf) {
+		memcpy(buf, src->kbuf + at, n);
+		return 0;
+	}
+	return access_user(src->mm, cpu, src->ubuf + at, buf, n, false,
+			   ACCESS_KERNEL);
+}
+
+/* write_begin: the locked folio, read first when only part is written. */
+static struct folio *write_begin(struct inode *inode, loff_t pos, size_t n,
+				 int *err)
+{
+	struct folio *folio;
+
+	for (;;) {
+		folio = __filemap_get_folio(&inode->i_mapping,
+					    (unsigned long)pos >> PAGE_SHIFT,
+					    FGP_LOCK | FGP_CREAT);
+		if (!folio) {
+			*err = -EFBIG;
+			return NULL;
+		}
+		if (folio_test_uptodate(folio) || n == PAGE_SIZE)
+			break;
+		*err = filemap_read_folio(inode, folio);
+		if (*err) {
+			folio_put(folio);
+			return NULL;
+		}
+		folio_lock(folio);
+		if (READ_ONCE(folio->mapping) == &inode->i_mapping)
+			break;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	/* folio_wait_stable(): no writing into a page under writeback. */
+	folio_wait_writeback(folio);
+	return folio;
+}
+
+/*
+ * generic_perform_write(): copy the source in, write_begin, copy into the
+ * folio, write_end marks it uptodate and dirty and moves i_size.
+ */
+static ssize_t perform_write(struct inode *inode, int cpu, loff_t pos,
+			     const struct write_src *src, size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
+	while (done < len) {
+		unsigned int off = (unsigned int)(pos & ~PAGE_MASK);
+		size_t n = PAGE_SIZE - off;
+		unsigned char buf[PAGE_SIZE];
+		struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
+					 .write = true, .offset = off, .buf = buf };
+		struct folio *folio;
+
+		if (n > len - done)
+			n = len - done;
+		err = copy_in(src, cpu, done, buf, n);
+		if (err)
+			break;
+		folio = write_begin(inode, pos, n, &err);
+		if (!folio)
+			break;
+		a.pfn = folio_pfn(folio);
+		a.len = (unsigned int)n;
+		a.record_obj = &inode->i_mapping;
+		a.record_off = (unsigned long)pos;
+		err = phys_access(&a);
+		if (!err) {
+			folio_set_uptodate(folio);
+			folio_mark_dirty(folio);
+			if (pos + (loff_t)n > READ_ONCE(inode->i_size))
+				WRITE_ONCE(inode->i_size, pos + (loff_t)n);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+		if (err)
+			break;
+		done += n;
+		pos += (loff_t)n;
+	}
+	return done ? (ssize_t)done : err;
+}
+
+ssize_t generic_perform_write(struct inode *inode, struct mm_struct *mm,
+			      int cpu, loff_t pos, unsigned long ubuf,
+			      size_t len)
+{
+	struct write_src src = { .mm = mm, .ubuf = ubuf };
+	ssize_t ret;
+
+	down_write(&inode->i_rwsem);
+	ret = perform_write(inode, cpu, pos, &src, len);
+	up_write(&inode->i_rwsem);
+	return ret;
+}
+
+int kernel_write_at(struct inode *inode, loff_t pos, const void *buf,
+		    size_t len)
+{
+	struct write_src src = { .kbuf = buf };
+	ssize_t ret;
+
+	down_write(&inode->i_rwsem);
+	ret = perform_write(inode, pmm_task_cpu(), pos, &src, len);
+	up_write(&inode->i_rwsem);
+	if (ret < 0)
+		return (int)ret;
+	return (size_t)ret == len ? 0 : -EIO;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Files: inodes, the page cache and the I/O paths (mm/filemap.c,
+ * mm/truncate.c, mm/page-writeback.c, fs/splice.c, fs/iomap/direct-io.c).
+ *
+ * Every path that lets a device or the kernel read a page follows the
+ * protocol the s390 thread (seed 001) spells out: mark it pending I/O (a
+ * reference, a pin, or PG_writeback), then arch_make_folio_accessible(),
+ * then start the I/O, and drop the marker only when the I/O is done.
+ *
+ * Lock table:
+ *   inode->i_rwsem            write, truncate, hole punch (write);
+ *                             O_DIRECT and buffered reads (read)
+ *   inode->i_pages_lock       the page cache's slots (xa_lock); lookups
+ *                             take none (RCU + folio_try_get + recheck)
+ *   folio lock                a folio's mapping, uptodate, and adding it
+ *                             to or removing it from the cache
+ *   pipe->mutex               a pipe's buffers
+ *
+ * Simplifications: a file is a fixed run of blocks on one block device
+ * (its size is bounded when it is created), small folios only in the page
+ * cache, no readahead (one folio per miss), synchronous bios, no
+ * writeback throttling.
+ */
+#ifndef PMM_FS_FS_H
+#define PMM_FS_FS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "fs/blkdev.h"
+#include "mm/mm.h"
+#include "sched/mutex.h"
+
+struct inode {
+	struct address_space i_mapping;
+	/* The page cache: one slot per page index, like an xarray. */
+	struct folio **i_pages;
+	spinlock_t i_pages_lock;
+	unsigned long i_max_pages;
+	unsigned long nrpages;
+	long i_size;
+	struct rw_semaphore i_rwsem;
+	struct block_device *i_bdev;
+	unsigned long i_first_block;
+	int i_ino;
+};
+
+static inline struct inode *mapping_inode(struct address_space *mapping)
+{
+	return container_of(mapping, struct inode, i_mapping);
+}
+
+/* A file of at most @max_bytes on @bdev, from block @first_block on. */
+struct inode *inode_alloc(struct block_device *bdev, unsigned long first_block,
+			  unsigned long max_bytes, int ino);
+
+/* The vm_ops a file mapping gets (filemap_fault, filemap_page_mkwrite). */
+extern const struct vm_operations_struct generic_file_vm_ops;
+
+/* filemap_get_entry(): the folio at @index with a reference, or NULL. */
+struct folio *filemap_get_entry(struct address_space *mapping,
+				unsigned long index);
+
+#define FGP_LOCK	0x1u
+#define FGP_CREAT	0x2u
+
+/* __filemap_get_folio(): ERR-free: NULL when absent (or -ENOMEM). */
+struct folio *__filemap_get_folio(struct address_space *mapping,
+				  unsigned long index, unsigned int fgp);
+
+/* filemap_add_folio(): a new locked folio enters the cache; -EEXIST. */
+int filemap_add_folio(struct address_space *mapping, struct folio *folio,
+		      unsigned long index);
+/* filemap_remove_folio(): the locked folio leaves the cache. */
+void filemap_remove_folio(struct folio *folio);
+
+/* ->read_folio: fills a locked, !uptodate folio from the disk, unlocks it. */
+int filemap_read_folio(struct inode *inode, struct folio *folio);
+
+/*
+ * The system calls, on behalf of @mm on @cpu: the user buffer is
+ * [ubuf, ubuf + len) of @mm. They return bytes moved or a negative errno.
+ */
+ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
+		     loff_t pos, unsigned long ubuf, size_t len);
+ssize_t generic_perform_write(struct inode *inode, struct mm_struct *mm,
+			      int cpu, loff_t pos, unsigned long ubuf,
+			      size_t len);
+/* A write of a kernel buffer through the buffered path (splice, kernel_write). */
+int kernel_write_at(struct inode *inode, loff_t pos, const void *buf,
+		    size_t len);
+ssize_t direct_io(struct inode *inode, struct mm_struct *mm, loff_t pos,
+		  unsigned long ubuf, size_t len, bool write);
+
+/* Writeback of every dirty folio (fsync, filemap_write_and_wait_range). */
+int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end);
+/* folio_clear_dirty_for_io(): write-protect the PTEs, then clear PG_dirty. */
+bool folio_clear_dirty_for_io(struct folio *folio);
+
+int truncate_setsize(struct inode *inode, loff_t newsize);
+int punch_hole(struct inode *inode, loff_t start, loff_t len);
+/* Drop every page of the cache (inode eviction at the end of a run). */
+void truncate_inode_pages_final(struct inode *inode);
+
+/* Pipes and splice (fs/pipe.c, fs/splice.c). */
+#define PIPE_BUFFERS 16
+
+struct pipe_buffer {
+	struct page *page;
+	unsigned int offset, len;
+};
+
+struct pipe_inode_info {
+	struct mutex mutex;
+	unsigned int head, tail;
+	struct pipe_buffer bufs[PIPE_BUFFERS];
+};
+
+struct pipe_inode_info *pipe_alloc(void);
+/* filemap_splice_read(): page-cache pages into the pipe, by reference. */
+ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
+			    struct pipe_inode_info *pipe, size_t len);
+/* pipe_read(): copy out of the pipe's pages into user memory. */
+ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
+		  unsigned long ubuf, size_t len);
+/* iter_file_splice_write(): the pipe's pages written into a file. */
+ssize_t iter_file_splice_write(struct pipe_inode_info *pipe,
+			       struct inode *inode, loff_t pos, size_t len);
+/* Releases whatever the pipe still holds. */
+void pipe_release(struct pipe_inode_info *pipe);
+
+#endif /* PMM_FS_FS_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Pipes and splice (fs/pipe.c, fs/splice.c, mm/filemap.c). */
+#include <errno.h>
+
+#include "fs/fs.h"
+#include "mm/access.h"
+#include "mm/arch.h"
+
+struct pipe_inode_info *pipe_alloc(void)
+{
+	struct pipe_inode_info *pipe = pmm_alloc(sizeof(*pipe));
+
+	mutex_init(&pipe->mutex);
+	pmm_obj_name(&pipe->mutex, "pipe->mutex");
+	return pipe;
+}
+
+static unsigned int pipe_occupancy(const struct pipe_inode_info *pipe)
+{
+	return pipe->head - pipe->tail;
+}
+
+/*
+ * splice_folio_into_pipe(): each buffer holds its own reference (the
+ * pending-I/O marker); the page is made accessible before anyone can read
+ * it through the pipe, as the seed 001 patch does.
+ */
+static int splice_folio(struct pipe_inode_info *pipe, struct folio *folio,
+			unsigned int off, unsigned int len)
+{
+	struct pipe_buffer *buf;
+	int err;
+
+	if (pipe_occupancy(pipe) >= PIPE_BUFFERS)
+		return -EAGAIN;
+	folio_get(folio);
+	err = arch_make_folio_accessible(folio);
+	if (err) {
+		folio_put(folio);
+		return err;
+	}
+	buf = &pipe->bufs[pipe->head % PIPE_BUFFERS];
+	buf->page = (struct page *)folio;
+	buf->offset = off;
+	buf->len = len;
+	pipe->head++;
+	return 0;
+}
+
+ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
+			    struct pipe_inode_info *pipe, size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
+	mutex_lock(&pipe->mutex);
+	while (done < len) {
+		long isize = READ_ONCE(inode->i_size);
+		unsigned int off = (unsigned int)(pos & ~PAGE_MASK);
+		size_t n = PAGE_SIZE - off;
+		struct folio *folio;
+
+		if (pos >= isize)
+			break;
+		if (n > len - done)
+			n = len - done;
+		if ((long)n > isize - pos)
+			n = (size_t)(isize - pos);
+		folio = __filemap_get_folio(&inode->i_mapping,
+					    (unsigned long)pos >> PAGE_SHIFT,
+					    FGP_LOCK | FGP_CREAT);
+		if (!folio) {
+			err = -ENOMEM;
+			break;
+		}
+		if (!folio_test_uptodate(folio)) {
+			err = filemap_read_folio(inode, folio);
+			folio_lock(folio);
+		}
+		if (!err && !folio_test_uptodate(folio))
+			err = -EIO;
+		folio_unlock(folio);
+		if (!err)
+			err = splice_folio(pipe, folio, off, (unsigned int)n);
+		folio_put(folio);
+		if (err)
+			break;
+		done += n;
+		pos += (loff_t)n;
+	}
+	mutex_unlock(&pipe->mutex);
+	return done ? (ssize_t)done : err;
+}
+
+/* The buffer's page as the kernel reads it (copy_page_to_iter()). */
+static int read_buf(struct pipe_buffer *buf, unsigned char *out, int cpu)
+{
+	struct folio *folio = page_folio(buf->page);
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
+				 .pfn = page_to_pfn(buf->page),
+				 .offset = buf->offset, .len = buf->len,
+				 .buf = out, .check_obj = folio->mapping,
+				 .check_off = (folio->index << PAGE_SHIFT) +
+					      buf->offset };
+
+	return phys_access(&a);
+}
+
+/* pipe_buf_release(): the buffer's reference goes. */
+static void release_buf(struct pipe_inode_info *pipe)
+{
+	struct pipe_buffer *buf = &pipe->bufs[pipe->tail % PIPE_BUFFERS];
+
+	folio_put(page_folio(buf->page));
+	buf->page = NULL;
+	pipe->tail++;
+}
+
+/* pipe_read(): whole buffers only, for simplicity. */
+ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
+		  unsigned long ubuf, size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
+	mutex_lock(&pipe->mutex);
+	while (pipe_occupancy(pipe)) {
+		struct pipe_buffer *buf = &pipe->bufs[pipe->tail % PIPE_BUFFERS];
+		unsigned char data[PAGE_SIZE];
+
+		if (buf->len > len - done)
+			break;
+		err = read_buf(buf, data, cpu);
+		if (!err)
+			err = access_user(mm, cpu, ubuf + done, data, buf->len,
+					  true, ACCESS_KERNEL);
+		if (err)
+			break;
+		done += buf->len;
+		release_buf(pipe);
+	}
+	mutex_unlock(&pipe->mutex);
+	return done ? (ssize_t)done : err;
+}
+
+/*
+ * iter_file_splice_write(): each buffer's bytes go through the buffered
+ * write path of @inode, read by the kernel from the buffer's page.
+ */
+ssize_t iter_file_splice_write(struct pipe_inode_info *pipe,
+			       struct inode *inode, loff_t pos, size_t len)
+{
+	size_t done = 0;
+	int err = 0;
+
+	mutex_lock(&pipe->mutex);
+	while (pipe_occupancy(pipe)) {
+		struct pipe_buffer *buf = &pipe->bufs[pipe->tail % PIPE_BUFFERS];
+		unsigned char data[PAGE_SIZE];
+
+		if (buf->len > len - done)
+			break;
+		err = read_buf(buf, data, pmm_task_cpu());
+		if (!err)
+			err = kernel_write_at(inode, pos, data, buf->len);
+		if (err)
+			break;
+		done += buf->len;
+		pos += buf->len;
+		release_buf(pipe);
+	}
+	mutex_unlock(&pipe->mutex);
+	return done ? (ssize_t)done : err;
+}
+
+void pipe_release(struct pipe_inode_info *pipe)
+{
+	mutex_lock(&pipe->mutex);
+	while (pipe_occupancy(pipe))
+		release_buf(pipe);
+	mutex_unlock(&pipe->mutex);
+}

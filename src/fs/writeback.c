@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Writeback of dirty page-cache folios (mm/page-writeback.c, mpage). */
+#include <errno.h>
+
+#include "fs/fs.h"
+#include "mm/arch.h"
+#include "mm/rmap.h"
+
+/*
+ * folio_clear_dirty_for_io(): a mapped folio's PTEs are write-protected
+ * and cleaned first (folio_mkclean()), so a write after this faults and
+ * dirties the folio again; then PG_dirty is cleared for the I/O.
+ */
+bool folio_clear_dirty_for_io(struct folio *folio)
+{
+	if (folio_mapped(folio) && folio_mkclean(folio))
+		folio_mark_dirty(folio);
+	return test_and_clear_bit(PG_dirty, &folio->flags);
+}
+
+static void write_end_io(struct bio *bio, int status)
+{
+	struct folio *folio = bio->bi_private;
+
+	if (status)
+		folio_mark_dirty(folio);
+	folio_end_writeback(folio);
+}
+
+/*
+ * writepage for one locked, dirty folio: PG_writeback is its pending-I/O
+ * marker, set before arch_make_folio_accessible() and cleared only when
+ * the write completes.
+ */
+static int write_folio(struct inode *inode, struct folio *folio)
+{
+	struct bio bio = {
+		.bdev = inode->i_bdev,
+		.write = true,
+		.block = inode->i_first_block + folio->index,
+		.pfn = folio_pfn(folio),
+		.bi_end_io = write_end_io,
+		.bi_private = folio,
+		.check_obj = &inode->i_mapping,
+		.check_off = folio->index << PAGE_SHIFT,
+	};
+	int err;
+
+	folio_start_writeback(folio);
+	err = arch_make_folio_accessible(folio);
+	folio_unlock(folio);
+	if (err) {
+		folio_mark_dirty(folio);
+		folio_end_writeback(folio);
+		return err;
+	}
+	submit_bio(&bio);
+	return 0;
+}
+
+/* write_cache_pages() over the range, then wait on what it started. */
+int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end)
+{
+	unsigned long index, last = (unsigned long)(end >> PAGE_SHIFT);
+	int err = 0, ret;
+
+	if (last >= inode->i_max_pages)
+		last = inode->i_max_pages - 1;
+	for (index = (unsigned long)(start >> PAGE_SHIFT); index <= last; index++) {
+		struct folio *folio = filemap_get_entry(&inode->i_mapping, index);
+
+		if (!folio)
+			continue;
+		folio_lock(folio);
+		if (READ_ONCE(folio->mapping) != &inode->i_mapping ||
+		    !folio_test_dirty(folio)) {
+			folio_unlock(folio);
+			folio_put(folio);
+			continue;
+		}
+		folio_wait_writeback(folio);
+		if (!folio_clear_dirty_for_io(folio)) {
+			folio_unlock(folio);
+			folio_put(folio);
+			continue;
+		}
+		ret = write_folio(inode, folio);
+		if (ret && !err)
+			err = ret;
+		folio_wait_writeback(folio);
+		folio_put(folio);
+	}
+	return err;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Files and pipes of the machine: the system calls of protmm/machine.h. */
+#include <errno.h>
+
+#include "machine/machine.h"
+
+struct pmm_file *pmm_file_create(unsigned long max_bytes)
+{
+	unsigned long pages = (max_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned int i = machine->nr_files;
+	struct pmm_file *f;
+
+	if (!pages || i >= MACHINE_MAX_FILES ||
+	    machine->next_block + pages > machine->bdev->nr_blocks)
+		return NULL;
+	f = pmm_alloc(sizeof(*f));
+	f->inode = inode_alloc(machine->bdev, machine->next_block,
+			       pages << PAGE_SHIFT, (int)i + 1);
+	machine->next_block += pages;
+	machine->files[machine->nr_files++] = f;
+	return f;
+}
+
+static int cpu_or_einval(struct pmm_process *p)
+{
+	int cpu = machine_cpu();
+
+	return cpu < 0 || p->exited ? -EINVAL : cpu;
+}
+
+ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
+		      unsigned long off, unsigned long uaddr, size_t len)
+{
+	int cpu = cpu_or_einval(p);
+
+	if (cpu < 0)
+		return cpu;
+	return filemap_read(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
+}
+
+ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
+		       unsigned long off, unsigned long uaddr, size_t len)
+{
+	int cpu = cpu_or_einval(p);
+
+	if (cpu < 0)
+		return cpu;
+	if (off + len > f->inode->i_max_pages * PAGE_SIZE)
+		return -EFBIG;
+	return generic_perform_write(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
+}
+
+ssize_t pmm_file_read_direct(struct pmm_process *p, struct pmm_file *f,
+			     unsigned long off, unsigned long uaddr, size_t len)
+{
+	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, false);
+}
+
+ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
+			      unsigned long off, unsigned long uaddr, size_t len)
+{
+	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, true);
+}
+
+int pmm_fsync(struct pmm_file *f)
+{
+	return filemap_write_and_wait_range(f->inode, 0, (loff_t)-1 >> 1);
+}
+
+int pmm_truncate(struct pmm_file *f, unsigned long size)
+{
+	return truncate_setsize(f->inode, (loff_t)size);
+}
+
+int pmm_punch_hole(struct pmm_file *f, unsigned long off, unsigned long len)
+{
+	return punch_hole(f->inode, (loff_t)off, (loff_t)len);
+}
+
+unsigned long pmm_file_size(struct pmm_file *f)
+{
+	return (unsigned long)READ_ONCE(f->inode->i_size);
+}
+
+struct pmm_pipe *pmm_pipe_create(void)
+{
+	struct pmm_pipe *p;
+
+	if (machine->nr_pipes >= MACHINE_MAX_PIPES)
+		return NULL;
+	p = pmm_alloc(sizeof(*p));
+	p->pipe = pipe_alloc();
+	machine->pipes[machine->nr_pipes++] = p;
+	return p;
+}
+
+ssize_t pmm_splice_to_pipe(struct pmm_file *f, unsigned long off,
+			   struct pmm_pipe *pipe, size_t len)
+{
+	return filemap_splice_read(f->inode, (loff_t)off, pipe->pipe, len);
+}
+
+ssize_t pmm_pipe_read(struct pmm_process *p, struct pmm_pipe *pipe,
+		      unsigned long uaddr, size_t len)
+{
+	int cpu = cpu_or_einval(p);
+
+	if (cpu < 0)
+		return cpu;
+	return pipe_read(pipe->pipe, p->mm, cpu, uaddr, len);
+}
+
+ssize_t pmm_splice_from_pipe(struct pmm_pipe *pipe, struct pmm_file *f,
+			     unsigned long off, size_t len)
+{
+	return iter_file_splice_write(pipe->pipe, f->inode, (loff_t)off, len);
+}

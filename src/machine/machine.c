@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "check/leak.h"
+#include "check/shadow.h"
+#include "machine/machine.h"
+#include "mem/phys.h"
+#include "mm/access.h"
+#include "mm/gup.h"
+#include "mm/mmap.h"
+#include "mm/pgalloc.h"
+#include "mm/tlb.h"
+
+struct machine *machine;
+
+int machine_cpu(void)
+{
+	int cpu = pmm_task_id() < 0 ? 0 : pmm_task_cpu();
+
+	return cpu < (int)machine->opts.nr_cpus ? cpu : -1;
+}
+
+/* The zero page: one reserved frame every anonymous read maps. */
+static int zero_page_init(void)
+{
+	struct folio *folio = folio_alloc(__GFP_ZERO, 0);
+
+	if (!folio)
+		return -ENOMEM;
+	__folio_set_reserved(folio);
+	zero_pfn = folio_pfn(folio);
+	return 0;
+}
+
+int pmm_machine_init(const struct pmm_machine_opts *opts)
+{
+	struct phys_mem_opts po = { opts->ram_bytes, opts->dev_bytes };
+	const struct arch_mm_ops *ops = arch_find(opts->arch ? opts->arch : "");
+	int err;
+
+	if (!ops) {
+		pmm_violation("bug-on", "machine '%s' is not supported",
+			      opts->arch ? opts->arch : "(none)");
+		return -ENOTSUP;
+	}
+	if (!opts->nr_cpus || opts->nr_cpus > PMM_MAX_CPUS ||
+	    opts->disk_bytes & ~PAGE_MASK)
+		return -EINVAL;
+	machine = pmm_alloc(sizeof(*machine));
+	if (!machine)
+		return -ENOMEM;
+	machine->opts = *opts;
+	arch_ops = ops;
+	mm_ids_reset();
+	err = phys_init(&po);
+	if (!err)
+		err = tlb_init(opts->nr_cpus);
+	if (!err)
+		err = zero_page_init();
+	if (!err)
+		err = shadow_init();
+	if (err)
+		return err;
+	machine->bdev = bdev_alloc(opts->disk_bytes >> PAGE_SHIFT);
+	return machine->bdev ? 0 : -ENOMEM;
+}
+
+void pmm_machine_finish(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < machine->nr_procs; i++)
+		pmm_exit(machine->procs[i]);
+	for (i = 0; i < machine->nr_pipes; i++)
+		pipe_release(machine->pipes[i]->pipe);
+	for (i = 0; i < machine->nr_files; i++)
+		truncate_inode_pages_final(machine->files[i]->inode);
+	check_leaks(zero_pfn);
+}
+
+unsigned long pmm_free_pages(void)
+{
+	return phys->ram_pages - (unsigned long)phys->nr_allocated.counter;
+}
+
+static struct pmm_process *process_new(struct mm_struct *mm)
+{
+	unsigned int i = __atomic_fetch_add(&machine->nr_procs, 1, __ATOMIC_RELAXED);
+	struct pmm_process *p;
+
+	if (i >= MACHINE_MAX_PROCS) {
+		pmm_violation("bug-on", "more than %d processes", MACHINE_MAX_PROCS);
+		return NULL;
+	}
+	p = pmm_alloc(sizeof(*p));
+	p->mm = mm;
+	p->pid = (int)i + 1;
+	machine->procs[i] = p;
+	return p;
+}
+
+struct pmm_process *pmm_process_create(void)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	return mm ? process_new(mm) : NULL;
+}
+
+int pmm_mmap(struct pmm_process *p, unsigned long addr, unsigned long len,
+	     unsigned int prot, unsigned int flags, struct pmm_file *file,
+	     unsigned long off)
+{
+	struct mmap_source src = { 0 };
+
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (file) {
+		src.mapping = &file->inode->i_mapping;
+		src.vm_ops = &generic_file_vm_ops;
+		src.pgoff = off >> PAGE_SHIFT;
+		src.may_write = true;
+	}
+	return do_mmap(p->mm, addr, len, prot, flags, &src);
+}
+
+int pmm_munmap(struct pmm_process *p, unsigned long addr, unsigned long len)
+{
+	return do_munmap(p->mm, addr, len);
+}
+
+int pmm_mprotect(struct pmm_process *p, unsigned long addr, unsigned long len,
+		 unsigned int prot)
+{
+	return do_mprotect(p->mm, addr, len, prot);
+}
+
+struct pmm_process *pmm_fork(struct pmm_process *p)
+{
+	struct mm_struct *mm = dup_mm(p->mm);
+
+	return mm ? process_new(mm) : NULL;
+}
+
+void pmm_exit(struct pmm_process *p)
+{
+	if (p->exited)
+		return;
+	p->exited = true;
+	exit_mmap(p->mm);
+}
+
+static int user_access(struct pmm_process *p, unsigned long addr, void *buf,
+		       size_t len, bool write)
+{
+	int cpu = machine_cpu();
+
+	if (cpu < 0 || p->exited)
+		return -EINVAL;
+	return access_user(p->mm, cpu, addr, buf, len, write, ACCESS_USER);
+}
+
+int pmm_store(struct pmm_process *p, unsigned long addr, const void *buf,
+	      size_t len)
+{
+	return user_access(p, addr, (void *)buf, len, true);
+}
+
+int pmm_load(struct pmm_process *p, unsigned long addr, void *buf, size_t len)
+{
+	return user_access(p, addr, buf, len, false);
+}
+
+static unsigned int foll_flags(unsigned int flags)
+{
+	return ((flags & PMM_GUP_WRITE) ? FOLL_WRITE : 0) |
+	       ((flags & PMM_GUP_LONGTERM) ? FOLL_LONGTERM : 0);
+}
+
+static long do_gup(struct pmm_pin *pin)
+{
+	struct mm_struct *mm = pin->p->mm;
+	unsigned int foll = foll_flags(pin->flags);
+	bool get = pin->flags & PMM_GUP_GET;
+	long got;
+
+	if (pin->flags & PMM_GUP_FAST)
+		return get ? get_user_pages_fast(mm, pin->addr, pin->nr, foll, pin->pages) :
+			     pin_user_pages_fast(mm, pin->addr, pin->nr, foll, pin->pages);
+	mmap_read_lock(mm);
+	got = get ? get_user_pages(mm, pin->addr, pin->nr, foll, pin->pages) :
+		    pin_user_pages(mm, pin->addr, pin->nr, foll, pin->pages);
+	mmap_read_unlock(mm);
+	return got;
+}
+
+static void release_pages(struct pmm_pin *pin, unsigned long n)
+{
+	unsigned long i;
+
+	if (!(pin->flags & PMM_GUP_GET)) {
+		unpin_user_pages_dirty_lock(pin->pages, n, pin->dma_written);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		put_user_page_ref(pin->pages[i]);
+}
+
+int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,
+	    unsigned int flags, struct pmm_pin **out)
+{
+	struct pmm_pin *pin;
+	long got;
+
+	if (!nr_pages || nr_pages > PIN_MAX_PAGES || (addr & ~PAGE_MASK) ||
+	    flags & ~(PMM_GUP_WRITE | PMM_GUP_LONGTERM | PMM_GUP_FAST | PMM_GUP_GET))
+		return -EINVAL;
+	pin = pmm_alloc(sizeof(*pin));
+	pin->p = p;
+	pin->addr = addr;
+	pin->nr = nr_pages;
+	pin->flags = flags;
+	got = do_gup(pin);
+	if (got < 0)
+		return (int)got;
+	if ((unsigned long)got < nr_pages) {
+		release_pages(pin, (unsigned long)got);
+		return -EFAULT;
+	}
+	*out = pin;
+	return 0;
+}
+
+void pmm_unpin(struct pmm_pin *pin)
+{
+	if (pin->released) {
+		pmm_violation("bug-on", "pin of %#lx released twice", pin->addr);
+		return;
+	}
+	pin->released = true;
+	release_pages(pin, pin->nr);
+}
+
+/* A device DMAs through the pin: the bytes belong where they were pinned. */
+int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
+		bool write)
+{
+	unsigned char *b = buf;
+
+	if (pin->released || off + len > pin->nr * PAGE_SIZE || off + len < off)
+		return -EINVAL;
+	if (write)
+		pin->dma_written = true;
+	while (len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - po ? len : PAGE_SIZE - po);
+		struct phys_access a = { .who = ACCESS_DMA, .cpu = -1, .write = write,
+					 .pfn = page_to_pfn(pin->pages[off >> PAGE_SHIFT]),
+					 .offset = po, .len = n, .buf = b,
+					 .mm = pin->p->mm, .vaddr = pin->addr + off };
+		int err = phys_access(&a);
+
+		if (err)
+			return err;
+		off += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A look at the PTE and its page, with no yield: for final conditions. */
+int pmm_page_state(struct pmm_process *p, unsigned long addr,
+		   struct pmm_page_state *st)
+{
+	pte_t *ptep = p->exited ? NULL : pte_offset_map(p->mm, addr, NULL);
+	struct folio *folio;
+	pte_t pte;
+
+	if (!ptep)
+		return -EFAULT;
+	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	if (!pte_present(pte))
+		return -EFAULT;
+	folio = pfn_folio(pte_pfn(pte));
+	st->pfn = pte_pfn(pte);
+	st->refcount = folio->_refcount.counter;
+	st->mapcount = folio_test_large(folio) ? folio->_large_mapcount.counter + 1 :
+		       folio->_mapcount.counter + 1;
+	st->maybe_pinned = folio_test_large(folio) ? folio->_pincount.counter > 0 :
+			   (unsigned int)st->refcount >= GUP_PIN_COUNTING_BIAS;
+	st->writable = pte_write(pte);
+	st->anon_exclusive = pfn_to_page(st->pfn)->flags & (1UL << PG_anon_exclusive);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The machine: composes the layers into the public operations of
+ * protmm/machine.h. One per execution, built by pmm_machine_init().
+ */
+#ifndef PMM_MACHINE_MACHINE_H
+#define PMM_MACHINE_MACHINE_H
+
+#include "fs/fs.h"
+#include "mm/mm.h"
+#include "protmm/machine.h"
+
+#define MACHINE_MAX_PROCS	32
+#define MACHINE_MAX_FILES	16
+#define MACHINE_MAX_PIPES	8
+#define PIN_MAX_PAGES		64
+
+struct pmm_process {
+	struct mm_struct *mm;
+	int pid;
+	bool exited;
+};
+
+struct pmm_file {
+	struct inode *inode;
+};
+
+struct pmm_pipe {
+	struct pipe_inode_info *pipe;
+};
+
+struct pmm_pin {
+	struct pmm_process *p;
+	unsigned long addr;
+	unsigned long nr;
+	unsigned int flags;
+	bool dma_written;
+	bool released;
+	struct page *pages[PIN_MAX_PAGES];
+};
+
+struct machine {
+	struct pmm_machine_opts opts;
+	struct block_device *bdev;
+	unsigned long next_block;
+	unsigned int nr_procs, nr_files, nr_pipes;
+	struct pmm_process *procs[MACHINE_MAX_PROCS];
+	struct pmm_file *files[MACHINE_MAX_FILES];
+	struct pmm_pipe *pipes[MACHINE_MAX_PIPES];
+};
+
+extern struct machine *machine;
+
+/* The calling task's CPU; CPU 0 in setup(). -1 if out of range. */
+int machine_cpu(void);
+
+#endif /* PMM_MACHINE_MACHINE_H */

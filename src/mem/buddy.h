@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The buddy allocator (mm/page_alloc.c): free blocks of 2^order frames on
+ * per-order lists under zone->lock; freeing merges a block with its buddy
+ * while the buddy is free and of the same order.
+ *
+ * Simplifications: one zone, no per-CPU page lists, no migrate types, no
+ * watermarks or reclaim on failure (an allocation that finds no block
+ * fails).
+ */
+#ifndef PMM_MEM_BUDDY_H
+#define PMM_MEM_BUDDY_H
+
+#include "mem/page.h"
+
+void buddy_init(struct zone *zone, unsigned long start_pfn,
+		unsigned long nr_pages);
+/* __rmqueue_smallest(): the first frame of a free 2^order block, or NULL. */
+struct page *buddy_alloc(struct zone *zone, unsigned int order);
+/* __free_one_page(): gives back a 2^order block starting at @page. */
+void buddy_free(struct zone *zone, struct page *page, unsigned int order);
+unsigned long buddy_nr_free_pages(struct zone *zone);
+
+#endif /* PMM_MEM_BUDDY_H */

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Folio references, pins, mapcounts and the folio lock, with the kernel's
+ * rules (include/linux/page_ref.h, mm.h, pagemap.h; mm/gup.c).
+ *
+ *   _refcount   every holder counts 1: page cache, each PTE mapping, swap
+ *               cache, a get_user_pages reference. 0 is free, or frozen by
+ *               folio_ref_freeze(); folio_try_get() fails on both.
+ *   pins        FOLL_PIN adds GUP_PIN_COUNTING_BIAS to a small folio's
+ *               refcount; a large folio gets 1 on the refcount and 1 on
+ *               _pincount. folio_maybe_dma_pinned() may be a false
+ *               positive on small folios with 1024 plain references.
+ *   _mapcount   per page, starting at -1; a large folio also counts all
+ *               its PTE mappings in _large_mapcount (PMD mappings of large
+ *               folios are not modelled).
+ *
+ * Context table:
+ *   folio_lock, folio_wait_writeback     may sleep
+ *   everything else                      any context
+ */
+#ifndef PMM_MEM_FOLIO_H
+#define PMM_MEM_FOLIO_H
+
+#include "mem/page.h"
+#include "sched/bitops.h"
+#include "sched/wait.h"
+
+#define GUP_PIN_COUNTING_BIAS	(1U << 10)
+
+/* gfp flags the model honours. */
+#define __GFP_ZERO	0x1u
+
+/* alloc_pages()/folio_alloc(): refcount 1, or NULL when memory is out. */
+struct folio *folio_alloc(unsigned int gfp, unsigned int order);
+/* __folio_put(): the last reference went; back to the buddy allocator. */
+void __folio_put(struct folio *folio);
+
+static inline int folio_ref_count(struct folio *folio)
+{
+	return atomic_read(&folio->_refcount);
+}
+
+void folio_get_at(struct folio *folio, const struct pmm_loc *loc);
+bool folio_try_get_at(struct folio *folio, const struct pmm_loc *loc);
+bool folio_ref_try_add_at(struct folio *folio, int count,
+			  const struct pmm_loc *loc);
+void folio_ref_add_at(struct folio *folio, int nr, const struct pmm_loc *loc);
+void folio_put_refs_at(struct folio *folio, int refs, const struct pmm_loc *loc);
+bool folio_ref_freeze_at(struct folio *folio, int count,
+			 const struct pmm_loc *loc);
+void folio_ref_unfreeze_at(struct folio *folio, int count,
+			   const struct pmm_loc *loc);
+
+#define folio_get(f)			folio_get_at((f), PMM_HERE)
+#define folio_try_get(f)		folio_try_get_at((f), PMM_HERE)
+#define folio_ref_try_add(f, n)		folio_ref_try_add_at((f), (n), PMM_HERE)
+#define folio_ref_add(f, n)		folio_ref_add_at((f), (n), PMM_HERE)
+#define folio_put(f)			folio_put_refs_at((f), 1, PMM_HERE)
+#define folio_put_refs(f, n)		folio_put_refs_at((f), (n), PMM_HERE)
+#define folio_ref_freeze(f, n)		folio_ref_freeze_at((f), (n), PMM_HERE)
+#define folio_ref_unfreeze(f, n)	folio_ref_unfreeze_at((f), (n), PMM_HERE)
+
+/* GUP's FOLL_* flags (include/linux/mm_types.h). */
+#define FOLL_WRITE	0x01u
+#define FOLL_GET	0x04u
+#define FOLL_FORCE	0x10u
+#define FOLL_LONGTERM	0x100u
+#define FOLL_PIN	0x40000u
+#define FOLL_FAST_ONLY	0x80000u
+
+int try_grab_folio_at(struct folio *folio, int refs, unsigned int flags,
+		      const struct pmm_loc *loc);
+struct folio *try_grab_folio_fast_at(struct page *page, int refs,
+				     unsigned int flags,
+				     const struct pmm_loc *loc);
+void gup_put_folio_at(struct folio *folio, int refs, unsigned int flags,
+		      const struct pmm_loc *loc);
+bool folio_maybe_dma_pinned(struct folio *folio);
+
+#define try_grab_folio(f, r, fl)	try_grab_folio_at((f), (r), (fl), PMM_HERE)
+#define try_grab_folio_fast(p, r, fl)	try_grab_folio_fast_at((p), (r), (fl), PMM_HERE)
+#define gup_put_folio(f, r, fl)		gup_put_folio_at((f), (r), (fl), PMM_HERE)
+
+/* Mapcounts: the number of PTEs that map the page / any page of the folio. */
+int folio_mapcount(struct folio *folio);
+static inline bool folio_mapped(struct folio *folio)
+{
+	return folio_mapcount(folio) > 0;
+}
+
+/* The folio lock: PG_locked, with the bit wait queue behind it. */
+static inline void folio_lock(struct folio *folio)
+{
+	wait_on_bit_lock(&folio->flags, PG_locked);
+}
+
+static inline bool folio_trylock(struct folio *folio)
+{
+	return !test_and_set_bit_lock(PG_locked, &folio->flags);
+}
+
+void folio_unlock_at(struct folio *folio, const struct pmm_loc *loc);
+#define folio_unlock(f)			folio_unlock_at((f), PMM_HERE)
+
+/* folio_wait_writeback(): sleeps while PG_writeback is set. */
+static inline void folio_wait_writeback(struct folio *folio)
+{
+	while (folio_test_writeback(folio))
+		wait_on_bit(&folio->flags, PG_writeback);
+}
+
+/*
+ * folio_mark_dirty(): a page-cache folio's dirty bit is what writeback
+ * looks for (the kernel also tags the mapping's xarray; this model's
+ * writeback scans the folios). Returns true if it was clean.
+ */
+static inline bool folio_mark_dirty(struct folio *folio)
+{
+	return !test_and_set_bit(PG_dirty, &folio->flags);
+}
+
+/* folio_start_writeback(): under the folio lock, on a folio not yet so. */
+void folio_start_writeback(struct folio *folio);
+/* folio_end_writeback(): clears PG_writeback and wakes its waiters. */
+void folio_end_writeback(struct folio *folio);
+
+#endif /* PMM_MEM_FOLIO_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mem/buddy.h"
+#include "mem/phys.h"
+
+struct phys_mem *phys;
+
+/* Watchers are registered once per process, before any execution. */
+static const struct phys_watch *watches[PHYS_MAX_WATCH];
+static unsigned int nr_watches;
+
+void phys_watch(const struct phys_watch *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_watches; i++)
+		if (watches[i] == w)
+			return;
+	if (nr_watches < PHYS_MAX_WATCH)
+		watches[nr_watches++] = w;
+}
+
+static const struct {
+	size_t off;
+	const char *name;
+} page_fields[] = {
+	{ offsetof(struct page, flags), "flags" },
+	{ offsetof(struct page, _refcount), "refcount" },
+	{ offsetof(struct page, _mapcount), "mapcount" },
+	{ offsetof(struct page, compound_head), "head" },
+	{ offsetof(struct page, _large_mapcount), "large_mapcount" },
+	{ offsetof(struct page, _pincount), "pincount" },
+	{ offsetof(struct page, ptl), "ptl" },
+};
+
+/* "page 0x12 refcount", "pte 0x3[0x100]": what traces call these. */
+static bool label_frame(const void *obj, char *buf, size_t len)
+{
+	uintptr_t o = (uintptr_t)obj, base;
+	unsigned long pfn;
+	unsigned int i;
+
+	if (!phys)
+		return false;
+	base = (uintptr_t)phys->mem_map;
+	if (o >= base && o < base + phys->nr_pfns * sizeof(struct page)) {
+		pfn = (o - base) / sizeof(struct page);
+		for (i = 0; i < sizeof(page_fields) / sizeof(page_fields[0]); i++)
+			if (o - base - pfn * sizeof(struct page) == page_fields[i].off)
+				break;
+		snprintf(buf, len, "page %#lx %s", pfn, i < sizeof(page_fields) /
+			 sizeof(page_fields[0]) ? page_fields[i].name : "");
+		return true;
+	}
+	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
+		const struct page *page = &phys->mem_map[pfn];
+		uintptr_t d = (uintptr_t)page->data;
+
+		if (!(page->flags & (1UL << PG_table)) || o < d || o >= d + PAGE_SIZE)
+			continue;
+		snprintf(buf, len, "pte %#lx[%#lx]", pfn,
+			 (unsigned long)((o - d) / sizeof(uint64_t)));
+		return true;
+	}
+	return false;
+}
+
+__attribute__((constructor)) static void phys_labels(void)
+{
+	sched_labeller(label_frame);
+}
+
+/* memmap_init(): RAM first, then device memory that the buddy never sees. */
+int phys_init(const struct phys_mem_opts *opts)
+{
+	unsigned long ram = opts->ram_bytes >> PAGE_SHIFT;
+	unsigned long dev = opts->dev_bytes >> PAGE_SHIFT;
+	unsigned long pfn;
+	struct phys_mem *p;
+
+	if (!ram || (opts->ram_bytes | opts->dev_bytes) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	p = pmm_alloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->mem_map = pmm_alloc((ram + dev) * sizeof(struct page));
+	if (!p->mem_map)
+		return -ENOMEM;
+	p->nr_pfns = ram + dev;
+	p->ram_pages = ram;
+	p->dev_pages = dev;
+	phys = p;
+	for (pfn = 0; pfn < ram + dev; pfn++) {
+		struct page *page = &p->mem_map[pfn];
+
+		page->flags = (unsigned long)(pfn < ram ? MEM_RAM : MEM_DEVICE)
+			      << MEM_TYPE_SHIFT;
+		page->_mapcount.counter = -1;
+		if (pfn >= ram)
+			page->flags |= 1UL << PG_reserved;
+	}
+	pmm_obj_name(&p->zone.lock, "zone->lock");
+	buddy_init(&p->zone, 0, ram);
+	return 0;
+}
+
+static unsigned char *frame_data(unsigned long pfn, bool create)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	if (!page->data && create)
+		page->data = pmm_alloc(PAGE_SIZE);
+	return page->data;
+}
+
+void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len)
+{
+	const unsigned char *d = frame_data(pfn, false);
+
+	if (d)
+		memcpy(buf, d + off, len);
+	else
+		memset(buf, 0, len);
+}
+
+void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
+		unsigned int len)
+{
+	memcpy(frame_data(pfn, true) + off, buf, len);
+}
+
+void frame_clear(unsigned long pfn)
+{
+	unsigned char *d = frame_data(pfn, false);
+
+	if (d)
+		memset(d, 0, PAGE_SIZE);
+}
+
+/* Freed frames read as PAGE_POISON, as with page_poisoning. */
+void frame_poison(unsigned long pfn)
+{
+	memset(frame_data(pfn, true), PAGE_POISON, PAGE_SIZE);
+}
+
+void phys_notify_freed(struct folio *folio)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_watches; i++)
+		if (watches[i]->freed)
+			watches[i]->freed(folio);
+}
+
+static const char *const accessor_names[] = {
+	[ACCESS_USER] = "user access",
+	[ACCESS_KERNEL] = "kernel access",
+	[ACCESS_DMA] = "DMA",
+};
+
+int phys_access_at(struct phys_access *a, const struct pmm_loc *loc)
+{
+	sched_point_at(pfn_to_page(a->pfn), a->write ? PMM_ACC_WRITE :
+		       PMM_ACC_READ, loc);
+	return __phys_access(a, loc);
+}
+
+int __phys_access(struct phys_access *a, const struct pmm_loc *loc)
+{
+	struct page *page = pfn_to_page(a->pfn);
+	unsigned int i;
+	int err;
+
+	/* Oracle reads make no yield point of their own. */
+	if (PageBuddy(page) || (page_mem_type(page) == MEM_RAM &&
+				!__atomic_load_n(&page_folio(page)->_refcount.counter,
+						 __ATOMIC_RELAXED)))
+		pmm_violation("use-after-free", "%s %s free frame %#lx at %s:%d",
+			      accessor_names[a->who], a->write ? "writes" : "reads",
+			      a->pfn, loc->file, loc->line);
+	for (i = 0; i < nr_watches; i++) {
+		if (!watches[i]->access)
+			continue;
+		err = watches[i]->access(a);
+		if (err)
+			return err;
+	}
+	if (a->write)
+		frame_poke(a->pfn, a->offset, a->buf, a->len);
+	else
+		frame_peek(a->pfn, a->offset, a->buf, a->len);
+	for (i = 0; i < nr_watches; i++)
+		if (watches[i]->accessed)
+			watches[i]->accessed(a);
+	return 0;
+}
+
+void phys_logical_zero(const void *obj, unsigned long off, unsigned long len)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_watches; i++)
+		if (watches[i]->zeroed)
+			watches[i]->zeroed(obj, off, len);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Physical memory: sizing it, and the one function through which every
+ * access to a frame's bytes goes — a CPU through its TLB, the kernel
+ * through its direct map, a device by DMA — so that architecture backends
+ * (encryption, tags, secure pages) and oracles see each one.
+ */
+#ifndef PMM_MEM_PHYS_H
+#define PMM_MEM_PHYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mem/page.h"
+
+struct phys_mem_opts {
+	unsigned long ram_bytes;
+	unsigned long dev_bytes;
+};
+
+/* Sets up this execution's memory: every RAM frame free in the buddy. */
+int phys_init(const struct phys_mem_opts *opts);
+
+enum phys_accessor {
+	ACCESS_USER,	/* a CPU running user code, through its TLB */
+	ACCESS_KERNEL,	/* the kernel: copy_{to,from}_user, kmap */
+	ACCESS_DMA,	/* a device */
+};
+
+struct phys_access {
+	enum phys_accessor who;
+	int cpu;		/* user and kernel accesses */
+	bool write;
+	unsigned long pfn;
+	unsigned int offset;	/* within the frame */
+	unsigned int len;	/* offset + len <= PAGE_SIZE */
+	void *buf;
+	/* Architecture bits of the mapping used (PTE attributes), if any. */
+	uint64_t attrs;
+	/*
+	 * What the bytes are, for the data oracle. @mm and @vaddr: the user
+	 * address the frame is reached at (the oracle resolves it through
+	 * the VMA); its content is checked on a read and recorded on a
+	 * write. @check_obj/@record_obj: for kernel and device accesses, a
+	 * logical location (a file's mapping and byte offset) whose content
+	 * the bytes moved must equal, or become.
+	 */
+	const void *mm;
+	unsigned long vaddr;
+	const void *check_obj;
+	unsigned long check_off;
+	const void *record_obj;
+	unsigned long record_off;
+};
+
+/*
+ * Watchers of physical memory: an architecture backend or oracle. access()
+ * runs before the bytes move and may refuse (negative errno: the access
+ * faults) or transform them; freed() runs when a folio returns to the
+ * buddy allocator.
+ */
+struct phys_watch {
+	int (*access)(struct phys_access *a);
+	/* After the bytes moved (the data oracle looks at them here). */
+	void (*accessed)(const struct phys_access *a);
+	void (*freed)(struct folio *folio);
+	/* A logical range now reads as zeros (truncate, hole punch). */
+	void (*zeroed)(const void *obj, unsigned long off, unsigned long len);
+};
+
+#define PHYS_MAX_WATCH 4
+void phys_watch(const struct phys_watch *w);
+
+/*
+ * Moves bytes between @a->buf and the frame: one yield point on the frame
+ * (a read, or a write), then the watchers, then the copy. Returns 0, or a
+ * watcher's negative errno. An access to a free frame is a use-after-free
+ * violation.
+ */
+int phys_access_at(struct phys_access *a, const struct pmm_loc *loc);
+/* The same, in a step that has already yielded (a CPU's translation). */
+int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
+#define phys_access(a)	phys_access_at((a), PMM_HERE)
+
+/* Raw frame bytes for the model's own bookkeeping: no yield, no watcher. */
+void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len);
+void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
+		unsigned int len);
+void frame_clear(unsigned long pfn);
+void frame_poison(unsigned long pfn);
+
+#define PAGE_POISON 0xaa
+
+void phys_notify_freed(struct folio *folio);
+void phys_logical_zero(const void *obj, unsigned long off, unsigned long len);
+
+#endif /* PMM_MEM_PHYS_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+
+#include "mm/access.h"
+#include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/pgalloc.h"
+#include "mm/tlb.h"
+
+#define FAULT_RETRIES 64
+
+static bool permits(pte_t pte, bool write)
+{
+	return pte_hw_present(pte) && (!write || pte_write(pte));
+}
+
+/*
+ * do_user_addr_fault(): the VMA must exist and allow the access, then
+ * handle_mm_fault() under mmap_lock for reading.
+ */
+static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	struct vm_area_struct *vma;
+	vm_fault_t ret = VM_FAULT_SIGSEGV;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (vma && addr >= vma->vm_start &&
+	    (vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+		ret = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
+	mmap_read_unlock(mm);
+	if (ret & VM_FAULT_OOM)
+		return -ENOMEM;
+	if (ret & VM_FAULT_SIGBUS)
+		return -EIO;
+	if (ret & VM_FAULT_SIGSEGV)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * The hardware walker: reads the PTE (the step's yield point), and when it
+ * permits the access, sets A (and D for a write) and fills the TLB, all
+ * within the same step as the access that follows.
+ */
+static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
+		 bool write, pte_t *out)
+{
+	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	pte_t pte;
+	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+
+	if (!ptep)
+		return false;
+	pte = ptep_get(ptep);
+	if (!permits(pte, write))
+		return false;
+	if ((pte_val(pte) & set) != set)
+		pte = __pte(__atomic_or_fetch(&ptep->pte, set, __ATOMIC_SEQ_CST));
+	if (!permits(pte, write))
+		return false;
+	tlb_fill(cpu, mm, addr, pte);
+	*out = pte;
+	return true;
+}
+
+/*
+ * Translation and access are one step, as they are one instruction: a TLB
+ * hit yields on the frame and looks again after the yield; a miss yields
+ * in the walk. A protection fault drops the CPU's stale entry (x86 does).
+ */
+static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
+		     bool write, pte_t *pte, const struct pmm_loc *loc)
+{
+	int tries, err;
+
+	for (tries = 0; tries < FAULT_RETRIES; tries++) {
+		if (tlb_lookup(cpu, mm, addr, pte)) {
+			sched_point_at(pte_page(*pte), write ? PMM_ACC_WRITE :
+				       PMM_ACC_READ, loc);
+			if (tlb_lookup(cpu, mm, addr, pte) && permits(*pte, write))
+				return 0;
+			tlb_drop(cpu, mm, addr);
+		}
+		if (walk(mm, cpu, addr, write, pte))
+			return 0;
+		err = user_fault(mm, addr, write);
+		if (err)
+			return err;
+	}
+	pmm_violation("bug-on", "access at %#lx still faults after %d faults",
+		      addr, FAULT_RETRIES);
+	return -EFAULT;
+}
+
+int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
+		   void *buf, size_t len, bool write, enum phys_accessor who,
+		   const struct pmm_loc *loc)
+{
+	unsigned char *p = buf;
+
+	while (len) {
+		unsigned int off = addr & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
+						len : PAGE_SIZE - off);
+		struct phys_access a = { .who = who, .cpu = cpu, .write = write,
+					 .offset = off, .len = n, .buf = p,
+					 .mm = mm, .vaddr = addr };
+		pte_t pte;
+		int err = translate(mm, cpu, addr & PAGE_MASK, write, &pte, loc);
+
+		if (err)
+			return err;
+		a.pfn = pte_pfn(pte);
+		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
+		err = __phys_access(&a, loc);
+		if (err)
+			return err;
+		addr += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}

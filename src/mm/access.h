@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A CPU touching user memory: the TLB, on a miss the hardware walk (which
+ * sets the accessed and dirty bits), on a fault the page-fault handler.
+ * User accesses and the kernel's copy_{to,from}_user take this path.
+ */
+#ifndef PMM_MM_ACCESS_H
+#define PMM_MM_ACCESS_H
+
+#include <stddef.h>
+
+#include "mem/phys.h"
+#include "mm/mm.h"
+
+/*
+ * Reads or writes @len bytes at @addr of @mm on @cpu. Returns 0, -EFAULT
+ * (SIGSEGV), -EIO (SIGBUS), -ENOMEM (out of memory), or an architecture
+ * watcher's error (a tag-check fault, for instance).
+ */
+int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
+		   void *buf, size_t len, bool write, enum phys_accessor who,
+		   const struct pmm_loc *loc);
+#define access_user(mm, cpu, addr, buf, len, write, who) \
+	access_user_at((mm), (cpu), (addr), (buf), (len), (write), (who), PMM_HERE)
+
+#endif /* PMM_MM_ACCESS_H */

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+
+#include "mm/arch.h"
+#include "mm/gup.h"
+#include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/pgalloc.h"
+
+/* gup_must_unshare(): a read-only pin needs an exclusive anonymous page. */
+static bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags,
+			     struct page *page)
+{
+	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
+		return false;
+	if (!folio_test_anon(page_folio(page))) {
+		if (!(flags & FOLL_LONGTERM))
+			return false;
+		if (!vma)
+			return true;
+		return is_cow_mapping(vma->vm_flags);
+	}
+	return !PageAnonExclusive(page);
+}
+
+/* can_follow_write_pte(): FOLL_FORCE may write a COW-broken private page. */
+static bool can_follow_write_pte(pte_t pte, struct page *page,
+				 struct vm_area_struct *vma, unsigned int flags)
+{
+	if (pte_write(pte))
+		return true;
+	if (!(flags & FOLL_FORCE))
+		return false;
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return false;
+	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
+		return false;
+	return page && folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
+}
+
+static bool is_zero_folio(struct folio *folio)
+{
+	return is_zero_pfn(folio_pfn(folio));
+}
+
+/* try_grab_folio() for the slow path, with the zero page never pinned. */
+static int grab(struct folio *folio, unsigned int flags)
+{
+	if ((flags & FOLL_PIN) && is_zero_folio(folio))
+		return 0;
+	return try_grab_folio(folio, 1, flags);
+}
+
+static void ungrab(struct folio *folio, unsigned int flags)
+{
+	if ((flags & FOLL_PIN) && is_zero_folio(folio))
+		return;
+	gup_put_folio(folio, 1, flags);
+}
+
+/*
+ * follow_page_pte(): under the PTL. Returns the page, NULL when a fault
+ * is needed, or an ERR value: -EMLINK (unshare first), -EFAULT, -EEXIST.
+ */
+static struct page *follow_page_pte(struct vm_area_struct *vma,
+				    unsigned long address, unsigned int flags,
+				    long *err)
+{
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map(vma->vm_mm, address, &ptl);
+	struct page *page = NULL;
+	struct folio *folio;
+	pte_t pte;
+
+	*err = 0;
+	if (!ptep)
+		return NULL;
+	spin_lock(ptl);
+	pte = ptep_get(ptep);
+	if (!pte_present(pte))
+		goto out;
+	page = vm_normal_page(vma, address, pte);
+	if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, page, vma, flags)) {
+		page = NULL;
+		goto out;
+	}
+	if (!page && is_zero_pfn(pte_pfn(pte)))
+		page = pfn_to_page(zero_pfn);
+	if (!page) {
+		*err = -EEXIST;
+		goto out;
+	}
+	folio = page_folio(page);
+	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
+		*err = -EMLINK;
+		page = NULL;
+		goto out;
+	}
+	*err = grab(folio, flags);
+	if (!*err && (flags & FOLL_PIN)) {
+		*err = arch_make_folio_accessible(folio);
+		if (*err)
+			ungrab(folio, flags);
+	}
+	if (*err)
+		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
+/* check_vma_flags(): what GUP refuses outright. */
+static int check_vma_flags(struct vm_area_struct *vma, unsigned int flags)
+{
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+		return -EFAULT;
+	if (flags & FOLL_WRITE) {
+		if (!(vma->vm_flags & VM_WRITE) &&
+		    (!(flags & FOLL_FORCE) || !is_cow_mapping(vma->vm_flags)))
+			return -EFAULT;
+	} else if (!(vma->vm_flags & VM_READ)) {
+		if (!(flags & FOLL_FORCE) || !(vma->vm_flags & VM_MAYREAD))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long fault_error(vm_fault_t ret)
+{
+	if (ret & VM_FAULT_OOM)
+		return -ENOMEM;
+	return -EFAULT;
+}
+
+/* faultin_page(): write fault for FOLL_WRITE, unshare fault for -EMLINK. */
+static long faultin_page(struct vm_area_struct *vma, unsigned long address,
+			 unsigned int flags, bool unshare)
+{
+	unsigned int fault_flags = FAULT_FLAG_REMOTE;
+	vm_fault_t ret;
+
+	if (flags & FOLL_WRITE)
+		fault_flags |= FAULT_FLAG_WRITE;
+	if (unshare)
+		fault_flags |= FAULT_FLAG_UNSHARE;
+	ret = handle_mm_fault(vma, address, fault_flags);
+	return (ret & VM_FAULT_ERROR) ? fault_error(ret) : 0;
+}
+
+#define GUP_MAX_RETRIES 64
+
+/* __get_user_pages(): mmap_lock held for reading. */
+static long __get_user_pages(struct mm_struct *mm, unsigned long start,
+			     unsigned long nr_pages, unsigned int flags,
+			     struct page **pages)
+{
+	unsigned long i;
+	long err = 0;
+
+	if (flags & FOLL_PIN)
+		set_bit(MMF_HAS_PINNED, &mm->flags);
+	for (i = 0; i < nr_pages; i++) {
+		unsigned long addr = start + i * PAGE_SIZE;
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		struct page *page = NULL;
+		int tries;
+
+		if (!vma || addr < vma->vm_start) {
+			err = -EFAULT;
+			break;
+		}
+		err = check_vma_flags(vma, flags);
+		for (tries = 0; !err && tries < GUP_MAX_RETRIES; tries++) {
+			page = follow_page_pte(vma, addr, flags, &err);
+			if (page || (err && err != -EMLINK))
+				break;
+			err = faultin_page(vma, addr, flags, err == -EMLINK);
+		}
+		if (!err && !page) {
+			pmm_violation("bug-on", "GUP at %#lx made no progress after %d faults",
+				      addr, GUP_MAX_RETRIES);
+			err = -EFAULT;
+		}
+		if (err)
+			break;
+		pages[i] = page;
+	}
+	return i ? (long)i : err;
+}
+
+long get_user_pages(struct mm_struct *mm, unsigned long start,
+		    unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages)
+{
+	if (gup_flags & FOLL_PIN)
+		return -EINVAL;
+	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_GET, pages);
+}
+
+long pin_user_pages(struct mm_struct *mm, unsigned long start,
+		    unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages)
+{
+	if (gup_flags & FOLL_GET)
+		return -EINVAL;
+	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
+}
+
+/*
+ * gup_fast_pte_range() for one page: read the PTE without a lock, grab the
+ * folio, then re-read the PTE: if it changed, the folio may already have
+ * been unmapped and freed, and the reference must go.
+ */
+static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
+				 unsigned int flags)
+{
+	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	struct folio *folio;
+	struct page *page;
+	pte_t pte;
+
+	if (!ptep)
+		return NULL;
+	pte = ptep_get(ptep);
+	if (!pte_present(pte) || pte_special(pte) ||
+	    ((flags & FOLL_WRITE) && !pte_write(pte)))
+		return NULL;
+	page = pte_page(pte);
+	if ((flags & FOLL_PIN) && is_zero_pfn(pte_pfn(pte)))
+		return page;
+	folio = try_grab_folio_fast(page, 1, flags);
+	if (!folio)
+		return NULL;
+	if (!pte_same(pte, ptep_get(ptep)) ||
+	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
+	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gup_put_folio(folio, 1, flags);
+		return NULL;
+	}
+	return page;
+}
+
+/*
+ * gup_fast(): for pins, back off while fork is write-protecting this mm,
+ * and give everything back if a fork ran meanwhile.
+ */
+long gup_fast(struct mm_struct *mm, unsigned long start,
+	      unsigned long nr_pages, unsigned int gup_flags,
+	      struct page **pages)
+{
+	unsigned int seq = 0;
+	unsigned long i;
+
+	if (gup_flags & FOLL_PIN) {
+		seq = READ_ONCE(mm->write_protect_seq);
+		if (seq & 1)
+			return 0;
+	}
+	for (i = 0; i < nr_pages; i++) {
+		pages[i] = gup_fast_one(mm, start + i * PAGE_SIZE, gup_flags);
+		if (!pages[i])
+			break;
+	}
+	if ((gup_flags & FOLL_PIN) && READ_ONCE(mm->write_protect_seq) != seq) {
+		unpin_user_pages(pages, i);
+		return 0;
+	}
+	return (long)i;
+}
+
+/* gup_fast_fallback(): the lockless walk, then the rest under mmap_lock. */
+static long gup_fast_fallback(struct mm_struct *mm, unsigned long start,
+			      unsigned long nr_pages, unsigned int flags,
+			      struct page **pages)
+{
+	long nr, ret;
+
+	if (flags & FOLL_PIN)
+		set_bit(MMF_HAS_PINNED, &mm->flags);
+	nr = gup_fast(mm, start, nr_pages, flags, pages);
+	if ((unsigned long)nr == nr_pages || (flags & FOLL_FAST_ONLY))
+		return nr;
+	mmap_read_lock(mm);
+	ret = __get_user_pages(mm, start + (unsigned long)nr * PAGE_SIZE,
+			       nr_pages - (unsigned long)nr, flags, pages + nr);
+	mmap_read_unlock(mm);
+	if (ret < 0)
+		return nr ? nr : ret;
+	return nr + ret;
+}
+
+long get_user_pages_fast(struct mm_struct *mm, unsigned long start,
+			 unsigned long nr_pages, unsigned int gup_flags,
+			 struct page **pages)
+{
+	if (gup_flags & FOLL_PIN)
+		return -EINVAL;
+	return gup_fast_fallback(mm, start, nr_pages, gup_flags | FOLL_GET, pages);
+}
+
+long pin_user_pages_fast(struct mm_struct *mm, unsigned long start,
+			 unsigned long nr_pages, unsigned int gup_flags,
+			 struct page **pages)
+{
+	if (gup_flags & FOLL_GET)
+		return -EINVAL;
+	return gup_fast_fallback(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
+}
+
+/* unpin_user_page(): DEBUG_VM wants pinned anonymous pages exclusive. */
+void unpin_user_page(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (folio_test_anon(folio) && !PageAnonExclusive(page))
+		pmm_violation("bug-on", "unpinning frame %#lx that is not "
+			      "PageAnonExclusive", page_to_pfn(page));
+	ungrab(folio, FOLL_PIN);
+}
+
+void unpin_user_pages(struct page **pages, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (pages[i])
+			unpin_user_page(pages[i]);
+}
+
+/* unpin_user_pages_dirty_lock(): DMA wrote them: dirty, under the lock. */
+void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
+				 bool make_dirty)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		struct folio *folio = page_folio(pages[i]);
+
+		if (make_dirty && !is_zero_folio(folio) &&
+		    !folio_test_dirty(folio)) {
+			folio_lock(folio);
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+		}
+		unpin_user_page(pages[i]);
+	}
+}
+
+void put_user_page_ref(struct page *page)
+{
+	gup_put_folio(page_folio(page), 1, FOLL_GET);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * get_user_pages and pin_user_pages (mm/gup.c).
+ *
+ *   get_user_pages*()   FOLL_GET references: the page stays allocated
+ *   pin_user_pages*()   FOLL_PIN pins: for DMA; released with unpin_*
+ *
+ * The slow path runs under mmap_lock (read) and takes each page under its
+ * PTL, faulting it in (or unsharing it, for a read-only pin of a shared
+ * anonymous page) when it is not there as asked. The fast path takes no
+ * lock: it reads the PTE, grabs the folio with folio_try_get() (which
+ * fails on a frozen count) and then checks the PTE did not change.
+ *
+ * Simplifications: no FOLL_LONGTERM migration out of movable zones (there
+ * are none), no huge PMD/PUD leaves, IRQ disabling in GUP-fast is not
+ * modelled (page tables are freed only with their mm).
+ */
+#ifndef PMM_MM_GUP_H
+#define PMM_MM_GUP_H
+
+#include "mm/mm.h"
+
+/* Caller holds mmap_lock for reading. Returns pages taken or -errno. */
+long get_user_pages(struct mm_struct *mm, unsigned long start,
+		    unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages);
+long pin_user_pages(struct mm_struct *mm, unsigned long start,
+		    unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages);
+/* Take mmap_lock themselves; try the lockless walk first. */
+long get_user_pages_fast(struct mm_struct *mm, unsigned long start,
+			 unsigned long nr_pages, unsigned int gup_flags,
+			 struct page **pages);
+long pin_user_pages_fast(struct mm_struct *mm, unsigned long start,
+			 unsigned long nr_pages, unsigned int gup_flags,
+			 struct page **pages);
+/* The lockless walk alone: how many pages it got, from the first. */
+long gup_fast(struct mm_struct *mm, unsigned long start,
+	      unsigned long nr_pages, unsigned int gup_flags,
+	      struct page **pages);
+
+void unpin_user_page(struct page *page);
+void unpin_user_pages(struct page **pages, unsigned long npages);
+void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
+				 bool make_dirty);
+void put_user_page_ref(struct page *page);
+
+#endif /* PMM_MM_GUP_H */

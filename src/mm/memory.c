@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Page faults, zapping and fork's copy (mm/memory.c).
+ *
+ * Simplifications: no THP (every PTE maps one 4 KiB page of a folio), no
+ * userfaultfd, no NUMA hinting, no fault-around; swap entries are the
+ * swap layer's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "mem/phys.h"
+#include "mm/arch.h"
+#include "mm/memory.h"
+#include "mm/pgalloc.h"
+#include "mm/rmap.h"
+#include "mm/tlb.h"
+
+unsigned long zero_pfn;
+
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte)
+{
+	(void)vma;
+	(void)addr;
+	if (pte_special(pte))
+		return NULL;
+	return pte_page(pte);
+}
+
+static pte_t mk_pte(struct page *page, pgprot_t prot)
+{
+	return pfn_pte(page_to_pfn(page), prot);
+}
+
+/* copy_mc_user_highpage(): the kernel reads one frame and writes another. */
+static void copy_frame(unsigned long dst, unsigned long src)
+{
+	unsigned char buf[PAGE_SIZE];
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
+				 .pfn = src, .len = PAGE_SIZE, .buf = buf };
+
+	phys_access(&a);
+	a.pfn = dst;
+	a.write = true;
+	phys_access(&a);
+}
+
+/* do_anonymous_page(): the zero page for a read, a fresh folio for a write. */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct folio *folio;
+	pte_t entry;
+
+	if (vma->vm_flags & VM_SHARED)
+		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		entry = pte_mkspecial(pfn_pte(zero_pfn, vma->vm_page_prot));
+		spin_lock(vmf->ptl);
+		if (pte_none(ptep_get(vmf->pte)))
+			set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+		spin_unlock(vmf->ptl);
+		return 0;
+	}
+	folio = folio_alloc(__GFP_ZERO, 0);
+	if (!folio)
+		return VM_FAULT_OOM;
+	__folio_set_uptodate(folio);
+	entry = mk_pte((struct page *)folio, vma->vm_page_prot);
+	entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	spin_lock(vmf->ptl);
+	if (!pte_none(ptep_get(vmf->pte))) {
+		spin_unlock(vmf->ptl);
+		folio_put(folio);
+		return 0;
+	}
+	folio_add_new_anon_rmap(folio, vma, vmf->address);
+	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+	spin_unlock(vmf->ptl);
+	return 0;
+}
+
+/* set_pte_range() for one page: the folio's reference moves to the PTE. */
+static void set_pte_one(struct vm_fault *vmf, struct folio *folio,
+			struct page *page, bool anon)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t entry = mk_pte(page, vma->vm_page_prot);
+
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	if (anon)
+		folio_add_new_anon_rmap(folio, vma, vmf->address);
+	else
+		folio_add_file_rmap_pte(folio, page, vma);
+	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+}
+
+vm_fault_t finish_fault(struct vm_fault *vmf)
+{
+	bool cow = (vmf->flags & FAULT_FLAG_WRITE) &&
+		   !(vmf->vma->vm_flags & VM_SHARED);
+	struct page *page = cow ? (struct page *)vmf->cow_folio : vmf->page;
+
+	spin_lock(vmf->ptl);
+	if (!pte_none(ptep_get(vmf->pte))) {
+		spin_unlock(vmf->ptl);
+		return VM_FAULT_NOPAGE;
+	}
+	set_pte_one(vmf, page_folio(page), page, cow);
+	spin_unlock(vmf->ptl);
+	return 0;
+}
+
+/* __do_fault(): ->fault hands back a locked page with a reference. */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = vmf->vma->vm_ops->fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(page_folio(vmf->page));
+	return ret;
+}
+
+/* The reference ->fault gave is dropped when no PTE took it over. */
+static void release_fault_page(struct vm_fault *vmf, vm_fault_t ret)
+{
+	struct folio *folio = page_folio(vmf->page);
+
+	folio_unlock(folio);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		folio_put(folio);
+}
+
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	ret |= finish_fault(vmf);
+	release_fault_page(vmf, ret);
+	return ret & ~VM_FAULT_LOCKED;
+}
+
+/* do_cow_fault(): a private copy of the file page, mapped anonymous. */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct folio *cow = folio_alloc(0, 0);
+	vm_fault_t ret;
+
+	if (!cow)
+		return VM_FAULT_OOM;
+	vmf->cow_folio = cow;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
+		folio_put(cow);
+		return ret;
+	}
+	copy_frame(folio_pfn(cow), page_to_pfn(vmf->page));
+	__folio_set_uptodate(cow);
+	ret |= finish_fault(vmf);
+	folio_unlock(page_folio(vmf->page));
+	folio_put(page_folio(vmf->page));
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		folio_put(cow);
+	return ret & ~VM_FAULT_LOCKED;
+}
+
+/* do_page_mkwrite(): the filesystem learns the page is being dirtied. */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct folio *folio)
+{
+	vm_fault_t ret;
+
+	if (!vmf->vma->vm_ops->page_mkwrite)
+		return 0;
+	ret = vmf->vma->vm_ops->page_mkwrite(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(folio);
+	return ret | VM_FAULT_LOCKED;
+}
+
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct folio *folio;
+	vm_fault_t ret = __do_fault(vmf), tmp;
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	folio = page_folio(vmf->page);
+	if (vmf->vma->vm_ops->page_mkwrite) {
+		folio_unlock(folio);
+		tmp = do_page_mkwrite(vmf, folio);
+		if (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+			folio_put(folio);
+			return tmp;
+		}
+	}
+	ret |= finish_fault(vmf);
+	if (!(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)))
+		folio_mark_dirty(folio);	/* fault_dirty_shared_page() */
+	release_fault_page(vmf, ret);
+	return ret & ~VM_FAULT_LOCKED;
+}
+
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+
+	if (!vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/* wp_page_reuse(): the PTE becomes writable in place; PTL held, dropped. */
+static void wp_page_reuse(struct vm_fault *vmf)
+{
+	pte_t entry = pte_mkyoung(vmf->orig_pte);
+
+	entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
+	ptep_set_access_flags(vmf->vma, vmf->address, vmf->pte, entry);
+	spin_unlock(vmf->ptl);
+}
+
+/*
+ * wp_can_reuse_anon_folio(): a small anonymous folio can be reused when
+ * this PTE holds its only reference (swap cache aside), checked again
+ * under the folio lock.
+ */
+static bool wp_can_reuse_anon_folio(struct folio *folio)
+{
+	if (folio_ref_count(folio) > 1 + folio_test_swapcache(folio))
+		return false;
+	if (!folio_trylock(folio))
+		return false;
+	if (folio_ref_count(folio) != 1) {
+		folio_unlock(folio);
+		return false;
+	}
+	folio_unlock(folio);
+	return true;
+}
+
+/*
+ * wp_page_copy(): copy outside the PTL, then under it, if the PTE is
+ * unchanged: clear and flush it, map the copy, drop the old mapping. The
+ * caller's reference on @old (if any) is dropped here.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
+	struct folio *new = folio_alloc(old ? 0 : __GFP_ZERO, 0), *put;
+	pte_t entry;
+
+	if (!new) {
+		if (old)
+			folio_put(old);
+		return VM_FAULT_OOM;
+	}
+	if (old)
+		copy_frame(folio_pfn(new), page_to_pfn(vmf->page));
+	__folio_set_uptodate(new);
+	spin_lock(vmf->ptl);
+	put = new;
+	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		entry = mk_pte((struct page *)new, vma->vm_page_prot);
+		entry = pte_mkyoung(entry);
+		if (!unshare)
+			entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+		ptep_clear_flush(vma, vmf->address, vmf->pte);
+		folio_add_new_anon_rmap(new, vma, vmf->address);
+		set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+		if (old)
+			folio_remove_rmap_pte(old, vmf->page, vma);
+		put = old;
+	}
+	spin_unlock(vmf->ptl);
+	if (put)
+		folio_put(put);
+	if (old)
+		folio_put(old);
+	return 0;
+}
+
+/* wp_page_shared(): ->page_mkwrite, then the PTE becomes writable. */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct folio *folio)
+{
+	vm_fault_t ret = do_page_mkwrite(vmf, folio);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+		folio_put(folio);
+		return ret;
+	}
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(folio);
+	spin_lock(vmf->ptl);
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		spin_unlock(vmf->ptl);
+	} else {
+		wp_page_reuse(vmf);
+		folio_mark_dirty(folio);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+	return 0;
+}
+
+/*
+ * do_wp_page(): a write (or an unshare request from GUP) to a present
+ * read-only PTE; called and returning with the PTL dropped.
+ */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
+	struct folio *folio = NULL;
+
+	vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
+	if (vmf->page)
+		folio = page_folio(vmf->page);
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
+		if (unshare || !folio) {
+			/* Shared mappings are never unshared; PFN maps reuse. */
+			if (!unshare)
+				wp_page_reuse(vmf);
+			else
+				spin_unlock(vmf->ptl);
+			return 0;
+		}
+		folio_get(folio);
+		spin_unlock(vmf->ptl);
+		return wp_page_shared(vmf, folio);
+	}
+	if (folio && folio_test_anon(folio) &&
+	    (PageAnonExclusive(vmf->page) || wp_can_reuse_anon_folio(folio))) {
+		if (!PageAnonExclusive(vmf->page))
+			SetPageAnonExclusive(vmf->page);
+		if (unshare) {
+			spin_unlock(vmf->ptl);
+			return 0;
+		}
+		wp_page_reuse(vmf);
+		return 0;
+	}
+	if (folio && is_zero_pfn(folio_pfn(folio)))
+		folio = NULL;
+	if (folio)
+		folio_get(folio);
+	spin_unlock(vmf->ptl);
+	return wp_page_copy(vmf, folio);
+}
+
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = address & PAGE_MASK,
+		.pgoff = linear_page_index(vma, address & PAGE_MASK),
+		.flags = flags,
+	};
+	pte_t entry;
+
+	vmf.pte = pte_alloc_map(vma->vm_mm, vmf.address, &vmf.ptl);
+	if (!vmf.pte)
+		return VM_FAULT_OOM;
+	vmf.orig_pte = ptep_get(vmf.pte);
+	if (pte_none(vmf.orig_pte))
+		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) :
+					       do_fault(&vmf);
+	if (!pte_present(vmf.orig_pte)) {
+		/* do_swap_page(): swap entries come with the swap layer. */
+		pmm_violation("bug-on", "fault on a non-present PTE %#llx: "
+			      "swap entries are not supported",
+			      (unsigned long long)pte_val(vmf.orig_pte));
+		return VM_FAULT_SIGBUS;
+	}
+	spin_lock(vmf.ptl);
+	entry = ptep_get(vmf.pte);
+	if (!pte_same(entry, vmf.orig_pte)) {
+		spin_unlock(vmf.ptl);
+		return 0;
+	}
+	if ((flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) && !pte_write(entry))
+		return do_wp_page(&vmf);
+	entry = pte_mkyoung(entry);
+	if (flags & FAULT_FLAG_WRITE)
+		entry = pte_mkdirty(entry);
+	ptep_set_access_flags(vma, vmf.address, vmf.pte, entry);
+	spin_unlock(vmf.ptl);
+	return 0;
+}
+
+/* insert_pfn(): a special PTE, with no struct page reference. */
+vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
+			       unsigned long pfn, pgprot_t prot)
+{
+	spinlock_t *ptl;
+	pte_t *ptep;
+
+	if (!(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || !pfn_valid(pfn))
+		return VM_FAULT_SIGBUS;
+	ptep = pte_alloc_map(vma->vm_mm, addr, &ptl);
+	if (!ptep)
+		return VM_FAULT_OOM;
+	spin_lock(ptl);
+	if (pte_none(ptep_get(ptep)))
+		set_pte_at(vma->vm_mm, addr, ptep,
+			   pte_mkspecial(pfn_pte(pfn, prot)));
+	spin_unlock(ptl);
+	return VM_FAULT_NOPAGE;
+}
+
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
+			  unsigned long pfn)
+{
+	return vmf_insert_pfn_prot(vma, addr, pfn, vma->vm_page_prot);
+}
+
+/*
+ * The mmu_gather: folios whose PTEs were zapped are freed only after the
+ * TLB flush (tlb_finish_mmu()), never before.
+ */
+#define GATHER_BATCH 64
+
+struct mmu_gather {
+	struct vm_area_struct *vma;
+	unsigned long start, end;
+	unsigned int nr;
+	struct folio *folios[GATHER_BATCH];
+};
+
+static void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	unsigned int i;
+
+	if (tlb->end > tlb->start)
+		flush_tlb_range(tlb->vma, tlb->start, tlb->end);
+	for (i = 0; i < tlb->nr; i++)
+		folio_put(tlb->folios[i]);
+	tlb->nr = 0;
+	tlb->start = tlb->end = 0;
+}
+
+static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		    spinlock_t *ptl, void *arg)
+{
+	struct mmu_gather *tlb = arg;
+	struct page *page;
+	struct folio *folio;
+	pte_t pte;
+
+	spin_lock(ptl);
+	pte = ptep_get(ptep);
+	if (pte_none(pte)) {
+		spin_unlock(ptl);
+		return;
+	}
+	pte = ptep_get_and_clear(mm, addr, ptep);
+	if (!tlb->end)
+		tlb->start = addr;
+	tlb->end = addr + PAGE_SIZE;
+	page = pte_present(pte) ? vm_normal_page(tlb->vma, addr, pte) : NULL;
+	if (page) {
+		folio = page_folio(page);
+		if (!folio_test_anon(folio) && pte_dirty(pte))
+			folio_mark_dirty(folio);
+		folio_remove_rmap_pte(folio, page, tlb->vma);
+		tlb->folios[tlb->nr++] = folio;
+	}
+	spin_unlock(ptl);
+	if (tlb->nr == GATHER_BATCH)
+		tlb_flush_mmu(tlb);
+}
+
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
+			   unsigned long size)
+{
+	struct mmu_gather tlb = { .vma = vma };
+
+	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	tlb_flush_mmu(&tlb);
+}
+
+/* copy_present_page(): fork copies a maybe-pinned exclusive page at once. */
+static int copy_present_page(struct vm_area_struct *dst_vma,
+			     unsigned long addr, pte_t *dst_pte,
+			     struct page *src_page)
+{
+	struct folio *new = folio_alloc(0, 0);
+	pte_t pte;
+
+	if (!new)
+		return -ENOMEM;
+	copy_frame(folio_pfn(new), page_to_pfn(src_page));
+	__folio_set_uptodate(new);
+	folio_add_new_anon_rmap(new, dst_vma, addr);
+	pte = maybe_mkwrite(pte_mkdirty(mk_pte((struct page *)new,
+					       dst_vma->vm_page_prot)), dst_vma);
+	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
+	return 0;
+}
+
+struct copy_ctx {
+	struct vm_area_struct *dst, *src;
+	int err;
+};
+
+/* copy_present_pte(): share the page, write-protecting both sides for COW. */
+static int copy_present_pte(struct copy_ctx *c, unsigned long addr,
+			    pte_t *src_pte, pte_t *dst_pte, pte_t pte)
+{
+	struct page *page = vm_normal_page(c->src, addr, pte);
+	struct folio *folio = page ? page_folio(page) : NULL;
+
+	if (folio && folio_test_anon(folio)) {
+		folio_get(folio);
+		if (folio_try_dup_anon_rmap_pte(folio, page, c->src)) {
+			folio_put(folio);
+			return copy_present_page(c->dst, addr, dst_pte, page);
+		}
+	} else if (folio && !is_zero_pfn(folio_pfn(folio))) {
+		folio_get(folio);
+		folio_dup_file_rmap_pte(folio, page);
+	}
+	if (is_cow_mapping(c->src->vm_flags) && pte_write(pte)) {
+		ptep_set_wrprotect(c->src->vm_mm, addr, src_pte);
+		pte = pte_wrprotect(pte);
+	}
+	if (c->src->vm_flags & VM_SHARED)
+		pte = pte_mkclean(pte);
+	set_pte_at(c->dst->vm_mm, addr, dst_pte, pte_mkold(pte));
+	return 0;
+}
+
+static void copy_one(struct mm_struct *src_mm, unsigned long addr,
+		     pte_t *src_pte, spinlock_t *src_ptl, void *arg)
+{
+	struct copy_ctx *c = arg;
+	spinlock_t *dst_ptl;
+	pte_t *dst_pte, pte;
+
+	(void)src_mm;
+	if (c->err)
+		return;
+	dst_pte = pte_alloc_map(c->dst->vm_mm, addr, &dst_ptl);
+	if (!dst_pte) {
+		c->err = -ENOMEM;
+		return;
+	}
+	spin_lock(dst_ptl);
+	spin_lock(src_ptl);
+	pte = ptep_get(src_pte);
+	if (pte_present(pte))
+		c->err = copy_present_pte(c, addr, src_pte, dst_pte, pte);
+	else if (!pte_none(pte))
+		pmm_violation("bug-on", "fork of a non-present PTE: swap entries "
+			      "are not supported");
+	spin_unlock(src_ptl);
+	spin_unlock(dst_ptl);
+}
+
+/*
+ * copy_page_range(): for a COW mapping, the source mm's write_protect_seq
+ * is odd while its PTEs are write-protected, so a concurrent GUP-fast pin
+ * backs off instead of pinning a page fork is about to share.
+ */
+int copy_page_range(struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma)
+{
+	struct copy_ctx c = { dst_vma, src_vma, 0 };
+	struct mm_struct *src_mm = src_vma->vm_mm;
+	bool cow = is_cow_mapping(src_vma->vm_flags);
+
+	if (cow)
+		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
+	walk_pte_range(src_mm, src_vma->vm_start, src_vma->vm_end, copy_one, &c);
+	if (cow)
+		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
+	return c.err;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Faults, zapping and copying page ranges (mm/memory.c). */
+#ifndef PMM_MM_MEMORY_H
+#define PMM_MM_MEMORY_H
+
+#include "mm/mm.h"
+
+/*
+ * handle_mm_fault(): the caller holds mmap_lock for reading and has
+ * checked that @vma allows the access. Returns 0, VM_FAULT_RETRY when the
+ * PTE changed under it (the access is simply retried), or an error bit.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags);
+
+/* vm_normal_page(): the struct page behind a PTE, or NULL if special. */
+struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
+			    pte_t pte);
+
+/* vmf_insert_pfn_prot(): a driver's fault maps a raw frame. */
+vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
+			       unsigned long pfn, pgprot_t prot);
+vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
+			  unsigned long pfn);
+
+/* zap_page_range_single(): unmap [addr, addr + size) of one VMA. */
+void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
+			   unsigned long size);
+
+/* copy_page_range(): fork's copy of one VMA's PTEs; -ENOMEM on failure. */
+int copy_page_range(struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma);
+
+/* maybe_mkwrite(): writable only where the VMA allows writes. */
+static inline pte_t maybe_mkwrite(pte_t pte, struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
+}
+
+/* finish_fault(): maps vmf->page (from ->fault, or the COW copy). */
+vm_fault_t finish_fault(struct vm_fault *vmf);
+
+#endif /* PMM_MM_MEMORY_H */

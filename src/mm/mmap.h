@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Building and tearing down address spaces: mmap, munmap, mprotect,
+ * fork and exit (mm/mmap.c, mm/vma.c, mm/mprotect.c, kernel/fork.c).
+ *
+ * Simplifications: mappings are always at a fixed address that must be
+ * free (MAP_FIXED_NOREPLACE), VMAs are never merged, anonymous shared
+ * mappings (shmem) are not supported, page tables live until exit.
+ */
+#ifndef PMM_MM_MMAP_H
+#define PMM_MM_MMAP_H
+
+#include "mm/mm.h"
+
+#define mmap_read_lock(mm)	down_read(&(mm)->mmap_lock)
+#define mmap_read_unlock(mm)	up_read(&(mm)->mmap_lock)
+#define mmap_write_lock(mm)	down_write(&(mm)->mmap_lock)
+#define mmap_write_unlock(mm)	up_write(&(mm)->mmap_lock)
+
+/* PROT_* and MAP_* as in the uapi headers. */
+#define PROT_READ	0x1u
+#define PROT_WRITE	0x2u
+#define PROT_EXEC	0x4u
+#define MAP_SHARED	0x01u
+#define MAP_PRIVATE	0x02u
+
+struct mm_struct *mm_alloc(void);
+void mm_ids_reset(void);
+
+/* find_vma(): the first VMA ending above @addr (it may start above it). */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+
+/* What a mapping of a file or a device brings to do_mmap(). */
+struct mmap_source {
+	struct address_space *mapping;
+	const struct vm_operations_struct *vm_ops;
+	unsigned long pgoff;
+	void *private_data;
+	unsigned long extra_flags;	/* VM_PFNMAP, VM_IO, arch flags */
+	bool may_write;			/* file opened for writing */
+};
+
+/*
+ * do_mmap() at exactly @addr: -EINVAL for bad arguments, -EEXIST when the
+ * range is not free, -EOPNOTSUPP for shared anonymous memory.
+ */
+int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	    unsigned int prot, unsigned int flags,
+	    const struct mmap_source *src);
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
+		unsigned int prot);
+/* dup_mm(): fork's copy of @oldmm; NULL on -ENOMEM. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm);
+/* exit_mmap(): unmap everything and free the page tables. */
+void exit_mmap(struct mm_struct *mm);
+
+/*
+ * Watchers of address spaces: forked() runs inside fork once the parent's
+ * PTEs are write-protected and flushed, before mmap_lock is released, so
+ * what it copies is the child's content exactly.
+ */
+struct mm_watch {
+	void (*forked)(struct mm_struct *oldmm, struct mm_struct *mm);
+};
+void mm_watch_register(const struct mm_watch *w);
+void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
+
+/* vm_flags from PROT_* / MAP_* (calc_vm_prot_bits, calc_vm_flag_bits). */
+unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
+			    bool may_write);
+
+#endif /* PMM_MM_MMAP_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+
+#include "mem/phys.h"
+#include "mm/arch.h"
+#include "mm/pgalloc.h"
+#include "mm/tlb.h"
+
+static uint64_t *table(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	if (!page->data)
+		page->data = pmm_alloc(PAGE_SIZE);
+	return (uint64_t *)page->data;
+}
+
+/* pagetable_alloc() + pagetable_pte_ctor(): the PTL lives in the ptdesc. */
+int pgtable_alloc(struct mm_struct *mm, unsigned long *pfn)
+{
+	struct folio *folio = folio_alloc(__GFP_ZERO, 0);
+	struct page *page;
+
+	if (!folio)
+		return -ENOMEM;
+	page = (struct page *)folio;
+	page->flags |= 1UL << PG_table;
+	spin_lock_init(&page->ptl);
+	*pfn = folio_pfn(folio);
+	table(*pfn);
+	mm->nr_ptes++;
+	return 0;
+}
+
+void pgtable_free(struct mm_struct *mm, unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	page->flags &= ~(1UL << PG_table);
+	mm->nr_ptes--;
+	folio_put((struct folio *)page);
+}
+
+static uint64_t *entry(unsigned long table_pfn, unsigned long addr, int level)
+{
+	return &table(table_pfn)[pgtable_index(addr, level)];
+}
+
+/* The next level's table, or 0; upper levels only go none -> table. */
+static unsigned long next_table(unsigned long table_pfn, unsigned long addr,
+				int level)
+{
+	uint64_t e = __atomic_load_n(entry(table_pfn, addr, level),
+				     __ATOMIC_ACQUIRE);
+
+	return (e & _PAGE_PRESENT) ? (unsigned long)(e >> PAGE_SHIFT) : 0;
+}
+
+pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
+		      spinlock_t **ptl)
+{
+	unsigned long t = mm->pgd_pfn;
+	int level;
+
+	for (level = 0; level < PGTABLE_LEVELS - 1 && t; level++)
+		t = next_table(t, addr, level);
+	if (!t)
+		return NULL;
+	if (ptl)
+		*ptl = &pfn_to_page(t)->ptl;
+	return (pte_t *)entry(t, addr, PGTABLE_LEVELS - 1);
+}
+
+/* __pte_alloc(): allocate outside the lock, install under it if still none. */
+static int populate(struct mm_struct *mm, unsigned long t, unsigned long addr,
+		    int level)
+{
+	uint64_t *e = entry(t, addr, level);
+	unsigned long new;
+	bool used = false;
+
+	if (pgtable_alloc(mm, &new))
+		return -ENOMEM;
+	spin_lock(&mm->page_table_lock);
+	if (!(__atomic_load_n(e, __ATOMIC_RELAXED) & _PAGE_PRESENT)) {
+		__atomic_store_n(e, ((uint64_t)new << PAGE_SHIFT) | _PAGE_PRESENT |
+				 _PAGE_RW | _PAGE_USER, __ATOMIC_RELEASE);
+		used = true;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (!used)
+		pgtable_free(mm, new);
+	return 0;
+}
+
+pte_t *pte_alloc_map(struct mm_struct *mm, unsigned long addr,
+		     spinlock_t **ptl)
+{
+	unsigned long t = mm->pgd_pfn;
+	int level;
+
+	for (level = 0; level < PGTABLE_LEVELS - 1; level++) {
+		if (!next_table(t, addr, level) && populate(mm, t, addr, level))
+			return NULL;
+		t = next_table(t, addr, level);
+	}
+	if (ptl)
+		*ptl = &pfn_to_page(t)->ptl;
+	return (pte_t *)entry(t, addr, PGTABLE_LEVELS - 1);
+}
+
+pte_t ptep_get_at(pte_t *ptep, const struct pmm_loc *loc)
+{
+	sched_point_at(ptep, PMM_ACC_READ, loc);
+	return __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+}
+
+/* set_pte_at(): the one place a PTE becomes present; the arch hook first. */
+void set_pte_at_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		   pte_t pte, const struct pmm_loc *loc)
+{
+	if (arch_ops->set_pte_hook && pte_present(pte))
+		arch_ops->set_pte_hook(mm, addr, ptep, pte);
+	sched_point_at(ptep, PMM_ACC_WRITE, loc);
+	__atomic_store_n(&ptep->pte, pte_val(pte), __ATOMIC_RELEASE);
+}
+
+pte_t ptep_get_and_clear_at(struct mm_struct *mm, unsigned long addr,
+			    pte_t *ptep, const struct pmm_loc *loc)
+{
+	(void)mm;
+	(void)addr;
+	sched_point_at(ptep, PMM_ACC_RMW, loc);
+	return __pte(__atomic_exchange_n(&ptep->pte, 0, __ATOMIC_SEQ_CST));
+}
+
+/* ptep_clear_flush(): clear, then flush, before the page can go. */
+pte_t ptep_clear_flush_at(struct vm_area_struct *vma, unsigned long addr,
+			  pte_t *ptep, const struct pmm_loc *loc)
+{
+	pte_t pte = ptep_get_and_clear_at(vma->vm_mm, addr, ptep, loc);
+
+	if (pte_present(pte))
+		flush_tlb_range_at(vma->vm_mm, addr, addr + PAGE_SIZE, loc);
+	return pte;
+}
+
+void ptep_set_wrprotect_at(struct mm_struct *mm, unsigned long addr,
+			   pte_t *ptep, const struct pmm_loc *loc)
+{
+	(void)mm;
+	(void)addr;
+	sched_point_at(ptep, PMM_ACC_RMW, loc);
+	__atomic_fetch_and(&ptep->pte, ~_PAGE_RW, __ATOMIC_SEQ_CST);
+}
+
+void ptep_set_access_flags_at(struct vm_area_struct *vma, unsigned long addr,
+			      pte_t *ptep, pte_t entry,
+			      const struct pmm_loc *loc)
+{
+	(void)vma;
+	(void)addr;
+	sched_point_at(ptep, PMM_ACC_RMW, loc);
+	__atomic_fetch_or(&ptep->pte, pte_val(entry), __ATOMIC_SEQ_CST);
+}
+
+void walk_pte_range(struct mm_struct *mm, unsigned long start,
+		    unsigned long end,
+		    void (*fn)(struct mm_struct *, unsigned long, pte_t *,
+			       spinlock_t *, void *),
+		    void *arg)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		spinlock_t *ptl;
+		pte_t *pte = pte_offset_map(mm, addr, &ptl);
+
+		if (!pte) {
+			/* Skip to the next PTE table. */
+			addr = (addr | ((PAGE_SIZE * PTRS_PER_TABLE) - 1)) -
+			       PAGE_SIZE + 1;
+			continue;
+		}
+		fn(mm, addr, pte, ptl, arg);
+	}
+}
+
+static void free_level(struct mm_struct *mm, unsigned long t, int level)
+{
+	unsigned int i;
+
+	if (level < PGTABLE_LEVELS - 1) {
+		for (i = 0; i < PTRS_PER_TABLE; i++) {
+			uint64_t e = table(t)[i];
+
+			if (e & _PAGE_PRESENT)
+				free_level(mm, (unsigned long)(e >> PAGE_SHIFT),
+					   level + 1);
+		}
+	}
+	pgtable_free(mm, t);
+}
+
+void free_pgd_range(struct mm_struct *mm)
+{
+	free_level(mm, mm->pgd_pfn, 0);
+	mm->pgd_pfn = 0;
+}
