@@ -31,16 +31,27 @@ enum pmm_strategy {
 	PMM_STRATEGY_RANDOM,
 	/* Exactly one execution, following opts.schedule. */
 	PMM_STRATEGY_REPLAY,
+	/*
+	 * Probabilistic concurrency testing (Burckhardt et al., ASPLOS
+	 * 2010): random task priorities, the highest runnable task runs, and
+	 * at pct_depth - 1 random steps the running task drops to the
+	 * bottom. Finds a bug that needs d ordering constraints with
+	 * probability at least 1/(n * k^(d-1)) per execution (n tasks, k
+	 * steps), where a random walk may need astronomically many.
+	 */
+	PMM_STRATEGY_PCT,
 };
 
-/* "dfs", "random", "replay"; parse returns -EINVAL on an unknown name. */
+/* "dfs", "random", "replay", "pct"; -EINVAL for an unknown name. */
 PMM_API const char *pmm_strategy_name(enum pmm_strategy s);
 PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
 struct pmm_explore_opts {
 	enum pmm_strategy strategy;
-	/* Random walk seed; printed with every counterexample. */
+	/* Random walk and PCT seed; printed with every counterexample. */
 	uint64_t seed;
+	/* PCT: the bug depth d looked for (1 + the number of change points). */
+	unsigned int pct_depth;
 	/* Most executions to run; 0 is no limit (DFS stops when done). */
 	uint64_t max_executions;
 	/* Wall-clock budget in seconds; 0 is no limit. */
@@ -64,6 +75,7 @@ struct pmm_explore_opts {
 #define PMM_EXPLORE_OPTS_INIT {                 \
 	.strategy = PMM_STRATEGY_DFS,           \
 	.seed = 1,                              \
+	.pct_depth = 3,                         \
 	.max_executions = 0,                    \
 	.max_seconds = 0,                       \
 	.step_bound = 100000,                   \

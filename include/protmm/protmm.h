@@ -7,11 +7,13 @@
  *   protmm/sched.h    programs, tasks, per-execution memory, violations
  *   protmm/explore.h  exploring, replaying and stress-running a program
  *   protmm/machine.h  the modelled machine: processes, files, operations
+ *   protmm/knob.h     protocol variants, by name
  */
 #ifndef PROTMM_PROTMM_H
 #define PROTMM_PROTMM_H
 
 #include "protmm/explore.h"
+#include "protmm/knob.h"
 #include "protmm/machine.h"
 #include "protmm/sched.h"
 

@@ -92,6 +92,9 @@ PMM_API void *pmm_alloc(size_t size);
 
 /* Gives @obj a name for traces; @name must outlive the execution. */
 PMM_API void pmm_obj_name(const void *obj, const char *name);
+/* The same with a formatted name, made only when a trace is recorded. */
+PMM_API void pmm_obj_namef(const void *obj, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Reports that oracle @oracle fired. Under the explore backend, a call from

@@ -13,7 +13,8 @@ void check_leaks(unsigned long reserved_pfn)
 		struct folio *folio;
 
 		if (PageBuddy(page)) {
-			pfn += 1UL << page->private;
+			/* A free block, or one page on a per-CPU list. */
+			pfn += page->private <= MAX_PAGE_ORDER ? 1UL << page->private : 1;
 			continue;
 		}
 		folio = page_folio(page);

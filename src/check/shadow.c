@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check/shadow.h"
 #include "mem/phys.h"
+#include "fs/fs.h"
 #include "mm/mmap.h"
 
 #define SHADOW_BUCKETS 1024
@@ -71,13 +73,37 @@ static void record(const void *obj, unsigned long off, const uint8_t *buf,
 }
 
 static const char *const who_names[] = {
-	[ACCESS_USER] = "user read", [ACCESS_KERNEL] = "kernel read",
-	[ACCESS_DMA] = "DMA",
+	[ACCESS_USER] = "user", [ACCESS_KERNEL] = "kernel", [ACCESS_DMA] = "DMA",
 };
 
-static void check(const void *obj, unsigned long off, const uint8_t *buf,
-		  unsigned int len, const struct phys_access *a)
+/*
+ * A logical location: an mm and address, or a file and offset. The objects
+ * are told apart by who made the key: user keys name an mm unless they
+ * resolved to a file; explicit keys always name a file's mapping.
+ */
+struct lkey {
+	const void *obj;
+	unsigned long off;
+	bool mm;
+};
+
+static void describe(const struct lkey *k, unsigned long off, char *buf,
+		     size_t len)
 {
+	if (k->mm)
+		snprintf(buf, len, "mm%d address %#lx",
+			 ((const struct mm_struct *)k->obj)->id, off);
+	else
+		snprintf(buf, len, "file %d offset %#lx",
+			 mapping_inode((struct address_space *)k->obj)->i_ino, off);
+}
+
+static void check(const struct lkey *k, const uint8_t *buf, unsigned int len,
+		  const struct phys_access *a)
+{
+	const void *obj = k->obj;
+	unsigned long off = k->off;
+	char where[64];
 	unsigned int i;
 
 	for (i = 0; i < len; i++) {
@@ -88,18 +114,21 @@ static void check(const void *obj, unsigned long off, const uint8_t *buf,
 		if (!sp || !(sp->known[b / 8] & (1u << (b % 8))) ||
 		    sp->data[b] == buf[i])
 			continue;
+		describe(k, o, where, sizeof(where));
 		pmm_violation("data-corruption",
-			      "%s of frame %#lx at offset %#lx returned %#04x, "
-			      "last written %#04x", who_names[a->who], a->pfn,
-			      o, buf[i], sp->data[b]);
+			      "%s %s of %s found %#04x in frame %#lx, "
+			      "but %#04x was last written there", who_names[a->who],
+			      a->write ? "write" : "read", where, buf[i], a->pfn,
+			      sp->data[b]);
 		return;
 	}
 }
 
 /* The logical location of a user address, at the time of the access. */
-static bool user_key(const struct phys_access *a, bool write,
-		     const void **obj, unsigned long *off)
+static bool user_key(const struct phys_access *a, bool write, struct lkey *k)
 {
+	const void **obj = &k->obj;
+	unsigned long *off = &k->off;
 	struct mm_struct *mm = (struct mm_struct *)a->mm;
 	struct vm_area_struct *vma = find_vma(mm, a->vaddr);
 	unsigned long page = a->vaddr & PAGE_MASK;
@@ -109,6 +138,7 @@ static bool user_key(const struct phys_access *a, bool write,
 		return false;
 	*obj = mm;
 	*off = a->vaddr;
+	k->mm = true;
 	if (!vma->vm_file)
 		return true;
 	if (!(vma->vm_flags & VM_SHARED)) {
@@ -118,6 +148,7 @@ static bool user_key(const struct phys_access *a, bool write,
 	}
 	*obj = vma->vm_file;
 	*off = (linear_page_index(vma, page) << PAGE_SHIFT) | (a->vaddr & ~PAGE_MASK);
+	k->mm = false;
 	if ((vma->vm_flags & VM_SHARED) || !write)
 		return true;
 	/* First write to a private file page: the copy starts as the file. */
@@ -133,25 +164,27 @@ static bool user_key(const struct phys_access *a, bool write,
 	}
 	*obj = mm;
 	*off = a->vaddr;
+	k->mm = true;
 	return true;
 }
 
 static void shadow_accessed(const struct phys_access *a)
 {
 	const uint8_t *buf = a->buf;
-	const void *obj;
-	unsigned long off;
+	struct lkey k;
 
 	if (!shadow || !sched_exploring())
 		return;
-	if (a->mm && user_key(a, a->write, &obj, &off)) {
+	if (a->mm && user_key(a, a->write, &k)) {
 		if (a->write)
-			record(obj, off, buf, a->len);
+			record(k.obj, k.off, buf, a->len);
 		else
-			check(obj, off, buf, a->len, a);
+			check(&k, buf, a->len, a);
 	}
-	if (a->check_obj)
-		check(a->check_obj, a->check_off, buf, a->len, a);
+	if (a->check_obj) {
+		k = (struct lkey){ a->check_obj, a->check_off, false };
+		check(&k, buf, a->len, a);
+	}
 	if (a->record_obj)
 		record(a->record_obj, a->record_off, buf, a->len);
 }

@@ -21,8 +21,8 @@ static const char usage_text[] =
 	"commands:\n"
 	"  selfcheck [NAME...]     explore the built-in self-check programs\n"
 	"                          exhaustively and print a verdict table\n"
-	"  explore --selfcheck NAME [--strategy dfs|random] [--seed N]\n"
-	"          [--executions N] [--seconds S] [--bound N] [--all]\n"
+	"  explore --selfcheck NAME [--strategy dfs|random|pct] [--seed N]\n"
+	"          [--depth D] [--executions N] [--seconds S] [--bound N] [--all]\n"
 	"                          explore one program; print the first\n"
 	"                          violation's trace and how to replay it\n"
 	"  replay --selfcheck NAME --schedule S [--bound N]\n"
@@ -158,12 +158,13 @@ struct run_args {
 };
 
 enum { OPT_SELFCHECK = 256, OPT_STRATEGY, OPT_SEED, OPT_EXECUTIONS,
-       OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP };
+       OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH };
 
 static const struct option run_options[] = {
 	{ "selfcheck", required_argument, NULL, OPT_SELFCHECK },
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
 	{ "seconds", required_argument, NULL, OPT_SECONDS },
 	{ "bound", required_argument, NULL, OPT_BOUND },
@@ -186,6 +187,11 @@ static int parse_run_option(struct run_args *ra, int c, const char *arg)
 		return pmm_strategy_parse(arg, &o->strategy);
 	case OPT_SEED:
 		return parse_u64(arg, 0, UINT64_MAX, &o->seed);
+	case OPT_DEPTH:
+		if (parse_u64(arg, 1, 16, &v))
+			return -EINVAL;
+		o->pct_depth = (unsigned int)v;
+		return 0;
 	case OPT_EXECUTIONS:
 		return parse_u64(arg, 1, UINT64_MAX, &o->max_executions);
 	case OPT_SECONDS:
@@ -281,7 +287,9 @@ static int cmd_explore(int argc, char **argv)
 		usage_error("%s: use 'protmm replay' to follow a schedule", argv[0]);
 		return EXIT_USAGE;
 	}
-	if (ra.opts.strategy == PMM_STRATEGY_RANDOM && !ra.opts.max_executions &&
+	/* Sampling strategies run 100000 executions unless told otherwise. */
+	if ((ra.opts.strategy == PMM_STRATEGY_RANDOM ||
+	     ra.opts.strategy == PMM_STRATEGY_PCT) && !ra.opts.max_executions &&
 	    !ra.opts.max_seconds)
 		ra.opts.max_executions = 100000;
 	if (ra.check->reset)

@@ -18,11 +18,12 @@ static const char *const strategy_names[] = {
 	[PMM_STRATEGY_DFS] = "dfs",
 	[PMM_STRATEGY_RANDOM] = "random",
 	[PMM_STRATEGY_REPLAY] = "replay",
+	[PMM_STRATEGY_PCT] = "pct",
 };
 
 const char *pmm_strategy_name(enum pmm_strategy s)
 {
-	if ((unsigned int)s > PMM_STRATEGY_REPLAY)
+	if ((unsigned int)s > PMM_STRATEGY_PCT)
 		return "?";
 	return strategy_names[s];
 }
@@ -31,7 +32,7 @@ int pmm_strategy_parse(const char *name, enum pmm_strategy *out)
 {
 	unsigned int i;
 
-	for (i = 0; i <= PMM_STRATEGY_REPLAY; i++) {
+	for (i = 0; i <= PMM_STRATEGY_PCT; i++) {
 		if (!strcmp(name, strategy_names[i])) {
 			*out = (enum pmm_strategy)i;
 			return 0;
@@ -55,6 +56,7 @@ struct explorer {
 	struct pmm_explore_result *res;
 	struct dfs dfs;
 	struct random_walk rnd;
+	struct pct pct;
 	struct replay replay;
 	uint8_t *replay_steps;
 	struct sched_strategy strategy;
@@ -150,6 +152,12 @@ static int setup_strategy(struct explorer *x)
 		random_init(&x->rnd, o->seed);
 		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };
 		return 0;
+	case PMM_STRATEGY_PCT:
+		if (!o->pct_depth || o->pct_depth > PCT_MAX_DEPTH)
+			return -EINVAL;
+		pct_init(&x->pct, o->seed, o->pct_depth);
+		x->strategy = (struct sched_strategy){ pct_choose, &x->pct };
+		return 0;
 	case PMM_STRATEGY_REPLAY:
 		if (!o->schedule)
 			return -EINVAL;
@@ -200,6 +208,8 @@ static bool more(struct explorer *x, double t0)
 	if (o->max_seconds > 0 && !(res->executions & 255) &&
 	    now() - t0 >= o->max_seconds)
 		return false;
+	if (o->strategy == PMM_STRATEGY_PCT)
+		pct_next(&x->pct, x->sched.step);
 	return true;
 }
 
@@ -272,7 +282,7 @@ static bool opts_valid(const struct pmm_program *prog,
 {
 	return prog && prog->setup && o && o->step_bound > 0 &&
 	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
-	       (unsigned int)o->strategy <= PMM_STRATEGY_REPLAY;
+	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT;
 }
 
 int pmm_explore(const struct pmm_program *prog,

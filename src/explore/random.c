@@ -42,6 +42,11 @@ void random_init(struct random_walk *r, uint64_t seed)
 		r->s[i] = splitmix64(&seed);
 }
 
+uint64_t random_u64(struct random_walk *r)
+{
+	return next(r);
+}
+
 int random_choose(void *priv, uint64_t step, uint64_t enabled)
 {
 	struct random_walk *r = priv;

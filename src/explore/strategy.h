@@ -38,6 +38,25 @@ struct random_walk {
 void random_init(struct random_walk *r, uint64_t seed);
 int random_choose(void *priv, uint64_t step, uint64_t enabled);
 
+#define PCT_MAX_DEPTH 16
+
+struct pct {
+	struct random_walk rnd;
+	unsigned int depth;
+	/* Priorities by task id: initial ones are >= depth, lowered ones < depth. */
+	unsigned int prio[PMM_MAX_TASKS];
+	uint64_t change[PCT_MAX_DEPTH];
+	/* The longest execution seen so far: where change points may fall. */
+	uint64_t max_steps;
+	int last;
+};
+
+void pct_init(struct pct *p, uint64_t seed, unsigned int depth);
+/* New priorities and change points for the next execution. */
+void pct_next(struct pct *p, uint64_t steps_of_last);
+int pct_choose(void *priv, uint64_t step, uint64_t enabled);
+uint64_t random_u64(struct random_walk *r);
+
 struct replay {
 	const uint8_t *steps;
 	size_t n;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "mem/buddy.h"
 #include "mem/phys.h"
+#include "sched/atomic.h"
 
 static void set_buddy(struct page *page, unsigned int order)
 {
@@ -52,6 +53,8 @@ void buddy_init(struct zone *zone, unsigned long start_pfn,
 	spin_lock_init(&zone->lock);
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		INIT_LIST_HEAD(&zone->free_area[o]);
+	for (o = 0; o < PCP_MAX_CPUS; o++)
+		INIT_LIST_HEAD(&zone->pcp[o].list);
 	zone->start_pfn = start_pfn;
 	zone->nr_pages = nr_pages;
 	/* memblock_free_all(): the largest aligned blocks that fit. */
@@ -119,5 +122,107 @@ unsigned long buddy_nr_free_pages(struct zone *zone)
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		n += zone->nr_free[o] << o;
 	spin_unlock(&zone->lock);
+	for (o = 0; o < PCP_MAX_CPUS; o++)
+		n += (unsigned long)zone->pcp[o].count;
 	return n;
+}
+
+static void pcp_lock(struct per_cpu_pages *pcp)
+{
+	if (sched_exploring())
+		return;
+	while (__atomic_exchange_n(&pcp->lock, 1, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+static void pcp_unlock(struct per_cpu_pages *pcp)
+{
+	if (!sched_exploring())
+		__atomic_store_n(&pcp->lock, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * Pages on a per-CPU list are PageBuddy too (free, for the oracles), with
+ * an order no buddy has, so that merging never takes them.
+ */
+#define PCP_ORDER (MAX_PAGE_ORDER + 1)
+static struct page *pcp_pop(struct per_cpu_pages *pcp)
+{
+	struct page *page = NULL;
+
+	pcp_lock(pcp);
+	if (pcp->count) {
+		page = list_first_entry(&pcp->list, struct page, lru);
+		list_del(&page->lru);
+		clear_buddy(page);
+		pcp->count--;
+	}
+	pcp_unlock(pcp);
+	return page;
+}
+
+/* rmqueue_bulk(): refill an empty list with a batch from the buddy. */
+static void pcp_refill(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	struct page *batch[PCP_BATCH];
+	int i, n = 0;
+
+	for (i = 0; i < PCP_BATCH; i++) {
+		batch[n] = buddy_alloc(zone, 0);
+		if (batch[n])
+			n++;
+	}
+	pcp_lock(pcp);
+	/* Added in reverse, so the first taken from the buddy goes first. */
+	while (n--) {
+		set_buddy(batch[n], PCP_ORDER);
+		list_add(&batch[n]->lru, &pcp->list);
+		pcp->count++;
+	}
+	pcp_unlock(pcp);
+}
+
+struct page *alloc_pages_cpu(struct zone *zone, unsigned int order, int cpu)
+{
+	struct per_cpu_pages *pcp;
+	struct page *page;
+
+	if (order || cpu < 0 || cpu >= PCP_MAX_CPUS)
+		return buddy_alloc(zone, order);
+	pcp = &zone->pcp[cpu];
+	page = pcp_pop(pcp);
+	if (page)
+		return page;
+	pcp_refill(zone, pcp);
+	page = pcp_pop(pcp);
+	return page ? page : buddy_alloc(zone, 0);
+}
+
+/* free_unref_page(): onto the CPU's list; past PCP_HIGH, a batch goes back. */
+void free_pages_cpu(struct zone *zone, struct page *page, unsigned int order,
+		    int cpu)
+{
+	struct per_cpu_pages *pcp;
+	struct page *spill[PCP_BATCH];
+	int i, n = 0;
+
+	if (order || cpu < 0 || cpu >= PCP_MAX_CPUS) {
+		buddy_free(zone, page, order);
+		return;
+	}
+	pcp = &zone->pcp[cpu];
+	pcp_lock(pcp);
+	set_buddy(page, PCP_ORDER);
+	list_add(&page->lru, &pcp->list);
+	if (++pcp->count > PCP_HIGH) {
+		for (; n < PCP_BATCH; n++) {
+			spill[n] = list_entry(pcp->list.prev, struct page, lru);
+			list_del(&spill[n]->lru);
+			clear_buddy(spill[n]);
+			pcp->count--;
+		}
+	}
+	pcp_unlock(pcp);
+	for (i = 0; i < n; i++)
+		buddy_free(zone, spill[i], 0);
 }

@@ -4,9 +4,13 @@
  * per-order lists under zone->lock; freeing merges a block with its buddy
  * while the buddy is free and of the same order.
  *
- * Simplifications: one zone, no per-CPU page lists, no migrate types, no
- * watermarks or reclaim on failure (an allocation that finds no block
- * fails).
+ * Order-0 frames go through per-CPU lists first (rmqueue_pcplist(),
+ * free_unref_page()): CPU-local, so no yield points of their own, as the
+ * kernel touches them with preemption disabled.
+ *
+ * Simplifications: one zone, no migrate types, no watermarks or reclaim
+ * on failure (an allocation that finds no block fails), per-CPU lists are
+ * drained only when they grow past PCP_HIGH.
  */
 #ifndef PMM_MEM_BUDDY_H
 #define PMM_MEM_BUDDY_H
@@ -20,5 +24,10 @@ struct page *buddy_alloc(struct zone *zone, unsigned int order);
 /* __free_one_page(): gives back a 2^order block starting at @page. */
 void buddy_free(struct zone *zone, struct page *page, unsigned int order);
 unsigned long buddy_nr_free_pages(struct zone *zone);
+
+/* rmqueue()/free_unref_page(): order 0 through this CPU's list. */
+struct page *alloc_pages_cpu(struct zone *zone, unsigned int order, int cpu);
+void free_pages_cpu(struct zone *zone, struct page *page, unsigned int order,
+		    int cpu);
 
 #endif /* PMM_MEM_BUDDY_H */

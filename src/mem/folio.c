@@ -5,6 +5,12 @@
 #include "mem/folio.h"
 #include "mem/phys.h"
 
+/* The CPU whose per-CPU lists serve this task; setup() runs on CPU 0. */
+static int alloc_cpu(void)
+{
+	return pmm_task_id() < 0 ? 0 : pmm_task_cpu();
+}
+
 /* prep_compound_page(): tails point at the head; page[1] holds the rest. */
 static void prep_compound(struct folio *folio, unsigned int order)
 {
@@ -30,7 +36,7 @@ struct folio *folio_alloc(unsigned int gfp, unsigned int order)
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	page = buddy_alloc(&phys->zone, order);
+	page = alloc_pages_cpu(&phys->zone, order, alloc_cpu());
 	if (!page)
 		return NULL;
 	folio = (struct folio *)page;
@@ -101,7 +107,7 @@ void __folio_put(struct folio *folio)
 		frame_poison(page_to_pfn(p));
 	}
 	atomic_long_add_at(-(long)n, &phys->nr_allocated, PMM_HERE);
-	buddy_free(&phys->zone, (struct page *)folio, order);
+	free_pages_cpu(&phys->zone, (struct page *)folio, order, alloc_cpu());
 }
 
 static void bad_ref(const char *what, struct folio *folio, int old,

@@ -138,8 +138,25 @@ FOLIO_MATCH1(_pincount, _pincount);
 
 #define PAGE_MAPPING_ANON	0x1UL
 
+/*
+ * Per-CPU page lists (struct per_cpu_pages): order-0 frames freed on a CPU
+ * are kept there, last in first out, and handed out again by the same
+ * CPU before the buddy allocator is asked: a freed page is reused hot.
+ */
+#define PCP_HIGH	8
+#define PCP_BATCH	4
+#define PCP_MAX_CPUS	64
+
+struct per_cpu_pages {
+	/* Natively, tasks sharing a CPU number: a raw lock, not a model lock. */
+	uint32_t lock;
+	int count;
+	struct list_head list;
+};
+
 /* Physical memory: the frames, their descriptors, the buddy allocator. */
 struct zone {
+	struct per_cpu_pages pcp[PCP_MAX_CPUS];
 	spinlock_t lock;
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free[MAX_PAGE_ORDER + 1];

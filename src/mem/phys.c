@@ -35,6 +35,7 @@ static const struct {
 	{ offsetof(struct page, _large_mapcount), "large_mapcount" },
 	{ offsetof(struct page, _pincount), "pincount" },
 	{ offsetof(struct page, ptl), "ptl" },
+	{ offsetof(struct page, data), "contents" },
 };
 
 /* "page 0x12 refcount", "pte 0x3[0x100]": what traces call these. */
@@ -52,8 +53,12 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 		for (i = 0; i < sizeof(page_fields) / sizeof(page_fields[0]); i++)
 			if (o - base - pfn * sizeof(struct page) == page_fields[i].off)
 				break;
-		snprintf(buf, len, "page %#lx %s", pfn, i < sizeof(page_fields) /
-			 sizeof(page_fields[0]) ? page_fields[i].name : "");
+		if (o - base - pfn * sizeof(struct page) == offsetof(struct page, data))
+			snprintf(buf, len, "frame %#lx", pfn);
+		else
+			snprintf(buf, len, "page %#lx %s", pfn,
+				 i < sizeof(page_fields) / sizeof(page_fields[0]) ?
+				 page_fields[i].name : "");
 		return true;
 	}
 	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
@@ -104,17 +109,24 @@ int phys_init(const struct phys_mem_opts *opts)
 			page->flags |= 1UL << PG_reserved;
 	}
 	pmm_obj_name(&p->zone.lock, "zone->lock");
+	pmm_obj_name(&p->nr_allocated, "nr_allocated");
 	buddy_init(&p->zone, 0, ram);
 	return 0;
 }
 
+/* Natively two CPUs may write a fresh frame at once: one buffer wins. */
 static unsigned char *frame_data(unsigned long pfn, bool create)
 {
 	struct page *page = pfn_to_page(pfn);
+	unsigned char *d = __atomic_load_n(&page->data, __ATOMIC_ACQUIRE), *old = NULL;
 
-	if (!page->data && create)
-		page->data = pmm_alloc(PAGE_SIZE);
-	return page->data;
+	if (d || !create)
+		return d;
+	d = pmm_alloc(PAGE_SIZE);
+	if (!__atomic_compare_exchange_n(&page->data, &old, d, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		d = old;
+	return d;
 }
 
 void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len)
@@ -164,7 +176,7 @@ static const char *const accessor_names[] = {
 
 int phys_access_at(struct phys_access *a, const struct pmm_loc *loc)
 {
-	sched_point_at(pfn_to_page(a->pfn), a->write ? PMM_ACC_WRITE :
+	sched_point_at(frame_obj(a->pfn), a->write ? PMM_ACC_WRITE :
 		       PMM_ACC_READ, loc);
 	return __phys_access(a, loc);
 }

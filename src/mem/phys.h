@@ -83,6 +83,12 @@ int phys_access_at(struct phys_access *a, const struct pmm_loc *loc);
 int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
 #define phys_access(a)	phys_access_at((a), PMM_HERE)
 
+/* The object a frame's contents are, for yield points and traces. */
+static inline const void *frame_obj(unsigned long pfn)
+{
+	return &pfn_to_page(pfn)->data;
+}
+
 /* Raw frame bytes for the model's own bookkeeping: no yield, no watcher. */
 void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len);
 void frame_poke(unsigned long pfn, unsigned int off, const void *buf,

@@ -76,8 +76,8 @@ static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
 
 	for (tries = 0; tries < FAULT_RETRIES; tries++) {
 		if (tlb_lookup(cpu, mm, addr, pte)) {
-			sched_point_at(pte_page(*pte), write ? PMM_ACC_WRITE :
-				       PMM_ACC_READ, loc);
+			sched_point_at(frame_obj(pte_pfn(*pte)), write ?
+				       PMM_ACC_WRITE : PMM_ACC_READ, loc);
 			if (tlb_lookup(cpu, mm, addr, pte) && permits(*pte, write))
 				return 0;
 			tlb_drop(cpu, mm, addr);

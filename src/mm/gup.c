@@ -6,6 +6,13 @@
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "sched/knob.h"
+
+DEFINE_KNOB(gup_fast_recheck, "gup.fast_recheck",
+	    "GUP-fast re-reads the PTE after grabbing the folio and backs off "
+	    "if it changed (on); off trusts the first read, so a folio freed "
+	    "and reused meanwhile is pinned for the wrong owner",
+	    "on", "off");
 
 /* gup_must_unshare(): a read-only pin needs an exclusive anonymous page. */
 static bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags,
@@ -231,7 +238,7 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if (!pte_same(pte, ptep_get(ptep)) ||
+	if ((knob(&gup_fast_recheck) == 0 && !pte_same(pte, ptep_get(ptep))) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
 		gup_put_folio(folio, 1, flags);

@@ -15,6 +15,13 @@
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
 #include "mm/tlb.h"
+#include "sched/knob.h"
+
+DEFINE_KNOB(zap_flush, "mm.zap_flush",
+	    "zapping PTEs frees their pages only after the TLB flush "
+	    "(before_free, the mmu_gather); after_free puts each page as its "
+	    "PTE is cleared and flushes at the end",
+	    "before_free", "after_free");
 
 unsigned long zero_pfn;
 
@@ -476,9 +483,12 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		if (!folio_test_anon(folio) && pte_dirty(pte))
 			folio_mark_dirty(folio);
 		folio_remove_rmap_pte(folio, page, tlb->vma);
-		tlb->folios[tlb->nr++] = folio;
+		if (knob(&zap_flush) == 0)
+			tlb->folios[tlb->nr++] = folio;
 	}
 	spin_unlock(ptl);
+	if (page && knob(&zap_flush) == 1)
+		folio_put(page_folio(page));
 	if (tlb->nr == GATHER_BATCH)
 		tlb_flush_mmu(tlb);
 }

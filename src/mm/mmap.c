@@ -25,7 +25,10 @@ struct mm_struct *mm_alloc(void)
 	spin_lock_init(&mm->page_table_lock);
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->id = __atomic_add_fetch(&mm_ids, 1, __ATOMIC_RELAXED);
-	pmm_obj_name(&mm->mmap_lock, "mmap_lock");
+	pmm_obj_namef(&mm->mmap_lock, "mm%d mmap_lock", mm->id);
+	pmm_obj_namef(&mm->flags, "mm%d flags", mm->id);
+	pmm_obj_namef(&mm->write_protect_seq, "mm%d write_protect_seq", mm->id);
+	pmm_obj_namef(&mm->page_table_lock, "mm%d page_table_lock", mm->id);
 	if (pgtable_alloc(mm, &mm->pgd_pfn))
 		return NULL;
 	return mm;

@@ -5,6 +5,14 @@
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
 #include "mm/tlb.h"
+#include "sched/knob.h"
+
+DEFINE_KNOB(fork_pinned_cow, "fork.pinned_cow",
+	    "fork() copies an exclusive anonymous page that may be DMA-pinned "
+	    "at once (copy, since Linux 5.9/5.19); share is the older "
+	    "behaviour, under which the parent's next write moves it off the "
+	    "page the device still writes (the COW-vs-pin bug of cow.c)",
+	    "copy", "share");
 
 static void large_mapcount_add(struct folio *folio, int d)
 {
@@ -76,7 +84,8 @@ int folio_try_dup_anon_rmap_pte(struct folio *folio, struct page *page,
 				struct vm_area_struct *src_vma)
 {
 	if (PageAnonExclusive(page)) {
-		if (folio_needs_cow_for_dma(src_vma, folio))
+		if (knob(&fork_pinned_cow) == 0 &&
+		    folio_needs_cow_for_dma(src_vma, folio))
 			return -EBUSY;
 		ClearPageAnonExclusive(page);
 	}

@@ -591,6 +591,27 @@ void pmm_obj_name(const void *obj, const char *name)
 	s->nr_names++;
 }
 
+void pmm_obj_namef(const void *obj, const char *fmt, ...)
+{
+	struct sched *s = pmm_explore_sched;
+	char *name;
+	va_list ap;
+	int n;
+
+	if (!s || !s->trace)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	name = n >= 0 ? arena_alloc(&s->arena, (size_t)n + 1) : NULL;
+	if (!name)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(name, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	pmm_obj_name(obj, name);
+}
+
 void pmm_violation(const char *oracle, const char *fmt, ...)
 {
 	struct sched *s = pmm_explore_sched;

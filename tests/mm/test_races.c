@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The core model's small races, under the explorer. Each is run with
+ * today's kernel protocol, where no oracle may fire in any explored
+ * execution, and with the historical or broken variant its knob names,
+ * where the explorer must find the violation — so each test shows both
+ * that the protocol holds and that the oracle would see it fail.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "protmm/protmm.h"
+
+#define A 0x100000ul
+#define B 0x200000ul
+
+struct world {
+	struct pmm_process *p, *q, *c;
+	struct pmm_file *f;
+	struct pmm_pin *pin;
+	int scenario;
+};
+
+static struct world W;
+
+static void machine(void)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	o.ram_bytes = 1ul << 20;
+	if (pmm_machine_init(&o))
+		return;
+	W.p = pmm_process_create();
+	W.q = pmm_process_create();
+	pmm_mmap(W.p, A, 4096, PMM_PROT_READ | PMM_PROT_WRITE, PMM_MAP_PRIVATE,
+		 NULL, 0);
+	pmm_mmap(W.q, B, 2 * 4096, PMM_PROT_READ | PMM_PROT_WRITE,
+		 PMM_MAP_PRIVATE, NULL, 0);
+	/* Q's page tables exist: a page Q faults in later is data only. */
+	pmm_store(W.q, B + 4096, "t", 1);
+	pmm_store(W.p, A, "a", 1);
+}
+
+static void finish(void *arg)
+{
+	(void)arg;
+	pmm_machine_finish();
+}
+
+/* Exhaustive when @max is 0; otherwise PCT for @max executions. */
+static int explore_with(void (*setup)(void *), void (*fin)(void *), uint64_t max,
+			struct pmm_explore_result *r)
+{
+	struct pmm_program prog = { "race", "", setup, fin, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+
+	o.trace = getenv("RACE_TRACE") != NULL;
+	o.stop_on_violation = false;
+	if (max) {
+		o.strategy = PMM_STRATEGY_PCT;
+		o.max_executions = max;
+		o.stop_on_violation = true;
+	}
+	return pmm_explore(&prog, &o, r);
+}
+
+static int explore(void (*setup)(void *), uint64_t max, struct pmm_explore_result *r)
+{
+	return explore_with(setup, finish, max, r);
+}
+
+/*
+ * GUP-fast against munmap, with a third process allocating: the story of
+ * the PTE recheck in gup_fast_pte_range().
+ *
+ *	T0 (P): gup_fast reads P's PTE for A: frame X
+ *	T1 (P): munmap(A): PTE cleared, TLB flushed, X freed
+ *	T2 (Q): store to B faults in a fresh page: X again, refcount 1
+ *	T0    : folio_try_get(X) succeeds: it is live — but it is Q's now
+ *	T0    : (recheck: PTE changed, put it back, fall back to the slow
+ *	        path, which finds no VMA: -EFAULT)
+ *	T0    : without the recheck, the device writes into Q's page.
+ *
+ * (Were X to become one of Q's page tables instead, the device would
+ * corrupt a PTE: machine() faults Q's tables in first, so that the
+ * stray write lands in Q's data, where the data oracle sees it.)
+ */
+static void gupfast_pinner(void *arg)
+{
+	struct pmm_pin *pin;
+
+	(void)arg;
+	if (pmm_pin(W.p, A, 1, PMM_GUP_FAST | PMM_GUP_WRITE, &pin))
+		return;
+	pmm_pin_dma(pin, 0, "D", 1, true);
+	pmm_unpin(pin);
+}
+
+static void unmapper(void *arg)
+{
+	(void)arg;
+	pmm_munmap(W.p, A, 4096);
+}
+
+static void other_process(void *arg)
+{
+	(void)arg;
+	pmm_store(W.q, B, "q", 1);
+}
+
+/* Q reads its page back at the end: it must still hold what Q wrote. */
+static void gupfast_finish(void *arg)
+{
+	char c;
+
+	pmm_load(W.q, B, &c, 1);
+	finish(arg);
+}
+
+static void gupfast_setup(void *arg)
+{
+	(void)arg;
+	machine();
+	pmm_task_create("pin", 0, gupfast_pinner, NULL);
+	pmm_task_create("munmap", 1, unmapper, NULL);
+	/* On munmap's CPU: the frame it frees is the next one handed out. */
+	pmm_task_create("other", 1, other_process, NULL);
+}
+
+static void test_gupfast_vs_munmap(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(explore_with(gupfast_setup, gupfast_finish, 20000, &r), 0);
+	assert_int_equal(r.violations, 0);
+	assert_int_equal(r.executions, 20000);
+	pmm_explore_result_release(&r);
+}
+
+static void test_gupfast_without_recheck(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(pmm_knob_set("gup.fast_recheck", "off"), 0);
+	assert_int_equal(explore_with(gupfast_setup, gupfast_finish, 20000, &r), 0);
+	pmm_knob_reset();
+	if (getenv("RACE_TRACE"))
+		fprintf(stderr, "found in execution %llu (%zu bytes)\n%s\n",
+			(unsigned long long)r.violation_execution,
+			r.trace ? strlen(r.trace) : 0, r.trace);
+	assert_int_equal(r.violations, 1);
+	assert_string_equal(r.oracle, "data-corruption");
+	pmm_explore_result_release(&r);
+}
+
+/*
+ * COW against a pin across fork (cow.c, test_cow_in_parent with a R/W
+ * pin): the parent pins A for a device, forks, and writes A; the device
+ * keeps writing through the pin. Today fork copies the maybe-pinned page
+ * for the child, so the parent keeps the pinned page; sharing it instead
+ * moves the parent off it at its first write.
+ */
+static void parent_writer(void *arg)
+{
+	(void)arg;
+	pmm_store(W.p, A, "p", 1);
+}
+
+static void device(void *arg)
+{
+	(void)arg;
+	pmm_pin_dma(W.pin, 1, "D", 1, true);
+}
+
+static void parent_reader(void *arg)
+{
+	char c[2];
+
+	(void)arg;
+	pmm_load(W.p, A, c, 2);
+}
+
+static void cow_pin_setup(void *arg)
+{
+	(void)arg;
+	machine();
+	if (pmm_pin(W.p, A, 1, PMM_GUP_WRITE | PMM_GUP_LONGTERM, &W.pin))
+		return;
+	W.c = pmm_fork(W.p);
+	pmm_task_create("parent", 0, parent_writer, NULL);
+	pmm_task_create("device", 1, device, NULL);
+	pmm_task_create("reader", 2, parent_reader, NULL);
+}
+
+static void cow_pin_finish(void *arg)
+{
+	pmm_unpin(W.pin);
+	finish(arg);
+}
+
+static int explore_cow(struct pmm_explore_result *r)
+{
+	struct pmm_program prog = { "cow-pin", "", cow_pin_setup, cow_pin_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+
+	o.trace = false;
+	o.stop_on_violation = false;
+	return pmm_explore(&prog, &o, r);
+}
+
+static void test_cow_vs_pin(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(explore_cow(&r), 0);
+	assert_true(r.complete);
+	assert_int_equal(r.violations, 0);
+	pmm_explore_result_release(&r);
+}
+
+static void test_cow_vs_pin_shared_at_fork(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(pmm_knob_set("fork.pinned_cow", "share"), 0);
+	assert_int_equal(explore_cow(&r), 0);
+	pmm_knob_reset();
+	assert_true(r.complete);
+	assert_true(r.violations > 0);
+	assert_string_equal(r.oracle, "data-corruption");
+	pmm_explore_result_release(&r);
+}
+
+/*
+ * A missing TLB flush before freeing: T0 has A in its TLB; T1 unmaps A.
+ * With the mmu_gather the frame is freed only after the flush; freeing
+ * as each PTE is cleared leaves T0's TLB pointing at a free frame.
+ */
+static void toucher(void *arg)
+{
+	char c;
+
+	(void)arg;
+	pmm_load(W.p, A, &c, 1);
+	pmm_load(W.p, A, &c, 1);
+}
+
+static void tlb_setup(void *arg)
+{
+	(void)arg;
+	machine();
+	pmm_task_create("toucher", 0, toucher, NULL);
+	pmm_task_create("munmap", 1, unmapper, NULL);
+}
+
+static void test_munmap_flushes_before_free(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(explore(tlb_setup, 0, &r), 0);
+	assert_true(r.complete);
+	assert_int_equal(r.violations, 0);
+	pmm_explore_result_release(&r);
+}
+
+static void test_munmap_free_before_flush(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(pmm_knob_set("mm.zap_flush", "after_free"), 0);
+	assert_int_equal(explore(tlb_setup, 0, &r), 0);
+	pmm_knob_reset();
+	assert_true(r.complete);
+	assert_true(r.violations > 0);
+	assert_string_equal(r.oracle, "stale-tlb");
+	pmm_explore_result_release(&r);
+}
+
+/*
+ * Page-cache lookup against truncate: read(2) takes the folio with
+ * folio_try_get() and rechecks the slot; truncate locks, unmaps and
+ * removes it. No interleaving may read freed memory, return other than
+ * the file's data, or leak the folio.
+ */
+static void file_reader(void *arg)
+{
+	(void)arg;
+	pmm_file_read(W.q, W.f, 0, B, 4);
+}
+
+static void truncater(void *arg)
+{
+	(void)arg;
+	pmm_truncate(W.f, 0);
+}
+
+static void cache_setup(void *arg)
+{
+	(void)arg;
+	machine();
+	W.f = pmm_file_create(8192);
+	pmm_store(W.p, A, "file", 4);
+	pmm_file_write(W.p, W.f, 0, A, 4);
+	pmm_task_create("read", 0, file_reader, NULL);
+	pmm_task_create("truncate", 1, truncater, NULL);
+}
+
+static void test_lookup_vs_truncate(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	assert_int_equal(explore(cache_setup, 50000, &r), 0);
+	assert_int_equal(r.violations, 0);
+	pmm_explore_result_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gupfast_vs_munmap),
+		cmocka_unit_test(test_gupfast_without_recheck),
+		cmocka_unit_test(test_cow_vs_pin),
+		cmocka_unit_test(test_cow_vs_pin_shared_at_fork),
+		cmocka_unit_test(test_munmap_flushes_before_free),
+		cmocka_unit_test(test_munmap_free_before_flush),
+		cmocka_unit_test(test_lookup_vs_truncate),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
