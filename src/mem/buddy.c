@@ -55,6 +55,12 @@ void buddy_init(struct zone *zone, unsigned long start_pfn,
 		INIT_LIST_HEAD(&zone->free_area[o]);
 	for (o = 0; o < PCP_MAX_CPUS; o++)
 		INIT_LIST_HEAD(&zone->pcp[o].list);
+	zone->pcp_batch = (int)(nr_pages / 1024);
+	if (zone->pcp_batch < 1)
+		zone->pcp_batch = 1;
+	if (zone->pcp_batch > PCP_MAX_BATCH)
+		zone->pcp_batch = PCP_MAX_BATCH;
+	zone->pcp_high = 6 * zone->pcp_batch;
 	zone->start_pfn = start_pfn;
 	zone->nr_pages = nr_pages;
 	/* memblock_free_all(): the largest aligned blocks that fit. */
@@ -77,22 +83,43 @@ static void expand(struct zone *zone, struct page *page, unsigned int low,
 	}
 }
 
-struct page *buddy_alloc(struct zone *zone, unsigned int order)
+/* __rmqueue_smallest(), zone->lock held. */
+static struct page *rmqueue_smallest(struct zone *zone, unsigned int order)
 {
-	struct page *page = NULL;
+	struct page *page;
 	unsigned int o;
 
-	spin_lock(&zone->lock);
 	for (o = order; o <= MAX_PAGE_ORDER; o++) {
 		if (list_empty(&zone->free_area[o]))
 			continue;
 		page = list_first_entry(&zone->free_area[o], struct page, lru);
 		del_from_free_list(zone, page, o);
 		expand(zone, page, order, o);
-		break;
+		return page;
 	}
+	return NULL;
+}
+
+struct page *buddy_alloc(struct zone *zone, unsigned int order)
+{
+	struct page *page;
+
+	spin_lock(&zone->lock);
+	page = rmqueue_smallest(zone, order);
 	spin_unlock(&zone->lock);
 	return page;
+}
+
+/* rmqueue_bulk(): up to @nr order-0 frames under one hold of zone->lock. */
+int buddy_alloc_bulk(struct zone *zone, struct page **pages, int nr)
+{
+	int n = 0;
+
+	spin_lock(&zone->lock);
+	while (n < nr && (pages[n] = rmqueue_smallest(zone, 0)))
+		n++;
+	spin_unlock(&zone->lock);
+	return n;
 }
 
 void buddy_free(struct zone *zone, struct page *page, unsigned int order)
@@ -164,14 +191,9 @@ static struct page *pcp_pop(struct per_cpu_pages *pcp)
 /* rmqueue_bulk(): refill an empty list with a batch from the buddy. */
 static void pcp_refill(struct zone *zone, struct per_cpu_pages *pcp)
 {
-	struct page *batch[PCP_BATCH];
-	int i, n = 0;
+	struct page *batch[PCP_MAX_BATCH];
+	int n = buddy_alloc_bulk(zone, batch, zone->pcp_batch);
 
-	for (i = 0; i < PCP_BATCH; i++) {
-		batch[n] = buddy_alloc(zone, 0);
-		if (batch[n])
-			n++;
-	}
 	pcp_lock(pcp);
 	/* Added in reverse, so the first taken from the buddy goes first. */
 	while (n--) {
@@ -203,7 +225,7 @@ void free_pages_cpu(struct zone *zone, struct page *page, unsigned int order,
 		    int cpu)
 {
 	struct per_cpu_pages *pcp;
-	struct page *spill[PCP_BATCH];
+	struct page *spill[PCP_MAX_BATCH];
 	int i, n = 0;
 
 	if (order || cpu < 0 || cpu >= PCP_MAX_CPUS) {
@@ -214,8 +236,8 @@ void free_pages_cpu(struct zone *zone, struct page *page, unsigned int order,
 	pcp_lock(pcp);
 	set_buddy(page, PCP_ORDER);
 	list_add(&page->lru, &pcp->list);
-	if (++pcp->count > PCP_HIGH) {
-		for (; n < PCP_BATCH; n++) {
+	if (++pcp->count > zone->pcp_high) {
+		for (; n < zone->pcp_batch; n++) {
 			spill[n] = list_entry(pcp->list.prev, struct page, lru);
 			list_del(&spill[n]->lru);
 			clear_buddy(spill[n]);

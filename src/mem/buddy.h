@@ -10,7 +10,7 @@
  *
  * Simplifications: one zone, no migrate types, no watermarks or reclaim
  * on failure (an allocation that finds no block fails), per-CPU lists are
- * drained only when they grow past PCP_HIGH.
+ * drained only when they grow past their high mark.
  */
 #ifndef PMM_MEM_BUDDY_H
 #define PMM_MEM_BUDDY_H
@@ -21,6 +21,7 @@ void buddy_init(struct zone *zone, unsigned long start_pfn,
 		unsigned long nr_pages);
 /* __rmqueue_smallest(): the first frame of a free 2^order block, or NULL. */
 struct page *buddy_alloc(struct zone *zone, unsigned int order);
+int buddy_alloc_bulk(struct zone *zone, struct page **pages, int nr);
 /* __free_one_page(): gives back a 2^order block starting at @page. */
 void buddy_free(struct zone *zone, struct page *page, unsigned int order);
 unsigned long buddy_nr_free_pages(struct zone *zone);

@@ -94,8 +94,8 @@ struct page {
 	/* PTEs mapping this page, minus one. */
 	atomic_t _mapcount;
 	atomic_t _refcount;
-	/* The frame's bytes, or NULL while it was never written. */
-	unsigned char *data;
+	/* The frame's bytes (mem/phys.c), or NULL while never written. */
+	struct frame_data *data;
 };
 
 static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
@@ -109,7 +109,7 @@ struct folio {
 	unsigned long private;
 	atomic_t _mapcount;
 	atomic_t _refcount;
-	unsigned char *data;
+	struct frame_data *data;
 	/* page[1] */
 	unsigned long _flags_1;
 	unsigned long _head_1;
@@ -143,8 +143,7 @@ FOLIO_MATCH1(_pincount, _pincount);
  * are kept there, last in first out, and handed out again by the same
  * CPU before the buddy allocator is asked: a freed page is reused hot.
  */
-#define PCP_HIGH	8
-#define PCP_BATCH	4
+#define PCP_MAX_BATCH	63
 #define PCP_MAX_CPUS	64
 
 struct per_cpu_pages {
@@ -157,6 +156,8 @@ struct per_cpu_pages {
 /* Physical memory: the frames, their descriptors, the buddy allocator. */
 struct zone {
 	struct per_cpu_pages pcp[PCP_MAX_CPUS];
+	/* zone_batchsize(): about a thousandth of the zone, at most 63. */
+	int pcp_batch, pcp_high;
 	spinlock_t lock;
 	struct list_head free_area[MAX_PAGE_ORDER + 1];
 	unsigned long nr_free[MAX_PAGE_ORDER + 1];

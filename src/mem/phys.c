@@ -63,13 +63,19 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 	}
 	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
 		const struct page *page = &phys->mem_map[pfn];
-		uintptr_t d = (uintptr_t)page->data;
 
-		if (!(page->flags & (1UL << PG_table)) || o < d || o >= d + PAGE_SIZE)
+		if (!(page->flags & (1UL << PG_table)) || !page->data)
 			continue;
-		snprintf(buf, len, "pte %#lx[%#lx]", pfn,
-			 (unsigned long)((o - d) / sizeof(uint64_t)));
-		return true;
+		for (i = 0; i < FRAME_CHUNKS; i++) {
+			uintptr_t d = (uintptr_t)page->data->chunk[i];
+
+			if (o < d || o >= d + FRAME_CHUNK)
+				continue;
+			snprintf(buf, len, "pte %#lx[%#lx]", pfn,
+				 (unsigned long)(i * (FRAME_CHUNK / sizeof(uint64_t)) +
+						 (o - d) / sizeof(uint64_t)));
+			return true;
+		}
 	}
 	return false;
 }
@@ -114,49 +120,124 @@ int phys_init(const struct phys_mem_opts *opts)
 	return 0;
 }
 
-/* Natively two CPUs may write a fresh frame at once: one buffer wins. */
-static unsigned char *frame_data(unsigned long pfn, bool create)
+/* Natively two CPUs may write a fresh frame at once: one descriptor wins. */
+static struct frame_data *frame_data(unsigned long pfn, bool create)
 {
 	struct page *page = pfn_to_page(pfn);
-	unsigned char *d = __atomic_load_n(&page->data, __ATOMIC_ACQUIRE), *old = NULL;
+	struct frame_data *d = __atomic_load_n(&page->data, __ATOMIC_ACQUIRE);
+	struct frame_data *old = NULL;
 
 	if (d || !create)
 		return d;
-	d = pmm_alloc(PAGE_SIZE);
+	d = pmm_alloc(sizeof(*d));
 	if (!__atomic_compare_exchange_n(&page->data, &old, d, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		d = old;
 	return d;
 }
 
+/* A chunk about to be written: present, and zero if it was not valid. */
+static unsigned char *chunk_for_write(struct frame_data *d, unsigned int c)
+{
+	if (!d->chunk[c])
+		d->chunk[c] = pmm_alloc(FRAME_CHUNK);
+	else if (!(d->valid & (1u << c)))
+		memset(d->chunk[c], 0, FRAME_CHUNK);
+	d->valid |= (uint8_t)(1u << c);
+	return d->chunk[c];
+}
+
 void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len)
 {
-	const unsigned char *d = frame_data(pfn, false);
+	const struct frame_data *d = frame_data(pfn, false);
+	unsigned char *out = buf;
 
-	if (d)
-		memcpy(buf, d + off, len);
-	else
-		memset(buf, 0, len);
+	while (len) {
+		unsigned int c = off / FRAME_CHUNK, o = off % FRAME_CHUNK;
+		unsigned int n = len < FRAME_CHUNK - o ? len : FRAME_CHUNK - o;
+
+		if (d && d->poisoned)
+			memset(out, PAGE_POISON, n);
+		else if (d && (d->valid & (1u << c)))
+			memcpy(out, d->chunk[c] + o, n);
+		else
+			memset(out, 0, n);
+		out += n;
+		off += n;
+		len -= n;
+	}
 }
 
 void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
 		unsigned int len)
 {
-	memcpy(frame_data(pfn, true) + off, buf, len);
+	struct frame_data *d = frame_data(pfn, true);
+	const unsigned char *in = buf;
+	unsigned int c;
+
+	if (d->poisoned) {
+		/* A write to a freed frame (reported): the poison becomes real. */
+		for (c = 0; c < FRAME_CHUNKS; c++)
+			memset(chunk_for_write(d, c), PAGE_POISON, FRAME_CHUNK);
+		d->poisoned = false;
+	}
+	while (len) {
+		unsigned int o = off % FRAME_CHUNK;
+		unsigned int n = len < FRAME_CHUNK - o ? len : FRAME_CHUNK - o;
+
+		memcpy(chunk_for_write(d, off / FRAME_CHUNK) + o, in, n);
+		in += n;
+		off += n;
+		len -= n;
+	}
 }
 
 void frame_clear(unsigned long pfn)
 {
-	unsigned char *d = frame_data(pfn, false);
+	struct frame_data *d = frame_data(pfn, false);
 
-	if (d)
-		memset(d, 0, PAGE_SIZE);
+	if (d) {
+		d->valid = 0;
+		d->poisoned = false;
+	}
 }
 
 /* Freed frames read as PAGE_POISON, as with page_poisoning. */
 void frame_poison(unsigned long pfn)
 {
-	memset(frame_data(pfn, true), PAGE_POISON, PAGE_SIZE);
+	struct frame_data *d = frame_data(pfn, true);
+
+	d->valid = 0;
+	d->poisoned = true;
+}
+
+/*
+ * A page table's chunks are one zeroed 4 KiB buffer, in order, so that an
+ * entry is one index away: the walkers are hot paths. A frame that held
+ * other data before gets a fresh buffer (the arena is reset, not freed).
+ */
+void frame_make_table(unsigned long pfn)
+{
+	struct frame_data *d = frame_data(pfn, true);
+	unsigned char *buf = d->chunk[0];
+	unsigned int c;
+
+	for (c = 1; buf && c < FRAME_CHUNKS; c++)
+		if (d->chunk[c] != buf + c * FRAME_CHUNK)
+			buf = NULL;
+	if (buf)
+		memset(buf, 0, PAGE_SIZE);
+	else
+		buf = pmm_alloc(PAGE_SIZE);
+	for (c = 0; c < FRAME_CHUNKS; c++)
+		d->chunk[c] = buf + c * FRAME_CHUNK;
+	d->poisoned = false;
+	d->valid = (uint8_t)((1u << FRAME_CHUNKS) - 1);
+}
+
+uint64_t *frame_word(unsigned long pfn, unsigned int idx)
+{
+	return (uint64_t *)pfn_to_page(pfn)->data->chunk[0] + idx;
 }
 
 void phys_notify_freed(struct folio *folio)

@@ -83,6 +83,26 @@ int phys_access_at(struct phys_access *a, const struct pmm_loc *loc);
 int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
 #define phys_access(a)	phys_access_at((a), PMM_HERE)
 
+/*
+ * A frame's contents, in chunks made on first write and kept for the
+ * frame's life: a chunk whose valid bit is clear reads as zeros, and a
+ * freed frame reads as PAGE_POISON, so zeroing and poisoning a frame
+ * (clear_page(), page poisoning) cost a flag, not a memset.
+ */
+#define FRAME_CHUNK	512
+#define FRAME_CHUNKS	(PAGE_SIZE / FRAME_CHUNK)
+
+struct frame_data {
+	uint8_t valid;
+	bool poisoned;
+	unsigned char *chunk[FRAME_CHUNKS];
+};
+
+/* The 64-bit word @idx of a page-table frame (all chunks valid). */
+uint64_t *frame_word(unsigned long pfn, unsigned int idx);
+/* Makes a frame a page table: every chunk present and zero. */
+void frame_make_table(unsigned long pfn);
+
 /* The object a frame's contents are, for yield points and traces. */
 static inline const void *frame_obj(unsigned long pfn)
 {

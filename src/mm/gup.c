@@ -116,12 +116,30 @@ out:
 	return page;
 }
 
+/*
+ * writable_file_mapping_allowed(): a longterm pin must not write a file
+ * page behind the back of dirty tracking (the filesystem would write back
+ * and clean it while the device still writes).
+ */
+static bool writable_file_mapping_allowed(struct vm_area_struct *vma,
+					  unsigned int flags)
+{
+	if ((flags & (FOLL_PIN | FOLL_LONGTERM)) != (FOLL_PIN | FOLL_LONGTERM))
+		return true;
+	/* vma_needs_dirty_tracking(): shared, writable, ->page_mkwrite. */
+	return !((vma->vm_flags & (VM_SHARED | VM_WRITE)) == (VM_SHARED | VM_WRITE) &&
+		 vma->vm_ops && vma->vm_ops->page_mkwrite);
+}
+
 /* check_vma_flags(): what GUP refuses outright. */
 static int check_vma_flags(struct vm_area_struct *vma, unsigned int flags)
 {
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return -EFAULT;
 	if (flags & FOLL_WRITE) {
+		if (!vma_is_anonymous(vma) &&
+		    !writable_file_mapping_allowed(vma, flags))
+			return -EFAULT;
 		if (!(vma->vm_flags & VM_WRITE) &&
 		    (!(flags & FOLL_FORCE) || !is_cow_mapping(vma->vm_flags)))
 			return -EFAULT;
@@ -214,6 +232,17 @@ long pin_user_pages(struct mm_struct *mm, unsigned long start,
 }
 
 /*
+ * gup_fast_folio_allowed(): GUP-fast cannot see the VMA, so a longterm
+ * write pin of a file folio goes to the slow path, which can refuse it.
+ */
+static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
+{
+	unsigned int reject = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;
+
+	return (flags & reject) != reject || folio_test_anon(folio);
+}
+
+/*
  * gup_fast_pte_range() for one page: read the PTE without a lock, grab the
  * folio, then re-read the PTE: if it changed, the folio may already have
  * been unmapped and freed, and the reference must go.
@@ -239,6 +268,7 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	if (!folio)
 		return NULL;
 	if ((knob(&gup_fast_recheck) == 0 && !pte_same(pte, ptep_get(ptep))) ||
+	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
 		gup_put_folio(folio, 1, flags);

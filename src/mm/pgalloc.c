@@ -6,14 +6,6 @@
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
 
-static uint64_t *table(unsigned long pfn)
-{
-	struct page *page = pfn_to_page(pfn);
-
-	if (!page->data)
-		page->data = pmm_alloc(PAGE_SIZE);
-	return (uint64_t *)page->data;
-}
 
 /* pagetable_alloc() + pagetable_pte_ctor(): the PTL lives in the ptdesc. */
 int pgtable_alloc(struct mm_struct *mm, unsigned long *pfn)
@@ -27,7 +19,7 @@ int pgtable_alloc(struct mm_struct *mm, unsigned long *pfn)
 	page->flags |= 1UL << PG_table;
 	spin_lock_init(&page->ptl);
 	*pfn = folio_pfn(folio);
-	table(*pfn);
+	frame_make_table(*pfn);
 	mm->nr_ptes++;
 	return 0;
 }
@@ -43,7 +35,7 @@ void pgtable_free(struct mm_struct *mm, unsigned long pfn)
 
 static uint64_t *entry(unsigned long table_pfn, unsigned long addr, int level)
 {
-	return &table(table_pfn)[pgtable_index(addr, level)];
+	return frame_word(table_pfn, pgtable_index(addr, level));
 }
 
 /* The next level's table, or 0; upper levels only go none -> table. */
@@ -192,7 +184,7 @@ static void free_level(struct mm_struct *mm, unsigned long t, int level)
 
 	if (level < PGTABLE_LEVELS - 1) {
 		for (i = 0; i < PTRS_PER_TABLE; i++) {
-			uint64_t e = table(t)[i];
+			uint64_t e = *frame_word(t, i);
 
 			if (e & _PAGE_PRESENT)
 				free_level(mm, (unsigned long)(e >> PAGE_SHIFT),

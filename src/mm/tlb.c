@@ -57,12 +57,16 @@ static void tlb_lock(struct cpu_tlb *t)
 		return;
 	while (__atomic_exchange_n(&t->lock, 1, __ATOMIC_ACQUIRE))
 		cpu_relax();
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 static void tlb_unlock(struct cpu_tlb *t)
 {
-	if (!sched_exploring())
-		__atomic_store_n(&t->lock, 0, __ATOMIC_RELEASE);
+	if (sched_exploring())
+		return;
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->lock, 0, __ATOMIC_RELEASE);
 }
 
 static struct tlb_entry *slot(struct cpu_tlb *t, const struct mm_struct *mm,
@@ -76,15 +80,24 @@ bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 {
 	struct cpu_tlb *t = &tlbs[cpu];
 	unsigned long vpn = addr >> PAGE_SHIFT;
-	struct tlb_entry *e;
+	struct tlb_entry *e = slot(t, mm, vpn);
+	uint32_t seq;
 	bool hit;
 
-	tlb_lock(t);
-	e = slot(t, mm, vpn);
-	hit = e->mm == mm && e->vpn == vpn;
-	if (hit)
-		*pte = e->pte;
-	tlb_unlock(t);
+	if (sched_exploring()) {
+		hit = e->mm == mm && e->vpn == vpn;
+		if (hit)
+			*pte = e->pte;
+		return hit;
+	}
+	do {
+		seq = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+		hit = __atomic_load_n(&e->mm, __ATOMIC_RELAXED) == mm &&
+		      __atomic_load_n(&e->vpn, __ATOMIC_RELAXED) == vpn;
+		if (hit)
+			pte->pte = __atomic_load_n(&e->pte.pte, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) || __atomic_load_n(&t->seq, __ATOMIC_RELAXED) != seq);
 	return hit;
 }
 

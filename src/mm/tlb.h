@@ -26,8 +26,13 @@ struct tlb_entry {
 };
 
 struct cpu_tlb {
-	/* Native backend: other CPUs flush this one while it looks up. */
+	/*
+	 * Native backend: other CPUs flush this one while it looks up.
+	 * Updates take the lock and make seq odd; lookups only read, and
+	 * look again if seq moved (a seqlock).
+	 */
 	uint32_t lock;
+	uint32_t seq;
 	struct tlb_entry e[TLB_ENTRIES];
 };
 

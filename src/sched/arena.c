@@ -72,35 +72,69 @@ static struct arena_chunk *chunk_next(struct arena *a, size_t need)
 	return n;
 }
 
+/*
+ * The limit is charged a chunk at a time (what a chunk holds is charged
+ * when the arena moves onto it), so shared allocations need no atomic
+ * beyond the chunk's own offset.
+ */
 static void *alloc_locked(struct arena *a, size_t size)
 {
-	size = (size + 15) & ~(size_t)15;
-	if (size == 0 || a->used + size > a->limit)
-		return NULL;
+	void *p;
+
 	if (!a->cur || a->cur->size - a->cur->used < size) {
 		struct arena_chunk *c = chunk_next(a, size);
 
-		if (!c)
+		if (!c || a->used + c->size > a->limit)
 			return NULL;
-		a->cur = c;
+		a->used += c->size;
+		__atomic_store_n(&a->cur, c, __ATOMIC_RELEASE);
 	}
-	void *p = a->cur->data + a->cur->used;
-
+	p = a->cur->data + a->cur->used;
 	a->cur->used += size;
-	a->used += size;
-	memset(p, 0, size);
 	return p;
+}
+
+/*
+ * Shared arenas bump the current chunk's offset atomically and take the
+ * lock only to move to the next chunk, so native threads do not serialise
+ * on every allocation.
+ */
+static void *alloc_shared(struct arena *a, size_t size)
+{
+	for (;;) {
+		struct arena_chunk *c = __atomic_load_n(&a->cur, __ATOMIC_ACQUIRE);
+		void *p;
+
+		if (c) {
+			size_t off = __atomic_fetch_add(&c->used, size, __ATOMIC_RELAXED);
+
+			if (off + size <= c->size)
+				return c->data + off;
+		}
+		pthread_mutex_lock(&a->lock);
+		p = NULL;
+		if (__atomic_load_n(&a->cur, __ATOMIC_ACQUIRE) == c) {
+			/* Whoever overflowed the chunk moves the arena on. */
+			if (c)
+				c->used = c->size;
+			p = alloc_locked(a, size);
+			pthread_mutex_unlock(&a->lock);
+			return p;
+		}
+		pthread_mutex_unlock(&a->lock);
+	}
 }
 
 void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p;
 
-	if (!a->shared)
-		return alloc_locked(a, size);
-	pthread_mutex_lock(&a->lock);
-	p = alloc_locked(a, size);
-	pthread_mutex_unlock(&a->lock);
+	size = (size + 15) & ~(size_t)15;
+	if (size == 0)
+		return NULL;
+	p = a->shared ? alloc_shared(a, size) : alloc_locked(a, size);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -109,7 +143,7 @@ void arena_reset(struct arena *a)
 	a->cur = a->head;
 	if (a->cur)
 		a->cur->used = 0;
-	a->used = 0;
+	a->used = a->cur ? a->cur->size : 0;
 }
 
 bool arena_offset(const struct arena *a, const void *p, size_t *off)

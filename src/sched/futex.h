@@ -34,11 +34,17 @@ static inline void eventcount_finish(struct eventcount *ec)
 	__atomic_fetch_sub(&ec->waiters, 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * The caller changed the condition with a sequentially consistent atomic
+ * first: a waiter that registered after this load of waiters tests the
+ * condition after that change, so it needs no wake-up (Dekker's argument).
+ */
 static inline void eventcount_signal(struct eventcount *ec)
 {
+	if (!__atomic_load_n(&ec->waiters, __ATOMIC_SEQ_CST))
+		return;
 	__atomic_fetch_add(&ec->seq, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&ec->waiters, __ATOMIC_SEQ_CST))
-		futex_wake(&ec->seq, INT32_MAX);
+	futex_wake(&ec->seq, INT32_MAX);
 }
 
 #endif /* PMM_SCHED_FUTEX_H */

@@ -30,12 +30,18 @@ struct native_run {
 	bool in_setup;
 	/* 0 while threads are created, then GATE_GO or GATE_CANCEL. */
 	uint32_t gate;
-	struct arena arena;
 	pthread_mutex_t lock;
 	bool violated;
 	char oracle[32];
 	char msg[PMM_MSG_MAX];
 };
+
+/*
+ * The arena outlives runs, as the explorer's outlives executions: memory
+ * the host already faulted in is reused, not given back and faulted anew.
+ */
+static struct arena native_arena;
+static bool native_arena_ready;
 
 enum { GATE_GO = 1, GATE_CANCEL = 2 };
 
@@ -97,7 +103,7 @@ void *native_alloc(size_t size)
 
 	if (!native)
 		return NULL;
-	p = arena_alloc(&native->arena, size);
+	p = arena_alloc(&native_arena, size);
 	if (!p)
 		native_violation("bug-on", "execution memory exhausted");
 	return p;
@@ -154,7 +160,7 @@ static int run_iteration(struct native_run *r, const struct pmm_program *prog)
 {
 	int err;
 
-	arena_reset(&r->arena);
+	arena_reset(&native_arena);
 	r->nr_tasks = 0;
 	r->violated = false;
 	r->in_setup = true;
@@ -183,8 +189,11 @@ int pmm_native_run(const struct pmm_program *prog,
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	arena_init(&r->arena, (size_t)256 << 20);
-	r->arena.shared = true;
+	if (!native_arena_ready) {
+		arena_init(&native_arena, (size_t)1 << 30);
+		native_arena.shared = true;
+		native_arena_ready = true;
+	}
 	pthread_mutex_init(&r->lock, NULL);
 	native = r;
 
@@ -203,7 +212,6 @@ int pmm_native_run(const struct pmm_program *prog,
 
 	native = NULL;
 	pthread_mutex_destroy(&r->lock);
-	arena_destroy(&r->arena);
 	free(r);
 	res->seconds = now() - t0;
 	return err;

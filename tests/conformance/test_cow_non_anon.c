@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Ports of tools/testing/selftests/mm/cow.c, non_anon_test_cases[]: pages
+ * in private mappings that are not anonymous, shared by COW without any
+ * fork(): the shared zeropage and page-cache pages.
+ *
+ *   test_cow           Basic COW: modifying the private mapping must not
+ *                      show through the other mapping (smem)
+ *   test_ro_pin        R/O longterm GUP pin: once the private mapping is
+ *                      modified, the pin must show the modification
+ *   test_ro_fast_pin   the same with GUP-fast
+ *
+ * each run_with_zeropage() (a private anonymous page never written, and a
+ * second, read-only one) and run_with_tmpfile() (a one-page file, mapped
+ * MAP_PRIVATE read-write and MAP_SHARED read-only). run_with_memfd() is
+ * shmem and run_with_huge_zeropage() / run_with_memfd_hugetlb() are
+ * huge pages, none of which the model has (see README.md).
+ *
+ * Each selftest is one sequential process: one task, one execution. The
+ * "explored" variants race a second thread reading the other mapping (or
+ * the pin) against the modification and explore every interleaving.
+ */
+#include "conformance.h"
+#include "sched/completion.h"
+
+struct backing {
+	const char *name;
+	bool file;
+};
+
+static const struct backing zeropage_backing = { "zeropage", false };
+static const struct backing tmpfile_backing = { "tmpfile", true };
+
+static struct pmm_process *P;
+static struct pmm_file *F;
+
+/*
+ * run_with_zeropage(): mem read-write, smem read-only, both private
+ * anonymous, both read so that both map the shared zeropage.
+ * run_with_tmpfile(): a file of one page of zeroes (fallocate()), mem a
+ * MAP_PRIVATE read-write mapping of it, smem a MAP_SHARED read-only one,
+ * both read so that both map the page-cache page.
+ */
+static bool setup_backing(const struct backing *b)
+{
+	unsigned char tmp;
+	int ret;
+
+	if (!conf_machine())
+		return false;
+	P = pmm_process_create();
+	if (!P)
+		return false;
+	if (b->file) {
+		F = pmm_file_create(PAGE);
+		ret = !F || pmm_truncate(F, PAGE) ||
+		      pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+			       PMM_MAP_PRIVATE, F, 0) ||
+		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_SHARED, F, 0);
+	} else {
+		ret = pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+			       PMM_MAP_PRIVATE, NULL, 0) ||
+		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_PRIVATE,
+			       NULL, 0);
+	}
+	/* tmp = *mem + *smem; */
+	ret = ret || pmm_load(P, MEM, &tmp, 1) || pmm_load(P, SMEM, &tmp, 1);
+	if (ret)
+		pmm_violation("setup", "mmap() or the first read failed");
+	return !ret;
+}
+
+static void finish(void *arg)
+{
+	(void)arg;
+	pmm_machine_finish();
+}
+
+/* Both mappings map the same page now: the zeropage, or the file's. */
+static void check_shared(void)
+{
+	struct pmm_page_state st, sst;
+
+	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+		CHECK(st.pfn == sst.pfn && !st.writable,
+		      "mem and smem do not share one R/O page");
+}
+
+/* test_cow(): back up smem, memset(mem, 0xff), smem must read the same. */
+static void t_cow(void *arg)
+{
+	unsigned char old[PAGE], got = 0;
+	int ret;
+
+	(void)arg;
+	check_shared();
+	CHECK(!pmm_load(P, SMEM, old, PAGE) && conf_all(old, PAGE, 0),
+	      "smem does not read zeroes");
+	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
+	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
+	ret = conf_expect(P, MEM, PAGE, 0xff, &got);
+	CHECK(!ret, "mem does not read what was written (%d, read %#x)", ret, got);
+}
+
+/*
+ * test_ro_pin() / test_ro_fast_pin(): do_test_ro_pin(mem, size,
+ * RO_PIN_TEST, fast): a R/O longterm pin of mem (which must break COW
+ * right away), memset(mem, 0xff), read back through the pin.
+ */
+static void t_ro_pin(void *arg)
+{
+	bool fast = arg != NULL;
+	struct pmm_page_state st, sst;
+	struct pmm_pin *pin = NULL;
+	unsigned char got = 0;
+	int ret;
+
+	check_shared();
+	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (fast ? PMM_GUP_FAST : 0), &pin);
+	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
+	/* Beyond the selftest: the pin broke COW into an exclusive anon page. */
+	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+		CHECK(st.pfn != sst.pfn && st.anon_exclusive && st.maybe_pinned,
+		      "R/O longterm pin did not break COW");
+	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
+	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
+	pmm_unpin(pin);
+}
+
+struct non_anon_case {
+	const char *name;
+	const struct backing *b;
+	pmm_task_fn fn;
+	bool fast;
+};
+
+static void setup_case(void *arg)
+{
+	const struct non_anon_case *c = arg;
+
+	if (setup_backing(c->b))
+		conf_task("selftest", 0, c->fn, c->fast ? (void *)1 : NULL);
+}
+
+static void run(const char *name, const struct backing *b, pmm_task_fn fn,
+		bool fast)
+{
+	struct non_anon_case c = { name, b, fn, fast };
+	struct pmm_program prog = PROG(name, setup_case, finish, &c);
+
+	conf_expect_pass(&prog);
+}
+
+static void test_cow_zeropage(void **state)
+{
+	(void)state;
+	run("Basic COW ... with shared zeropage", &zeropage_backing, t_cow, false);
+}
+
+static void test_cow_tmpfile(void **state)
+{
+	(void)state;
+	run("Basic COW ... with tmpfile", &tmpfile_backing, t_cow, false);
+}
+
+static void test_ro_pin_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with shared zeropage", &zeropage_backing, t_ro_pin,
+	    false);
+}
+
+static void test_ro_pin_tmpfile(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with tmpfile", &tmpfile_backing, t_ro_pin, false);
+}
+
+static void test_ro_fast_pin_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with shared zeropage", &zeropage_backing,
+	    t_ro_pin, true);
+}
+
+static void test_ro_fast_pin_tmpfile(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with tmpfile", &tmpfile_backing, t_ro_pin, true);
+}
+
+/*
+ * Explored: test_cow with a second thread reading smem while the first
+ * modifies mem; test_ro_pin with the first thread taking the pin and
+ * then modifying mem, the second reading smem, then (once the pin is
+ * there) the pin and smem again: through the pin each byte reads 0 or
+ * 0xff, and 0xff once the memset() is done (the reader waits for it on a
+ * completion, then stops the pin); smem always reads 0.
+ */
+static struct pmm_pin *PIN;
+static struct completion *PINNED, *DONE;
+
+static void t_memset(void *arg)
+{
+	(void)arg;
+	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
+	complete(DONE);
+}
+
+static void t_pin_memset(void *arg)
+{
+	const struct non_anon_case *c = arg;
+	int ret;
+
+	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+		      &PIN);
+	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
+	complete(PINNED);
+	t_memset(NULL);
+}
+
+static void t_read_smem(void *arg)
+{
+	unsigned char got = 0;
+	int ret = conf_expect(P, SMEM, PAGE, 0, &got);
+
+	(void)arg;
+	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
+}
+
+static void t_read_pin(void *arg)
+{
+	unsigned char buf[PAGE], got = 0;
+	unsigned int i;
+	int ret;
+
+	(void)arg;
+	t_read_smem(NULL);
+	wait_for_completion(PINNED);
+	CHECK(!pmm_pin_dma(PIN, 0, buf, PAGE, false), "read through the pin failed");
+	for (i = 0; i < PAGE; i++)
+		CHECK(buf[i] == 0 || buf[i] == 0xff,
+		      "Longterm R/O pin is not reliable (read %#x)", buf[i]);
+	t_read_smem(NULL);
+	wait_for_completion(DONE);
+	ret = conf_expect_pin(PIN, 0, PAGE, 0xff, &got);
+	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
+	pmm_unpin(PIN);
+}
+
+static void setup_explored(void *arg)
+{
+	struct non_anon_case *c = arg;
+
+	if (!setup_backing(c->b))
+		return;
+	PINNED = pmm_alloc(sizeof(*PINNED));
+	DONE = pmm_alloc(sizeof(*DONE));
+	if (!PINNED || !DONE)
+		return;
+	init_completion(PINNED);
+	init_completion(DONE);
+	if (c->fn == t_read_pin)
+		conf_task("pin+memset", 0, t_pin_memset, c);
+	else
+		conf_task("memset", 0, t_memset, NULL);
+	conf_task("reader", 1, c->fn, NULL);
+}
+
+static void run_explored(const char *name, const struct backing *b,
+			 pmm_task_fn fn, bool fast)
+{
+	struct non_anon_case c = { name, b, fn, fast };
+	struct pmm_program prog = PROG(name, setup_explored, finish, &c);
+
+	assert_true(conf_expect_pass(&prog) > 1);
+}
+
+static void test_cow_explored(void **state)
+{
+	(void)state;
+	run_explored("Basic COW ... with shared zeropage, explored", &zeropage_backing,
+		     t_read_smem, false);
+	run_explored("Basic COW ... with tmpfile, explored", &tmpfile_backing,
+		     t_read_smem, false);
+}
+
+static void test_ro_pin_explored(void **state)
+{
+	(void)state;
+	run_explored("R/O longterm GUP pin ... with shared zeropage, explored",
+		     &zeropage_backing, t_read_pin, false);
+	run_explored("R/O longterm GUP-fast pin ... with shared zeropage, explored",
+		     &zeropage_backing, t_read_pin, true);
+	run_explored("R/O longterm GUP pin ... with tmpfile, explored",
+		     &tmpfile_backing, t_read_pin, false);
+	run_explored("R/O longterm GUP-fast pin ... with tmpfile, explored",
+		     &tmpfile_backing, t_read_pin, true);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cow_zeropage),
+		cmocka_unit_test(test_cow_tmpfile),
+		cmocka_unit_test(test_ro_pin_zeropage),
+		cmocka_unit_test(test_ro_pin_tmpfile),
+		cmocka_unit_test(test_ro_fast_pin_zeropage),
+		cmocka_unit_test(test_ro_fast_pin_tmpfile),
+		cmocka_unit_test(test_cow_explored),
+		cmocka_unit_test(test_ro_pin_explored),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

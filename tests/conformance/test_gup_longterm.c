@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Ports of tools/testing/selftests/mm/gup_longterm.c, test_cases[], run
+ * "with tmpfile" / "with local tmpfile" on a filesystem that needs dirty
+ * tracking (ext4, xfs, btrfs: fs_supports_writable_longterm_pinning() is
+ * false), which is what every file of the model is (a disk-backed page
+ * cache with ->page_mkwrite):
+ *
+ *   test_shared_rw_pin        R/W longterm GUP pin in MAP_SHARED file
+ *   test_shared_rw_fast_pin   mapping, GUP and GUP-fast: must FAIL
+ *   test_shared_ro_pin        R/O longterm GUP pin in MAP_SHARED file
+ *   test_shared_ro_fast_pin   mapping, GUP and GUP-fast: must work
+ *   test_private_rw_pin       R/W longterm GUP pin in MAP_PRIVATE file
+ *   test_private_rw_fast_pin  mapping, GUP and GUP-fast: must work
+ *   test_private_ro_pin       R/O longterm GUP pin in MAP_PRIVATE file
+ *   test_private_ro_fast_pin  mapping, GUP and GUP-fast: must work
+ *   test_shared_iouring       io_uring fixed buffer (FOLL_WRITE|FOLL_PIN|
+ *                             FOLL_LONGTERM) with MAP_SHARED: must FAIL
+ *   test_private_iouring      ... with MAP_PRIVATE: must work
+ *
+ * do_test(): ftruncate() + fallocate() one page, mmap() it read-write,
+ * memset() it to 0, for the R/O tests mprotect(PROT_READ), then
+ * PIN_LONGTERM_TEST_START (pmm_pin(PMM_GUP_LONGTERM...)): "Should have
+ * failed" when it works and should not, "Should have worked" the other
+ * way round; PIN_LONGTERM_TEST_STOP. Beyond the selftest (its TODO asks
+ * for data checks), a pin that works is checked: the page is
+ * maybe-pinned, and the device and the mapping see each other's writes.
+ *
+ * The three must-FAIL cases (a writable longterm pin of a dirty-tracked
+ * shared file mapping) once pinned in the model: README.md tells the bug
+ * and its fix. memfd (shmem, where writable longterm pins are allowed)
+ * and memfd hugetlb runs are not modelled.
+ */
+#include "conformance.h"
+
+enum test_type {
+	TEST_TYPE_RO,
+	TEST_TYPE_RO_FAST,
+	TEST_TYPE_RW,
+	TEST_TYPE_RW_FAST,
+	TEST_TYPE_IOURING,
+};
+
+struct longterm_case {
+	const char *name;
+	enum test_type type;
+	bool shared;
+};
+
+static struct pmm_process *P;
+static struct pmm_file *F;
+
+static void finish(void *arg)
+{
+	(void)arg;
+	pmm_machine_finish();
+}
+
+static void t_do_test(void *arg)
+{
+	const struct longterm_case *c = arg;
+	bool fast = c->type == TEST_TYPE_RO_FAST || c->type == TEST_TYPE_RW_FAST;
+	bool rw = c->type == TEST_TYPE_RW || c->type == TEST_TYPE_RW_FAST ||
+		  c->type == TEST_TYPE_IOURING;
+	/* R/O pinning or pinning in a private mapping is always expected to work. */
+	bool should_work = !c->shared || !rw;
+	unsigned int flags = PMM_GUP_LONGTERM;
+	struct pmm_page_state st;
+	struct pmm_pin *pin = NULL;
+	unsigned char got = 0;
+	int ret;
+
+	/* io_uring_register_buffers(): io_pin_pages(), pin_user_pages_fast(). */
+	if (c->type == TEST_TYPE_IOURING)
+		fast = true;
+	flags |= (fast ? PMM_GUP_FAST : 0) | (rw ? PMM_GUP_WRITE : 0);
+	/* Fault in the page such that GUP-fast can pin it directly. */
+	CHECK(!conf_fill(P, MEM, PAGE, 0), "memset() failed");
+	if (!rw)
+		CHECK(!pmm_mprotect(P, MEM, PAGE, PMM_PROT_READ), "mprotect() failed");
+	ret = pmm_pin(P, MEM, 1, flags, &pin);
+	if (ret == -EFAULT) {
+		CHECK(!should_work, "Should have worked (PIN_LONGTERM_TEST_START: "
+		      "-EFAULT)");
+		return;
+	}
+	CHECK(!ret, "PIN_LONGTERM_TEST_START failed (%d)", ret);
+	if (!should_work)
+		pmm_unpin(pin);
+	CHECK(should_work, "Should have failed (a writable longterm pin of a "
+	      "MAP_SHARED mapping of a dirty-tracked file)");
+
+	/* Beyond the selftest: the pin is a pin, and it is coherent. */
+	if (!conf_state(P, MEM, &st))
+		return;
+	CHECK(st.maybe_pinned, "the pinned page is not maybe-pinned");
+	if (!c->shared)
+		CHECK(st.anon_exclusive, "a longterm pin of a private mapping did "
+		      "not pin the process's own anonymous copy");
+	ret = conf_expect_pin(pin, 0, PAGE, 0, &got);
+	CHECK(!ret, "the pin does not read the memset() (%d, %#x)", ret, got);
+	if (rw) {
+		unsigned char buf[64];
+
+		memset(buf, 0x77, sizeof(buf));
+		CHECK(!pmm_pin_dma(pin, 128, buf, sizeof(buf), true),
+		      "DMA write through the pin failed");
+		ret = conf_expect(P, MEM + 128, sizeof(buf), 0x77, &got);
+		CHECK(!ret, "the mapping does not see the DMA (%d, %#x)", ret, got);
+		CHECK(!conf_fill(P, MEM + 512, 64, 0x33), "store failed");
+		ret = conf_expect_pin(pin, 512, 64, 0x33, &got);
+		CHECK(!ret, "the pin does not see the store (%d, %#x)", ret, got);
+	}
+	pmm_unpin(pin);
+}
+
+static void setup_do_test(void *arg)
+{
+	const struct longterm_case *c = arg;
+
+	if (!conf_machine())
+		return;
+	P = pmm_process_create();
+	F = pmm_file_create(PAGE);
+	/* ftruncate() + fallocate(); mmap(PROT_READ | PROT_WRITE). */
+	if (!P || !F || pmm_truncate(F, PAGE) ||
+	    pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		     c->shared ? PMM_MAP_SHARED : PMM_MAP_PRIVATE, F, 0)) {
+		pmm_violation("setup", "the file or its mapping failed");
+		return;
+	}
+	conf_task("selftest", 0, t_do_test, arg);
+}
+
+static void run(const char *name, enum test_type type, bool shared)
+{
+	struct longterm_case c = { name, type, shared };
+	struct pmm_program prog = PROG(name, setup_do_test, finish, &c);
+
+	conf_expect_pass(&prog);
+}
+
+/* Must fail: writable_file_mapping_allowed(), gup_fast_folio_allowed(). */
+static void test_shared_rw_pin(void **state)
+{
+	(void)state;
+	run("R/W longterm GUP pin in MAP_SHARED file mapping ... with tmpfile",
+	    TEST_TYPE_RW, true);
+}
+
+static void test_shared_rw_fast_pin(void **state)
+{
+	(void)state;
+	run("R/W longterm GUP-fast pin in MAP_SHARED file mapping ... with tmpfile",
+	    TEST_TYPE_RW_FAST, true);
+}
+
+static void test_shared_iouring(void **state)
+{
+	(void)state;
+	run("io_uring fixed buffer with MAP_SHARED file mapping ... with tmpfile",
+	    TEST_TYPE_IOURING, true);
+}
+
+/* Must work. */
+static void test_shared_ro_pin(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin in MAP_SHARED file mapping ... with tmpfile",
+	    TEST_TYPE_RO, true);
+}
+
+static void test_shared_ro_fast_pin(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin in MAP_SHARED file mapping ... with tmpfile",
+	    TEST_TYPE_RO_FAST, true);
+}
+
+static void test_private_rw_pin(void **state)
+{
+	(void)state;
+	run("R/W longterm GUP pin in MAP_PRIVATE file mapping ... with tmpfile",
+	    TEST_TYPE_RW, false);
+}
+
+static void test_private_rw_fast_pin(void **state)
+{
+	(void)state;
+	run("R/W longterm GUP-fast pin in MAP_PRIVATE file mapping ... with tmpfile",
+	    TEST_TYPE_RW_FAST, false);
+}
+
+static void test_private_ro_pin(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin in MAP_PRIVATE file mapping ... with tmpfile",
+	    TEST_TYPE_RO, false);
+}
+
+static void test_private_ro_fast_pin(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin in MAP_PRIVATE file mapping ... with tmpfile",
+	    TEST_TYPE_RO_FAST, false);
+}
+
+static void test_private_iouring(void **state)
+{
+	(void)state;
+	run("io_uring fixed buffer with MAP_PRIVATE file mapping ... with tmpfile",
+	    TEST_TYPE_IOURING, false);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_ro_pin),
+		cmocka_unit_test(test_shared_ro_fast_pin),
+		cmocka_unit_test(test_private_rw_pin),
+		cmocka_unit_test(test_private_rw_fast_pin),
+		cmocka_unit_test(test_private_ro_pin),
+		cmocka_unit_test(test_private_ro_fast_pin),
+		cmocka_unit_test(test_private_iouring),
+		cmocka_unit_test(test_shared_rw_pin),
+		cmocka_unit_test(test_shared_rw_fast_pin),
+		cmocka_unit_test(test_shared_iouring),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
