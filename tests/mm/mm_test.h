@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Helpers for the address-space tests: a program is a setup() that builds
+ * the machine and a body run as one task (or several), explored.
+ */
+#ifndef PMM_TESTS_MM_TEST_H
+#define PMM_TESTS_MM_TEST_H
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "protmm/protmm.h"
+
+#define RW (PMM_PROT_READ | PMM_PROT_WRITE)
+
+/* Counted by the body with check(), reported by the test. */
+static unsigned int failures;
+static char failure[256];
+
+#define check(cond) do {						\
+	if (!(cond) && !failures++)					\
+		snprintf(failure, sizeof(failure), "%s:%d: %s",		\
+			 __FILE__, __LINE__, #cond);			\
+} while (0)
+
+static inline void machine_up(unsigned long ram)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	o.ram_bytes = ram;
+	if (pmm_machine_init(&o))
+		fail_msg("pmm_machine_init");
+}
+
+static inline void machine_down(void *arg)
+{
+	(void)arg;
+	pmm_machine_finish();
+}
+
+/*
+ * Explores @setup (which creates the tasks) and checks that no oracle
+ * fired and no check() failed in any execution; returns the executions.
+ */
+static inline uint64_t run_clean(void (*setup)(void *))
+{
+	struct pmm_program prog = { "mm", "", setup, machine_down, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+	uint64_t n;
+
+	failures = 0;
+	o.stop_on_violation = false;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	if (r.violations)
+		fail_msg("%s: %s", r.oracle, r.message);
+	if (failures)
+		fail_msg("%u failed checks, first %s", failures, failure);
+	assert_true(r.complete);
+	n = r.executions;
+	pmm_explore_result_release(&r);
+	return n;
+}
+
+#endif /* PMM_TESTS_MM_TEST_H */
