@@ -70,6 +70,8 @@ struct pmm_explore_opts {
 	bool trace;
 	/* Coroutine stack size in bytes. */
 	size_t stack_size;
+	/* Most memory one execution may allocate (pmm_alloc()), in bytes. */
+	size_t memory_limit;
 };
 
 #define PMM_EXPLORE_OPTS_INIT {                 \
@@ -83,6 +85,7 @@ struct pmm_explore_opts {
 	.schedule = NULL,                       \
 	.trace = true,                          \
 	.stack_size = 256 * 1024,               \
+	.memory_limit = (size_t)256 << 20,      \
 }
 
 /* Longest oracle message kept. */
@@ -137,9 +140,18 @@ struct pmm_native_opts {
 	uint64_t iterations;
 	/* Stop at the first iteration with a violation. */
 	bool stop_on_violation;
+	/*
+	 * Most memory one iteration may allocate, in bytes (counted in
+	 * 256 KiB chunks): raise it to model tens of GiB natively.
+	 */
+	size_t memory_limit;
 };
 
-#define PMM_NATIVE_OPTS_INIT { .iterations = 1, .stop_on_violation = true }
+#define PMM_NATIVE_OPTS_INIT {						\
+	.iterations = 1,						\
+	.stop_on_violation = true,					\
+	.memory_limit = (size_t)256 << 20,				\
+}
 
 struct pmm_native_result {
 	uint64_t iterations;

@@ -280,9 +280,15 @@ static int explore(struct explorer *x)
 static bool opts_valid(const struct pmm_program *prog,
 		       const struct pmm_explore_opts *o)
 {
+	bool sampling = o && (o->strategy == PMM_STRATEGY_RANDOM ||
+			      o->strategy == PMM_STRATEGY_PCT);
+
+	/* A random walk or PCT without a limit would never end. */
 	return prog && prog->setup && o && o->step_bound > 0 &&
 	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
-	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT;
+	       o->memory_limit > 0 &&
+	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT &&
+	       (!sampling || o->max_executions || o->max_seconds > 0);
 }
 
 int pmm_explore(const struct pmm_program *prog,
@@ -301,7 +307,8 @@ int pmm_explore(const struct pmm_program *prog,
 	x->prog = prog;
 	x->opts = opts;
 	x->res = res;
-	err = sched_init(&x->sched, opts->stack_size, opts->step_bound);
+	err = sched_init(&x->sched, opts->stack_size, opts->step_bound,
+			 opts->memory_limit);
 	if (!err)
 		err = setup_strategy(x);
 	if (!err)

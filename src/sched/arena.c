@@ -49,61 +49,67 @@ static struct arena_chunk *chunk_new(size_t need, size_t base)
 	return c;
 }
 
-/* The chunk after @c that can take @need bytes, reusing kept chunks. */
+/*
+ * The next chunk that can take @need bytes: kept chunks after the current
+ * one (or from the head, after a reset) are reused; smaller ones are
+ * skipped for this execution; past the last, a new one is appended.
+ */
 static struct arena_chunk *chunk_next(struct arena *a, size_t need)
 {
-	struct arena_chunk *c = a->cur;
+	struct arena_chunk *c = a->cur ? a->cur->next : a->head;
+	struct arena_chunk *last = a->cur, *n;
 
-	while (c && c->next) {
-		c = c->next;
+	for (; c; last = c, c = c->next) {
 		c->used = 0;
 		if (c->size >= need)
 			return c;
 	}
-	/* Kept chunks too small for @need: append a fresh one at the end. */
-	struct arena_chunk *n = chunk_new(need, c ? c->base + c->size : 0);
-
+	n = chunk_new(need, last ? last->base + last->size : 0);
 	if (!n)
 		return NULL;
-	if (c)
-		c->next = n;
+	if (last)
+		last->next = n;
 	else
 		a->head = n;
 	return n;
 }
 
-/*
- * The limit is charged a chunk at a time (what a chunk holds is charged
- * when the arena moves onto it), so shared allocations need no atomic
- * beyond the chunk's own offset.
- */
-static void *alloc_locked(struct arena *a, size_t size)
+/* Moves the arena onto a chunk with room for @size, or fails. */
+static bool advance(struct arena *a, size_t size)
+{
+	struct arena_chunk *c = chunk_next(a, size);
+
+	if (!c)
+		return false;
+	__atomic_store_n(&a->cur, c, __ATOMIC_RELEASE);
+	return true;
+}
+
+/* One thread: the limit counts exactly the bytes handed out. */
+static void *alloc_exclusive(struct arena *a, size_t size)
 {
 	void *p;
 
-	if (!a->cur || a->cur->size - a->cur->used < size) {
-		struct arena_chunk *c = chunk_next(a, size);
-
-		if (!c || a->used + c->size > a->limit)
-			return NULL;
-		a->used += c->size;
-		__atomic_store_n(&a->cur, c, __ATOMIC_RELEASE);
-	}
+	if (a->used + size > a->limit)
+		return NULL;
+	if ((!a->cur || a->cur->size - a->cur->used < size) && !advance(a, size))
+		return NULL;
 	p = a->cur->data + a->cur->used;
 	a->cur->used += size;
+	a->used += size;
 	return p;
 }
 
 /*
- * Shared arenas bump the current chunk's offset atomically and take the
- * lock only to move to the next chunk, so native threads do not serialise
- * on every allocation.
+ * Several threads (the native backend) bump the current chunk's offset
+ * atomically and take the lock only to move to the next chunk; the limit
+ * then counts whole chunks (at most CHUNK_MIN of slack).
  */
 static void *alloc_shared(struct arena *a, size_t size)
 {
 	for (;;) {
 		struct arena_chunk *c = __atomic_load_n(&a->cur, __ATOMIC_ACQUIRE);
-		void *p;
+		void *p = NULL;
 
 		if (c) {
 			size_t off = __atomic_fetch_add(&c->used, size, __ATOMIC_RELAXED);
@@ -112,16 +118,20 @@ static void *alloc_shared(struct arena *a, size_t size)
 				return c->data + off;
 		}
 		pthread_mutex_lock(&a->lock);
-		p = NULL;
-		if (__atomic_load_n(&a->cur, __ATOMIC_ACQUIRE) == c) {
-			/* Whoever overflowed the chunk moves the arena on. */
-			if (c)
-				c->used = c->size;
-			p = alloc_locked(a, size);
+		if (__atomic_load_n(&a->cur, __ATOMIC_ACQUIRE) != c) {
 			pthread_mutex_unlock(&a->lock);
-			return p;
+			continue;
+		}
+		if (c)
+			c->used = c->size;
+		if (a->used + (size > CHUNK_MIN ? size : CHUNK_MIN) <= a->limit &&
+		    advance(a, size)) {
+			a->used += a->cur->size;
+			p = a->cur->data;
+			a->cur->used = size;
 		}
 		pthread_mutex_unlock(&a->lock);
+		return p;
 	}
 }
 
@@ -132,7 +142,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	size = (size + 15) & ~(size_t)15;
 	if (size == 0)
 		return NULL;
-	p = a->shared ? alloc_shared(a, size) : alloc_locked(a, size);
+	p = a->shared ? alloc_shared(a, size) : alloc_exclusive(a, size);
 	if (p)
 		memset(p, 0, size);
 	return p;
@@ -140,10 +150,8 @@ void *arena_alloc(struct arena *a, size_t size)
 
 void arena_reset(struct arena *a)
 {
-	a->cur = a->head;
-	if (a->cur)
-		a->cur->used = 0;
-	a->used = a->cur ? a->cur->size : 0;
+	a->cur = NULL;
+	a->used = 0;
 }
 
 bool arena_offset(const struct arena *a, const void *p, size_t *off)

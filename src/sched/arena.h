@@ -17,7 +17,10 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk *head;
 	struct arena_chunk *cur;
-	/* Most bytes one execution may hold; NULL from arena_alloc() past it. */
+	/*
+	 * Most bytes one execution may hold; NULL from arena_alloc() past it.
+	 * Exact for one thread; a shared arena counts whole chunks.
+	 */
 	size_t limit;
 	size_t used;
 	/* Allocations from several threads (the native backend) lock. */

@@ -41,7 +41,8 @@ const char *pmm_access_name(enum pmm_access kind)
 	return access_names[kind];
 }
 
-int sched_init(struct sched *s, size_t stack_size, uint32_t bound)
+int sched_init(struct sched *s, size_t stack_size, uint32_t bound,
+	       size_t memory_limit)
 {
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -51,7 +52,7 @@ int sched_init(struct sched *s, size_t stack_size, uint32_t bound)
 	s->hist = malloc(bound ? bound : 1);
 	if (!s->hist)
 		return -ENOMEM;
-	arena_init(&s->arena, (size_t)256 << 20);
+	arena_init(&s->arena, memory_limit);
 	return 0;
 }
 

@@ -184,16 +184,18 @@ int pmm_native_run(const struct pmm_program *prog,
 	int err = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!prog || !prog->setup || !opts || native || sched_exploring())
+	if (!prog || !prog->setup || !opts || !opts->memory_limit || native ||
+	    sched_exploring())
 		return -EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	if (!native_arena_ready) {
-		arena_init(&native_arena, (size_t)1 << 30);
+		arena_init(&native_arena, opts->memory_limit);
 		native_arena.shared = true;
 		native_arena_ready = true;
 	}
+	native_arena.limit = opts->memory_limit;
 	pthread_mutex_init(&r->lock, NULL);
 	native = r;
 

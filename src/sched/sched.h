@@ -219,7 +219,8 @@ struct sched *sched_current(void);
 enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
 			 const struct sched_strategy *strategy);
 
-int sched_init(struct sched *s, size_t stack_size, uint32_t bound);
+int sched_init(struct sched *s, size_t stack_size, uint32_t bound,
+	       size_t memory_limit);
 void sched_destroy(struct sched *s);
 
 /* A printable label for @obj: its name, else its arena offset. */
