@@ -10,6 +10,7 @@
 
 #include "machine/machine.h"
 #include "mm/gup.h"
+#include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/rmap.h"
 
@@ -332,6 +333,72 @@ static void test_gup_faultin_and_unshare(void **state)
 	assert_int_equal(run_clean(gup_setup), 1);
 }
 
+/*
+ * A driver mapping (VM_PFNMAP|VM_IO) whose ->fault inserts raw device
+ * frames with vmf_insert_pfn_prot(): accesses reach device memory, the
+ * PTEs are special (no refcounts, no mapcounts), GUP refuses the range,
+ * munmap only clears the entries.
+ */
+static unsigned long dev_first_pfn;
+static pgprot_t dev_prot;
+
+static vm_fault_t dev_fault(struct vm_fault *vmf)
+{
+	unsigned long pfn = dev_first_pfn + vmf->pgoff;
+
+	return vmf_insert_pfn_prot(vmf->vma, vmf->address, pfn, dev_prot);
+}
+
+static const struct vm_operations_struct dev_vm_ops = {
+	.name = "test-device",
+	.fault = dev_fault,
+};
+
+static void driver_body(void *arg)
+{
+	struct pmm_page_state st;
+	struct pmm_pin *pin;
+	char c = 0;
+
+	(void)arg;
+	check(pmm_store(P, A + 4096, "v", 1) == 0);
+	check(pmm_load(P, A + 4096, &c, 1) == 0 && c == 'v');
+	state(P, A + 4096, &st);
+	check(st.pfn == dev_first_pfn + 1 && st.refcount == 0 && st.mapcount == 0);
+	check(pmm_pin(P, A, 1, 0, &pin) == -EFAULT);
+	check(pmm_pin(P, A, 1, PMM_GUP_FAST, &pin) == -EFAULT);
+	check(pmm_munmap(P, A, 2 * 4096) == 0);
+	check(pmm_load(P, A + 4096, &c, 1) == -EFAULT);
+}
+
+static void driver_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	struct mmap_source src = {
+		.vm_ops = &dev_vm_ops,
+		.extra_flags = VM_PFNMAP | VM_IO | VM_DONTCOPY,
+	};
+
+	(void)arg;
+	o.ram_bytes = 1ul << 20;
+	o.dev_bytes = 64ul << 10;
+	if (pmm_machine_init(&o))
+		return;
+	dev_first_pfn = (1ul << 20) >> 12;
+	dev_prot = __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+			    _PAGE_ACCESSED | _PAGE_PCD);
+	P = pmm_process_create();
+	check(do_mmap(P->mm, A, 2 * 4096, PMM_PROT_READ | PMM_PROT_WRITE,
+		      PMM_MAP_SHARED, &src) == 0);
+	pmm_task_create("driver", 0, driver_body, NULL);
+}
+
+static void test_driver_pfn_fault(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(driver_setup), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_tlb_flush_reaches_other_cpu),
 		cmocka_unit_test(test_try_to_unmap_file),
 		cmocka_unit_test(test_gup_faultin_and_unshare),
+		cmocka_unit_test(test_driver_pfn_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,11 +117,47 @@ static void test_native_stress_sees_missing_flush(void **state)
 	assert_string_equal(r.oracle, "stale-tlb");
 }
 
+/*
+ * Physical memory of up to 64 GiB natively: 16M descriptors of 64 bytes
+ * (1 GiB), frames' bytes only where written.
+ */
+static unsigned long big_free;
+
+static void big_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	(void)arg;
+	o.ram_bytes = 64ul << 30;
+	if (pmm_machine_init(&o))
+		pmm_violation("bug-on", "64 GiB machine refused");
+	P = pmm_process_create();
+	pmm_mmap(P, 0x40000000ul, 16ul << 20, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(P, 0x40000000ul + (8ul << 20), "b", 1);
+	big_free = pmm_free_pages();
+}
+
+static void test_native_64g_machine(void **state)
+{
+	struct pmm_program prog = { "64g", "", big_setup, machine_down, NULL };
+	struct pmm_native_opts o = PMM_NATIVE_OPTS_INIT;
+	struct pmm_native_result r;
+
+	(void)state;
+	o.memory_limit = (size_t)2 << 30;
+	assert_int_equal(pmm_native_run(&prog, &o, &r), 0);
+	if (r.violations)
+		fail_msg("%s: %s", r.oracle, r.message);
+	/* Zero page, 5 page tables (PGD of the mm and 4 levels), one page. */
+	assert_true(big_free < (64ul << 30) / 4096 && big_free > (64ul << 30) / 4096 - 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_native_stress),
 		cmocka_unit_test(test_native_stress_sees_missing_flush),
+		cmocka_unit_test(test_native_64g_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
