@@ -89,7 +89,10 @@ struct page {
 			spinlock_t ptl;
 		};
 	};
-	/* Buddy order when free; swap entry in the swap cache. */
+	/*
+	 * Buddy order when free; swap entry in the swap cache; a page table's
+	 * entries.
+	 */
 	unsigned long private;
 	/* PTEs mapping this page, minus one. */
 	atomic_t _mapcount;

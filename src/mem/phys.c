@@ -233,11 +233,13 @@ void frame_make_table(unsigned long pfn)
 		d->chunk[c] = buf + c * FRAME_CHUNK;
 	d->poisoned = false;
 	d->valid = (uint8_t)((1u << FRAME_CHUNKS) - 1);
+	/* A page table's private field points at its entries: one load less. */
+	pfn_to_page(pfn)->private = (unsigned long)buf;
 }
 
 uint64_t *frame_word(unsigned long pfn, unsigned int idx)
 {
-	return (uint64_t *)pfn_to_page(pfn)->data->chunk[0] + idx;
+	return (uint64_t *)pfn_to_page(pfn)->private + idx;
 }
 
 void phys_notify_freed(struct folio *folio)

@@ -53,10 +53,19 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 	if (!ptep)
 		return false;
 	pte = ptep_get(ptep);
-	if (!permits(pte, write))
-		return false;
-	if ((pte_val(pte) & set) != set)
-		pte = __pte(__atomic_or_fetch(&ptep->pte, set, __ATOMIC_SEQ_CST));
+	/*
+	 * The walker sets A/D only in the entry it used: natively another
+	 * CPU may have cleared or changed it since, and then it walks again.
+	 */
+	while (permits(pte, write) && (pte_val(pte) & set) != set) {
+		uint64_t old = pte_val(pte);
+
+		if (__atomic_compare_exchange_n(&ptep->pte, &old, old | set, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			pte = __pte(old | set);
+		else
+			pte = __pte(old);
+	}
 	if (!permits(pte, write))
 		return false;
 	tlb_fill(cpu, mm, addr, pte);
