@@ -18,6 +18,8 @@ struct inode *inode_alloc(struct block_device *bdev, unsigned long first_block,
 	inode->i_pages = pmm_alloc(inode->i_max_pages * sizeof(struct folio *));
 	spin_lock_init(&inode->i_pages_lock);
 	init_rwsem(&inode->i_rwsem);
+	init_rwsem(&inode->invalidate_lock);
+	pmm_obj_namef(&inode->invalidate_lock, "file%d invalidate_lock", ino);
 	init_rwsem(&inode->i_mapping.i_mmap_rwsem);
 	INIT_LIST_HEAD(&inode->i_mapping.i_mmap);
 	inode->i_mapping.host = inode;
@@ -206,8 +208,8 @@ int filemap_read_folio(struct inode *inode, struct folio *folio)
  * filemap_update_page() / filemap_create_folio(): an uptodate folio with a
  * reference, reading it from disk first when needed; NULL past the end.
  */
-static struct folio *get_uptodate(struct inode *inode, unsigned long index,
-				  int *err)
+static struct folio *__get_uptodate(struct inode *inode, unsigned long index,
+				    int *err)
 {
 	struct address_space *mapping = &inode->i_mapping;
 	struct folio *folio;
@@ -236,6 +238,26 @@ static struct folio *get_uptodate(struct inode *inode, unsigned long index,
 }
 
 /*
+ * filemap_create_folio() and filemap_update_page() hold the invalidate
+ * lock shared while they create or read in a page, so that truncate
+ * cannot free the blocks under the read and leave a stale page behind.
+ */
+struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
+				   int *err)
+{
+	struct folio *folio = filemap_get_entry(&inode->i_mapping, index);
+
+	if (folio && folio_test_uptodate(folio))
+		return folio;
+	if (folio)
+		folio_put(folio);
+	filemap_invalidate_lock_shared(inode);
+	folio = __get_uptodate(inode, index, err);
+	filemap_invalidate_unlock_shared(inode);
+	return folio;
+}
+
+/*
  * filemap_fault(): beyond i_size is SIGBUS; otherwise the uptodate folio,
  * locked, with a reference for the PTE.
  */
@@ -248,7 +270,7 @@ static vm_fault_t filemap_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= size)
 		return VM_FAULT_SIGBUS;
-	folio = get_uptodate(inode, vmf->pgoff, &err);
+	folio = filemap_get_uptodate(inode, vmf->pgoff, &err);
 	if (!folio)
 		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	folio_lock(folio);
@@ -289,17 +311,32 @@ const struct vm_operations_struct generic_file_vm_ops = {
 	.page_mkwrite = filemap_page_mkwrite,
 };
 
+/*
+ * The kernel reads a page-cache page: what it finds must be the file's
+ * bytes at the folio's place at that moment (its mapping is read in the
+ * same step as the bytes, so a truncate cannot slip between).
+ */
+int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,
+		      unsigned int n, int cpu)
+{
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
+				 .pfn = folio_pfn(folio), .offset = off,
+				 .len = n, .buf = buf };
+	const struct pmm_loc *loc = PMM_HERE;
+
+	sched_point_at(frame_obj(a.pfn), PMM_ACC_READ, loc);
+	a.check_obj = folio->mapping;
+	a.check_off = (folio->index << PAGE_SHIFT) + off;
+	return __phys_access(&a, loc);
+}
+
 /* copy_folio_to_iter(): the kernel reads the page, then writes the user. */
 static int copy_to_user_from_folio(struct mm_struct *mm, int cpu,
 				   unsigned long ubuf, struct folio *folio,
 				   unsigned int off, unsigned int n)
 {
 	unsigned char buf[PAGE_SIZE];
-	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
-				 .pfn = folio_pfn(folio), .offset = off,
-				 .len = n, .buf = buf, .check_obj = folio->mapping,
-				 .check_off = (folio->index << PAGE_SHIFT) + off };
-	int err = phys_access(&a);
+	int err = kernel_read_folio(folio, off, buf, n, cpu);
 
 	if (err)
 		return err;
@@ -325,7 +362,7 @@ ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 			n = len - done;
 		if ((long)n > isize - pos)
 			n = (size_t)(isize - pos);
-		folio = get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT, &err);
+		folio = filemap_get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT, &err);
 		if (!folio)
 			break;
 		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio, off,
@@ -358,9 +395,8 @@ static int copy_in(const struct write_src *src, int cpu, size_t at,
 			   ACCESS_KERNEL);
 }
 
-/* write_begin: the locked folio, read first when only part is written. */
-static struct folio *write_begin(struct inode *inode, loff_t pos, size_t n,
-				 int *err)
+struct folio *filemap_write_begin(struct inode *inode, loff_t pos, size_t n,
+				  int *err)
 {
 	struct folio *folio;
 
@@ -413,7 +449,7 @@ static ssize_t perform_write(struct inode *inode, int cpu, loff_t pos,
 		err = copy_in(src, cpu, done, buf, n);
 		if (err)
 			break;
-		folio = write_begin(inode, pos, n, &err);
+		folio = filemap_write_begin(inode, pos, n, &err);
 		if (!folio)
 			break;
 		a.pfn = folio_pfn(folio);

@@ -11,6 +11,11 @@
  * Lock table:
  *   inode->i_rwsem            write, truncate, hole punch (write);
  *                             O_DIRECT and buffered reads (read)
+ *   inode->invalidate_lock    (mapping->invalidate_lock) shared while a
+ *                             fault, read or splice creates or reads in a
+ *                             page; exclusive while truncate and hole
+ *                             punching change the size, unmap, remove
+ *                             pages and free blocks
  *   inode->i_pages_lock       the page cache's slots (xa_lock); lookups
  *                             take none (RCU + folio_try_get + recheck)
  *   folio lock                a folio's mapping, uptodate, and adding it
@@ -41,6 +46,7 @@ struct inode {
 	unsigned long nrpages;
 	long i_size;
 	struct rw_semaphore i_rwsem;
+	struct rw_semaphore invalidate_lock;
 	struct block_device *i_bdev;
 	unsigned long i_first_block;
 	int i_ino;
@@ -75,6 +81,17 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 /* filemap_remove_folio(): the locked folio leaves the cache. */
 void filemap_remove_folio(struct folio *folio);
 
+/*
+ * filemap_get_pages() for one index: the uptodate folio with a reference,
+ * read in (under the invalidate lock) if needed; NULL with *err.
+ */
+struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
+				   int *err);
+
+/* The kernel reads bytes of a page-cache folio (checked as the file's). */
+int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,
+		      unsigned int n, int cpu);
+
 /* ->read_folio: fills a locked, !uptodate folio from the disk, unlocks it. */
 int filemap_read_folio(struct inode *inode, struct folio *folio);
 
@@ -87,6 +104,18 @@ ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 ssize_t generic_perform_write(struct inode *inode, struct mm_struct *mm,
 			      int cpu, loff_t pos, unsigned long ubuf,
 			      size_t len);
+#define filemap_invalidate_lock(inode)		down_write(&(inode)->invalidate_lock)
+#define filemap_invalidate_unlock(inode)	up_write(&(inode)->invalidate_lock)
+#define filemap_invalidate_lock_shared(inode)	down_read(&(inode)->invalidate_lock)
+#define filemap_invalidate_unlock_shared(inode)	up_read(&(inode)->invalidate_lock)
+
+/*
+ * ->write_begin: the locked folio for writing @len bytes at @pos, read in
+ * first when only part of it is written; NULL with *err set on failure.
+ */
+struct folio *filemap_write_begin(struct inode *inode, loff_t pos, size_t len,
+				  int *err);
+
 /* A write of a kernel buffer through the buffered path (splice, kernel_write). */
 int kernel_write_at(struct inode *inode, loff_t pos, const void *buf,
 		    size_t len);

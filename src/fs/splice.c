@@ -66,22 +66,11 @@ ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 			n = len - done;
 		if ((long)n > isize - pos)
 			n = (size_t)(isize - pos);
-		folio = __filemap_get_folio(&inode->i_mapping,
-					    (unsigned long)pos >> PAGE_SHIFT,
-					    FGP_LOCK | FGP_CREAT);
-		if (!folio) {
-			err = -ENOMEM;
+		folio = filemap_get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT,
+					     &err);
+		if (!folio)
 			break;
-		}
-		if (!folio_test_uptodate(folio)) {
-			err = filemap_read_folio(inode, folio);
-			folio_lock(folio);
-		}
-		if (!err && !folio_test_uptodate(folio))
-			err = -EIO;
-		folio_unlock(folio);
-		if (!err)
-			err = splice_folio(pipe, folio, off, (unsigned int)n);
+		err = splice_folio(pipe, folio, off, (unsigned int)n);
 		folio_put(folio);
 		if (err)
 			break;
@@ -95,15 +84,8 @@ ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 /* The buffer's page as the kernel reads it (copy_page_to_iter()). */
 static int read_buf(struct pipe_buffer *buf, unsigned char *out, int cpu)
 {
-	struct folio *folio = page_folio(buf->page);
-	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = cpu,
-				 .pfn = page_to_pfn(buf->page),
-				 .offset = buf->offset, .len = buf->len,
-				 .buf = out, .check_obj = folio->mapping,
-				 .check_off = (folio->index << PAGE_SHIFT) +
-					      buf->offset };
-
-	return phys_access(&a);
+	return kernel_read_folio(page_folio(buf->page), buf->offset, out,
+				 buf->len, cpu);
 }
 
 /* pipe_buf_release(): the buffer's reference goes. */

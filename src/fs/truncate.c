@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Truncation and hole punching (mm/truncate.c). */
+/* Truncation, hole punching and eviction (mm/truncate.c). */
 #include <errno.h>
 #include <string.h>
 
@@ -8,7 +8,8 @@
 
 /*
  * truncate_inode_folio() with its caller's waits: locked, writeback over,
- * PTEs gone, dirty cancelled, out of the cache.
+ * PTEs gone (unmap_mapping_folio(): the page-cache PTEs, not COW copies),
+ * dirty cancelled, out of the cache.
  */
 static void truncate_one(struct inode *inode, unsigned long index)
 {
@@ -21,7 +22,7 @@ static void truncate_one(struct inode *inode, unsigned long index)
 	if (READ_ONCE(folio->mapping) == mapping) {
 		folio_wait_writeback(folio);
 		if (folio_mapped(folio))
-			unmap_mapping_range(mapping, index, 1);
+			unmap_mapping_range(mapping, index, 1, false);
 		folio_clear_dirty(folio);
 		filemap_remove_folio(folio);
 	}
@@ -39,94 +40,120 @@ static void truncate_range(struct inode *inode, unsigned long start,
 		end = inode->i_max_pages;
 	for (index = start; index < end; index++)
 		truncate_one(inode, index);
-	if (start < end)
-		phys_logical_zero(&inode->i_mapping, start << PAGE_SHIFT,
-				  (end - start) << PAGE_SHIFT);
 }
 
 /*
- * folio_zero_range() of [from, to) within one page that stays in the
- * cache (truncate_inode_partial_folio()); nothing if it is not cached.
+ * Zeroes [from, to) within one page, reading the page in first if it is
+ * not cached (block_truncate_page(), iomap_zero_range()): the bytes on
+ * disk past the new end must not come back when the file grows again.
  */
-static void zero_partial(struct inode *inode, loff_t from, loff_t to)
+static int zero_partial(struct inode *inode, loff_t from, loff_t to)
 {
-	unsigned long index = (unsigned long)(from >> PAGE_SHIFT);
 	unsigned int off = (unsigned int)(from & ~PAGE_MASK);
 	unsigned char zeros[PAGE_SIZE] = { 0 };
 	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
-				 .write = true, .offset = off, .buf = zeros };
+				 .write = true, .offset = off, .buf = zeros,
+				 .record_obj = &inode->i_mapping,
+				 .record_off = (unsigned long)from };
 	struct folio *folio;
+	int err = 0;
 
-	if (to <= from || index >= inode->i_max_pages)
-		return;
-	folio = __filemap_get_folio(&inode->i_mapping, index, FGP_LOCK);
+	if (to <= from || (unsigned long)(from >> PAGE_SHIFT) >= inode->i_max_pages)
+		return 0;
+	a.len = (unsigned int)(to - from);
+	folio = filemap_write_begin(inode, from, a.len, &err);
 	if (!folio)
-		return;
-	folio_wait_writeback(folio);
+		return err;
 	a.pfn = folio_pfn(folio);
-	a.len = (unsigned int)((to - from) < (loff_t)(PAGE_SIZE - off) ?
-			       (to - from) : (loff_t)(PAGE_SIZE - off));
-	a.record_obj = &inode->i_mapping;
-	a.record_off = (unsigned long)from;
-	phys_access(&a);
-	folio_mark_dirty(folio);
+	err = phys_access(&a);
+	if (!err)
+		folio_mark_dirty(folio);
 	folio_unlock(folio);
 	folio_put(folio);
+	return err;
+}
+
+/* The end of the page holding @pos, or @end if that comes first. */
+static loff_t page_end(loff_t pos, loff_t end)
+{
+	loff_t e = (pos | (loff_t)(PAGE_SIZE - 1)) + 1;
+
+	return e < end ? e : end;
 }
 
 /*
- * truncate_setsize() + truncate_pagecache(): the size first, then the
- * mappings (private COW copies included), then the cache, then the
- * mappings again for COWs made meanwhile.
+ * truncate_setsize() + truncate_pagecache() under the invalidate lock: the
+ * size first; then every mapping of what is cut, private COW copies
+ * included; the cache; the mappings again, for COWs made meanwhile; the
+ * tail of the last page zeroed; the blocks freed.
  */
 int truncate_setsize(struct inode *inode, loff_t newsize)
 {
 	unsigned long first = (unsigned long)((newsize + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	loff_t max = (loff_t)(inode->i_max_pages * PAGE_SIZE);
+	long oldsize;
+	int err = 0;
 
-	if (newsize < 0 || (unsigned long)newsize > inode->i_max_pages * PAGE_SIZE)
+	if (newsize < 0 || newsize > max)
 		return -EINVAL;
 	down_write(&inode->i_rwsem);
+	filemap_invalidate_lock(inode);
+	oldsize = READ_ONCE(inode->i_size);
 	WRITE_ONCE(inode->i_size, newsize);
 	if (first < inode->i_max_pages) {
 		unmap_mapping_range(&inode->i_mapping, first,
-				    inode->i_max_pages - first);
+				    inode->i_max_pages - first, true);
 		truncate_range(inode, first, inode->i_max_pages);
 		unmap_mapping_range(&inode->i_mapping, first,
-				    inode->i_max_pages - first);
+				    inode->i_max_pages - first, true);
+		bdev_discard(inode->i_bdev, inode->i_first_block + first,
+			     inode->i_max_pages - first);
 	}
-	if (newsize & ~PAGE_MASK)
-		zero_partial(inode, newsize, (loff_t)first << PAGE_SHIFT);
-	bdev_discard(inode->i_bdev, inode->i_first_block + first,
-		     inode->i_max_pages - first);
+	/* Shrinking to mid-page zeroes the rest of that page (ext4, iomap). */
+	if (newsize < oldsize && (newsize & ~PAGE_MASK))
+		err = zero_partial(inode, newsize, page_end(newsize, max));
+	phys_logical_zero(&inode->i_mapping, (unsigned long)newsize,
+			  (unsigned long)(max - newsize));
+	filemap_invalidate_unlock(inode);
 	up_write(&inode->i_rwsem);
-	return 0;
+	return err;
 }
 
-/* FALLOC_FL_PUNCH_HOLE: whole pages go, edges are zeroed, blocks freed. */
+/*
+ * FALLOC_FL_PUNCH_HOLE: the partial edges are zeroed in the cache, whole
+ * pages leave the cache and the disk; private COW copies of the file in
+ * the hole stay (truncate_pagecache_range() with even_cows = 0).
+ */
 int punch_hole(struct inode *inode, loff_t start, loff_t len)
 {
+	loff_t end = start + len;
 	unsigned long first = (unsigned long)((start + PAGE_SIZE - 1) >> PAGE_SHIFT);
-	unsigned long end = (unsigned long)((start + len) >> PAGE_SHIFT);
+	unsigned long last = (unsigned long)(end >> PAGE_SHIFT);
+	int err = 0;
 
 	if (start < 0 || len <= 0 ||
-	    (unsigned long)(start + len) > inode->i_max_pages * PAGE_SIZE)
+	    (unsigned long)end > inode->i_max_pages * PAGE_SIZE)
 		return -EINVAL;
 	down_write(&inode->i_rwsem);
+	filemap_invalidate_lock(inode);
 	if (start & ~PAGE_MASK)
-		zero_partial(inode, start, start + len);
-	if (first < end) {
-		unmap_mapping_range(&inode->i_mapping, first, end - first);
-		truncate_range(inode, first, end);
+		err = zero_partial(inode, start, page_end(start, end));
+	if (!err && (end & ~PAGE_MASK) && (unsigned long)(end >> PAGE_SHIFT) >= first)
+		err = zero_partial(inode, end & (loff_t)PAGE_MASK, end);
+	if (first < last) {
+		unmap_mapping_range(&inode->i_mapping, first, last - first, false);
+		truncate_range(inode, first, last);
 		bdev_discard(inode->i_bdev, inode->i_first_block + first,
-			     end - first);
+			     last - first);
+		phys_logical_zero(&inode->i_mapping, first << PAGE_SHIFT,
+				  (last - first) << PAGE_SHIFT);
 	}
-	/* The tail edge, unless the head edge's page already covered it. */
-	if (((start + len) & ~PAGE_MASK) && (unsigned long)((start + len) >> PAGE_SHIFT) >= first)
-		zero_partial(inode, (start + len) & (loff_t)PAGE_MASK, start + len);
+	filemap_invalidate_unlock(inode);
 	up_write(&inode->i_rwsem);
-	return 0;
+	return err;
 }
 
+/* Eviction drops the cache; the file's content stays what it is. */
 void truncate_inode_pages_final(struct inode *inode)
 {
 	truncate_range(inode, 0, inode->i_max_pages);

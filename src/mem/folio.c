@@ -110,10 +110,11 @@ void __folio_put(struct folio *folio)
 	free_pages_cpu(&phys->zone, (struct page *)folio, order, alloc_cpu());
 }
 
-static void bad_ref(const char *what, struct folio *folio, int old,
+/* A count taken below zero is an underflow; anything else a bug-on. */
+static void bad_ref(const char *what, struct folio *folio, int old, int new,
 		    const struct pmm_loc *loc)
 {
-	pmm_violation(old <= 0 ? "refcount-underflow" : "bug-on",
+	pmm_violation(new < 0 ? "refcount-underflow" : "bug-on",
 		      "%s on frame %#lx with refcount %d at %s:%d (%s)", what,
 		      folio_pfn(folio), old, loc->file, loc->line, loc->func);
 }
@@ -147,7 +148,7 @@ void folio_ref_add_at(struct folio *folio, int nr, const struct pmm_loc *loc)
 	int old = atomic_fetch_add_at(nr, &folio->_refcount, loc);
 
 	if (old <= 0)
-		bad_ref("folio_ref_add", folio, old, loc);
+		bad_ref("folio_ref_add", folio, old, old + nr, loc);
 }
 
 /* folio_put_refs(): the reference that takes the count to 0 frees. */
@@ -156,7 +157,7 @@ void folio_put_refs_at(struct folio *folio, int refs, const struct pmm_loc *loc)
 	int new = atomic_add_return_at(-refs, &folio->_refcount, loc);
 
 	if (new < 0) {
-		bad_ref("folio_put", folio, new + refs, loc);
+		bad_ref("folio_put", folio, new + refs, new, loc);
 		return;
 	}
 	if (new == 0)
@@ -178,7 +179,7 @@ void folio_ref_unfreeze_at(struct folio *folio, int count,
 
 	if (old != 0)
 		bad_ref("folio_ref_unfreeze of a folio not frozen", folio, old,
-			loc);
+			count, loc);
 }
 
 /*

@@ -24,19 +24,40 @@ void phys_watch(const struct phys_watch *w)
 		watches[nr_watches++] = w;
 }
 
-static const struct {
+struct field {
 	size_t off;
 	const char *name;
-} page_fields[] = {
+};
+
+/* Tail pages' fields share offsets with the head's: two tables. */
+static const struct field head_fields[] = {
 	{ offsetof(struct page, flags), "flags" },
 	{ offsetof(struct page, _refcount), "refcount" },
+	{ offsetof(struct page, _mapcount), "mapcount" },
+	{ offsetof(struct page, mapping), "mapping" },
+	{ offsetof(struct page, index), "index" },
+	{ offsetof(struct page, ptl), "ptl" },
+	{ 0, NULL },
+};
+
+static const struct field tail_fields[] = {
+	{ offsetof(struct page, flags), "flags" },
 	{ offsetof(struct page, _mapcount), "mapcount" },
 	{ offsetof(struct page, compound_head), "head" },
 	{ offsetof(struct page, _large_mapcount), "large_mapcount" },
 	{ offsetof(struct page, _pincount), "pincount" },
-	{ offsetof(struct page, ptl), "ptl" },
-	{ offsetof(struct page, data), "contents" },
+	{ 0, NULL },
 };
+
+static const char *field_name(const struct page *page, size_t off)
+{
+	const struct field *f = PageTail(page) ? tail_fields : head_fields;
+
+	for (; f->name; f++)
+		if (f->off == off)
+			return f->name;
+	return "";
+}
 
 /* "page 0x12 refcount", "pte 0x3[0x100]": what traces call these. */
 static bool label_frame(const void *obj, char *buf, size_t len)
@@ -50,15 +71,12 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 	base = (uintptr_t)phys->mem_map;
 	if (o >= base && o < base + phys->nr_pfns * sizeof(struct page)) {
 		pfn = (o - base) / sizeof(struct page);
-		for (i = 0; i < sizeof(page_fields) / sizeof(page_fields[0]); i++)
-			if (o - base - pfn * sizeof(struct page) == page_fields[i].off)
-				break;
 		if (o - base - pfn * sizeof(struct page) == offsetof(struct page, data))
 			snprintf(buf, len, "frame %#lx", pfn);
 		else
 			snprintf(buf, len, "page %#lx %s", pfn,
-				 i < sizeof(page_fields) / sizeof(page_fields[0]) ?
-				 page_fields[i].name : "");
+				 field_name(&phys->mem_map[pfn],
+					    o - base - pfn * sizeof(struct page)));
 		return true;
 	}
 	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
@@ -257,6 +275,25 @@ static const char *const accessor_names[] = {
 	[ACCESS_DMA] = "DMA",
 };
 
+/*
+ * A frame is free when the block holding it is on a free list: the head
+ * of each free block carries PageBuddy and its order (a frame on a
+ * per-CPU list is a block of its own).
+ */
+bool pfn_is_free(unsigned long pfn)
+{
+	unsigned int o;
+
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		const struct page *h = pfn_to_page(head);
+
+		if (PageBuddy(h) && (h->private == o || (!o && h->private > MAX_PAGE_ORDER)))
+			return true;
+	}
+	return false;
+}
+
 int phys_access_at(struct phys_access *a, const struct pmm_loc *loc)
 {
 	sched_point_at(frame_obj(a->pfn), a->write ? PMM_ACC_WRITE :
@@ -266,14 +303,11 @@ int phys_access_at(struct phys_access *a, const struct pmm_loc *loc)
 
 int __phys_access(struct phys_access *a, const struct pmm_loc *loc)
 {
-	struct page *page = pfn_to_page(a->pfn);
 	unsigned int i;
 	int err;
 
-	/* Oracle reads make no yield point of their own. */
-	if (PageBuddy(page) || (page_mem_type(page) == MEM_RAM &&
-				!__atomic_load_n(&page_folio(page)->_refcount.counter,
-						 __ATOMIC_RELAXED)))
+	/* Free frames are in a free block; a frozen folio (count 0) is not. */
+	if (pfn_is_free(a->pfn))
 		pmm_violation("use-after-free", "%s %s free frame %#lx at %s:%d",
 			      accessor_names[a->who], a->write ? "writes" : "reads",
 			      a->pfn, loc->file, loc->line);

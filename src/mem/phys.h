@@ -119,6 +119,8 @@ void frame_poison(unsigned long pfn);
 #define PAGE_POISON 0xaa
 
 void phys_notify_freed(struct folio *folio);
+/* Whether @pfn is in a free block of the buddy allocator (or a per-CPU list). */
+bool pfn_is_free(unsigned long pfn);
 void phys_logical_zero(const void *obj, unsigned long off, unsigned long len);
 
 #endif /* PMM_MEM_PHYS_H */

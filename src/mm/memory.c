@@ -442,6 +442,7 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 
 struct mmu_gather {
 	struct vm_area_struct *vma;
+	bool skip_anon;
 	unsigned long start, end;
 	unsigned int nr;
 	struct folio *folios[GATHER_BATCH];
@@ -469,7 +470,10 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 
 	spin_lock(ptl);
 	pte = ptep_get(ptep);
-	if (pte_none(pte)) {
+	page = pte_present(pte) ? vm_normal_page(tlb->vma, addr, pte) : NULL;
+	/* should_zap_folio(): COW copies survive a hole punch. */
+	if (pte_none(pte) ||
+	    (tlb->skip_anon && page && folio_test_anon(page_folio(page)))) {
 		spin_unlock(ptl);
 		return;
 	}
@@ -477,7 +481,6 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	if (!tlb->end)
 		tlb->start = addr;
 	tlb->end = addr + PAGE_SIZE;
-	page = pte_present(pte) ? vm_normal_page(tlb->vma, addr, pte) : NULL;
 	if (page) {
 		folio = page_folio(page);
 		if (!folio_test_anon(folio) && pte_dirty(pte))
@@ -494,9 +497,9 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 }
 
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
-			   unsigned long size)
+			   unsigned long size, bool skip_anon)
 {
-	struct mmu_gather tlb = { .vma = vma };
+	struct mmu_gather tlb = { .vma = vma, .skip_anon = skip_anon };
 
 	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
 	tlb_flush_mmu(&tlb);

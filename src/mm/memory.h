@@ -23,9 +23,13 @@ vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 			  unsigned long pfn);
 
-/* zap_page_range_single(): unmap [addr, addr + size) of one VMA. */
+/*
+ * zap_page_range_single(): unmap [addr, addr + size) of one VMA; with
+ * @skip_anon, anonymous pages (private COW copies of a file) stay, as
+ * struct zap_details' even_cows = false asks.
+ */
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
-			   unsigned long size);
+			   unsigned long size, bool skip_anon);
 
 /* copy_page_range(): fork's copy of one VMA's PTEs; -ENOMEM on failure. */
 int copy_page_range(struct vm_area_struct *dst_vma,

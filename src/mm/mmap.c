@@ -236,7 +236,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 		if (vma->vm_end <= start || vma->vm_start >= end)
 			continue;
 		zap_page_range_single(vma, vma->vm_start,
-				      vma->vm_end - vma->vm_start);
+				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
 	mmap_write_unlock(mm);
@@ -370,7 +370,7 @@ void exit_mmap(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		zap_page_range_single(vma, vma->vm_start,
-				      vma->vm_end - vma->vm_start);
+				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
 	flush_tlb_mm(mm);

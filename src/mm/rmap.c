@@ -265,7 +265,7 @@ void try_to_unmap(struct folio *folio)
 }
 
 void unmap_mapping_range(struct address_space *mapping, unsigned long pgstart,
-			 unsigned long nr_pages)
+			 unsigned long nr_pages, bool even_cows)
 {
 	struct vm_area_struct *vma;
 	unsigned long pgend = pgstart + nr_pages;
@@ -281,7 +281,7 @@ void unmap_mapping_range(struct address_space *mapping, unsigned long pgstart,
 			continue;
 		zap_page_range_single(vma,
 				      vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
-				      (hi - lo) << PAGE_SHIFT);
+				      (hi - lo) << PAGE_SHIFT, !even_cows);
 	}
 	up_read(&mapping->i_mmap_rwsem);
 }

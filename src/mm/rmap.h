@@ -37,9 +37,13 @@ void rmap_walk(struct folio *folio, const struct rmap_walk_control *rwc);
  */
 void try_to_unmap(struct folio *folio);
 
-/* unmap_mapping_range(): zaps every PTE of [start, start + len) of a file. */
+/*
+ * unmap_mapping_range(): zaps the PTEs of pages [pgstart, pgstart + nr)
+ * of a file; private COW copies in those ranges too only if @even_cows
+ * (truncate: yes, the pages are gone; hole punching: no).
+ */
 void unmap_mapping_range(struct address_space *mapping, unsigned long pgstart,
-			 unsigned long nr_pages);
+			 unsigned long nr_pages, bool even_cows);
 
 /*
  * folio_mkclean(): write-protect and clean every PTE mapping a file folio,
