@@ -1041,7 +1041,7 @@ static void test_completion_ping_pong(void **state)
  * a "bug-on" under the explore backend, even when it would not have to
  * sleep (wait_event's condition true, completion done), as
  * CONFIG_DEBUG_ATOMIC_SLEEP reports it. (wait_on_bit and
- * wait_on_bit_lock are in test_known_bugs.c.)
+ * wait_on_bit_lock are in test_regressions.c.)
  */
 enum sleeper { SL_WAIT_EVENT, SL_COMPLETION, SL_BIT_SET };
 
