@@ -17,33 +17,12 @@
 #include <time.h>
 #include <ucontext.h>
 
+#include "bench_util.h"
 #include "explore/selfcheck.h"
 #include "sched/ctx.h"
 
-#define RUNS 5
 #define SWITCHES 20000000ul
 #define STACK (64 * 1024)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* Ping-pong: the coroutine switches back at once, SWITCHES times in all. */
 static struct pmm_ctx main_ctx, co_ctx;
@@ -106,8 +85,8 @@ static void bench_switch(void)
 		a[i] = ctx_switch_ns(stack);
 		u[i] = ucontext_switch_ns(stack);
 	}
-	printf("ctx_switch_ns=%.2f\n", median(a, RUNS));
-	printf("ctx_switch_ucontext_ns=%.2f\n", median(u, RUNS));
+	printf("ctx_switch_ns=%.2f\n", median(a));
+	printf("ctx_switch_ucontext_ns=%.2f\n", median(u));
 	munmap(stack, STACK);
 }
 
@@ -129,7 +108,7 @@ static void bench_explore(const char *program, const char *tag)
 		execs = r.executions;
 		pmm_explore_result_release(&r);
 	}
-	printf("explore_exec_per_s_%s=%.0f\n", tag, median(rate, RUNS));
+	printf("explore_exec_per_s_%s=%.0f\n", tag, median(rate));
 	printf("explore_executions_%s=%llu\n", tag, (unsigned long long)execs);
 }
 

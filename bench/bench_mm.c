@@ -19,34 +19,13 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "machine/machine.h"
 #include "mem/phys.h"
 #include "protmm/protmm.h"
 
-#define RUNS 5
 #define FAULT_PAGES 16384ul
 #define BASE 0x10000000ul
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_double);
-	return v[RUNS / 2];
-}
 
 static struct pmm_process *proc;
 static double fault_seconds;

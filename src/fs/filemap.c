@@ -343,29 +343,36 @@ static int copy_to_user_from_folio(struct mm_struct *mm, int cpu,
 	return access_user(mm, cpu, ubuf, buf, n, true, ACCESS_KERNEL);
 }
 
+size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
+{
+	long isize = READ_ONCE(inode->i_size);
+	size_t n = PAGE_SIZE - (size_t)(pos & ~PAGE_MASK);
+
+	if (pos >= isize)
+		return 0;
+	if (n > left)
+		n = left;
+	if ((long)n > isize - pos)
+		n = (size_t)(isize - pos);
+	return n;
+}
+
 ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 		     loff_t pos, unsigned long ubuf, size_t len)
 {
-	size_t done = 0;
+	size_t done = 0, n;
 	int err = 0;
 
 	down_read(&inode->i_rwsem);
-	while (done < len) {
-		long isize = READ_ONCE(inode->i_size);
-		unsigned int off = (unsigned int)(pos & ~PAGE_MASK);
-		size_t n = PAGE_SIZE - off;
-		struct folio *folio;
+	while ((n = filemap_read_chunk(inode, pos, len - done))) {
+		struct folio *folio = filemap_get_uptodate(inode,
+							   (unsigned long)pos >> PAGE_SHIFT,
+							   &err);
 
-		if (pos >= isize)
-			break;
-		if (n > len - done)
-			n = len - done;
-		if ((long)n > isize - pos)
-			n = (size_t)(isize - pos);
-		folio = filemap_get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT, &err);
 		if (!folio)
 			break;
-		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio, off,
+		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio,
+					      (unsigned int)(pos & ~PAGE_MASK),
 					      (unsigned int)n);
 		folio_put(folio);
 		if (err)

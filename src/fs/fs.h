@@ -88,6 +88,12 @@ void filemap_remove_folio(struct folio *folio);
 struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
 				   int *err);
 
+/*
+ * How many of @left bytes at @pos a read takes from the page holding @pos:
+ * no further than that page or the end of the file; 0 at or past the end.
+ */
+size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left);
+
 /* The kernel reads bytes of a page-cache folio (checked as the file's). */
 int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,
 		      unsigned int n, int cpu);

@@ -50,27 +50,19 @@ static int splice_folio(struct pipe_inode_info *pipe, struct folio *folio,
 ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 			    struct pipe_inode_info *pipe, size_t len)
 {
-	size_t done = 0;
+	size_t done = 0, n;
 	int err = 0;
 
 	mutex_lock(&pipe->mutex);
-	while (done < len) {
-		long isize = READ_ONCE(inode->i_size);
-		unsigned int off = (unsigned int)(pos & ~PAGE_MASK);
-		size_t n = PAGE_SIZE - off;
-		struct folio *folio;
+	while ((n = filemap_read_chunk(inode, pos, len - done))) {
+		struct folio *folio = filemap_get_uptodate(inode,
+							   (unsigned long)pos >> PAGE_SHIFT,
+							   &err);
 
-		if (pos >= isize)
-			break;
-		if (n > len - done)
-			n = len - done;
-		if ((long)n > isize - pos)
-			n = (size_t)(isize - pos);
-		folio = filemap_get_uptodate(inode, (unsigned long)pos >> PAGE_SHIFT,
-					     &err);
 		if (!folio)
 			break;
-		err = splice_folio(pipe, folio, off, (unsigned int)n);
+		err = splice_folio(pipe, folio, (unsigned int)(pos & ~PAGE_MASK),
+				   (unsigned int)n);
 		folio_put(folio);
 		if (err)
 			break;
@@ -98,9 +90,15 @@ static void release_buf(struct pipe_inode_info *pipe)
 	pipe->tail++;
 }
 
-/* pipe_read(): whole buffers only, for simplicity. */
-ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
-		  unsigned long ubuf, size_t len)
+/*
+ * Takes whole buffers off the pipe while they fit in what is left of
+ * @len: the kernel reads each buffer's bytes, hands them to @actor, and
+ * the buffer's reference goes. Returns the bytes moved, or the error.
+ */
+static ssize_t drain_pipe(struct pipe_inode_info *pipe, size_t len, int cpu,
+			  int (*actor)(const unsigned char *data, size_t at,
+				       unsigned int n, void *ctx),
+			  void *ctx)
 {
 	size_t done = 0;
 	int err = 0;
@@ -114,8 +112,7 @@ ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
 			break;
 		err = read_buf(buf, data, cpu);
 		if (!err)
-			err = access_user(mm, cpu, ubuf + done, data, buf->len,
-					  true, ACCESS_KERNEL);
+			err = actor(data, done, buf->len, ctx);
 		if (err)
 			break;
 		done += buf->len;
@@ -125,6 +122,43 @@ ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
 	return done ? (ssize_t)done : err;
 }
 
+struct to_user {
+	struct mm_struct *mm;
+	int cpu;
+	unsigned long ubuf;
+};
+
+static int copy_to_user_actor(const unsigned char *data, size_t at,
+			      unsigned int n, void *ctx)
+{
+	struct to_user *u = ctx;
+
+	return access_user(u->mm, u->cpu, u->ubuf + at, (void *)data, n, true,
+			   ACCESS_KERNEL);
+}
+
+/* pipe_read(): whole buffers only, for simplicity. */
+ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
+		  unsigned long ubuf, size_t len)
+{
+	struct to_user u = { mm, cpu, ubuf };
+
+	return drain_pipe(pipe, len, cpu, copy_to_user_actor, &u);
+}
+
+struct to_file {
+	struct inode *inode;
+	loff_t pos;
+};
+
+static int write_file_actor(const unsigned char *data, size_t at,
+			    unsigned int n, void *ctx)
+{
+	struct to_file *f = ctx;
+
+	return kernel_write_at(f->inode, f->pos + (loff_t)at, data, n);
+}
+
 /*
  * iter_file_splice_write(): each buffer's bytes go through the buffered
  * write path of @inode, read by the kernel from the buffer's page.
@@ -132,27 +166,9 @@ ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
 ssize_t iter_file_splice_write(struct pipe_inode_info *pipe,
 			       struct inode *inode, loff_t pos, size_t len)
 {
-	size_t done = 0;
-	int err = 0;
+	struct to_file f = { inode, pos };
 
-	mutex_lock(&pipe->mutex);
-	while (pipe_occupancy(pipe)) {
-		struct pipe_buffer *buf = &pipe->bufs[pipe->tail % PIPE_BUFFERS];
-		unsigned char data[PAGE_SIZE];
-
-		if (buf->len > len - done)
-			break;
-		err = read_buf(buf, data, pmm_task_cpu());
-		if (!err)
-			err = kernel_write_at(inode, pos, data, buf->len);
-		if (err)
-			break;
-		done += buf->len;
-		pos += buf->len;
-		release_buf(pipe);
-	}
-	mutex_unlock(&pipe->mutex);
-	return done ? (ssize_t)done : err;
+	return drain_pipe(pipe, len, pmm_task_cpu(), write_file_actor, &f);
 }
 
 void pipe_release(struct pipe_inode_info *pipe)
