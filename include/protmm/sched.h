@@ -89,6 +89,8 @@ PMM_API int pmm_task_cpu(void);
  * it returns NULL, which the caller must check.
  */
 PMM_API void *pmm_alloc(size_t size);
+/* The same, not zeroed. */
+PMM_API void *pmm_alloc_raw(size_t size);
 
 /* Gives @obj a name for traces; @name must outlive the execution. */
 PMM_API void pmm_obj_name(const void *obj, const char *name);

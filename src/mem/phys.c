@@ -64,7 +64,6 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 {
 	uintptr_t o = (uintptr_t)obj, base;
 	unsigned long pfn;
-	unsigned int i;
 
 	if (!phys)
 		return false;
@@ -82,18 +81,16 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
 		const struct page *page = &phys->mem_map[pfn];
 
+		uintptr_t d;
+
 		if (!(page->flags & (1UL << PG_table)) || !page->data)
 			continue;
-		for (i = 0; i < FRAME_CHUNKS; i++) {
-			uintptr_t d = (uintptr_t)page->data->chunk[i];
-
-			if (o < d || o >= d + FRAME_CHUNK)
-				continue;
-			snprintf(buf, len, "pte %#lx[%#lx]", pfn,
-				 (unsigned long)(i * (FRAME_CHUNK / sizeof(uint64_t)) +
-						 (o - d) / sizeof(uint64_t)));
-			return true;
-		}
+		d = (uintptr_t)page->data->bytes;
+		if (o < d || o >= d + PAGE_SIZE)
+			continue;
+		snprintf(buf, len, "pte %#lx[%#lx]", pfn,
+			 (unsigned long)((o - d) / sizeof(uint64_t)));
+		return true;
 	}
 	return false;
 }
@@ -147,22 +144,18 @@ static struct frame_data *frame_data(unsigned long pfn, bool create)
 
 	if (d || !create)
 		return d;
-	d = pmm_alloc(sizeof(*d));
+	d = pmm_alloc_raw(sizeof(*d));
+	d->valid = 0;
+	d->poisoned = false;
 	if (!__atomic_compare_exchange_n(&page->data, &old, d, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		d = old;
 	return d;
 }
 
-/* A chunk about to be written: present, and zero if it was not valid. */
-static unsigned char *chunk_for_write(struct frame_data *d, unsigned int c)
+static bool line_valid(const struct frame_data *d, unsigned int line)
 {
-	if (!d->chunk[c])
-		d->chunk[c] = pmm_alloc(FRAME_CHUNK);
-	else if (!(d->valid & (1u << c)))
-		memset(d->chunk[c], 0, FRAME_CHUNK);
-	d->valid |= (uint8_t)(1u << c);
-	return d->chunk[c];
+	return d->valid & (1ull << line);
 }
 
 void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len)
@@ -170,14 +163,16 @@ void frame_peek(unsigned long pfn, unsigned int off, void *buf, unsigned int len
 	const struct frame_data *d = frame_data(pfn, false);
 	unsigned char *out = buf;
 
+	if (d && d->poisoned) {
+		memset(out, PAGE_POISON, len);
+		return;
+	}
 	while (len) {
-		unsigned int c = off / FRAME_CHUNK, o = off % FRAME_CHUNK;
-		unsigned int n = len < FRAME_CHUNK - o ? len : FRAME_CHUNK - o;
+		unsigned int l = off / FRAME_LINE, o = off % FRAME_LINE;
+		unsigned int n = len < FRAME_LINE - o ? len : FRAME_LINE - o;
 
-		if (d && d->poisoned)
-			memset(out, PAGE_POISON, n);
-		else if (d && (d->valid & (1u << c)))
-			memcpy(out, d->chunk[c] + o, n);
+		if (d && line_valid(d, l))
+			memcpy(out, d->bytes + off, n);
 		else
 			memset(out, 0, n);
 		out += n;
@@ -191,23 +186,20 @@ void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
 {
 	struct frame_data *d = frame_data(pfn, true);
 	const unsigned char *in = buf;
-	unsigned int c;
+	unsigned int l;
 
 	if (d->poisoned) {
 		/* A write to a freed frame (reported): the poison becomes real. */
-		for (c = 0; c < FRAME_CHUNKS; c++)
-			memset(chunk_for_write(d, c), PAGE_POISON, FRAME_CHUNK);
+		memset(d->bytes, PAGE_POISON, PAGE_SIZE);
+		d->valid = ~0ull;
 		d->poisoned = false;
 	}
-	while (len) {
-		unsigned int o = off % FRAME_CHUNK;
-		unsigned int n = len < FRAME_CHUNK - o ? len : FRAME_CHUNK - o;
-
-		memcpy(chunk_for_write(d, off / FRAME_CHUNK) + o, in, n);
-		in += n;
-		off += n;
-		len -= n;
+	for (l = off / FRAME_LINE; l <= (off + len - 1) / FRAME_LINE; l++) {
+		if (!line_valid(d, l))
+			memset(d->bytes + l * FRAME_LINE, 0, FRAME_LINE);
+		d->valid |= 1ull << l;
 	}
+	memcpy(d->bytes + off, in, len);
 }
 
 void frame_clear(unsigned long pfn)
@@ -230,29 +222,17 @@ void frame_poison(unsigned long pfn)
 }
 
 /*
- * A page table's chunks are one zeroed 4 KiB buffer, in order, so that an
- * entry is one index away: the walkers are hot paths. A frame that held
- * other data before gets a fresh buffer (the arena is reset, not freed).
+ * A page table: every line present and zero, and the entries' address in
+ * the page's private field, one load away for the walkers.
  */
 void frame_make_table(unsigned long pfn)
 {
 	struct frame_data *d = frame_data(pfn, true);
-	unsigned char *buf = d->chunk[0];
-	unsigned int c;
 
-	for (c = 1; buf && c < FRAME_CHUNKS; c++)
-		if (d->chunk[c] != buf + c * FRAME_CHUNK)
-			buf = NULL;
-	if (buf)
-		memset(buf, 0, PAGE_SIZE);
-	else
-		buf = pmm_alloc(PAGE_SIZE);
-	for (c = 0; c < FRAME_CHUNKS; c++)
-		d->chunk[c] = buf + c * FRAME_CHUNK;
+	memset(d->bytes, 0, PAGE_SIZE);
+	d->valid = ~0ull;
 	d->poisoned = false;
-	d->valid = (uint8_t)((1u << FRAME_CHUNKS) - 1);
-	/* A page table's private field points at its entries: one load less. */
-	pfn_to_page(pfn)->private = (unsigned long)buf;
+	pfn_to_page(pfn)->private = (unsigned long)d->bytes;
 }
 
 uint64_t *frame_word(unsigned long pfn, unsigned int idx)
@@ -282,8 +262,13 @@ static const char *const accessor_names[] = {
  */
 bool pfn_is_free(unsigned long pfn)
 {
+	const struct page *page = pfn_to_page(pfn);
 	unsigned int o;
 
+	/* The usual answer first: a frame of a referenced folio is in use. */
+	if (__atomic_load_n(&compound_head(page)->_refcount.counter,
+			    __ATOMIC_RELAXED) > 0)
+		return false;
 	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);
 		const struct page *h = pfn_to_page(head);

@@ -84,18 +84,20 @@ int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
 #define phys_access(a)	phys_access_at((a), PMM_HERE)
 
 /*
- * A frame's contents, in chunks made on first write and kept for the
- * frame's life: a chunk whose valid bit is clear reads as zeros, and a
- * freed frame reads as PAGE_POISON, so zeroing and poisoning a frame
- * (clear_page(), page poisoning) cost a flag, not a memset.
+ * A frame's contents: a 4 KiB buffer made on the first write and kept for
+ * the frame's life, never zeroed as a whole. A bit per 64-byte line says
+ * whether the line holds bytes; a line without them reads as zeros (and
+ * is zeroed when first written), and a freed frame reads as PAGE_POISON.
+ * So zeroing and poisoning a frame (clear_page(), page poisoning) cost a
+ * word, and a small write touches a line, not a page.
  */
-#define FRAME_CHUNK	512
-#define FRAME_CHUNKS	(PAGE_SIZE / FRAME_CHUNK)
+#define FRAME_LINE	64
+#define FRAME_LINES	(PAGE_SIZE / FRAME_LINE)
 
 struct frame_data {
-	uint8_t valid;
+	uint64_t valid;
 	bool poisoned;
-	unsigned char *chunk[FRAME_CHUNKS];
+	_Alignas(16) unsigned char bytes[PAGE_SIZE];
 };
 
 /* The 64-bit word @idx of a page-table frame (all chunks valid). */

@@ -2,10 +2,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sched/arena.h"
 
-#define CHUNK_MIN (256 * 1024)
+/*
+ * Chunks are 2 MiB-aligned mappings the kernel is asked to back with huge
+ * pages: the model's working set is spread over them, and TLB misses on
+ * the host were the larger part of a modelled fault's cost.
+ */
+#define CHUNK_MIN (2 * 1024 * 1024)
+#define CHUNK_ALIGN CHUNK_MIN
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -37,11 +44,15 @@ void arena_destroy(struct arena *a)
 
 static struct arena_chunk *chunk_new(size_t need, size_t base)
 {
-	size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
-	struct arena_chunk *c = malloc(sizeof(*c) + size);
+	size_t size = need > CHUNK_MIN - sizeof(struct arena_chunk) ?
+		      need : CHUNK_MIN - sizeof(struct arena_chunk);
+	size_t total = (sizeof(struct arena_chunk) + size + CHUNK_ALIGN - 1) &
+		       ~(size_t)(CHUNK_ALIGN - 1);
+	struct arena_chunk *c = aligned_alloc(CHUNK_ALIGN, total);
 
 	if (!c)
 		return NULL;
+	madvise(c, total, MADV_HUGEPAGE);
 	c->next = NULL;
 	c->size = size;
 	c->used = 0;
@@ -135,16 +146,20 @@ static void *alloc_shared(struct arena *a, size_t size)
 	}
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+void *arena_alloc_raw(struct arena *a, size_t size)
 {
-	void *p;
-
 	size = (size + 15) & ~(size_t)15;
 	if (size == 0)
 		return NULL;
-	p = a->shared ? alloc_shared(a, size) : alloc_exclusive(a, size);
+	return a->shared ? alloc_shared(a, size) : alloc_exclusive(a, size);
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_alloc_raw(a, size);
+
 	if (p)
-		memset(p, 0, size);
+		memset(p, 0, (size + 15) & ~(size_t)15);
 	return p;
 }
 

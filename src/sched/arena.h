@@ -32,6 +32,8 @@ void arena_init(struct arena *a, size_t limit);
 void arena_destroy(struct arena *a);
 /* Zeroed, 16-byte aligned; NULL past the limit or when malloc fails. */
 void *arena_alloc(struct arena *a, size_t size);
+/* The same, not zeroed: for buffers whose bytes are tracked otherwise. */
+void *arena_alloc_raw(struct arena *a, size_t size);
 void arena_reset(struct arena *a);
 /* Offset of @p from the arena's first byte in allocation order, if inside. */
 bool arena_offset(const struct arena *a, const void *p, size_t *off);

@@ -322,11 +322,11 @@ void sched_wake(const void *key, long bit)
 	}
 }
 
-void sched_might_sleep(const struct pmm_loc *loc)
+void __sched_might_sleep(const struct pmm_loc *loc)
 {
 	struct task *t = pmm_explore_cur;
 
-	if (!t || (!t->atomic_depth && !t->rcu_nesting))
+	if (!t->atomic_depth && !t->rcu_nesting)
 		return;
 	pmm_violation("bug-on",
 		      "sleeping function called from invalid context at %s:%d (%s)",
@@ -556,19 +556,29 @@ int pmm_task_cpu(void)
 	return native_current_cpu();
 }
 
-void *pmm_alloc(size_t size)
+static void *alloc(size_t size, bool zero)
 {
 	struct sched *s = pmm_explore_sched;
 	void *p;
 
 	if (!s)
-		return native_alloc(size);
-	p = arena_alloc(&s->arena, size);
+		return native_alloc(size, zero);
+	p = zero ? arena_alloc(&s->arena, size) : arena_alloc_raw(&s->arena, size);
 	if (!p)
 		pmm_violation("bug-on",
 			      "execution memory exhausted (%zu bytes asked, limit %zu)",
 			      size, s->arena.limit);
 	return p;
+}
+
+void *pmm_alloc(size_t size)
+{
+	return alloc(size, true);
+}
+
+void *pmm_alloc_raw(size_t size)
+{
+	return alloc(size, false);
 }
 
 void pmm_obj_name(const void *obj, const char *name)

@@ -97,13 +97,14 @@ void native_violation(const char *oracle, const char *msg)
 	pthread_mutex_unlock(&native->lock);
 }
 
-void *native_alloc(size_t size)
+void *native_alloc(size_t size, bool zero)
 {
 	void *p;
 
 	if (!native)
 		return NULL;
-	p = arena_alloc(&native_arena, size);
+	p = zero ? arena_alloc(&native_arena, size) :
+		   arena_alloc_raw(&native_arena, size);
 	if (!p)
 		native_violation("bug-on", "execution memory exhausted");
 	return p;

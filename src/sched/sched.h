@@ -197,7 +197,12 @@ void sched_wake(const void *key, long bit);
  * or inside an RCU read-side critical section is reported as a bug-on, as
  * CONFIG_DEBUG_ATOMIC_SLEEP would. The native backend does not check.
  */
-void sched_might_sleep(const struct pmm_loc *loc);
+void __sched_might_sleep(const struct pmm_loc *loc);
+static inline void sched_might_sleep(const struct pmm_loc *loc)
+{
+	if (pmm_explore_cur)
+		__sched_might_sleep(loc);
+}
 void sched_atomic_enter(void);
 /* False, with a bug-on reported, when the task holds no spinlock. */
 bool sched_atomic_exit(const char *what, const struct pmm_loc *loc);
@@ -234,6 +239,6 @@ int native_current_id(void);
 int native_current_cpu(void);
 bool native_running(void);
 void native_violation(const char *oracle, const char *msg);
-void *native_alloc(size_t size);
+void *native_alloc(size_t size, bool zero);
 
 #endif /* PMM_SCHED_SCHED_H */
