@@ -46,6 +46,8 @@ enum pmm_strategy {
 PMM_API const char *pmm_strategy_name(enum pmm_strategy s);
 PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
+struct pmm_explore_result;
+
 struct pmm_explore_opts {
 	enum pmm_strategy strategy;
 	/* Random walk and PCT seed; printed with every counterexample. */
@@ -72,6 +74,12 @@ struct pmm_explore_opts {
 	size_t stack_size;
 	/* Most memory one execution may allocate (pmm_alloc()), in bytes. */
 	size_t memory_limit;
+	/*
+	 * Called about every quarter second of a long exploration with the
+	 * counts so far (the command shows them on a terminal). May be NULL.
+	 */
+	void (*progress)(const struct pmm_explore_result *res, void *arg);
+	void *progress_arg;
 };
 
 #define PMM_EXPLORE_OPTS_INIT {                 \
@@ -86,6 +94,8 @@ struct pmm_explore_opts {
 	.trace = true,                          \
 	.stack_size = 256 * 1024,               \
 	.memory_limit = (size_t)256 << 20,      \
+	.progress = NULL,                       \
+	.progress_arg = NULL,                   \
 }
 
 /* Longest oracle message kept. */
@@ -107,9 +117,16 @@ struct pmm_explore_result {
 	char oracle[32];
 	char message[PMM_MSG_MAX];
 	uint64_t violation_execution;
-	/* Heap-allocated, freed by pmm_explore_result_release(). */
+	/*
+	 * Heap-allocated, freed by pmm_explore_result_release(): the
+	 * schedule string, and the trace as text and as a JSON array of
+	 * steps (each step's task, CPU, access, object, the object's value
+	 * before and after where the model knows its width, and the model
+	 * function and source line).
+	 */
 	char *schedule;
 	char *trace;
+	char *trace_json;
 };
 
 /*

@@ -9,29 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explore/selfcheck.h"
-#include "protmm/protmm.h"
-
-#define EXIT_MISMATCH 1
-#define EXIT_USAGE 2
+#include "cli/cli.h"
 
 static const char usage_text[] =
 	"usage: protmm <command> [options]\n"
 	"\n"
 	"commands:\n"
+	"  run FILE|DIR...         explore each scenario and print a verdict line\n"
+	"                          per scenario, then a summary\n"
+	"  explore FILE            explore one scenario; print the first violation's\n"
+	"                          trace and how to replay it\n"
+	"  replay FILE --schedule S\n"
+	"                          run one execution and print its trace\n"
+	"  check FILE...           parse and check scenarios, run nothing\n"
+	"  list [FILE|DIR...]      list scenarios (and the built-in self-checks)\n"
+	"  knobs                   list the protocol variants and their values\n"
+	"  oracles                 list the oracles a scenario may expect\n"
 	"  selfcheck [NAME...]     explore the built-in self-check programs\n"
 	"                          exhaustively and print a verdict table\n"
-	"  explore --selfcheck NAME [--strategy dfs|random|pct] [--seed N]\n"
-	"          [--depth D] [--executions N] [--seconds S] [--bound N] [--all]\n"
-	"                          explore one program; print the first\n"
-	"                          violation's trace and how to replay it\n"
-	"  replay --selfcheck NAME --schedule S [--bound N]\n"
-	"                          run one execution and print its trace\n"
-	"  list                    list the self-check programs\n"
+	"\n"
+	"explore, replay and run also take --selfcheck NAME instead of FILE.\n"
+	"'protmm COMMAND --help' describes a command's options; see protmm(1).\n"
 	"\n"
 	"  --help, --version\n";
 
-static void usage_error(const char *fmt, const char *arg)
+static const char run_help[] =
+	"usage: protmm run FILE|DIR... [options]\n"
+	"       protmm explore FILE [options]\n"
+	"       protmm replay FILE --schedule S [options]\n"
+	"\n"
+	"  --strategy dfs|random|pct  how to explore (default: the scenario's\n"
+	"                             'explore' line, else dfs)\n"
+	"  --executions N             at most N executions\n"
+	"  --seconds S                at most S seconds a scenario\n"
+	"  --seed N                   random walk and PCT seed\n"
+	"  --depth D                  PCT bug depth (1-16)\n"
+	"  --bound N                  step bound of one execution\n"
+	"  --all                      keep going after the first violation\n"
+	"  --schedule S               (replay) the schedule string to follow\n"
+	"  --config KEY=VALUE         override a knob (see 'protmm knobs')\n"
+	"  --format text|json|tap     output format (run, explore, replay)\n"
+	"  --selfcheck NAME           a built-in self-check program instead of FILE\n";
+
+void usage_error(const char *fmt, const char *arg)
 {
 	fputs("protmm: ", stderr);
 	fprintf(stderr, fmt, arg);
@@ -39,7 +59,7 @@ static void usage_error(const char *fmt, const char *arg)
 }
 
 /* A whole decimal number within [min, max], or -EINVAL. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -67,100 +87,11 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-static void print_verdict_header(void)
-{
-	printf("%-20s %-26s %-26s %12s %9s  %s\n", "selfcheck", "expect",
-	       "result", "executions", "time", "verdict");
-}
-
-static void describe(char *buf, size_t len, const char *oracle,
-		     uint64_t violations)
-{
-	if (oracle && *oracle)
-		snprintf(buf, len, "violation %s (%llu)", oracle,
-			 (unsigned long long)violations);
-	else
-		snprintf(buf, len, "ok");
-}
-
-static int selfcheck_row(const struct selfcheck *c)
-{
-	struct selfcheck_verdict v;
-	char expect[64], got[64];
-	int err = selfcheck_run(c, &v);
-
-	if (err) {
-		printf("%-20s error: %s\n", c->name, v.res.message[0] ?
-		       v.res.message : strerror(-err));
-		pmm_explore_result_release(&v.res);
-		return EXIT_MISMATCH;
-	}
-	describe(expect, sizeof(expect), c->expect_oracle, c->expect_violations);
-	describe(got, sizeof(got), v.res.oracle, v.res.violations);
-	printf("%-20s %-26s %-26s %12llu %8.2fs  %s\n", c->name, expect, got,
-	       (unsigned long long)v.res.executions, v.res.seconds,
-	       v.pass ? "as expected" : "NOT as expected");
-	if (!v.pass)
-		printf("    %s (hand count: %s)\n", v.why, c->hand_count);
-	pmm_explore_result_release(&v.res);
-	return v.pass ? 0 : EXIT_MISMATCH;
-}
-
-static int cmd_selfcheck(int argc, char **argv)
-{
-	unsigned int i, failed = 0, total = 0;
-	int a;
-
-	for (a = 1; a < argc; a++) {
-		if (argv[a][0] == '-') {
-			usage_error("selfcheck: unknown option '%s'", argv[a]);
-			return EXIT_USAGE;
-		}
-		if (!selfcheck_find(argv[a])) {
-			usage_error("selfcheck: no self-check named '%s'", argv[a]);
-			return EXIT_USAGE;
-		}
-	}
-	print_verdict_header();
-	for (i = 0; i < nr_selfchecks; i++) {
-		bool wanted = argc == 1;
-
-		for (a = 1; a < argc && !wanted; a++)
-			wanted = !strcmp(argv[a], selfchecks[i].name);
-		if (!wanted)
-			continue;
-		total++;
-		if (selfcheck_row(&selfchecks[i]))
-			failed++;
-	}
-	printf("%u passed, %u failed\n", total - failed, failed);
-	return failed ? EXIT_MISMATCH : 0;
-}
-
-static int cmd_list(int argc, char **argv)
-{
-	unsigned int i;
-
-	(void)argv;
-	if (argc > 1) {
-		usage_error("list: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < nr_selfchecks; i++)
-		printf("%-20s %s\n", selfchecks[i].name,
-		       selfchecks[i].prog->description);
-	return 0;
-}
-
-struct run_args {
-	const struct selfcheck *check;
-	struct pmm_explore_opts opts;
-};
-
 enum { OPT_SELFCHECK = 256, OPT_STRATEGY, OPT_SEED, OPT_EXECUTIONS,
-       OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH };
+       OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH,
+       OPT_CONFIG, OPT_FORMAT };
 
-static const struct option run_options[] = {
+static const struct option options[] = {
 	{ "selfcheck", required_argument, NULL, OPT_SELFCHECK },
 	{ "strategy", required_argument, NULL, OPT_STRATEGY },
 	{ "seed", required_argument, NULL, OPT_SEED },
@@ -170,20 +101,54 @@ static const struct option run_options[] = {
 	{ "bound", required_argument, NULL, OPT_BOUND },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_run_option(struct run_args *ra, int c, const char *arg)
+static int parse_override(struct cli_args *a, const char *arg)
 {
-	struct pmm_explore_opts *o = &ra->opts;
+	const char *eq = strchr(arg, '=');
+	struct override *o;
+
+	if (!eq || eq == arg || !eq[1] || a->nr_overrides == MAX_OVERRIDES ||
+	    (size_t)(eq - arg) >= SCN_MAX_NAME || strlen(eq + 1) >= SCN_MAX_NAME)
+		return -EINVAL;
+	o = &a->overrides[a->nr_overrides++];
+	snprintf(o->key, sizeof(o->key), "%.*s", (int)(eq - arg), arg);
+	snprintf(o->value, sizeof(o->value), "%s", eq + 1);
+	/* Checked against this binary's knobs now. */
+	if (pmm_knob_set(o->key, o->value))
+		return -EINVAL;
+	pmm_knob_reset();
+	return 0;
+}
+
+static int parse_format(const char *s, enum format *f)
+{
+	if (!strcmp(s, "text"))
+		*f = FORMAT_TEXT;
+	else if (!strcmp(s, "json"))
+		*f = FORMAT_JSON;
+	else if (!strcmp(s, "tap"))
+		*f = FORMAT_TAP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_option(struct cli_args *a, int c, const char *arg)
+{
+	struct pmm_explore_opts *o = &a->opts;
 	uint64_t v;
 
 	switch (c) {
 	case OPT_SELFCHECK:
-		ra->check = selfcheck_find(arg);
-		return ra->check ? 0 : -ENOENT;
+		a->check = selfcheck_find(arg);
+		return a->check ? 0 : -ENOENT;
 	case OPT_STRATEGY:
+		a->opts_given = true;
 		return pmm_strategy_parse(arg, &o->strategy);
 	case OPT_SEED:
 		return parse_u64(arg, 0, UINT64_MAX, &o->seed);
@@ -193,8 +158,10 @@ static int parse_run_option(struct run_args *ra, int c, const char *arg)
 		o->pct_depth = (unsigned int)v;
 		return 0;
 	case OPT_EXECUTIONS:
+		a->opts_given = true;
 		return parse_u64(arg, 1, UINT64_MAX, &o->max_executions);
 	case OPT_SECONDS:
+		a->opts_given = true;
 		return parse_seconds(arg, &o->max_seconds);
 	case OPT_BOUND:
 		if (parse_u64(arg, 1, 100000000, &v))
@@ -207,20 +174,25 @@ static int parse_run_option(struct run_args *ra, int c, const char *arg)
 	case OPT_SCHEDULE:
 		o->schedule = arg;
 		return 0;
+	case OPT_CONFIG:
+		return parse_override(a, arg);
+	case OPT_FORMAT:
+		return parse_format(arg, &a->format);
 	}
 	return -EINVAL;
 }
 
-/* Parses explore/replay options; returns 0, or an exit status. */
-static int parse_run_args(int argc, char **argv, struct run_args *ra)
+int parse_args(int argc, char **argv, struct cli_args *a, const char *help)
 {
 	int c;
 
+	a->cmd = argv[0];
+	a->opts = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c == OPT_HELP) {
-			fputs(usage_text, stdout);
+			fputs(help ? help : run_help, stdout);
 			exit(0);
 		}
 		if (c == '?') {
@@ -228,115 +200,20 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				    argv[optind - 1]);
 			return EXIT_USAGE;
 		}
-		if (parse_run_option(ra, c, optarg)) {
+		if (parse_option(a, c, optarg)) {
 			fprintf(stderr, "protmm: %s: bad value '%s'\n",
 				argv[optind - 1 - (optarg == argv[optind - 1])],
 				optarg ? optarg : "");
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		usage_error("unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
+	for (; optind < argc; optind++) {
+		if (a->nr_files == sizeof(a->files) / sizeof(a->files[0])) {
+			usage_error("%s: too many files", argv[0]);
+			return EXIT_USAGE;
+		}
+		a->files[a->nr_files++] = argv[optind];
 	}
-	if (!ra->check) {
-		usage_error("%s needs --selfcheck NAME", argv[0]);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-static void print_counterexample(const struct run_args *ra,
-				 const struct pmm_explore_result *r)
-{
-	printf("%s: violation %s: %s\n", ra->check->name, r->oracle, r->message);
-	printf("  found in execution %llu (%s, seed %llu)\n",
-	       (unsigned long long)r->violation_execution,
-	       pmm_strategy_name(ra->opts.strategy),
-	       (unsigned long long)ra->opts.seed);
-	printf("  schedule: %s\n", r->schedule);
-	printf("  replay:   protmm replay --selfcheck %s --schedule %s\n",
-	       ra->check->name, r->schedule);
-	if (r->trace)
-		printf("%s", r->trace);
-}
-
-static void print_summary(const struct run_args *ra,
-			  const struct pmm_explore_result *r)
-{
-	printf("%s: %llu executions (%s%s), %llu violating, %llu deadlocks, "
-	       "%llu cut at bound %u, %.2fs\n", ra->check->name,
-	       (unsigned long long)r->executions,
-	       pmm_strategy_name(ra->opts.strategy),
-	       r->complete ? ", complete" : "",
-	       (unsigned long long)r->violations,
-	       (unsigned long long)r->deadlocks,
-	       (unsigned long long)r->truncated, ra->opts.step_bound,
-	       r->seconds);
-}
-
-static int cmd_explore(int argc, char **argv)
-{
-	struct run_args ra = { NULL, PMM_EXPLORE_OPTS_INIT };
-	struct pmm_explore_result r;
-	int err = parse_run_args(argc, argv, &ra);
-
-	if (err)
-		return err;
-	if (ra.opts.strategy == PMM_STRATEGY_REPLAY || ra.opts.schedule) {
-		usage_error("%s: use 'protmm replay' to follow a schedule", argv[0]);
-		return EXIT_USAGE;
-	}
-	/* Sampling strategies run 100000 executions unless told otherwise. */
-	if ((ra.opts.strategy == PMM_STRATEGY_RANDOM ||
-	     ra.opts.strategy == PMM_STRATEGY_PCT) && !ra.opts.max_executions &&
-	    !ra.opts.max_seconds)
-		ra.opts.max_executions = 100000;
-	if (ra.check->reset)
-		ra.check->reset();
-	err = pmm_explore(ra.check->prog, &ra.opts, &r);
-	if (err) {
-		fprintf(stderr, "protmm: %s: %s\n", ra.check->name,
-			r.message[0] ? r.message : strerror(-err));
-		pmm_explore_result_release(&r);
-		/* Only a bad schedule is bad input; the rest is the tool's fault. */
-		return err == -EINVAL ? EXIT_USAGE : EXIT_MISMATCH;
-	}
-	if (r.violations)
-		print_counterexample(&ra, &r);
-	print_summary(&ra, &r);
-	pmm_explore_result_release(&r);
-	return 0;
-}
-
-static int cmd_replay(int argc, char **argv)
-{
-	struct run_args ra = { NULL, PMM_EXPLORE_OPTS_INIT };
-	struct pmm_explore_result r;
-	int err = parse_run_args(argc, argv, &ra);
-
-	if (err)
-		return err;
-	if (!ra.opts.schedule) {
-		usage_error("%s needs --schedule S", argv[0]);
-		return EXIT_USAGE;
-	}
-	ra.opts.strategy = PMM_STRATEGY_REPLAY;
-	err = pmm_explore(ra.check->prog, &ra.opts, &r);
-	if (err) {
-		fprintf(stderr, "protmm: %s: %s\n", ra.check->name,
-			r.message[0] ? r.message : strerror(-err));
-		pmm_explore_result_release(&r);
-		return EXIT_USAGE;
-	}
-	printf("%s: schedule %s\n", ra.check->name, ra.opts.schedule);
-	printf("%s", r.trace ? r.trace : "");
-	if (r.violations)
-		printf("%s: violation %s: %s\n", ra.check->name, r.oracle,
-		       r.message);
-	else
-		printf("%s: no violation\n", ra.check->name);
-	pmm_explore_result_release(&r);
 	return 0;
 }
 
@@ -344,10 +221,14 @@ static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "selfcheck", cmd_selfcheck },
+	{ "run", cmd_run },
 	{ "explore", cmd_explore },
 	{ "replay", cmd_replay },
+	{ "check", cmd_check },
 	{ "list", cmd_list },
+	{ "knobs", cmd_knobs },
+	{ "oracles", cmd_oracles },
+	{ "selfcheck", cmd_selfcheck },
 };
 
 int main(int argc, char **argv)

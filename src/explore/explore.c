@@ -60,6 +60,7 @@ struct explorer {
 	struct replay replay;
 	uint8_t *replay_steps;
 	struct sched_strategy strategy;
+	double next_progress;
 };
 
 static const char *const end_names[] = {
@@ -70,27 +71,44 @@ static const char *const end_names[] = {
 	[SCHED_END_ERROR] = "schedule could not be followed",
 };
 
-/* Runs @steps once more with tracing, into res->trace. */
+/* Runs @steps once more with tracing, into res->trace and res->trace_json. */
 static int trace_execution(struct explorer *x, const uint8_t *steps, size_t n,
 			   enum sched_end *end)
 {
 	struct sched *s = &x->sched;
 	struct replay rp = { .steps = steps, .n = n };
 	struct sched_strategy st = { replay_choose, &rp };
-	size_t len = 0;
-	char *buf = NULL;
+	size_t len = 0, jlen = 0;
+	char *buf = NULL, *jbuf = NULL;
 
 	s->trace = open_memstream(&buf, &len);
-	if (!s->trace)
+	s->trace_json = open_memstream(&jbuf, &jlen);
+	if (!s->trace || !s->trace_json) {
+		if (s->trace)
+			fclose(s->trace);
+		if (s->trace_json)
+			fclose(s->trace_json);
+		free(buf);
+		free(jbuf);
+		s->trace = s->trace_json = NULL;
 		return -ENOMEM;
-	fprintf(s->trace, "  step  task            cpu  access   object               where\n");
+	}
+	fprintf(s->trace, "  step  task            cpu  access   object                 "
+		"before -> after             where\n");
+	fputs("[\n", s->trace_json);
 	*end = sched_run(s, x->prog, &st);
 	fprintf(s->trace, "   end  %s after %llu steps\n", end_names[*end],
 		(unsigned long long)s->step);
+	fprintf(s->trace_json, "%s{\"kind\":\"end\",\"end\":\"%s\",\"steps\":%llu}\n]",
+		s->pend.json_n ? ",\n" : "", end_names[*end],
+		(unsigned long long)s->step);
 	fclose(s->trace);
-	s->trace = NULL;
+	fclose(s->trace_json);
+	s->trace = s->trace_json = NULL;
 	free(x->res->trace);
+	free(x->res->trace_json);
 	x->res->trace = buf;
+	x->res->trace_json = jbuf;
 	if (*end == SCHED_END_ERROR) {
 		snprintf(x->res->message, sizeof(x->res->message), "%s", rp.err);
 		return -EINVAL;
@@ -205,9 +223,17 @@ static bool more(struct explorer *x, double t0)
 		return false;
 	if (o->max_executions && res->executions >= o->max_executions)
 		return false;
-	if (o->max_seconds > 0 && !(res->executions & 255) &&
-	    now() - t0 >= o->max_seconds)
-		return false;
+	if (!(res->executions & 255) && (o->max_seconds > 0 || o->progress)) {
+		double t = now() - t0;
+
+		if (o->max_seconds > 0 && t >= o->max_seconds)
+			return false;
+		if (o->progress && t >= x->next_progress) {
+			res->seconds = t;
+			o->progress(res, o->progress_arg);
+			x->next_progress = t + 0.25;
+		}
+	}
 	if (o->strategy == PMM_STRATEGY_PCT)
 		pct_next(&x->pct, x->sched.step);
 	return true;
@@ -325,6 +351,8 @@ void pmm_explore_result_release(struct pmm_explore_result *res)
 {
 	free(res->schedule);
 	free(res->trace);
+	free(res->trace_json);
 	res->schedule = NULL;
 	res->trace = NULL;
+	res->trace_json = NULL;
 }

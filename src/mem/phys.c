@@ -27,40 +27,42 @@ void phys_watch(const struct phys_watch *w)
 struct field {
 	size_t off;
 	const char *name;
+	unsigned int width;
 };
 
 /* Tail pages' fields share offsets with the head's: two tables. */
 static const struct field head_fields[] = {
-	{ offsetof(struct page, flags), "flags" },
-	{ offsetof(struct page, _refcount), "refcount" },
-	{ offsetof(struct page, _mapcount), "mapcount" },
-	{ offsetof(struct page, mapping), "mapping" },
-	{ offsetof(struct page, index), "index" },
-	{ offsetof(struct page, ptl), "ptl" },
-	{ 0, NULL },
+	{ offsetof(struct page, flags), "flags", 8 },
+	{ offsetof(struct page, _refcount), "refcount", 4 },
+	{ offsetof(struct page, _mapcount), "mapcount", 4 },
+	{ offsetof(struct page, mapping), "mapping", 0 },
+	{ offsetof(struct page, index), "index", 8 },
+	{ offsetof(struct page, ptl), "ptl", 4 },
+	{ 0, NULL, 0 },
 };
 
 static const struct field tail_fields[] = {
-	{ offsetof(struct page, flags), "flags" },
-	{ offsetof(struct page, _mapcount), "mapcount" },
-	{ offsetof(struct page, compound_head), "head" },
-	{ offsetof(struct page, _large_mapcount), "large_mapcount" },
-	{ offsetof(struct page, _pincount), "pincount" },
-	{ 0, NULL },
+	{ offsetof(struct page, flags), "flags", 8 },
+	{ offsetof(struct page, _mapcount), "mapcount", 4 },
+	{ offsetof(struct page, compound_head), "head", 0 },
+	{ offsetof(struct page, _large_mapcount), "large_mapcount", 4 },
+	{ offsetof(struct page, _pincount), "pincount", 4 },
+	{ 0, NULL, 0 },
 };
 
-static const char *field_name(const struct page *page, size_t off)
+static const struct field *field_of(const struct page *page, size_t off)
 {
 	const struct field *f = PageTail(page) ? tail_fields : head_fields;
 
 	for (; f->name; f++)
 		if (f->off == off)
-			return f->name;
-	return "";
+			return f;
+	return f;
 }
 
 /* "page 0x12 refcount", "pte 0x3[0x100]": what traces call these. */
-static bool label_frame(const void *obj, char *buf, size_t len)
+static bool label_frame(const void *obj, char *buf, size_t len,
+			unsigned int *width)
 {
 	uintptr_t o = (uintptr_t)obj, base;
 	unsigned long pfn;
@@ -69,13 +71,18 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 		return false;
 	base = (uintptr_t)phys->mem_map;
 	if (o >= base && o < base + phys->nr_pfns * sizeof(struct page)) {
+		size_t off;
+		const struct field *f;
+
 		pfn = (o - base) / sizeof(struct page);
-		if (o - base - pfn * sizeof(struct page) == offsetof(struct page, data))
+		off = o - base - pfn * sizeof(struct page);
+		if (off == offsetof(struct page, data)) {
 			snprintf(buf, len, "frame %#lx", pfn);
-		else
-			snprintf(buf, len, "page %#lx %s", pfn,
-				 field_name(&phys->mem_map[pfn],
-					    o - base - pfn * sizeof(struct page)));
+			return true;
+		}
+		f = field_of(&phys->mem_map[pfn], off);
+		snprintf(buf, len, "page %#lx %s", pfn, f->name ? f->name : "");
+		*width = f->width;
 		return true;
 	}
 	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
@@ -90,6 +97,7 @@ static bool label_frame(const void *obj, char *buf, size_t len)
 			continue;
 		snprintf(buf, len, "pte %#lx[%#lx]", pfn,
 			 (unsigned long)((o - d) / sizeof(uint64_t)));
+		*width = 8;
 		return true;
 	}
 	return false;

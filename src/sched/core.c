@@ -130,32 +130,137 @@ static uint64_t enabled_mask(const struct sched *s)
 	return en;
 }
 
+static uint64_t peek(const void *obj, unsigned int width)
+{
+	uint64_t v = 0;
+
+	if (width == 4)
+		v = __atomic_load_n((const uint32_t *)obj, __ATOMIC_RELAXED);
+	else if (width == 8)
+		v = __atomic_load_n((const uint64_t *)obj, __ATOMIC_RELAXED);
+	return v;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Counters (4 bytes) in signed decimal, words (flags, PTEs) in hex. */
+static void format_value(char *buf, size_t len, unsigned int width, uint64_t v)
+{
+	if (width == 4)
+		snprintf(buf, len, "%d", (int32_t)(uint32_t)v);
+	else
+		snprintf(buf, len, "%#llx", (unsigned long long)v);
+}
+
+static void format_values(char *buf, size_t len, unsigned int width,
+			  uint64_t before, uint64_t after)
+{
+	char b[24], a[24];
+
+	buf[0] = '\0';
+	if (!width)
+		return;
+	format_value(b, sizeof(b), width, before);
+	format_value(a, sizeof(a), width, after);
+	snprintf(buf, len, "%s -> %s", b, a);
+}
+
+/* Separates JSON trace entries: none before the first. */
+static void json_sep(struct sched *s)
+{
+	if (s->pend.json_n++)
+		fputs(",\n", s->trace_json);
+}
+
+/* The step traced last is over: print it with the value it left. */
+static void trace_flush(struct sched *s)
+{
+	const struct task *t = s->pend.t;
+	const struct pmm_loc *loc = s->pend.loc;
+	char vals[48] = "";
+	uint64_t after;
+
+	if (!s->pend.active)
+		return;
+	s->pend.active = false;
+	after = peek(s->pend.obj, s->pend.width);
+	format_values(vals, sizeof(vals), s->pend.width, s->pend.before, after);
+	fprintf(s->trace, "%6llu  T%-2d %-12s cpu%-2d %-8s %-22s %-26s %s:%d %s\n",
+		(unsigned long long)s->pend.step, t->id, t->name, t->cpu,
+		pmm_access_name(s->pend.kind), s->pend.label, vals,
+		loc ? loc->file : "?", loc ? loc->line : 0, loc ? loc->func : "?");
+	json_sep(s);
+	fprintf(s->trace_json, "{\"kind\":\"step\",\"step\":%llu,\"task\":%d,"
+		"\"name\":", (unsigned long long)s->pend.step, t->id);
+	json_str(s->trace_json, t->name);
+	fprintf(s->trace_json, ",\"cpu\":%d,\"access\":\"%s\",\"object\":", t->cpu,
+		pmm_access_name(s->pend.kind));
+	json_str(s->trace_json, s->pend.label);
+	if (s->pend.width) {
+		char b[24], a[24];
+
+		format_value(b, sizeof(b), s->pend.width, s->pend.before);
+		format_value(a, sizeof(a), s->pend.width, after);
+		fprintf(s->trace_json, ",\"before\":\"%s\",\"after\":\"%s\"", b, a);
+	}
+	fprintf(s->trace_json, ",\"file\":");
+	json_str(s->trace_json, loc ? loc->file : "?");
+	fprintf(s->trace_json, ",\"line\":%d,\"function\":", loc ? loc->line : 0);
+	json_str(s->trace_json, loc ? loc->func : "?");
+	fputc('}', s->trace_json);
+}
+
 static void trace_step(struct sched *s, const struct task *t)
 {
-	char obj[64];
-
-	sched_obj_label(s, t->obj, obj, sizeof(obj));
-	fprintf(s->trace, "%6llu  T%-2d %-12s cpu%-2d %-8s %-20s %s:%d %s\n",
-		(unsigned long long)s->step, t->id, t->name, t->cpu,
-		pmm_access_name(t->kind), obj,
-		t->loc ? t->loc->file : "?", t->loc ? t->loc->line : 0,
-		t->loc ? t->loc->func : "?");
+	trace_flush(s);
+	s->pend.active = true;
+	s->pend.step = s->step;
+	s->pend.t = t;
+	s->pend.obj = t->obj;
+	s->pend.kind = t->kind;
+	s->pend.loc = t->loc;
+	sched_obj_label(s, t->obj, s->pend.label, sizeof(s->pend.label),
+			&s->pend.width);
+	s->pend.before = peek(t->obj, s->pend.width);
 }
 
 static void trace_deadlock(struct sched *s)
 {
 	uint64_t live = s->live;
 
+	trace_flush(s);
 	while (live) {
 		const struct task *t = &s->tasks[__builtin_ctzll(live)];
 		char obj[64];
+		unsigned int width;
 
 		live &= live - 1;
-		sched_obj_label(s, t->obj, obj, sizeof(obj));
+		sched_obj_label(s, t->obj, obj, sizeof(obj), &width);
 		fprintf(s->trace, "        T%-2d %-12s blocked: %s %s at %s:%d %s\n",
 			t->id, t->name, pmm_access_name(t->kind), obj,
 			t->loc ? t->loc->file : "?", t->loc ? t->loc->line : 0,
 			t->loc ? t->loc->func : "?");
+		json_sep(s);
+		fprintf(s->trace_json, "{\"kind\":\"blocked\",\"task\":%d,\"name\":", t->id);
+		json_str(s->trace_json, t->name);
+		fprintf(s->trace_json, ",\"access\":\"%s\",\"object\":",
+			pmm_access_name(t->kind));
+		json_str(s->trace_json, obj);
+		fprintf(s->trace_json, ",\"file\":");
+		json_str(s->trace_json, t->loc ? t->loc->file : "?");
+		fprintf(s->trace_json, ",\"line\":%d}", t->loc ? t->loc->line : 0);
 	}
 }
 
@@ -483,6 +588,8 @@ enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
 	arena_reset(&s->arena);
 	s->nr_names = 0;
 	s->step = 0;
+	s->pend.active = false;
+	s->pend.json_n = 0;
 	s->end = SCHED_END_DONE;
 	s->oracle[0] = s->msg[0] = '\0';
 	s->strategy = strategy;
@@ -494,6 +601,8 @@ enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
 		run_prologues(s);
 	if (s->end == SCHED_END_DONE)
 		run_steps(s);
+	if (s->trace)
+		trace_flush(s);
 	if (s->end == SCHED_END_DONE && prog->finish) {
 		s->phase = PHASE_FINISH;
 		prog->finish(prog->arg);
@@ -505,11 +614,12 @@ enum sched_end sched_run(struct sched *s, const struct pmm_program *prog,
 }
 
 void sched_obj_label(const struct sched *s, const void *obj, char *buf,
-		     size_t len)
+		     size_t len, unsigned int *width)
 {
 	unsigned int i;
 	size_t off;
 
+	*width = 0;
 	for (i = 0; i < s->nr_names; i++) {
 		if (s->names[i].obj == obj) {
 			snprintf(buf, len, "%s", s->names[i].name);
@@ -523,7 +633,7 @@ void sched_obj_label(const struct sched *s, const void *obj, char *buf,
 		}
 	}
 	for (i = 0; i < nr_labellers; i++)
-		if (labellers[i](obj, buf, len))
+		if (labellers[i](obj, buf, len, width))
 			return;
 	if (arena_offset(&s->arena, obj, &off))
 		snprintf(buf, len, "arena+%#zx", off);
@@ -642,13 +752,23 @@ void pmm_violation(const char *oracle, const char *fmt, ...)
 		set_end(s, SCHED_END_VIOLATION, oracle, msg);
 	if (s->trace) {
 		const struct task *t = pmm_explore_cur;
+		const char *where = t ? t->name : s->phase == PHASE_SETUP ?
+				    "in setup" : "in the final state";
 
+		trace_flush(s);
 		fprintf(s->trace, "    !!  violation %s: %s", oracle, msg);
 		if (t)
 			fprintf(s->trace, " (in T%d %s)\n", t->id, t->name);
 		else
-			fprintf(s->trace, " (%s)\n", s->phase == PHASE_SETUP ?
-				"in setup" : "in the final state");
+			fprintf(s->trace, " (%s)\n", where);
+		json_sep(s);
+		fprintf(s->trace_json, "{\"kind\":\"violation\",\"oracle\":");
+		json_str(s->trace_json, oracle);
+		fprintf(s->trace_json, ",\"message\":");
+		json_str(s->trace_json, msg);
+		fprintf(s->trace_json, ",\"task\":%d,\"where\":", t ? t->id : -1);
+		json_str(s->trace_json, where);
+		fputc('}', s->trace_json);
 	}
 	if (pmm_explore_cur)
 		switch_to_main(s, pmm_explore_cur);

@@ -122,8 +122,22 @@ struct sched {
 	char oracle[32];
 	char msg[PMM_MSG_MAX];
 
-	/* Trace of this execution, when asked for. */
+	/* Trace of this execution, when asked for: text and JSON. */
 	FILE *trace;
+	FILE *trace_json;
+	/* The step being traced: printed when it ends, with its after value. */
+	struct {
+		bool active;
+		uint64_t step;
+		const struct task *t;
+		const void *obj;
+		enum pmm_access kind;
+		const struct pmm_loc *loc;
+		unsigned int width;
+		uint64_t before;
+		char label[64];
+		unsigned int json_n;
+	} pend;
 	struct sched_name *names;
 	unsigned int nr_names, names_cap;
 
@@ -212,9 +226,12 @@ void sched_static_name(const void *obj, const char *name);
 
 /*
  * A labeller names objects of a layer's own kinds in traces (a page's
- * refcount, a PTE): true if it knew @obj. Registered once per process.
+ * refcount, a PTE): true if it knew @obj, with the width in bytes of the
+ * value there (0 if it is not one value), which the trace shows before
+ * and after each step. Registered once per process.
  */
-typedef bool (*sched_labeller_fn)(const void *obj, char *buf, size_t len);
+typedef bool (*sched_labeller_fn)(const void *obj, char *buf, size_t len,
+				  unsigned int *width);
 void sched_labeller(sched_labeller_fn fn);
 
 /* The explore-backend task table, for RCU's grace periods. */
@@ -230,7 +247,7 @@ void sched_destroy(struct sched *s);
 
 /* A printable label for @obj: its name, else its arena offset. */
 void sched_obj_label(const struct sched *s, const void *obj, char *buf,
-		     size_t len);
+		     size_t len, unsigned int *width);
 
 /* Native backend hooks (native.c). */
 struct native_task;

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The interpreter: a scenario becomes a program whose setup() builds the
+ * machine and runs the init block, whose tasks run the threads'
+ * statements through the public operations (protmm/machine.h), and whose
+ * finish() evaluates the final conditions before the machine is torn
+ * down. An operation's result is its status: kept in a register when the
+ * statement says 'as NAME', ignored otherwise, as a program ignoring errno.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "protmm/knob.h"
+#include "protmm/machine.h"
+#include "scenario/lexer.h"
+
+const struct oracle_info oracles[] = {
+	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
+	{ "data-corruption", "a read returned other than the last write to that logical location (file and offset, or process and address)" },
+	{ "deadlock", "every live task is blocked" },
+	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
+	{ "final-state", "a program's own final condition failed (self-check programs)" },
+	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },
+	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping never released" },
+	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },
+	{ "stale-tlb", "a frame was freed while a CPU's TLB still mapped it" },
+	{ "use-after-free", "a CPU, the kernel or a device touched a free frame" },
+};
+
+const unsigned int nr_oracles = sizeof(oracles) / sizeof(oracles[0]);
+
+bool oracle_known(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_oracles; i++)
+		if (!strcmp(oracles[i].name, name))
+			return true;
+	return false;
+}
+
+struct scn_reg {
+	int status;
+	size_t len;
+	unsigned char data[SCN_MAX_STRING];
+};
+
+/* One execution's objects, in its arena. */
+struct scn_run {
+	struct pmm_process *proc[SCN_MAX_SYMBOLS];
+	struct pmm_file *file[SCN_MAX_SYMBOLS];
+	struct pmm_pipe *pipe[SCN_MAX_SYMBOLS];
+	struct pmm_pin *pin[SCN_MAX_SYMBOLS];
+	struct scn_reg *reg[SCN_MAX_SYMBOLS];
+};
+
+struct scn_state {
+	struct scenario *s;
+	struct scn_run *run;
+	struct scn_outcome outcome;
+};
+
+/* One scenario runs at a time (the explorer is single-threaded). */
+static struct scn_state state;
+
+static struct scn_reg *reg(struct scn_run *r, int i)
+{
+	if (i < 0)
+		return NULL;
+	if (!r->reg[i])
+		r->reg[i] = pmm_alloc(sizeof(struct scn_reg));
+	return r->reg[i];
+}
+
+static void set_status(struct scn_run *r, const struct scn_stmt *st, long ret)
+{
+	struct scn_reg *g = st->op == OP_PIN ? NULL : reg(r, st->reg);
+
+	if (g)
+		g->status = ret < 0 ? (int)ret : 0;
+}
+
+static void check_expect(const struct scn_stmt *st, const char *what,
+			 const unsigned char *got, size_t n, int ret)
+{
+	if (!st->str || ret)
+		return;
+	if (n != st->str_len || memcmp(got, st->str, n))
+		pmm_violation("expect", "%s at line %d found \"%.*s\", expected \"%.*s\"",
+			      what, st->pos.line, (int)(n < 64 ? n : 64), got,
+			      (int)(st->str_len < 64 ? st->str_len : 64), st->str);
+}
+
+static int read_stmt(struct scn_run *r, const struct scn_stmt *st,
+		     struct pmm_process *p)
+{
+	size_t n = st->len ? st->len : st->str_len;
+	unsigned char buf[SCN_MAX_STRING];
+	struct scn_reg *g = reg(r, st->reg);
+	int ret;
+
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	ret = pmm_load(p, scn_addr_value(&st->addr), buf, n);
+	check_expect(st, "read", buf, n, ret);
+	if (g && !ret) {
+		memcpy(g->data, buf, n);
+		g->len = n;
+	}
+	return ret;
+}
+
+static int pin_stmt(struct scn_run *r, const struct scn_stmt *st,
+		    struct pmm_process *p)
+{
+	unsigned int flags = ((st->flags & O_WRITE) ? PMM_GUP_WRITE : 0) |
+			     ((st->flags & O_LONGTERM) ? PMM_GUP_LONGTERM : 0) |
+			     ((st->flags & O_FAST) ? PMM_GUP_FAST : 0) |
+			     ((st->flags & O_GET) ? PMM_GUP_GET : 0);
+	struct pmm_pin *pin = NULL;
+	int ret = pmm_pin(p, scn_addr_value(&st->addr), st->len, flags, &pin);
+
+	r->pin[st->reg] = ret ? NULL : pin;
+	return ret;
+}
+
+static int dma_stmt(struct scn_run *r, const struct scn_stmt *st)
+{
+	struct pmm_pin *pin = r->pin[st->pin];
+	unsigned char buf[SCN_MAX_STRING];
+	size_t n = st->op == OP_DMA_WRITE ? st->str_len :
+		   (st->len ? st->len : st->str_len);
+	struct scn_reg *g = st->op == OP_DMA_READ ? reg(r, st->reg) : NULL;
+	int ret;
+
+	if (!pin)
+		return -EINVAL;
+	if (st->op == OP_DMA_WRITE)
+		return pmm_pin_dma(pin, st->off, st->str, n, true);
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	ret = pmm_pin_dma(pin, st->off, buf, n, false);
+	check_expect(st, "DMA read", buf, n, ret);
+	if (g && !ret) {
+		memcpy(g->data, buf, n);
+		g->len = n;
+	}
+	return ret;
+}
+
+static long io(long ret)
+{
+	return ret < 0 ? ret : 0;
+}
+
+static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
+		      struct pmm_process *p)
+{
+	struct pmm_file *f = st->file >= 0 ? r->file[st->file] : NULL;
+	unsigned long a = scn_addr_value(&st->addr);
+
+	switch (st->op) {
+	case OP_FWRITE:
+		return io(pmm_file_write(p, f, st->off, a, st->len));
+	case OP_FREAD:
+		return io(pmm_file_read(p, f, st->off, a, st->len));
+	case OP_FWRITE_DIRECT:
+		return io(pmm_file_write_direct(p, f, st->off, a, st->len));
+	case OP_FREAD_DIRECT:
+		return io(pmm_file_read_direct(p, f, st->off, a, st->len));
+	case OP_FSYNC:
+		return pmm_fsync(f);
+	case OP_TRUNCATE:
+		return pmm_truncate(f, st->size);
+	case OP_PUNCH:
+		return pmm_punch_hole(f, st->off, st->len);
+	case OP_SPLICE_IN:
+		return io(pmm_splice_to_pipe(f, st->off, r->pipe[st->pipe], st->len));
+	case OP_SPLICE_OUT:
+		return io(pmm_splice_from_pipe(r->pipe[st->pipe], f, st->off, st->len));
+	case OP_PIPE_READ:
+		return io(pmm_pipe_read(p, r->pipe[st->pipe], a, st->len));
+	default:
+		return -EINVAL;
+	}
+}
+
+static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
+		    struct pmm_process *p)
+{
+	unsigned long a = scn_addr_value(&st->addr);
+	struct pmm_process *c;
+
+	switch (st->op) {
+	case OP_MAP:
+		return pmm_mmap(p, a, st->len, st->prot,
+				st->shared ? PMM_MAP_SHARED : PMM_MAP_PRIVATE,
+				st->anon ? NULL : r->file[st->file], st->off);
+	case OP_MUNMAP:
+		return pmm_munmap(p, a, st->len);
+	case OP_MPROTECT:
+		return pmm_mprotect(p, a, st->len, st->prot);
+	case OP_WRITE:
+		return pmm_store(p, a, st->str, st->str_len);
+	case OP_READ:
+		return read_stmt(r, st, p);
+	case OP_FORK:
+		c = pmm_fork(p);
+		r->proc[st->target] = c;
+		return c ? 0 : -ENOMEM;
+	case OP_EXIT:
+		pmm_exit(p);
+		return 0;
+	case OP_PIN:
+		return pin_stmt(r, st, p);
+	case OP_UNPIN:
+		if (!r->pin[st->pin])
+			return -EINVAL;
+		pmm_unpin(r->pin[st->pin]);
+		r->pin[st->pin] = NULL;
+		return 0;
+	case OP_DMA_WRITE:
+	case OP_DMA_READ:
+		return dma_stmt(r, st);
+	default:
+		return file_stmt(r, st, p);
+	}
+}
+
+static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc)
+{
+	int pi = st->proc >= 0 ? st->proc : thread_proc;
+	struct pmm_process *p = pi >= 0 ? r->proc[pi] : NULL;
+	long ret;
+
+	switch (st->op) {
+	case OP_PROCESS:
+		r->proc[st->target] = pmm_process_create();
+		return;
+	case OP_FILE:
+		r->file[st->target] = pmm_file_create(st->size);
+		return;
+	case OP_PIPE:
+		r->pipe[st->target] = pmm_pipe_create();
+		return;
+	default:
+		break;
+	}
+	/* A process forked by a statement that has not run (yet): ESRCH. */
+	ret = !p ? -ESRCH : exec_mm(r, st, p);
+	set_status(r, st, ret);
+}
+
+static void thread_fn(void *arg)
+{
+	const struct scn_thread *t = arg;
+	unsigned int i;
+
+	for (i = 0; i < t->body.nr; i++)
+		exec(state.run, &t->body.stmts[i], t->proc);
+}
+
+static void setup(void *arg)
+{
+	struct scenario *s = arg;
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned int i;
+
+	o.ram_bytes = s->memory;
+	o.disk_bytes = s->disk;
+	o.nr_cpus = s->cpus;
+	o.arch = s->machine;
+	if (pmm_machine_init(&o))
+		return;
+	state.run = pmm_alloc(sizeof(*state.run));
+	if (!state.run)
+		return;
+	for (i = 0; i < s->init.nr; i++)
+		exec(state.run, &s->init.stmts[i], -1);
+	for (i = 0; i < s->nr_threads; i++)
+		pmm_task_create(s->threads[i].name, s->threads[i].cpu, thread_fn,
+				&s->threads[i]);
+}
+
+static const int status_errno[] = {
+	0, -EFAULT, -EIO, -ENOMEM, -EINVAL, -EBUSY, -EEXIST, -ENOTSUP,
+	-EAGAIN, -EFBIG, -EACCES, -EPERM, -ESRCH, -EFAULT, -EIO,
+};
+
+static bool compare(long a, enum scn_cmp c, long b)
+{
+	switch (c) {
+	case CMP_EQ: return a == b;
+	case CMP_NE: return a != b;
+	case CMP_LT: return a < b;
+	case CMP_LE: return a <= b;
+	case CMP_GT: return a > b;
+	case CMP_GE: return a >= b;
+	}
+	return false;
+}
+
+static bool eval(const struct scn_cond *c)
+{
+	struct scn_run *r = state.run;
+	struct pmm_page_state ps;
+	unsigned char buf[SCN_MAX_STRING];
+	const struct scn_reg *g;
+	struct pmm_process *p;
+	bool eq;
+
+	switch (c->kind) {
+	case COND_AND:
+		return eval(c->a) && eval(c->b);
+	case COND_OR:
+		return eval(c->a) || eval(c->b);
+	case COND_NOT:
+		return !eval(c->a);
+	case COND_REG:
+		g = r->reg[c->reg];
+		if (c->is_status)
+			eq = g && g->status == status_errno[c->status];
+		else
+			eq = g && !g->status && g->len == c->str_len &&
+			     !memcmp(g->data, c->str, c->str_len);
+		return c->cmp == CMP_EQ ? eq : !eq;
+	default:
+		break;
+	}
+	p = r->proc[c->proc];
+	if (c->kind == COND_MEM) {
+		eq = p && !pmm_load(p, scn_addr_value(&c->addr), buf, c->str_len) &&
+		     !memcmp(buf, c->str, c->str_len);
+		return c->cmp == CMP_EQ ? eq : !eq;
+	}
+	if (!p || pmm_page_state(p, scn_addr_value(&c->addr), &ps))
+		return c->kind == COND_REFCOUNT || c->kind == COND_MAPCOUNT ?
+		       compare(0, c->cmp, c->num) : false;
+	if (c->kind == COND_REFCOUNT)
+		return compare(ps.refcount, c->cmp, c->num);
+	if (c->kind == COND_MAPCOUNT)
+		return compare(ps.mapcount, c->cmp, c->num);
+	if (c->kind == COND_PINNED)
+		return ps.maybe_pinned;
+	return true;
+}
+
+static void finish(void *arg)
+{
+	struct scenario *s = arg;
+	unsigned int i;
+
+	if (!state.run)
+		return;
+	for (i = 0; i < s->nr_finals; i++) {
+		bool holds = eval(s->finals[i].cond);
+
+		if (s->finals[i].forbid && holds)
+			pmm_violation("forbid", "'%s' (line %d) holds", s->finals[i].text,
+				      s->finals[i].pos.line);
+		else if (!s->finals[i].forbid && holds)
+			state.outcome.exists_seen[i]++;
+	}
+	pmm_machine_finish();
+	state.run = NULL;
+}
+
+void scenario_program(struct scenario *s, struct pmm_program *prog)
+{
+	prog->name = s->name;
+	prog->description = s->description;
+	prog->setup = setup;
+	prog->finish = finish;
+	prog->arg = s;
+	state.s = s;
+}
+
+void scenario_outcome_reset(struct scenario *s)
+{
+	state.s = s;
+	memset(&state.outcome, 0, sizeof(state.outcome));
+}
+
+const struct scn_outcome *scenario_outcome(const struct scenario *s)
+{
+	(void)s;
+	return &state.outcome;
+}
+
+int scenario_apply_config(const struct scenario *s, struct scn_error *err)
+{
+	unsigned int i;
+
+	pmm_knob_reset();
+	for (i = 0; i < s->nr_config; i++) {
+		if (pmm_knob_set(s->config[i].key, s->config[i].value)) {
+			err->pos = s->config[i].pos;
+			snprintf(err->msg, sizeof(err->msg), "bad knob %s = %s",
+				 s->config[i].key, s->config[i].value);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
