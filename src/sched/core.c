@@ -189,7 +189,7 @@ static void trace_flush(struct sched *s)
 {
 	const struct task *t = s->pend.t;
 	const struct pmm_loc *loc = s->pend.loc;
-	char vals[48] = "";
+	char vals[64] = "";
 	uint64_t after;
 
 	if (!s->pend.active)
