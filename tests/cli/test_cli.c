@@ -340,7 +340,8 @@ static void test_explore_output(void **state)
 		"  found in execution 2 (dfs, seed 1)\n"
 		"  schedule: 0.1.0.1\n"
 		"  replay:   protmm replay --selfcheck lost-update --schedule 0.1.0.1\n"
-		"  step  task            cpu  access   object               where\n"));
+		"  step  task            cpu  access   object                 "
+		"before -> after             where\n"));
 	assert_non_null(strstr(r.out,
 		"   end  violation after 4 steps\n"
 		"lost-update: 2 executions (dfs), 1 violating, 0 deadlocks, "
@@ -486,7 +487,7 @@ static void test_replay_errors(void **state)
 	RUN(&r, "replay", "--selfcheck", "lost-update");
 	expect_usage_error(&r, "replay needs --schedule S");
 	RUN(&r, "replay", "--schedule", "0");
-	expect_usage_error(&r, "replay needs --selfcheck NAME");
+	expect_usage_error(&r, "replay needs one FILE (or --selfcheck NAME)");
 	RUN(&r, "replay", "--selfcheck", "lost-update", "--schedule", "0x3");
 	assert_string_equal(r.err, "protmm: lost-update: schedule step 2 names "
 		"task 0, which cannot run there (finished, blocked, or no "
@@ -573,15 +574,15 @@ static void test_unknown_option(void **state)
 	RUN(&r, "explore", "-x", "--selfcheck", "lost-update");
 	expect_usage_error(&r, "unknown option or missing value");
 	RUN(&r, "explore", "--selfcheck", "lost-update", "extra");
-	expect_usage_error(&r, "unexpected argument 'extra'");
+	expect_usage_error(&r, "explore needs one FILE (or --selfcheck NAME)");
 	RUN(&r, "explore", "--strategy", "dfs");
-	expect_usage_error(&r, "explore needs --selfcheck NAME");
+	expect_usage_error(&r, "explore needs one FILE (or --selfcheck NAME)");
 	RUN(&r, "explore", "--selfcheck", "lost-update", "--strategy", "replay");
 	expect_usage_error(&r, "use 'protmm replay' to follow a schedule");
 	RUN(&r, "explore", "--selfcheck", "lost-update", "--schedule", "0");
 	expect_usage_error(&r, "use 'protmm replay' to follow a schedule");
 	RUN(&r, "list", "extra");
-	expect_usage_error(&r, "list: unexpected argument 'extra'");
+	expect_usage_error(&r, "extra: No such file or directory");
 }
 
 static void test_unknown_command(void **state)
@@ -609,7 +610,15 @@ static void expect_usage(struct run *r)
 	expect_ok(r);
 	assert_true(starts_with(r->out, "usage: protmm <command> [options]\n"));
 	assert_non_null(strstr(r->out, "  selfcheck [NAME...]"));
-	assert_non_null(strstr(r->out, "  replay --selfcheck NAME --schedule S"));
+	assert_non_null(strstr(r->out, "  replay FILE --schedule S"));
+	release(r);
+}
+
+static void expect_command_help(struct run *r, const char *first, const char *has)
+{
+	expect_ok(r);
+	assert_true(starts_with(r->out, first));
+	assert_non_null(strstr(r->out, has));
 	release(r);
 }
 
@@ -622,10 +631,21 @@ static void test_help_version(void **state)
 	expect_usage(&r);
 	RUN(&r, "-h");
 	expect_usage(&r);
+	/* Each command's own help: its options. */
 	RUN(&r, "explore", "--help");
-	expect_usage(&r);
+	expect_command_help(&r, "usage: protmm run FILE|DIR... [options]\n", "--strategy");
 	RUN(&r, "replay", "--selfcheck", "lost-update", "--help");
-	expect_usage(&r);
+	expect_command_help(&r, "usage: protmm run FILE|DIR... [options]\n", "--schedule S");
+	RUN(&r, "check", "--help");
+	expect_command_help(&r, "usage: protmm check FILE|DIR...\n", "runs nothing");
+	RUN(&r, "list", "--help");
+	expect_command_help(&r, "usage: protmm list [FILE|DIR...]\n", "self-check");
+	RUN(&r, "selfcheck", "--help");
+	expect_command_help(&r, "usage: protmm selfcheck [NAME...]\n", "by hand");
+	RUN(&r, "knobs", "--help");
+	expect_command_help(&r, "usage: protmm knobs\n", "default");
+	RUN(&r, "oracles", "--help");
+	expect_command_help(&r, "usage: protmm oracles\n", "expect violation");
 
 	RUN(&r, "--version");
 	expect_ok(&r);

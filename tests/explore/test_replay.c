@@ -78,7 +78,8 @@ static unsigned int count_lines(const char *s, const char *needle)
 }
 
 static const char trace_header[] =
-	"  step  task            cpu  access   object               where\n";
+	"  step  task            cpu  access   object                 "
+	"before -> after             where\n";
 
 /* Explores @name to its first violation, replays, compares the traces. */
 static void check_replays(const char *name, bool stop)
