@@ -637,7 +637,7 @@ static void test_help_version(void **state)
 	RUN(&r, "replay", "--selfcheck", "lost-update", "--help");
 	expect_command_help(&r, "usage: protmm run FILE|DIR... [options]\n", "--schedule S");
 	RUN(&r, "check", "--help");
-	expect_command_help(&r, "usage: protmm check FILE|DIR...\n", "runs nothing");
+	expect_command_help(&r, "usage: protmm check FILE|DIR...\n", "limits");
 	RUN(&r, "list", "--help");
 	expect_command_help(&r, "usage: protmm list [FILE|DIR...]\n", "self-check");
 	RUN(&r, "selfcheck", "--help");
