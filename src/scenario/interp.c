@@ -14,6 +14,7 @@
 #include "protmm/knob.h"
 #include "protmm/machine.h"
 #include "scenario/lexer.h"
+#include "sched/atomic.h"
 
 const struct oracle_info oracles[] = {
 	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
@@ -207,7 +208,10 @@ static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
 		return read_stmt(r, st, p);
 	case OP_FORK:
 		c = pmm_fork(p);
-		r->proc[st->target] = c;
+		if (state.s->proc_forked_in_thread[st->target])
+			WRITE_ONCE(r->proc[st->target], c);
+		else
+			r->proc[st->target] = c;
 		return c ? 0 : -ENOMEM;
 	case OP_EXIT:
 		pmm_exit(p);
@@ -231,8 +235,13 @@ static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
 static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc)
 {
 	int pi = st->proc >= 0 ? st->proc : thread_proc;
-	struct pmm_process *p = pi >= 0 ? r->proc[pi] : NULL;
+	struct pmm_process *p = NULL;
 	long ret;
+
+	/* A child a thread forks is published to the others: a race. */
+	if (pi >= 0)
+		p = state.s->proc_forked_in_thread[pi] ? READ_ONCE(r->proc[pi]) :
+		    r->proc[pi];
 
 	switch (st->op) {
 	case OP_PROCESS:

@@ -283,10 +283,15 @@ static bool endpoint(struct parser *p, struct scn_stmt *st)
 		return address(p, &st->addr);
 	if (!name(p, n, "an address, file or pipe"))
 		return false;
-	if ((st->pipe = lookup(p->s, SYM_PIPE, n)) >= 0)
+	/* Only what @n names is set: a file named before stays. */
+	if (lookup(p->s, SYM_PIPE, n) >= 0) {
+		st->pipe = lookup(p->s, SYM_PIPE, n);
 		return true;
-	if ((st->file = lookup(p->s, SYM_FILE, n)) >= 0)
+	}
+	if (lookup(p->s, SYM_FILE, n) >= 0) {
+		st->file = lookup(p->s, SYM_FILE, n);
 		return true;
+	}
 	st->addr.pos = pos;
 	st->addr.off = 0;
 	st->addr.sym = lookup(p->s, SYM_ADDR, n);
@@ -565,6 +570,8 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 		    !name(p, n, "the child process's name"))
 			return false;
 		st->target = define(p, SYM_PROC, n, st->pos);
+		if (st->target >= 0 && !p->in_init)
+			p->s->proc_forked_in_thread[st->target] = true;
 		return st->target >= 0 && options(p, st, O_AS, 0, verb);
 	case OP_EXIT:
 		return options(p, st, 0, 0, verb);

@@ -174,6 +174,8 @@ struct scenario {
 	struct scn_final finals[SCN_MAX_CONDS];
 	unsigned int nr_finals;
 	struct scn_symtab sym[SYM_KINDS];
+	/* Processes forked by a thread: other threads race to see them. */
+	bool proc_forked_in_thread[SCN_MAX_SYMBOLS];
 	/* Everything the parser allocated, freed by scenario_free(). */
 	void **allocs;
 	unsigned int nr_allocs, cap_allocs;
