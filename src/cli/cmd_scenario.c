@@ -209,11 +209,59 @@ static int one_target(int argc, char **argv, struct cli_args *a)
 	return 0;
 }
 
+static void print_explored(const struct cli_args *a, const struct target *t,
+			   const struct pmm_explore_result *r)
+{
+	if (r->violations)
+		print_counterexample(a, t, r);
+	print_summary(t, r);
+}
+
+static void print_replayed(const struct cli_args *a, const struct target *t,
+			   const struct pmm_explore_result *r)
+{
+	(void)a;
+	printf("%s: schedule %s\n", target_name(t), t->opts.schedule);
+	printf("%s", r->trace ? r->trace : "");
+	if (r->violations)
+		printf("%s: violation %s: %s\n", target_name(t), r->oracle, r->message);
+	else
+		printf("%s: no violation\n", target_name(t));
+}
+
+/* explore and replay: one target, explored, printed as text or JSON. */
+static int one_exploration(const struct cli_args *a, bool replay,
+			   void (*print)(const struct cli_args *, const struct target *,
+					 const struct pmm_explore_result *))
+{
+	struct pmm_explore_result r;
+	struct target t;
+	int err = target_open(a, a->nr_files ? a->files[0] : NULL, &t);
+
+	if (err)
+		return err;
+	target_configure(a, &t, false);
+	if (replay) {
+		t.opts.strategy = PMM_STRATEGY_REPLAY;
+		t.opts.progress = NULL;
+	}
+	err = explore_target(&t, &r);
+	if (!err) {
+		if (a->format == FORMAT_JSON) {
+			json_result(stdout, a, &t, &r);
+			printf("\n");
+		} else {
+			print(a, &t, &r);
+		}
+		pmm_explore_result_release(&r);
+	}
+	target_close(&t);
+	return err;
+}
+
 int cmd_explore(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	struct pmm_explore_result r;
-	struct target t;
 	int err = one_target(argc, argv, &a);
 
 	if (err)
@@ -222,30 +270,12 @@ int cmd_explore(int argc, char **argv)
 		usage_error("%s: use 'protmm replay' to follow a schedule", argv[0]);
 		return EXIT_USAGE;
 	}
-	err = target_open(&a, a.nr_files ? a.files[0] : NULL, &t);
-	if (err)
-		return err;
-	target_configure(&a, &t, false);
-	err = explore_target(&t, &r);
-	if (!err && a.format == FORMAT_JSON) {
-		json_result(stdout, &a, &t, &r);
-		printf("\n");
-	} else if (!err) {
-		if (r.violations)
-			print_counterexample(&a, &t, &r);
-		print_summary(&t, &r);
-	}
-	if (!err)
-		pmm_explore_result_release(&r);
-	target_close(&t);
-	return err;
+	return one_exploration(&a, false, print_explored);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	struct pmm_explore_result r;
-	struct target t;
 	int err = one_target(argc, argv, &a);
 
 	if (err)
@@ -254,29 +284,7 @@ int cmd_replay(int argc, char **argv)
 		usage_error("%s needs --schedule S", argv[0]);
 		return EXIT_USAGE;
 	}
-	err = target_open(&a, a.nr_files ? a.files[0] : NULL, &t);
-	if (err)
-		return err;
-	target_configure(&a, &t, false);
-	t.opts.strategy = PMM_STRATEGY_REPLAY;
-	t.opts.progress = NULL;
-	err = explore_target(&t, &r);
-	if (!err && a.format == FORMAT_JSON) {
-		json_result(stdout, &a, &t, &r);
-		printf("\n");
-	} else if (!err) {
-		printf("%s: schedule %s\n", target_name(&t), t.opts.schedule);
-		printf("%s", r.trace ? r.trace : "");
-		if (r.violations)
-			printf("%s: violation %s: %s\n", target_name(&t), r.oracle,
-			       r.message);
-		else
-			printf("%s: no violation\n", target_name(&t));
-	}
-	if (!err)
-		pmm_explore_result_release(&r);
-	target_close(&t);
-	return err;
+	return one_exploration(&a, true, print_replayed);
 }
 
 /* The files a FILE|DIR argument stands for: .pmm files, sorted, recursively. */
