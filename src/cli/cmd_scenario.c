@@ -332,7 +332,8 @@ static int collect(struct file_list *l, const char *path, int depth)
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
 		if (stat(sub, &st))
 			continue;
 		if (S_ISDIR(st.st_mode))

@@ -32,17 +32,21 @@ void submit_bio(struct bio *bio)
 				 .record_off = bio->record_off };
 	int status;
 
+	const struct pmm_loc *loc = PMM_HERE;
+
 	if (bio->block >= b->nr_blocks) {
 		bio->bi_end_io(bio, -EIO);
 		return;
 	}
+	/* The device reads the disk and writes the frame in one step. */
+	sched_point_at(frame_obj(a.pfn), a.write ? PMM_ACC_WRITE : PMM_ACC_READ, loc);
 	if (!bio->write) {
 		if (b->blocks[bio->block])
 			memcpy(buf, b->blocks[bio->block], PAGE_SIZE);
 		else
 			memset(buf, 0, PAGE_SIZE);
 	}
-	status = phys_access(&a);
+	status = __phys_access(&a, loc);
 	if (!status && bio->write)
 		memcpy(block_data(b, bio->block), buf, PAGE_SIZE);
 	bio->bi_end_io(bio, status);

@@ -371,6 +371,11 @@ ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 
 		if (!folio)
 			break;
+		n = filemap_read_recheck(inode, pos, n);
+		if (!n) {
+			folio_put(folio);
+			break;
+		}
 		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio,
 					      (unsigned int)(pos & ~PAGE_MASK),
 					      (unsigned int)n);

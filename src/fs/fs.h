@@ -93,6 +93,12 @@ struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
  * no further than that page or the end of the file; 0 at or past the end.
  */
 size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left);
+/*
+ * The same, asked again once the page is uptodate: a truncate that ran
+ * meanwhile shortens it (filemap_read() re-reads i_size after
+ * filemap_get_pages()), to 0 when @pos is now past the end.
+ */
+#define filemap_read_recheck(inode, pos, n) filemap_read_chunk((inode), (pos), (n))
 
 /* The kernel reads bytes of a page-cache folio (checked as the file's). */
 int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,

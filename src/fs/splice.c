@@ -61,6 +61,11 @@ ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 
 		if (!folio)
 			break;
+		n = filemap_read_recheck(inode, pos, n);
+		if (!n) {
+			folio_put(folio);
+			break;
+		}
 		err = splice_folio(pipe, folio, (unsigned int)(pos & ~PAGE_MASK),
 				   (unsigned int)n);
 		folio_put(folio);

@@ -159,8 +159,14 @@ static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
 		      struct pmm_process *p)
 {
 	struct pmm_file *f = st->file >= 0 ? r->file[st->file] : NULL;
+	struct pmm_pipe *pipe = st->pipe >= 0 ? r->pipe[st->pipe] : NULL;
 	unsigned long a = scn_addr_value(&st->addr);
 
+	/* Declared, but perhaps not made (the disk was full): no crash. */
+	if (st->op == OP_PIPE_READ ? !pipe : !f)
+		return -EINVAL;
+	if ((st->op == OP_SPLICE_IN || st->op == OP_SPLICE_OUT) && !pipe)
+		return -EINVAL;
 	switch (st->op) {
 	case OP_FWRITE:
 		return io(pmm_file_write(p, f, st->off, a, st->len));
@@ -177,11 +183,11 @@ static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
 	case OP_PUNCH:
 		return pmm_punch_hole(f, st->off, st->len);
 	case OP_SPLICE_IN:
-		return io(pmm_splice_to_pipe(f, st->off, r->pipe[st->pipe], st->len));
+		return io(pmm_splice_to_pipe(f, st->off, pipe, st->len));
 	case OP_SPLICE_OUT:
-		return io(pmm_splice_from_pipe(r->pipe[st->pipe], f, st->off, st->len));
+		return io(pmm_splice_from_pipe(pipe, f, st->off, st->len));
 	case OP_PIPE_READ:
-		return io(pmm_pipe_read(p, r->pipe[st->pipe], a, st->len));
+		return io(pmm_pipe_read(p, pipe, a, st->len));
 	default:
 		return -EINVAL;
 	}
