@@ -178,6 +178,9 @@ static void json_result(FILE *f, const struct cli_args *a, const struct target *
 		json_string(f, cmd ? cmd : "");
 		fprintf(f, ",\"trace\":%s}", r->trace_json ? r->trace_json : "null");
 		free(cmd);
+	} else if (r->trace_json) {
+		/* A replay without a violation still has its trace. */
+		fprintf(f, ",\"trace\":%s", r->trace_json);
 	}
 	fprintf(f, "}");
 }

@@ -30,7 +30,13 @@ struct parser {
 	bool failed;
 	bool in_init;
 	int thread_proc;
+	/* Nesting of conditions: bounded, so no input exhausts the stack. */
+	unsigned int depth;
+	/* Where each explore option and knob was given, for "twice". */
+	struct scn_pos knob_pos[SCN_MAX_CONFIG];
 };
+
+#define MAX_COND_DEPTH 64
 
 static void fail(struct parser *p, struct scn_pos pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -157,6 +163,11 @@ static const char *const kind_names[SYM_KINDS] = {
 	[SYM_PIN] = "pin", [SYM_ADDR] = "address", [SYM_REG] = "register",
 };
 
+static const char *const kind_plurals[SYM_KINDS] = {
+	[SYM_PROC] = "processes", [SYM_FILE] = "files", [SYM_PIPE] = "pipes",
+	[SYM_PIN] = "pins", [SYM_ADDR] = "addresses", [SYM_REG] = "registers",
+};
+
 static int lookup(const struct scenario *s, enum scn_sym_kind k, const char *n)
 {
 	unsigned int i;
@@ -171,15 +182,20 @@ static int define(struct parser *p, enum scn_sym_kind k, const char *n,
 		  struct scn_pos pos)
 {
 	struct scn_symtab *t = &p->s->sym[k];
-	int i = lookup(p->s, k, n);
+	unsigned int other;
+	int i;
 
-	if (i >= 0) {
-		fail(p, pos, "%s '%s' is already defined at line %d", kind_names[k],
-		     n, t->pos[i].line);
-		return -1;
+	/* One namespace: 'splice x to x' must mean one thing. */
+	for (other = 0; other < SYM_KINDS; other++) {
+		i = lookup(p->s, (enum scn_sym_kind)other, n);
+		if (i >= 0) {
+			fail(p, pos, "%s '%s' is already defined at line %d",
+			     kind_names[other], n, p->s->sym[other].pos[i].line);
+			return -1;
+		}
 	}
 	if (t->nr == SCN_MAX_SYMBOLS) {
-		fail(p, pos, "more than %d %ss", SCN_MAX_SYMBOLS, kind_names[k]);
+		fail(p, pos, "more than %d %s", SCN_MAX_SYMBOLS, kind_plurals[k]);
 		return -1;
 	}
 	snprintf(t->names[t->nr], SCN_MAX_NAME, "%s", n);
@@ -328,16 +344,20 @@ static bool one_option(struct parser *p, struct scn_stmt *st, unsigned int *seen
 	case O_FILE:
 		return (st->file = use(p, SYM_FILE)) >= 0;
 	case O_OFF:
+		st->off_pos = p->tok.pos;
 		return number(p, &st->off, "an offset");
 	case O_LEN:
+		st->len_pos = p->tok.pos;
 		return number(p, &st->len, "a length");
 	case O_SIZE:
 		return number(p, &st->size, "a size");
 	case O_PAGES:
+		st->len_pos = p->tok.pos;
 		return number(p, &st->len, "a page count");
 	case O_PROT:
 		return prot(p, &st->prot);
 	case O_AS:
+		pos = p->tok.pos;
 		if (!name(p, reg, "a name to keep the result in"))
 			return false;
 		st->reg = define(p, st->op == OP_PIN ? SYM_PIN : SYM_REG, reg, pos);
@@ -407,8 +427,8 @@ static bool map_stmt(struct parser *p, struct scn_stmt *st)
 	else if (!st->len || st->len > SCN_MAX_MAP)
 		fail(p, st->pos, "mapping length must be between 4K and 64M");
 	return page_aligned(p, addr_value(&st->addr), st->addr.pos, "address") &&
-	       page_aligned(p, st->len, st->pos, "length") &&
-	       page_aligned(p, st->off, st->pos, "file offset");
+	       page_aligned(p, st->len, st->len_pos, "length") &&
+	       page_aligned(p, st->off, st->off_pos, "file offset");
 }
 
 /* unmap/mprotect/read/write/pin: an address, then options. */
@@ -551,10 +571,10 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 		return map_stmt(p, st);
 	case OP_MUNMAP:
 		return addr_stmt(p, st, O_LEN | O_AS, O_LEN, verb) &&
-		       page_aligned(p, st->len, st->pos, "length");
+		       page_aligned(p, st->len, st->len_pos, "length");
 	case OP_MPROTECT:
 		return addr_stmt(p, st, O_LEN | O_PROT | O_AS, O_LEN | O_PROT, verb) &&
-		       page_aligned(p, st->len, st->pos, "length");
+		       page_aligned(p, st->len, st->len_pos, "length");
 	case OP_WRITE:
 		return address(p, &st->addr) &&
 		       string(p, &st->str, &st->str_len, "the bytes to write") &&
@@ -566,10 +586,12 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 			fail(p, st->pos, "'read' needs 'len N' or 'expect \"bytes\"'");
 		return !p->failed;
 	case OP_FORK:
-		if (!expect_tok(p, TOK_ARROW, "after 'fork' (fork -> CHILD)") ||
-		    !name(p, n, "the child process's name"))
+		if (!expect_tok(p, TOK_ARROW, "after 'fork' (fork -> CHILD)"))
 			return false;
-		st->target = define(p, SYM_PROC, n, st->pos);
+		st->addr.pos = p->tok.pos;
+		if (!name(p, n, "the child process's name"))
+			return false;
+		st->target = define(p, SYM_PROC, n, st->addr.pos);
 		if (st->target >= 0 && !p->in_init)
 			p->s->proc_forked_in_thread[st->target] = true;
 		return st->target >= 0 && options(p, st, O_AS, 0, verb);
@@ -600,9 +622,17 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 		       options(p, st, O_OFF | O_LEN | O_AS, O_LEN, verb);
 	case OP_SPLICE_IN:
 		return splice_stmt(p, st);
-	case OP_PIPE_READ:
-		return (st->pipe = use(p, SYM_PIPE)) >= 0 &&
-		       options(p, st, O_TO | O_LEN | O_AS, O_TO | O_LEN, verb);
+	case OP_PIPE_READ: {
+		int src = use(p, SYM_PIPE);
+
+		st->pipe = src;
+		if (src < 0 || !options(p, st, O_TO | O_LEN | O_AS, O_TO | O_LEN, verb))
+			return false;
+		if (st->pipe != src || st->file >= 0 ||
+		    (st->addr.sym < 0 && !st->addr.off))
+			fail(p, st->pos, "'pipe_read' moves data from a pipe to an address");
+		return !p->failed;
+	}
 	default:
 		return false;
 	}
@@ -651,6 +681,8 @@ static bool statement(struct parser *p, struct scn_stmt *st)
 /* '{' statements '}', separated by newlines or ';'. */
 static bool block(struct parser *p, struct scn_block *b)
 {
+	struct scn_pos open = p->tok.pos;
+
 	if (!expect_tok(p, TOK_LBRACE, "to open the block"))
 		return false;
 	b->stmts = scn_alloc(p->s, SCN_MAX_STMTS * sizeof(*b->stmts));
@@ -668,7 +700,7 @@ static bool block(struct parser *p, struct scn_block *b)
 			return true;
 		}
 		if (p->tok.kind == TOK_EOF) {
-			fail(p, p->tok.pos, "block not closed: expected '}'");
+			fail(p, open, "block not closed: expected '}'");
 			return false;
 		}
 		if (b->nr == SCN_MAX_STMTS) {
@@ -699,6 +731,7 @@ static bool thread_decl(struct parser *p, struct scn_pos pos)
 	}
 	t = &p->s->threads[p->s->nr_threads];
 	t->pos = pos;
+	pos = p->tok.pos;
 	if (!name(p, t->name, "a thread name"))
 		return false;
 	for (i = 0; i < p->s->nr_threads; i++)
@@ -714,6 +747,7 @@ static bool thread_decl(struct parser *p, struct scn_pos pos)
 		fail(p, p->tok.pos, "expected 'cpu N' after the thread's process");
 		return false;
 	}
+	pos = p->tok.pos;
 	if (!number(p, &cpu, "a CPU number"))
 		return false;
 	if (cpu >= p->s->cpus) {
@@ -732,6 +766,7 @@ static bool thread_decl(struct parser *p, struct scn_pos pos)
 
 /* Conditions: or < and < not < atom. */
 static struct scn_cond *cond_or(struct parser *p);
+static struct scn_cond *atom_body(struct parser *p);
 
 static struct scn_cond *new_cond(struct parser *p, enum scn_cond_kind k)
 {
@@ -787,6 +822,19 @@ int scn_status_index(const char *w)
 }
 
 static struct scn_cond *atom(struct parser *p)
+{
+	struct scn_cond *c;
+
+	if (++p->depth > MAX_COND_DEPTH) {
+		fail(p, p->tok.pos, "condition nested more than %d deep", MAX_COND_DEPTH);
+		return NULL;
+	}
+	c = atom_body(p);
+	p->depth--;
+	return c;
+}
+
+static struct scn_cond *atom_body(struct parser *p)
 {
 	struct scn_cond *c;
 	char n[SCN_MAX_NAME];
@@ -855,11 +903,17 @@ static struct scn_cond *cond_not(struct parser *p)
 {
 	struct scn_cond *c;
 
-	if (!accept_word(p, "not"))
+	if (!is_word(p, "not"))
 		return atom(p);
+	if (++p->depth > MAX_COND_DEPTH) {
+		fail(p, p->tok.pos, "condition nested more than %d deep", MAX_COND_DEPTH);
+		return NULL;
+	}
+	advance(p);
 	c = new_cond(p, COND_NOT);
 	if (c)
 		c->a = cond_not(p);
+	p->depth--;
 	return c && c->a ? c : NULL;
 }
 
@@ -954,12 +1008,21 @@ static bool config_decl(struct parser *p, struct scn_pos pos)
 		fail(p, pos, "more than %d config lines", SCN_MAX_CONFIG);
 		return false;
 	}
+	unsigned int i;
+
 	c = &p->s->config[p->s->nr_config];
 	c->pos = p->tok.pos;
 	if (!name(p, c->key, "a knob name") ||
 	    !expect_tok(p, TOK_ASSIGN, "between knob and value") ||
 	    !name(p, c->value, "a knob value"))
 		return false;
+	for (i = 0; i < p->s->nr_config; i++) {
+		if (!strcmp(p->s->config[i].key, c->key)) {
+			fail(p, c->pos, "knob '%s' is already set at line %d", c->key,
+			     p->s->config[i].pos.line);
+			return false;
+		}
+	}
 	/* Checked now, against the knobs this binary has. */
 	err = pmm_knob_set(c->key, c->value);
 	pmm_knob_reset();
@@ -982,17 +1045,30 @@ static bool explore_decl(struct parser *p, struct scn_pos pos)
 		fail(p, pos, "a scenario has one 'explore' line");
 		return false;
 	}
+	struct scn_pos spos;
+	unsigned int seen = 0, bit;
+
 	p->s->has_explore = true;
-	pos = p->tok.pos;
+	spos = p->tok.pos;
 	if (!name(p, n, "a strategy (dfs, random, pct)"))
 		return false;
 	if (pmm_strategy_parse(n, &o->strategy) || o->strategy == PMM_STRATEGY_REPLAY) {
-		fail(p, pos, "unknown strategy '%s' (dfs, random, pct)", n);
+		fail(p, spos, "unknown strategy '%s' (dfs, random, pct)", n);
 		return false;
 	}
 	while (!p->failed && !at_end_of_stmt(p)) {
 		pos = p->tok.pos;
-		if (!name(p, n, "an exploration option") || !number(p, &v, n))
+		if (!name(p, n, "an exploration option"))
+			return false;
+		bit = !strcmp(n, "depth") ? 1 : !strcmp(n, "executions") ? 2 :
+		      !strcmp(n, "seconds") ? 4 : !strcmp(n, "seed") ? 8 :
+		      !strcmp(n, "bound") ? 16 : 0;
+		if (bit && (seen & bit)) {
+			fail(p, pos, "'%s' given twice", n);
+			return false;
+		}
+		seen |= bit;
+		if (!number(p, &v, n))
 			return false;
 		if (!strcmp(n, "depth") && v >= 1 && v <= 16)
 			o->pct_depth = (unsigned int)v;
@@ -1010,7 +1086,7 @@ static bool explore_decl(struct parser *p, struct scn_pos pos)
 	}
 	if (!p->failed && o->strategy != PMM_STRATEGY_DFS && !o->max_executions &&
 	    !o->max_seconds)
-		fail(p, pos, "'explore %s' needs 'executions N' or 'seconds N'",
+		fail(p, spos, "'explore %s' needs 'executions N' or 'seconds N'",
 		     pmm_strategy_name(o->strategy));
 	return !p->failed;
 }
@@ -1042,8 +1118,19 @@ static bool top_level(struct parser *p)
 	}
 	if (!name(p, w, "'scenario', 'machine', 'init', 'thread', 'expect', ..."))
 		return false;
-	if (!strcmp(w, "scenario"))
+	if (!strcmp(w, "scenario")) {
+		if (p->s->name[0]) {
+			fail(p, pos, "a scenario has one 'scenario' line");
+			return false;
+		}
 		return name(p, p->s->name, "the scenario's name");
+	}
+	/* What shapes the machine comes before what runs on it. */
+	if ((!strcmp(w, "machine") || !strcmp(w, "memory") || !strcmp(w, "disk")) &&
+	    (p->s->init.stmts || p->s->nr_threads)) {
+		fail(p, pos, "'%s' comes before 'init'", w);
+		return false;
+	}
 	if (!strcmp(w, "machine")) {
 		pos = p->tok.pos;
 		if (!name(p, p->s->machine, "a machine"))
@@ -1118,8 +1205,19 @@ int scenario_parse(const char *fname, const char *src, size_t len,
 	s->explore = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
 	p.s = s;
 	lexer_init(&p.lx, src, len, err, s);
-	if (memchr(src, '\0', len))
-		fail(&p, (struct scn_pos){ 1, 1 }, "file contains a NUL byte (scenarios are text)");
+	if (memchr(src, '\0', len)) {
+		const char *nul = memchr(src, '\0', len), *q, *bol = src;
+		int line = 1;
+
+		for (q = src; q < nul; q++) {
+			if (*q == '\n') {
+				line++;
+				bol = q + 1;
+			}
+		}
+		fail(&p, (struct scn_pos){ line, (int)(nul - bol) + 1 },
+		     "file contains a NUL byte (scenarios are text)");
+	}
 	advance(&p);
 	while (!p.failed && p.tok.kind != TOK_EOF) {
 		if (p.tok.kind == TOK_NEWLINE || p.tok.kind == TOK_SEMI) {
@@ -1152,9 +1250,19 @@ int scenario_load(const char *path, struct scenario **out, struct scn_error *err
 	int fd, ret;
 
 	memset(err, 0, sizeof(*err));
-	fd = open(path, O_RDONLY);
+	if (stat(path, &st)) {
+		ret = -errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(-ret));
+		return ret;
+	}
+	/* Checked before open(): opening a FIFO would wait for a writer. */
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg), "not a regular file");
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		ret = fd < 0 ? -errno : -EISDIR;
+		ret = fd < 0 ? -errno : -EINVAL;
 		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(-ret));
 		if (fd >= 0)
 			close(fd);

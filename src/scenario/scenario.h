@@ -82,6 +82,7 @@ struct scn_stmt {
 	int file, pipe, pin;
 	struct scn_addr addr;
 	unsigned long len, off, size;
+	struct scn_pos len_pos, off_pos;
 	unsigned int prot, flags;
 	bool shared, anon;
 	char *str;		/* data written, or expected */
@@ -185,7 +186,7 @@ struct scenario {
 struct scn_error {
 	char msg[512];
 	struct scn_pos pos;
-	char line[256];
+	char line[1024];
 };
 
 /*

@@ -240,7 +240,7 @@ static void test_error_positions(void **state)
 		    4, 31, "bad protection 'rwz'");
 	parse_error("scenario t\nmemory 3000\n", 2, 8, "multiple of 4K");
 	parse_error("scenario t\ninit {\n process P\n}\nthread T on P cpu 9 {\n}\n",
-		    5, 1, "cpu 9 does not exist");
+		    5, 19, "cpu 9 does not exist");
 	parse_error("scenario t\ninit {\n process P\n}\nthread T on P cpu 0 { write 0x1000 \"x }\n",
 		    5, 36, "string not closed");
 }
