@@ -77,6 +77,13 @@ typedef void (*pmm_task_fn)(void *arg);
  */
 PMM_API int pmm_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg);
 
+/*
+ * Names what the running task is doing now (a scenario statement, say
+ * "22 munmap"), shown beside each of its steps in traces; @op must
+ * outlive the execution. Does nothing outside a task or natively.
+ */
+PMM_API void pmm_task_op(const char *op);
+
 /* The running task's id and CPU. */
 PMM_API int pmm_task_id(void);
 PMM_API int pmm_task_cpu(void);

@@ -93,8 +93,8 @@ static int trace_execution(struct explorer *x, const uint8_t *steps, size_t n,
 		s->trace = s->trace_json = NULL;
 		return -ENOMEM;
 	}
-	fprintf(s->trace, "  step  task            cpu  access   object                 "
-		"before -> after             where\n");
+	fprintf(s->trace, "  step  task            cpu  operation      access   object"
+		"                 before -> after                          where\n");
 	fputs("[\n", s->trace_json);
 	*end = sched_run(s, x->prog, &st);
 	fprintf(s->trace, "   end  %s after %llu steps\n", end_names[*end],

@@ -272,8 +272,10 @@ static void thread_fn(void *arg)
 	const struct scn_thread *t = arg;
 	unsigned int i;
 
-	for (i = 0; i < t->body.nr; i++)
+	for (i = 0; i < t->body.nr; i++) {
+		pmm_task_op(t->body.stmts[i].label);
 		exec(state.run, &t->body.stmts[i], t->proc);
+	}
 }
 
 static void setup(void *arg)

@@ -672,6 +672,7 @@ static bool statement(struct parser *p, struct scn_stmt *st)
 		return false;
 	}
 	st->op = verbs[i].op;
+	snprintf(st->label, sizeof(st->label), "%d %.16s", st->pos.line, verb);
 	if (st->proc < 0 && p->in_init && (st->op == OP_PROCESS || st->op == OP_FILE ||
 					   st->op == OP_PIPE))
 		st->proc = -1;

@@ -88,6 +88,7 @@ struct scn_stmt {
 	char *str;		/* data written, or expected */
 	size_t str_len;
 	int reg;		/* result register, or -1 */
+	char label[32];		/* "22 munmap": its line and verb, for traces */
 };
 
 struct scn_block {

@@ -190,6 +190,7 @@ static void trace_flush(struct sched *s)
 	const struct task *t = s->pend.t;
 	const struct pmm_loc *loc = s->pend.loc;
 	char vals[64] = "";
+	const char *op = s->pend.op ? s->pend.op : "";
 	uint64_t after;
 
 	if (!s->pend.active)
@@ -197,15 +198,17 @@ static void trace_flush(struct sched *s)
 	s->pend.active = false;
 	after = peek(s->pend.obj, s->pend.width);
 	format_values(vals, sizeof(vals), s->pend.width, s->pend.before, after);
-	fprintf(s->trace, "%6llu  T%-2d %-12s cpu%-2d %-8s %-22s %-26s %s:%d %s\n",
-		(unsigned long long)s->pend.step, t->id, t->name, t->cpu,
+	fprintf(s->trace, "%6llu  T%-2d %-12s cpu%-2d %-14s %-8s %-22s %-40s %s:%d %s\n",
+		(unsigned long long)s->pend.step, t->id, t->name, t->cpu, op,
 		pmm_access_name(s->pend.kind), s->pend.label, vals,
 		loc ? loc->file : "?", loc ? loc->line : 0, loc ? loc->func : "?");
 	json_sep(s);
 	fprintf(s->trace_json, "{\"kind\":\"step\",\"step\":%llu,\"task\":%d,"
 		"\"name\":", (unsigned long long)s->pend.step, t->id);
 	json_str(s->trace_json, t->name);
-	fprintf(s->trace_json, ",\"cpu\":%d,\"access\":\"%s\",\"object\":", t->cpu,
+	fprintf(s->trace_json, ",\"cpu\":%d,\"operation\":", t->cpu);
+	json_str(s->trace_json, op);
+	fprintf(s->trace_json, ",\"access\":\"%s\",\"object\":",
 		pmm_access_name(s->pend.kind));
 	json_str(s->trace_json, s->pend.label);
 	if (s->pend.width) {
@@ -228,6 +231,7 @@ static void trace_step(struct sched *s, const struct task *t)
 	s->pend.active = true;
 	s->pend.step = s->step;
 	s->pend.t = t;
+	s->pend.op = t->op;
 	s->pend.obj = t->obj;
 	s->pend.kind = t->kind;
 	s->pend.loc = t->loc;
@@ -650,6 +654,12 @@ int pmm_task_create(const char *name, int cpu, pmm_task_fn fn, void *arg)
 	if (pmm_explore_sched)
 		return explore_task_create(pmm_explore_sched, name, cpu, fn, arg);
 	return native_task_create(name, cpu, fn, arg);
+}
+
+void pmm_task_op(const char *op)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->op = op;
 }
 
 int pmm_task_id(void)

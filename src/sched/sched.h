@@ -51,6 +51,8 @@ struct task {
 	int id;
 	int cpu;
 	bool done;
+	/* What it is doing, for traces (pmm_task_op()). */
+	const char *op;
 
 	/* The access this task makes when next picked. */
 	const void *obj;
@@ -130,6 +132,7 @@ struct sched {
 		bool active;
 		uint64_t step;
 		const struct task *t;
+		const char *op;
 		const void *obj;
 		enum pmm_access kind;
 		const struct pmm_loc *loc;

@@ -340,8 +340,8 @@ static void test_explore_output(void **state)
 		"  found in execution 2 (dfs, seed 1)\n"
 		"  schedule: 0.1.0.1\n"
 		"  replay:   protmm replay --selfcheck lost-update --schedule 0.1.0.1\n"
-		"  step  task            cpu  access   object                 "
-		"before -> after             where\n"));
+		"  step  task            cpu  operation      access   object"
+		"                 before -> after                          where\n"));
 	assert_non_null(strstr(r.out,
 		"   end  violation after 4 steps\n"
 		"lost-update: 2 executions (dfs), 1 violating, 0 deadlocks, "

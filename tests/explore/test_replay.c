@@ -78,8 +78,8 @@ static unsigned int count_lines(const char *s, const char *needle)
 }
 
 static const char trace_header[] =
-	"  step  task            cpu  access   object                 "
-	"before -> after             where\n";
+	"  step  task            cpu  operation      access   object"
+	"                 before -> after                          where\n";
 
 /* Explores @name to its first violation, replays, compares the traces. */
 static void check_replays(const char *name, bool stop)
@@ -134,10 +134,10 @@ static void test_replay_abba(void **state)
 static void test_trace_contents(void **state)
 {
 	static const char *const steps[] = {
-		"     0  T0  inc0         cpu0  read     counter ",
-		"     1  T1  inc1         cpu1  read     counter ",
-		"     2  T0  inc0         cpu0  write    counter ",
-		"     3  T1  inc1         cpu1  write    counter ",
+		"     0  T0  inc0         cpu0                 read     counter ",
+		"     1  T1  inc1         cpu1                 read     counter ",
+		"     2  T0  inc0         cpu0                 write    counter ",
+		"     3  T1  inc1         cpu1                 write    counter ",
 	};
 	struct pmm_explore_result r;
 	const char *line;
