@@ -53,5 +53,6 @@ int cmd_oracles(int argc, char **argv);
 void json_string(FILE *f, const char *s);
 /* Shows progress on stderr, when it is a terminal. */
 void progress(const struct pmm_explore_result *r, void *arg);
+void progress_clear(void);
 
 #endif /* PMM_CLI_CLI_H */

@@ -190,6 +190,8 @@ static int explore_target(struct target *t, struct pmm_explore_result *r)
 {
 	int err = pmm_explore(&t->prog, &t->opts, r);
 
+	if (t->opts.progress)
+		progress_clear();
 	if (!err)
 		return 0;
 	fprintf(stderr, "protmm: %s: %s\n", t->label,

@@ -25,6 +25,13 @@ void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Erases the progress line, if one was shown. */
+void progress_clear(void)
+{
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
 /* On a terminal, one line on stderr, overwritten: executions, rate, time. */
 void progress(const struct pmm_explore_result *r, void *arg)
 {
