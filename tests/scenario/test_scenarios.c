@@ -30,7 +30,7 @@
 
 #include <cmocka.h>
 
-extern char **environ;
+#include "../common/run_protmm.h"
 
 /* Scenario (path under $SCENARIOS) -> the knob setting that fixes it. */
 static const struct fix {
@@ -46,12 +46,6 @@ static const struct fix {
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))
 
 static const char spdx[] = "# SPDX-License-Identifier: LGPL-2.1-or-later\n";
-
-struct run {
-	int status;	/* exit status, or 128 + signal */
-	char *out;
-	char *err;
-};
 
 /* One cmocka test: a scenario file, and the override for its flip run. */
 struct scn_case {
@@ -72,66 +66,18 @@ static const char *env_or_fail(const char *var)
 	return v;
 }
 
-static int temp_fd(void)
+/* The exit status, or 128 + the signal that ended it. */
+static int status(const struct run *r)
 {
-	FILE *f = tmpfile();
-	int fd;
-
-	assert_non_null(f);
-	fd = dup(fileno(f));
-	fclose(f);
-	assert_true(fd >= 0);
-	return fd;
-}
-
-static char *slurp(int fd)
-{
-	struct stat st;
-	char *buf;
-	ssize_t n;
-
-	assert_int_equal(fstat(fd, &st), 0);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_non_null(buf);
-	n = pread(fd, buf, (size_t)st.st_size, 0);
-	assert_int_equal(n, st.st_size);
-	buf[n] = '\0';
-	close(fd);
-	return buf;
+	return r->signaled ? 128 + r->signal : r->exit_code;
 }
 
 /* protmm run FILE [--config KEY=VALUE], stdout and stderr captured. */
-static void run_protmm(const char *file, const char *config, struct run *r)
+static void run_scenario(const char *file, const char *config, struct run *r)
 {
-	posix_spawn_file_actions_t fa;
-	char *argv[6];
-	int out = temp_fd(), err = temp_fd(), status, i = 0;
-	pid_t pid;
+	const char *args[] = { "run", file, config ? "--config" : NULL, config, NULL };
 
-	argv[i++] = (char *)"protmm";
-	argv[i++] = (char *)"run";
-	argv[i++] = (char *)file;
-	if (config) {
-		argv[i++] = (char *)"--config";
-		argv[i++] = (char *)config;
-	}
-	argv[i] = NULL;
-	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, out, 1), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, err, 2), 0);
-	assert_int_equal(posix_spawn(&pid, env_or_fail("PROTMM"), &fa, NULL, argv,
-				     environ), 0);
-	posix_spawn_file_actions_destroy(&fa);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	r->out = slurp(out);
-	r->err = slurp(err);
-}
-
-static void release(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	assert_true(run_protmm(r, args));
 }
 
 /* Fails with the command's outputs in the message. */
@@ -140,12 +86,12 @@ static void check_run(struct run *r, bool ok, const char *what)
 	char msg[8192];
 
 	if (ok) {
-		release(r);
+		run_release(r);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "%s\nexit %d\n--- stdout\n%.3000s\n--- stderr\n%.3000s",
-		 what, r->status, r->out, r->err);
-	release(r);
+		 what, status(r), r->out, r->err);
+	run_release(r);
 	fail_msg("%s", msg);
 }
 
@@ -211,8 +157,8 @@ static void test_run(void **state)
 		fail_msg("%s expects a violation but has no entry in fixes[] "
 			 "(tests/scenario/test_scenarios.c): which knob value fixes it?",
 			 c->rel);
-	run_protmm(c->path, NULL, &r);
-	check_run(&r, r.status == 0 && !strncmp(r.out, "as expected ", 12) &&
+	run_scenario(c->path, NULL, &r);
+	check_run(&r, status(&r) == 0 && !strncmp(r.out, "as expected ", 12) &&
 		  strstr(r.out, "\n1 scenarios: 1 as expected, 0 NOT as expected, "
 			 "0 malformed\n"),
 		  "protmm run: expected exit 0 and 'as expected'");
@@ -224,8 +170,8 @@ static void test_fixed(void **state)
 	const struct scn_case *c = *state;
 	struct run r;
 
-	run_protmm(c->path, c->config, &r);
-	check_run(&r, r.status == 1 && !strncmp(r.out, "NOT as expected ", 16) &&
+	run_scenario(c->path, c->config, &r);
+	check_run(&r, status(&r) == 1 && !strncmp(r.out, "NOT as expected ", 16) &&
 		  strstr(r.out, ", got no violation") &&
 		  strstr(r.out, "\n1 scenarios: 0 as expected, 1 NOT as expected, "
 			 "0 malformed\n"),

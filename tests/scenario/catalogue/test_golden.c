@@ -37,7 +37,7 @@
 
 #include <cmocka.h>
 
-#include "run_protmm.h"
+#include "../../common/run_protmm.h"
 
 static const char *golden_dir(void)
 {

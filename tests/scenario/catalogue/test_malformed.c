@@ -33,7 +33,7 @@
 
 #include <cmocka.h>
 
-#include "run_protmm.h"
+#include "../../common/run_protmm.h"
 
 /* The CLI shows at most this many bytes of the offending line. */
 #define SHOWN_LINE_MAX 1023

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Shared by test_malformed.c and test_golden.c: runs the protmm command
+ * Shared by the tests of the protmm command: runs it
  * ($PROTMM) as a child with posix_spawn, stdout and stderr captured in
  * anonymous files, and reads files whole. Header-only: each test program
  * includes it once.
  */
-#ifndef PMM_TESTS_SCENARIO_CATALOGUE_RUN_PROTMM_H
-#define PMM_TESTS_SCENARIO_CATALOGUE_RUN_PROTMM_H
+#ifndef PMM_TESTS_COMMON_RUN_PROTMM_H
+#define PMM_TESTS_COMMON_RUN_PROTMM_H
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,7 +35,7 @@ struct run {
 	size_t out_len, err_len;
 };
 
-static const char *protmm_path(void)
+static inline const char *protmm_path(void)
 {
 	const char *p = getenv("PROTMM");
 
@@ -46,13 +46,15 @@ static const char *protmm_path(void)
 	return p;
 }
 
-/* Whole file @fd from offset 0, NUL-terminated; closes @fd. */
-static char *slurp_fd(int fd, size_t *len)
+/* Whole file @fd from offset 0, NUL-terminated (*@len 0 on failure). */
+static inline char *slurp_fd(int fd, size_t *len)
 {
 	struct stat st;
 	char *buf;
 	ssize_t n;
 
+	if (len)
+		*len = 0;
 	if (fstat(fd, &st))
 		return NULL;
 	buf = malloc((size_t)st.st_size + 1);
@@ -71,14 +73,16 @@ static char *slurp_fd(int fd, size_t *len)
 }
 
 /* Whole file @path, NUL-terminated (it may hold NULs: see @len). */
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY);
 
+	if (fd < 0 && len)
+		*len = 0;
 	return fd < 0 ? NULL : slurp_fd(fd, len);
 }
 
-static bool write_file(const char *path, const char *buf, size_t len)
+static inline bool write_file(const char *path, const char *buf, size_t len)
 {
 	FILE *f = fopen(path, "wb");
 	bool ok;
@@ -89,7 +93,7 @@ static bool write_file(const char *path, const char *buf, size_t len)
 	return !fclose(f) && ok;
 }
 
-static int anon_fd(void)
+static inline int anon_fd(void)
 {
 	FILE *f = tmpfile();
 	int fd;
@@ -102,7 +106,7 @@ static int anon_fd(void)
 }
 
 /* protmm @args... (NULL-terminated); false if it could not be started. */
-static bool run_protmm(struct run *r, const char *const *args)
+static inline bool run_protmm(struct run *r, const char *const *args)
 {
 	const char *argv[32];
 	posix_spawn_file_actions_t fa;
@@ -150,7 +154,7 @@ static bool run_protmm(struct run *r, const char *const *args)
 	return r->out && r->err;
 }
 
-static void run_release(struct run *r)
+static inline void run_release(struct run *r)
 {
 	free(r->out);
 	free(r->err);
@@ -158,13 +162,13 @@ static void run_release(struct run *r)
 }
 
 /* What a crash of the child looks like: a signal, or a sanitizer report. */
-static bool run_crashed(const struct run *r)
+static inline bool run_crashed(const struct run *r)
 {
 	return r->signaled || r->hung || strstr(r->err, "Sanitizer") ||
 	       strstr(r->err, "runtime error:");
 }
 
-static const char *run_describe(const struct run *r, char *buf, size_t len)
+static inline const char *run_describe(const struct run *r, char *buf, size_t len)
 {
 	if (r->hung)
 		snprintf(buf, len, "hung (killed after %ds)", CHILD_DEADLINE_SECONDS);
@@ -176,13 +180,13 @@ static const char *run_describe(const struct run *r, char *buf, size_t len)
 	return buf;
 }
 
-static int cmp_str(const void *a, const void *b)
+static inline int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The *.pmm files of @dir, sorted; NULL-terminated array of full paths. */
-static char **list_pmm(const char *dir, unsigned int *nr)
+static inline char **list_pmm(const char *dir, unsigned int *nr)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
