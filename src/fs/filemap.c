@@ -357,6 +357,23 @@ size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
 	return n;
 }
 
+struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
+				     size_t *n, int *err)
+{
+	struct folio *folio = filemap_get_uptodate(inode,
+						   (unsigned long)pos >> PAGE_SHIFT,
+						   err);
+
+	if (!folio)
+		return NULL;
+	*n = filemap_read_chunk(inode, pos, *n);
+	if (!*n) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
 ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 		     loff_t pos, unsigned long ubuf, size_t len)
 {
@@ -365,17 +382,10 @@ ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
 
 	down_read(&inode->i_rwsem);
 	while ((n = filemap_read_chunk(inode, pos, len - done))) {
-		struct folio *folio = filemap_get_uptodate(inode,
-							   (unsigned long)pos >> PAGE_SHIFT,
-							   &err);
+		struct folio *folio = filemap_read_get_folio(inode, pos, &n, &err);
 
 		if (!folio)
 			break;
-		n = filemap_read_recheck(inode, pos, n);
-		if (!n) {
-			folio_put(folio);
-			break;
-		}
 		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio,
 					      (unsigned int)(pos & ~PAGE_MASK),
 					      (unsigned int)n);

@@ -94,11 +94,14 @@ struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
  */
 size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left);
 /*
- * The same, asked again once the page is uptodate: a truncate that ran
- * meanwhile shortens it (filemap_read() re-reads i_size after
- * filemap_get_pages()), to 0 when @pos is now past the end.
+ * filemap_get_pages() as filemap_read() and filemap_splice_read() use it:
+ * the uptodate folio holding @pos, with a reference, and *@n asked again
+ * once it is uptodate, since a truncate that ran meanwhile shortens it
+ * (both re-read i_size after filemap_get_pages()). NULL, with *@err set
+ * or not, when the read ends here: an error, or @pos now past the end.
  */
-#define filemap_read_recheck(inode, pos, n) filemap_read_chunk((inode), (pos), (n))
+struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
+				     size_t *n, int *err);
 
 /* The kernel reads bytes of a page-cache folio (checked as the file's). */
 int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,

@@ -55,17 +55,10 @@ ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 
 	mutex_lock(&pipe->mutex);
 	while ((n = filemap_read_chunk(inode, pos, len - done))) {
-		struct folio *folio = filemap_get_uptodate(inode,
-							   (unsigned long)pos >> PAGE_SHIFT,
-							   &err);
+		struct folio *folio = filemap_read_get_folio(inode, pos, &n, &err);
 
 		if (!folio)
 			break;
-		n = filemap_read_recheck(inode, pos, n);
-		if (!n) {
-			folio_put(folio);
-			break;
-		}
 		err = splice_folio(pipe, folio, (unsigned int)(pos & ~PAGE_MASK),
 				   (unsigned int)n);
 		folio_put(folio);
