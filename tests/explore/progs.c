@@ -149,6 +149,12 @@ uint64_t indep_key(const uint8_t *ids, size_t n)
 	return key;
 }
 
+void indep_set_target(struct indep_prog *p, const uint8_t *ids, size_t n)
+{
+	p->has_target = true;
+	p->target = indep_key(ids, n);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -49,6 +49,8 @@ unsigned int indep_total_steps(const struct indep_prog *p);
 
 /* A sequence of task ids as a key: first step most significant. */
 uint64_t indep_key(const uint8_t *ids, size_t n);
+/* finish() reports "target" when the run's order of tasks is @ids. */
+void indep_set_target(struct indep_prog *p, const uint8_t *ids, size_t n);
 
 /* How many distinct keys p->seen holds (sorts a copy). */
 size_t indep_distinct(const struct indep_prog *p);

@@ -112,8 +112,7 @@ static void test_target_schedule(void **state)
 
 	(void)state;
 	indep_init(&p, 2, steps);
-	p.has_target = true;
-	p.target = indep_key(target, 4);
+	indep_set_target(&p, target, 4);
 	o.trace = false;
 	assert_int_equal(pmm_explore(&p.prog, &o, &r), 0);
 	assert_int_equal(r.executions, 4);
@@ -128,8 +127,7 @@ static void test_target_schedule(void **state)
 
 	/* Without stopping: all 6, one violating, still the 4th. */
 	indep_init(&p, 2, steps);
-	p.has_target = true;
-	p.target = indep_key(target, 4);
+	indep_set_target(&p, target, 4);
 	o.stop_on_violation = false;
 	assert_int_equal(pmm_explore(&p.prog, &o, &r), 0);
 	assert_int_equal(r.executions, 6);
@@ -454,8 +452,7 @@ static void test_stop_at_last_is_complete(void **state)
 
 	(void)state;
 	indep_init(&p, 2, steps);
-	p.has_target = true;
-	p.target = indep_key(last, 4);
+	indep_set_target(&p, last, 4);
 	o.trace = false;
 	assert_int_equal(pmm_explore(&p.prog, &o, &r), 0);
 	pmm_explore_result_release(&r);

@@ -18,6 +18,7 @@
 
 #include "explore/selfcheck.h"
 #include "progs.h"
+#include "../common/count_lines.h"
 
 static const struct pmm_program *prog_named(const char *name)
 {
@@ -59,22 +60,6 @@ static void replay_einval(const struct pmm_program *prog, const char *sched,
 			 r.message, want_msg);
 	assert_int_equal(r.violations, 0);
 	pmm_explore_result_release(&r);
-}
-
-static unsigned int count_lines(const char *s, const char *needle)
-{
-	unsigned int n = 0;
-	const char *line = s;
-
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (!needle || memmem(line, len, needle, strlen(needle)))
-			n++;
-		line = nl ? nl + 1 : NULL;
-	}
-	return n;
 }
 
 static const char trace_header[] =
@@ -180,8 +165,7 @@ static void test_replay_every_interleaving(void **state)
 		char *want = pmm_schedule_format(all[i], 4);
 
 		indep_init(&p, 2, steps);
-		p.has_target = true;
-		p.target = indep_key(all[i], 4);
+		indep_set_target(&p, all[i], 4);
 		assert_int_equal(pmm_explore(&p.prog, &o, &x), 0);
 		assert_int_equal(x.violation_execution, i + 1);
 		assert_string_equal(x.schedule, want);

@@ -20,22 +20,7 @@
 #include "explore/selfcheck.h"
 #include "sched/atomic.h"
 #include "sched/mutex.h"
-
-static unsigned int count_lines(const char *s, const char *needle)
-{
-	unsigned int n = 0;
-	const char *line = s;
-
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (!needle || memmem(line, len, needle, strlen(needle)))
-			n++;
-		line = nl ? nl + 1 : NULL;
-	}
-	return n;
-}
+#include "../common/count_lines.h"
 
 /* Some line of @s holds both @a and @b. */
 static void assert_line_has(const char *s, const char *a, const char *b)
