@@ -44,8 +44,10 @@ struct pmm_machine_opts {
 	unsigned int nr_cpus;
 	/* The block device behind every file. */
 	unsigned long disk_bytes;
-	/* The machine: "generic" (others come with their architectures). */
+	/* The machine: "generic" or "arm64-mte". */
 	const char *arch;
+	/* A swap device of this many bytes (0: none; reclaim then fails). */
+	unsigned long swap_bytes;
 };
 
 #define PMM_MACHINE_OPTS_INIT {						\
@@ -54,6 +56,7 @@ struct pmm_machine_opts {
 	.nr_cpus = 4,							\
 	.disk_bytes = 16ul << 20,					\
 	.arch = "generic",						\
+	.swap_bytes = 0,						\
 }
 
 /* Builds this execution's machine. -ENOTSUP names an unknown machine. */
@@ -80,6 +83,8 @@ PMM_API struct pmm_process *pmm_process_create(void);
 #define PMM_PROT_READ	0x1u
 #define PMM_PROT_WRITE	0x2u
 #define PMM_PROT_EXEC	0x4u
+/* arm64's PROT_MTE: tag-checked memory (arm64-mte machines only). */
+#define PMM_PROT_MTE	0x20u
 #define PMM_MAP_SHARED	0x01u
 #define PMM_MAP_PRIVATE	0x02u
 
@@ -105,6 +110,42 @@ PMM_API int pmm_store(struct pmm_process *p, unsigned long addr,
 		      const void *buf, size_t len);
 PMM_API int pmm_load(struct pmm_process *p, unsigned long addr, void *buf,
 		     size_t len);
+
+/*
+ * Memory tagging (arm64 MTE). A user address may carry a 4-bit tag in bits
+ * 59:56 (top-byte-ignore); through a PROT_MTE mapping every load and store
+ * checks it against the 16-byte granule's tag in memory and faults
+ * (-EFAULT, SIGSEGV with SEGV_MTESERR) on a mismatch. Through a mapping
+ * without PROT_MTE nothing is checked, tag stores are ignored and tags read
+ * as zero, as the hardware does. Other machines: -ENOTSUP.
+ */
+#define PMM_TAG_SHIFT		56
+#define PMM_MTE_GRANULE		16u
+
+static inline unsigned long pmm_tag_addr(unsigned long addr, unsigned int tag)
+{
+	return (addr & ~(0xfUL << PMM_TAG_SHIFT)) |
+	       ((unsigned long)(tag & 0xf) << PMM_TAG_SHIFT);
+}
+
+/* STG over [addr, addr + len): granule aligned; the pointer tag is ignored. */
+PMM_API int pmm_store_tags(struct pmm_process *p, unsigned long addr,
+			   size_t len, unsigned int tag);
+/* LDG: a tag per granule of [addr, addr + len) into @tags. */
+PMM_API int pmm_load_tags(struct pmm_process *p, unsigned long addr,
+			  size_t len, unsigned char *tags);
+
+/*
+ * Reclaim the pages of [addr, addr + len) now, as memory pressure would
+ * (shrink_folio_list() on each, the way MADV_PAGEOUT forces it, but also
+ * for pages other processes map). An anonymous page goes to swap: a swap
+ * entry replaces every PTE that mapped it. A shared file page is written
+ * back if dirty, then dropped from the page cache. A page that cannot go
+ * now (pinned, under I/O, locked, no swap space) stays. Returns the number
+ * of pages reclaimed, or a negative errno.
+ */
+PMM_API long pmm_reclaim(struct pmm_process *p, unsigned long addr,
+			 unsigned long len);
 
 /* GUP: FOLL_* the scenario asks for. */
 #define PMM_GUP_WRITE		0x1u	/* FOLL_WRITE */

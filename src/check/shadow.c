@@ -73,7 +73,7 @@ static void record(const void *obj, unsigned long off, const uint8_t *buf,
 }
 
 static const char *const who_names[] = {
-	[ACCESS_USER] = "user", [ACCESS_KERNEL] = "kernel", [ACCESS_DMA] = "DMA",
+	[ACCESS_USER] = "user", [ACCESS_KERNEL] = "kernel", [ACCESS_DMA] = "DMA", [ACCESS_GUEST] = "guest",
 };
 
 /*

@@ -173,6 +173,34 @@ int pmm_load(struct pmm_process *p, unsigned long addr, void *buf, size_t len)
 	return user_access(p, addr, buf, len, false);
 }
 
+int pmm_store_tags(struct pmm_process *p, unsigned long addr, size_t len,
+		   unsigned int tag)
+{
+	unsigned char tags[PAGE_SIZE / PMM_MTE_GRANULE];
+	int cpu = machine_cpu();
+	size_t done, n;
+	int err = 0;
+
+	if (cpu < 0 || p->exited || tag > 0xf)
+		return -EINVAL;
+	memset(tags, (int)tag, sizeof(tags));
+	for (done = 0; !err && done < len; done += n) {
+		n = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+		err = access_user_tags(p->mm, cpu, addr + done, tags, n, true);
+	}
+	return err;
+}
+
+int pmm_load_tags(struct pmm_process *p, unsigned long addr, size_t len,
+		  unsigned char *tags)
+{
+	int cpu = machine_cpu();
+
+	if (cpu < 0 || p->exited)
+		return -EINVAL;
+	return access_user_tags(p->mm, cpu, addr, tags, len, false);
+}
+
 static unsigned int foll_flags(unsigned int flags)
 {
 	return ((flags & PMM_GUP_WRITE) ? FOLL_WRITE : 0) |

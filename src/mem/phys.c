@@ -261,6 +261,7 @@ static const char *const accessor_names[] = {
 	[ACCESS_USER] = "user access",
 	[ACCESS_KERNEL] = "kernel access",
 	[ACCESS_DMA] = "DMA",
+	[ACCESS_GUEST] = "guest access",
 };
 
 /*

@@ -26,6 +26,7 @@ enum phys_accessor {
 	ACCESS_USER,	/* a CPU running user code, through its TLB */
 	ACCESS_KERNEL,	/* the kernel: copy_{to,from}_user, kmap */
 	ACCESS_DMA,	/* a device */
+	ACCESS_GUEST,	/* a vCPU, through its stage-2 table */
 };
 
 struct phys_access {
@@ -38,6 +39,8 @@ struct phys_access {
 	void *buf;
 	/* Architecture bits of the mapping used (PTE attributes), if any. */
 	uint64_t attrs;
+	/* The pointer's tag (top-byte-ignore bits of the address), if any. */
+	unsigned int tag;
 	/*
 	 * What the bytes are, for the data oracle. @mm and @vaddr: the user
 	 * address the frame is reached at (the oracle resolves it through

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "mm/access.h"
+#include "mm/arch.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -102,32 +103,82 @@ static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
 	return -EFAULT;
 }
 
+/*
+ * untagged_addr(): the MMU ignores the top-byte bits the machine allows
+ * (arm64 TBI); elsewhere an address using them is not canonical: a fault.
+ */
+static int untag(unsigned long *addr, unsigned int *tag)
+{
+	unsigned long top = *addr & ~((1UL << PMM_TAG_SHIFT) - 1);
+
+	*tag = 0;
+	if (!top)
+		return 0;
+	if (top & ~arch_ops->tbi_mask)
+		return -EFAULT;
+	*tag = (unsigned int)((top >> PMM_TAG_SHIFT) & 0xf);
+	*addr &= (1UL << PMM_TAG_SHIFT) - 1;
+	return 0;
+}
+
 int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
 		   void *buf, size_t len, bool write, enum phys_accessor who,
 		   const struct pmm_loc *loc)
 {
 	unsigned char *p = buf;
+	unsigned int tag;
+	int err = untag(&addr, &tag);
 
-	while (len) {
+	while (!err && len) {
 		unsigned int off = addr & ~PAGE_MASK;
 		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
 						len : PAGE_SIZE - off);
 		struct phys_access a = { .who = who, .cpu = cpu, .write = write,
 					 .offset = off, .len = n, .buf = p,
-					 .mm = mm, .vaddr = addr };
+					 .mm = mm, .vaddr = addr, .tag = tag };
 		pte_t pte;
-		int err = translate(mm, cpu, addr & PAGE_MASK, write, &pte, loc);
 
+		err = translate(mm, cpu, addr & PAGE_MASK, write, &pte, loc);
 		if (err)
-			return err;
+			break;
 		a.pfn = pte_pfn(pte);
 		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
 		err = __phys_access(&a, loc);
-		if (err)
-			return err;
 		addr += n;
 		p += n;
 		len -= n;
 	}
-	return 0;
+	return err;
+}
+
+int access_user_tags_at(struct mm_struct *mm, int cpu, unsigned long addr,
+			unsigned char *tags, size_t len, bool write,
+			const struct pmm_loc *loc)
+{
+	unsigned int tag;
+	int err = untag(&addr, &tag);
+
+	if (!err && (!arch_ops->user_tags ||
+		     ((addr | len) & (PMM_MTE_GRANULE - 1))))
+		err = arch_ops->user_tags ? -EINVAL : -ENOTSUP;
+	while (!err && len) {
+		unsigned int off = addr & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
+						len : PAGE_SIZE - off);
+		struct phys_access a = { .who = ACCESS_USER, .cpu = cpu,
+					 .write = write, .offset = off, .len = n,
+					 .mm = mm, .vaddr = addr, .tag = tag };
+		pte_t pte;
+
+		err = translate(mm, cpu, addr & PAGE_MASK, write, &pte, loc);
+		if (err)
+			break;
+		a.pfn = pte_pfn(pte);
+		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
+		err = arch_ops->user_tags(&a, tags);
+		addr += n;
+		tags += n / PMM_MTE_GRANULE;
+		len -= n;
+	}
+	return err;
 }

@@ -11,6 +11,7 @@
 
 #include "mem/phys.h"
 #include "mm/mm.h"
+#include "protmm/machine.h"
 
 /*
  * Reads or writes @len bytes at @addr of @mm on @cpu. Returns 0, -EFAULT
@@ -22,5 +23,16 @@ int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
 		   const struct pmm_loc *loc);
 #define access_user(mm, cpu, addr, buf, len, write, who) \
 	access_user_at((mm), (cpu), (addr), (buf), (len), (write), (who), PMM_HERE)
+
+/*
+ * STG (@write) or LDG over [addr, addr + len), granule aligned: a tag per
+ * 16-byte granule in @tags, through the architecture's user_tags(). The
+ * address's own tag is ignored. -ENOTSUP on machines without tags.
+ */
+int access_user_tags_at(struct mm_struct *mm, int cpu, unsigned long addr,
+			unsigned char *tags, size_t len, bool write,
+			const struct pmm_loc *loc);
+#define access_user_tags(mm, cpu, addr, tags, len, write) \
+	access_user_tags_at((mm), (cpu), (addr), (tags), (len), (write), PMM_HERE)
 
 #endif /* PMM_MM_ACCESS_H */

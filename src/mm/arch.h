@@ -9,6 +9,9 @@
 #define PMM_MM_ARCH_H
 
 #include "mm/mm.h"
+#include "mm/swapops.h"
+
+struct phys_access;
 
 struct arch_mm_ops {
 	const char *name;
@@ -28,6 +31,44 @@ struct arch_mm_ops {
 	 * Returns 0 or a negative errno. May be NULL: nothing to do.
 	 */
 	int (*make_folio_accessible)(struct folio *folio);
+
+	/*
+	 * Memory tagging and top-byte-ignore. Every member below may be NULL:
+	 * the machine has no such thing (generic).
+	 */
+	/* arch_calc_vm_prot_bits(): VM_ flags for arch PROT_ bits (PROT_MTE). */
+	unsigned long (*calc_vm_prot_bits)(unsigned int prot);
+	/* arch_calc_vm_flag_bits(): VM_ flags a new mapping gets (VM_MTE_ALLOWED). */
+	unsigned long (*calc_vm_flag_bits)(bool anon, unsigned int flags);
+	/* arch_validate_flags(): may a VMA have these flags (VM_MTE needs ALLOWED)? */
+	bool (*validate_flags)(unsigned long vm_flags);
+	/* arch_validate_prot(): the arch PROT_ bits it accepts (PROT_MTE). */
+	unsigned int prot_arch_bits;
+	/* VM_ARCH_CLEAR: the arch VM_ flags mprotect() recomputes (VM_MTE). */
+	unsigned long vm_arch_clear;
+	/*
+	 * Top-byte-ignore: the bits of a user address the MMU ignores (the
+	 * pointer tag lives there). 0: an address with them set faults.
+	 */
+	unsigned long tbi_mask;
+	/*
+	 * A user access's tags (STG/LDG): @tags holds a tag per granule of
+	 * a->len bytes at a->offset of frame a->pfn, through a mapping with
+	 * a->attrs. Returns 0 or a negative errno. Runs in the step that
+	 * translated the address.
+	 */
+	int (*user_tags)(struct phys_access *a, unsigned char *tags);
+	/* copy_highpage()'s arch part: COW and fork copies take the tags. */
+	void (*copy_highpage)(struct page *to, struct page *from);
+
+	/* Swap metadata (arch/arm64/mm/mteswap.c), each may be NULL. */
+	/* arch_prepare_to_swap(): save what the swap device will not keep. */
+	int (*prepare_to_swap)(struct folio *folio);
+	/* arch_swap_restore(): do_swap_page() puts it back, folio locked. */
+	void (*swap_restore)(swp_entry_t entry, struct folio *folio);
+	/* arch_swap_invalidate_page/area(): the slot, or the device, is gone. */
+	void (*swap_invalidate_page)(unsigned int type, unsigned long offset);
+	void (*swap_invalidate_area)(unsigned int type);
 };
 
 /* This execution's machine. */
@@ -51,6 +92,58 @@ static inline int arch_make_folio_accessible(struct folio *folio)
 	if (!arch_ops->make_folio_accessible)
 		return 0;
 	return arch_ops->make_folio_accessible(folio);
+}
+
+static inline unsigned long arch_calc_vm_prot_bits(unsigned int prot)
+{
+	return arch_ops->calc_vm_prot_bits ? arch_ops->calc_vm_prot_bits(prot) : 0;
+}
+
+static inline unsigned long arch_calc_vm_flag_bits(bool anon, unsigned int flags)
+{
+	return arch_ops->calc_vm_flag_bits ?
+	       arch_ops->calc_vm_flag_bits(anon, flags) : 0;
+}
+
+static inline bool arch_validate_flags(unsigned long vm_flags)
+{
+	return !arch_ops->validate_flags || arch_ops->validate_flags(vm_flags);
+}
+
+/* arch_validate_prot(): read, write, exec and the machine's own bits. */
+static inline bool arch_validate_prot(unsigned int prot)
+{
+	return !(prot & ~(0x7u | arch_ops->prot_arch_bits));
+}
+
+static inline int arch_prepare_to_swap(struct folio *folio)
+{
+	return arch_ops->prepare_to_swap ? arch_ops->prepare_to_swap(folio) : 0;
+}
+
+static inline void arch_swap_restore(swp_entry_t entry, struct folio *folio)
+{
+	if (arch_ops->swap_restore)
+		arch_ops->swap_restore(entry, folio);
+}
+
+static inline void arch_swap_invalidate_page(unsigned int type,
+					     unsigned long offset)
+{
+	if (arch_ops->swap_invalidate_page)
+		arch_ops->swap_invalidate_page(type, offset);
+}
+
+static inline void arch_swap_invalidate_area(unsigned int type)
+{
+	if (arch_ops->swap_invalidate_area)
+		arch_ops->swap_invalidate_area(type);
+}
+
+static inline void arch_copy_highpage(struct page *to, struct page *from)
+{
+	if (arch_ops->copy_highpage)
+		arch_ops->copy_highpage(to, from);
 }
 
 #endif /* PMM_MM_ARCH_H */

@@ -12,6 +12,7 @@
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
+#include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
 #include "mm/tlb.h"
@@ -40,17 +41,22 @@ static pte_t mk_pte(struct page *page, pgprot_t prot)
 	return pfn_pte(page_to_pfn(page), prot);
 }
 
-/* copy_mc_user_highpage(): the kernel reads one frame and writes another. */
-static void copy_frame(unsigned long dst, unsigned long src)
+/*
+ * copy_user_highpage(): the kernel reads one frame and writes another,
+ * then the architecture copies what else the page carries (arm64: tags).
+ */
+static void copy_user_highpage(struct page *to, struct page *from)
 {
 	unsigned char buf[PAGE_SIZE];
 	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
-				 .pfn = src, .len = PAGE_SIZE, .buf = buf };
+				 .pfn = page_to_pfn(from), .len = PAGE_SIZE,
+				 .buf = buf };
 
 	phys_access(&a);
-	a.pfn = dst;
+	a.pfn = page_to_pfn(to);
 	a.write = true;
 	phys_access(&a);
+	arch_copy_highpage(to, from);
 }
 
 /* do_anonymous_page(): the zero page for a read, a fresh folio for a write. */
@@ -167,7 +173,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		folio_put(cow);
 		return ret;
 	}
-	copy_frame(folio_pfn(cow), page_to_pfn(vmf->page));
+	copy_user_highpage((struct page *)cow, vmf->page);
 	__folio_set_uptodate(cow);
 	ret |= finish_fault(vmf);
 	folio_unlock(page_folio(vmf->page));
@@ -267,6 +273,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 	struct vm_area_struct *vma = vmf->vma;
 	bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
 	struct folio *new = folio_alloc(old ? 0 : __GFP_ZERO, 0), *put;
+	struct mmu_notifier_range range;
 	pte_t entry;
 
 	if (!new) {
@@ -275,8 +282,11 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		return VM_FAULT_OOM;
 	}
 	if (old)
-		copy_frame(folio_pfn(new), page_to_pfn(vmf->page));
+		copy_user_highpage((struct page *)new, vmf->page);
 	__folio_set_uptodate(new);
+	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm,
+				vmf->address, vmf->address + PAGE_SIZE);
+	mmu_notifier_invalidate_range_start(&range);
 	spin_lock(vmf->ptl);
 	put = new;
 	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
@@ -292,6 +302,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		put = old;
 	}
 	spin_unlock(vmf->ptl);
+	mmu_notifier_invalidate_range_end(&range);
 	if (put)
 		folio_put(put);
 	if (old)
@@ -500,9 +511,14 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 			   unsigned long size, bool skip_anon)
 {
 	struct mmu_gather tlb = { .vma = vma, .skip_anon = skip_anon };
+	struct mmu_notifier_range range;
 
+	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, vma->vm_mm, addr,
+				addr + size);
+	mmu_notifier_invalidate_range_start(&range);
 	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
 	tlb_flush_mmu(&tlb);
+	mmu_notifier_invalidate_range_end(&range);
 }
 
 /* copy_present_page(): fork copies a maybe-pinned exclusive page at once. */
@@ -515,7 +531,7 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 
 	if (!new)
 		return -ENOMEM;
-	copy_frame(folio_pfn(new), page_to_pfn(src_page));
+	copy_user_highpage((struct page *)new, src_page);
 	__folio_set_uptodate(new);
 	folio_add_new_anon_rmap(new, dst_vma, addr);
 	pte = maybe_mkwrite(pte_mkdirty(mk_pte((struct page *)new,
@@ -594,11 +610,18 @@ int copy_page_range(struct vm_area_struct *dst_vma,
 	struct copy_ctx c = { dst_vma, src_vma, 0 };
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	bool cow = is_cow_mapping(src_vma->vm_flags);
+	struct mmu_notifier_range range;
 
-	if (cow)
+	mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, src_mm,
+				src_vma->vm_start, src_vma->vm_end);
+	if (cow) {
+		mmu_notifier_invalidate_range_start(&range);
 		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
+	}
 	walk_pte_range(src_mm, src_vma->vm_start, src_vma->vm_end, copy_one, &c);
-	if (cow)
+	if (cow) {
 		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
+		mmu_notifier_invalidate_range_end(&range);
+	}
 	return c.err;
 }

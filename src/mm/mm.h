@@ -45,6 +45,7 @@ struct mm_struct;
 struct vm_area_struct;
 struct address_space;
 struct anon_vma;
+struct mmu_notifier;
 
 /* Fault flags and results (include/linux/mm_types.h). */
 #define FAULT_FLAG_WRITE	0x01u
@@ -125,6 +126,8 @@ struct mm_struct {
 	unsigned long flags;
 	int id;
 	bool dead;
+	/* Secondary MMUs mirroring this mm (mm/mmu_notifier.h). */
+	struct mmu_notifier *notifiers;
 };
 
 /* The mapping a file's VMAs and page cache hang off (include/linux/fs.h). */

@@ -5,6 +5,7 @@
 #include "mm/arch.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
+#include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
 #include "mm/tlb.h"
@@ -55,6 +56,7 @@ unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
 		vm |= VM_WRITE;
 	if (prot & PROT_EXEC)
 		vm |= VM_EXEC;
+	vm |= arch_calc_vm_prot_bits(prot);
 	if (flags & MAP_SHARED) {
 		vm |= VM_SHARED | VM_MAYSHARE;
 		if (may_write)
@@ -165,7 +167,11 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vma->vm_end = addr + len;
 	vma->vm_mm = mm;
 	vma->vm_flags = calc_vm_flags(prot, flags, src->may_write) |
+			arch_calc_vm_flag_bits(!src->mapping && !src->vm_ops,
+					       flags) |
 			src->extra_flags;
+	if (!arch_validate_flags(vma->vm_flags))
+		return -EINVAL;
 	vma->vm_file = src->mapping;
 	vma->vm_ops = src->vm_ops;
 	vma->vm_pgoff = src->mapping || src->vm_ops ? src->pgoff :
@@ -276,15 +282,25 @@ static void change_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	spin_unlock(ptl);
 }
 
+/* do_mprotect_pkey()'s newflags: access bits and VM_ARCH_CLEAR anew. */
+static unsigned long mprotect_flags(struct vm_area_struct *vma,
+				    unsigned int prot)
+{
+	unsigned long mask = VM_READ | VM_WRITE | VM_EXEC | arch_ops->vm_arch_clear;
+
+	return (vma->vm_flags & ~mask) | (calc_vm_flags(prot, 0, false) & mask);
+}
+
 /* mprotect_fixup() + change_protection(); one TLB flush at the end. */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		unsigned int prot)
 {
 	struct vm_area_struct *vma;
 	unsigned long end = start + len, next = start;
+	struct mmu_notifier_range range;
 	int err = 0;
 
-	if (!range_ok(start, len))
+	if (!range_ok(start, len) || !arch_validate_prot(prot))
 		return -EINVAL;
 	mmap_write_lock(mm);
 	for (vma = find_vma(mm, start); vma && next < end;
@@ -293,6 +309,8 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 			err = -ENOMEM;
 		else if ((prot & PROT_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
 			err = -EACCES;
+		else if (!arch_validate_flags(mprotect_flags(vma, prot)))
+			err = -EINVAL;
 		if (err)
 			break;
 		next = vma->vm_end;
@@ -304,11 +322,13 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		list_for_each_entry(vma, &mm->mmap, vm_list) {
 			if (vma->vm_end <= start || vma->vm_start >= end)
 				continue;
-			vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
-					(calc_vm_flags(prot, 0, false) &
-					 (VM_READ | VM_WRITE | VM_EXEC));
+			vma->vm_flags = mprotect_flags(vma, prot);
 			vma_set_page_prot(vma);
+			mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_VMA,
+						mm, vma->vm_start, vma->vm_end);
+			mmu_notifier_invalidate_range_start(&range);
 			walk_pte_range(mm, vma->vm_start, vma->vm_end, change_one, vma);
+			mmu_notifier_invalidate_range_end(&range);
 		}
 		flush_tlb_range_at(mm, start, end, PMM_HERE);
 	}
@@ -367,6 +387,7 @@ void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
 
+	mmu_notifier_release(mm);
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		zap_page_range_single(vma, vma->vm_start,

@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "mm/memory.h"
+#include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
 #include "mm/tlb.h"
@@ -184,8 +185,12 @@ static bool unmap_one(struct folio *folio, struct vm_area_struct *vma,
 		      unsigned long address, void *arg)
 {
 	unsigned long i, n = folio_nr_pages(folio);
+	struct mmu_notifier_range range;
 
 	(void)arg;
+	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm, address,
+				address + n * PAGE_SIZE);
+	mmu_notifier_invalidate_range_start(&range);
 	for (i = 0; i < n; i++) {
 		unsigned long addr = address + i * PAGE_SIZE;
 		spinlock_t *ptl;
@@ -210,6 +215,7 @@ static bool unmap_one(struct folio *folio, struct vm_area_struct *vma,
 		spin_unlock(ptl);
 		folio_put(folio);
 	}
+	mmu_notifier_invalidate_range_end(&range);
 	return true;
 }
 
@@ -218,12 +224,16 @@ static bool mkclean_one(struct folio *folio, struct vm_area_struct *vma,
 			unsigned long address, void *arg)
 {
 	bool *cleaned = arg;
+	struct mmu_notifier_range range;
 	spinlock_t *ptl;
 	pte_t *ptep, pte;
 
 	ptep = pte_offset_map(vma->vm_mm, address, &ptl);
 	if (!ptep)
 		return true;
+	mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, vma->vm_mm,
+				address, address + PAGE_SIZE);
+	mmu_notifier_invalidate_range_start(&range);
 	spin_lock(ptl);
 	pte = ptep_get(ptep);
 	if (pte_present(pte) && !pte_special(pte) &&
@@ -234,6 +244,7 @@ static bool mkclean_one(struct folio *folio, struct vm_area_struct *vma,
 		*cleaned = true;
 	}
 	spin_unlock(ptl);
+	mmu_notifier_invalidate_range_end(&range);
 	return true;
 }
 
