@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * arm64 Memory Tagging Extension: the hardware (a 4-bit tag per 16-byte
+ * granule, kept beside each frame) and the kernel's page-level protocol
+ * (PG_mte_tagged, PG_mte_lock; arch/arm64/include/asm/mte.h,
+ * arch/arm64/kernel/mte.c).
+ *
+ * Tag storage is read and written at yield points on the frame's object
+ * (frame_obj()), so a tag copy races with the frame's data accesses.
+ */
+#ifndef PMM_ARCH_ARM64_MTE_H
+#define PMM_ARCH_ARM64_MTE_H
+
+#include <stdbool.h>
+
+#include "mem/folio.h"
+#include "mm/arch.h"
+
+#define MTE_GRANULE_SIZE	16u
+#define MTE_GRANULES_PER_PAGE	(PAGE_SIZE / MTE_GRANULE_SIZE)
+#define MTE_TAG_MASK		0xfu
+
+/* The Tagged memory attribute of a PTE (MT_NORMAL_TAGGED), an ARCH bit. */
+#define PTE_ATTR_TAGGED		(1ULL << 52)
+
+/* VM_MTE: PROT_MTE given; VM_MTE_ALLOWED: the mapping may have it. */
+#define VM_MTE			VM_ARCH_1
+#define VM_MTE_ALLOWED		VM_ARCH_2
+
+/* PG_mte_tagged: the page's tags are valid; PG_mte_lock: being set up. */
+#define PG_mte_tagged		PG_arch_2
+#define PG_mte_lock		PG_arch_3
+
+extern const struct arch_mm_ops arm64_mte_arch_ops;
+
+static inline bool pte_tagged(pte_t pte)
+{
+	return pte_val(pte) & PTE_ATTR_TAGGED;
+}
+
+/* page_mte_tagged(): with the read barrier of today's kernel. */
+bool page_mte_tagged(struct page *page);
+/* set_page_mte_tagged(): after the tags are written (smp_wmb() first). */
+void set_page_mte_tagged(struct page *page);
+/*
+ * try_page_mte_tagging(): true when the caller won PG_mte_lock and must
+ * initialise the tags, then set_page_mte_tagged(); false when the tags
+ * are (or, once the winner finishes, will be) valid: it waits for them.
+ */
+bool try_page_mte_tagging(struct page *page);
+
+/* Hardware tag storage: one yield point per call, on the frame. */
+void mte_read_tags(unsigned long pfn, unsigned int off, unsigned int len,
+		   unsigned char *tags);
+void mte_write_tags(unsigned long pfn, unsigned int off, unsigned int len,
+		    const unsigned char *tags);
+/* mte_clear_page_tags(): every granule's tag to 0. */
+void mte_clear_page_tags(unsigned long pfn);
+/* The tag of one granule, with no yield (oracles, traces, final checks). */
+unsigned int mte_peek_tag(unsigned long pfn, unsigned int granule);
+
+#endif /* PMM_ARCH_ARM64_MTE_H */
