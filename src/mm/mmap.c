@@ -100,7 +100,18 @@ void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	unsigned int i;
 
 	for (i = 0; i < nr_mm_watches; i++)
-		mm_watches[i]->forked(oldmm, mm);
+		if (mm_watches[i]->forked)
+			mm_watches[i]->forked(oldmm, mm);
+}
+
+void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->unmapped)
+			mm_watches[i]->unmapped(mm, start, end);
 }
 
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -245,6 +256,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
+	mm_notify_unmapped(mm, start, end);
 	mmap_write_unlock(mm);
 	return 0;
 }
@@ -395,6 +407,7 @@ void exit_mmap(struct mm_struct *mm)
 		vma_unlink(vma);
 	}
 	flush_tlb_mm(mm);
+	mm_notify_unmapped(mm, 0, ~0UL);
 	free_pgd_range(mm);
 	mm->dead = true;
 	mmap_write_unlock(mm);

@@ -62,9 +62,14 @@ void exit_mmap(struct mm_struct *mm);
  */
 struct mm_watch {
 	void (*forked)(struct mm_struct *oldmm, struct mm_struct *mm);
+	/* [start, end) of @mm was unmapped (munmap, exit): its content is gone. */
+	void (*unmapped)(struct mm_struct *mm, unsigned long start,
+			 unsigned long end);
 };
 void mm_watch_register(const struct mm_watch *w);
 void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
+void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
+			unsigned long end);
 
 /* vm_flags from PROT_* / MAP_* (calc_vm_prot_bits, calc_vm_flag_bits). */
 unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,

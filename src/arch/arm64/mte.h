@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "mem/folio.h"
+#include "mem/phys.h"
 #include "mm/arch.h"
 
 #define MTE_GRANULE_SIZE	16u
@@ -48,6 +49,39 @@ void set_page_mte_tagged(struct page *page);
  * are (or, once the winner finishes, will be) valid: it waits for them.
  */
 bool try_page_mte_tagging(struct page *page);
+
+/* The mte.sync knob: which protocol mte_sync_tags() and KVM follow. */
+enum mte_sync_mode {
+	MTE_SYNC_BIT,		/* 2021: test_and_set_bit(PG_mte_tagged) first */
+	MTE_SYNC_PAGE_LOCK,	/* the seed's proposal: under lock_page() */
+	MTE_SYNC_MTE_LOCK,	/* today: PG_mte_lock, try_page_mte_tagging() */
+};
+enum mte_sync_mode mte_sync_mode(void);
+
+/*
+ * A move of tags that belongs to a logical location (an STG or LDG, a
+ * guest's, KVM_ARM_MTE_COPY_TAGS), which the tag oracle follows. The
+ * kernel's own tag copies (clear, save, restore) use mte_read_tags() and
+ * mte_write_tags() and are not seen.
+ */
+struct mte_tag_access {
+	enum phys_accessor who;	/* ACCESS_USER, ACCESS_GUEST, ACCESS_KERNEL */
+	/* The location: an mm and user address (for a guest, the VMM's). */
+	const void *mm;
+	unsigned long vaddr;
+	unsigned long pfn;
+	unsigned int offset, len;	/* in the frame, granule aligned */
+	unsigned char *tags;		/* a tag per granule */
+	bool write;
+};
+
+struct mte_tag_watch {
+	/* After the tags moved. */
+	void (*accessed)(const struct mte_tag_access *a);
+};
+void mte_tag_watch(const struct mte_tag_watch *w);
+/* Moves the tags (one yield point on the frame), then tells the watchers. */
+void mte_access_tags(struct mte_tag_access *a);
 
 /* Hardware tag storage: one yield point per call, on the frame. */
 void mte_read_tags(unsigned long pfn, unsigned int off, unsigned int len,
