@@ -208,6 +208,14 @@ struct pmm_page_state {
 
 PMM_API int pmm_page_state(struct pmm_process *p, unsigned long addr,
 			   struct pmm_page_state *st);
+/* Whether the PTE for @addr holds a swap entry (the page is swapped out). */
+PMM_API bool pmm_swapped(struct pmm_process *p, unsigned long addr);
+/*
+ * The tag memory holds for the granule at @addr (arm64-mte), looked up
+ * through the page tables with no side effect: 0..15, -EFAULT when no page
+ * is mapped there, -ENOTSUP on machines without tags.
+ */
+PMM_API int pmm_mem_tag(struct pmm_process *p, unsigned long addr);
 
 #ifdef __cplusplus
 }

@@ -121,6 +121,12 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
  */
 void filemap_remove_folio(struct folio *folio)
 {
+	__filemap_remove_folio(folio);
+	folio_put(folio);
+}
+
+void __filemap_remove_folio(struct folio *folio)
+{
 	struct address_space *mapping = folio->mapping;
 	struct inode *inode = mapping_inode(mapping);
 
@@ -135,7 +141,6 @@ void filemap_remove_folio(struct folio *folio)
 	folio->mapping = NULL;
 	inode->nrpages--;
 	spin_unlock(&inode->i_pages_lock);
-	folio_put(folio);
 }
 
 /* __filemap_get_folio(): a locked folio must still belong to @mapping. */

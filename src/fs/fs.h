@@ -80,6 +80,8 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 		      unsigned long index);
 /* filemap_remove_folio(): the locked folio leaves the cache. */
 void filemap_remove_folio(struct folio *folio);
+/* __filemap_remove_folio(): the same, leaving the cache's reference to the caller. */
+void __filemap_remove_folio(struct folio *folio);
 
 /*
  * filemap_get_pages() for one index: the uptodate folio with a reference,
@@ -141,6 +143,11 @@ ssize_t direct_io(struct inode *inode, struct mm_struct *mm, loff_t pos,
 int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end);
 /* folio_clear_dirty_for_io(): write-protect the PTEs, then clear PG_dirty. */
 bool folio_clear_dirty_for_io(struct folio *folio);
+/*
+ * filemap_writeout() (pageout()'s ->writepage): a locked page-cache folio,
+ * PG_dirty already cleared for I/O, is written; it is unlocked here.
+ */
+int filemap_writeout(struct folio *folio);
 
 int truncate_setsize(struct inode *inode, loff_t newsize);
 int punch_hole(struct inode *inode, loff_t start, loff_t len);

@@ -58,6 +58,11 @@ static int write_folio(struct inode *inode, struct folio *folio)
 	return 0;
 }
 
+int filemap_writeout(struct folio *folio)
+{
+	return write_folio(mapping_inode(folio->mapping), folio);
+}
+
 /* write_cache_pages() over the range, then wait on what it started. */
 int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end)
 {

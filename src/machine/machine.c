@@ -13,6 +13,7 @@
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
+#include "swap/swap.h"
 
 struct machine *machine;
 
@@ -35,6 +36,19 @@ static int zero_page_init(void)
 	return 0;
 }
 
+/* The swap device, on a disk of its own; none without swap_bytes. */
+static int swap_init(unsigned long bytes)
+{
+	swap_info = NULL;
+	swap_mm_ops = NULL;
+	if (!bytes)
+		return 0;
+	machine->swap_bdev = bdev_alloc(bytes >> PAGE_SHIFT);
+	if (!machine->swap_bdev)
+		return -ENOMEM;
+	return swapon(machine->swap_bdev);
+}
+
 int pmm_machine_init(const struct pmm_machine_opts *opts)
 {
 	struct phys_mem_opts po = { opts->ram_bytes, opts->dev_bytes };
@@ -47,7 +61,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		return -ENOTSUP;
 	}
 	if (!opts->nr_cpus || opts->nr_cpus > PMM_MAX_CPUS ||
-	    opts->disk_bytes & ~PAGE_MASK)
+	    (opts->disk_bytes | opts->swap_bytes) & ~PAGE_MASK)
 		return -EINVAL;
 	machine = pmm_alloc(sizeof(*machine));
 	if (!machine)
@@ -65,7 +79,9 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (err)
 		return err;
 	machine->bdev = bdev_alloc(opts->disk_bytes >> PAGE_SHIFT);
-	return machine->bdev ? 0 : -ENOMEM;
+	if (!machine->bdev)
+		return -ENOMEM;
+	return swap_init(opts->swap_bytes);
 }
 
 void pmm_machine_finish(void)
@@ -78,6 +94,7 @@ void pmm_machine_finish(void)
 		pipe_release(machine->pipes[i]->pipe);
 	for (i = 0; i < machine->nr_files; i++)
 		truncate_inode_pages_final(machine->files[i]->inode);
+	swap_teardown();
 	check_leaks(zero_pfn);
 }
 
@@ -201,6 +218,13 @@ int pmm_load_tags(struct pmm_process *p, unsigned long addr, size_t len,
 	return access_user_tags(p->mm, cpu, addr, tags, len, false);
 }
 
+long pmm_reclaim(struct pmm_process *p, unsigned long addr, unsigned long len)
+{
+	if (p->exited || (addr & ~PAGE_MASK) || !len || addr + len < addr)
+		return -EINVAL;
+	return reclaim_range(p->mm, addr, len);
+}
+
 static unsigned int foll_flags(unsigned int flags)
 {
 	return ((flags & PMM_GUP_WRITE) ? FOLL_WRITE : 0) |
@@ -297,6 +321,33 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		len -= n;
 	}
 	return 0;
+}
+
+static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
+{
+	pte_t *ptep = p->exited ? NULL : pte_offset_map(p->mm, addr, NULL);
+
+	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
+		      __pte(0);
+}
+
+bool pmm_swapped(struct pmm_process *p, unsigned long addr)
+{
+	return is_swap_pte(peek_pte(p, addr & PAGE_MASK));
+}
+
+int pmm_mem_tag(struct pmm_process *p, unsigned long addr)
+{
+	pte_t pte;
+
+	addr &= (1UL << PMM_TAG_SHIFT) - 1;
+	pte = peek_pte(p, addr & PAGE_MASK);
+	if (!arch_ops->peek_tag)
+		return -ENOTSUP;
+	if (!pte_present(pte))
+		return -EFAULT;
+	return (int)arch_ops->peek_tag(pte_pfn(pte),
+				       (addr & ~PAGE_MASK) / PMM_MTE_GRANULE);
 }
 
 /* A look at the PTE and its page, with no yield: for final conditions. */

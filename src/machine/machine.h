@@ -42,6 +42,8 @@ struct pmm_pin {
 struct machine {
 	struct pmm_machine_opts opts;
 	struct block_device *bdev;
+	/* The swap device's own disk, or NULL. */
+	struct block_device *swap_bdev;
 	unsigned long next_block;
 	unsigned int nr_procs, nr_files, nr_pipes;
 	struct pmm_process *procs[MACHINE_MAX_PROCS];

@@ -67,6 +67,8 @@ static const char *bad_state(struct folio *folio)
 		return "locked";
 	if (folio->flags & (1UL << PG_writeback))
 		return "under writeback";
+	if (folio->flags & (1UL << PG_swapcache))
+		return "still in the swap cache";
 	/* free_pages_prepare() clears an anonymous folio's anon_vma pointer. */
 	if (folio->mapping && !folio_test_anon(folio))
 		return "still in a page cache";

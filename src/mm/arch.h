@@ -58,6 +58,8 @@ struct arch_mm_ops {
 	 * translated the address.
 	 */
 	int (*user_tags)(struct phys_access *a, unsigned char *tags);
+	/* The tag of granule @granule of frame @pfn, without a yield. */
+	unsigned int (*peek_tag)(unsigned long pfn, unsigned int granule);
 	/* copy_highpage()'s arch part: COW and fork copies take the tags. */
 	void (*copy_highpage)(struct page *to, struct page *from);
 

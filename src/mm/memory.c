@@ -15,6 +15,7 @@
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
+#include "mm/swap.h"
 #include "mm/tlb.h"
 #include "sched/knob.h"
 
@@ -397,11 +398,12 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) :
 					       do_fault(&vmf);
 	if (!pte_present(vmf.orig_pte)) {
-		/* do_swap_page(): swap entries come with the swap layer. */
-		pmm_violation("bug-on", "fault on a non-present PTE %#llx: "
-			      "swap entries are not supported",
-			      (unsigned long long)pte_val(vmf.orig_pte));
-		return VM_FAULT_SIGBUS;
+		if (!swap_mm_ops) {
+			pmm_violation("bug-on", "swap PTE %#llx without a swap device",
+				      (unsigned long long)pte_val(vmf.orig_pte));
+			return VM_FAULT_SIGBUS;
+		}
+		return swap_mm_ops->do_swap_page(&vmf);
 	}
 	spin_lock(vmf.ptl);
 	entry = ptep_get(vmf.pte);
@@ -482,10 +484,21 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	spin_lock(ptl);
 	pte = ptep_get(ptep);
 	page = pte_present(pte) ? vm_normal_page(tlb->vma, addr, pte) : NULL;
-	/* should_zap_folio(): COW copies survive a hole punch. */
+	/*
+	 * should_zap_folio(), should_zap_cows(): COW copies, and swap entries
+	 * (anonymous by nature), survive a hole punch.
+	 */
 	if (pte_none(pte) ||
-	    (tlb->skip_anon && page && folio_test_anon(page_folio(page)))) {
+	    (tlb->skip_anon && page && folio_test_anon(page_folio(page))) ||
+	    (tlb->skip_anon && is_swap_pte(pte))) {
 		spin_unlock(ptl);
+		return;
+	}
+	if (is_swap_pte(pte)) {
+		/* zap_nonpresent_ptes(): the slot loses this PTE's hold. */
+		ptep_get_and_clear(mm, addr, ptep);
+		spin_unlock(ptl);
+		swap_mm_ops->free_swap_and_cache(pte_to_swp_entry(pte));
 		return;
 	}
 	pte = ptep_get_and_clear(mm, addr, ptep);
@@ -572,6 +585,23 @@ static int copy_present_pte(struct copy_ctx *c, unsigned long addr,
 	return 0;
 }
 
+/*
+ * copy_nonpresent_pte() for a swap entry: the child's PTE holds it too,
+ * and neither side is exclusive any more.
+ */
+static int copy_swap_pte(struct copy_ctx *c, unsigned long addr,
+			 pte_t *src_pte, pte_t *dst_pte, pte_t pte)
+{
+	if (swap_mm_ops->swap_duplicate(pte_to_swp_entry(pte)))
+		return -EIO;
+	if (pte_swp_exclusive(pte)) {
+		pte = __pte(pte_val(pte) & ~_PAGE_SWP_EXCLUSIVE);
+		set_pte_at(c->src->vm_mm, addr, src_pte, pte);
+	}
+	set_pte_at(c->dst->vm_mm, addr, dst_pte, pte);
+	return 0;
+}
+
 static void copy_one(struct mm_struct *src_mm, unsigned long addr,
 		     pte_t *src_pte, spinlock_t *src_ptl, void *arg)
 {
@@ -593,8 +623,7 @@ static void copy_one(struct mm_struct *src_mm, unsigned long addr,
 	if (pte_present(pte))
 		c->err = copy_present_pte(c, addr, src_pte, dst_pte, pte);
 	else if (!pte_none(pte))
-		pmm_violation("bug-on", "fork of a non-present PTE: swap entries "
-			      "are not supported");
+		c->err = copy_swap_pte(c, addr, src_pte, dst_pte, pte);
 	spin_unlock(src_ptl);
 	spin_unlock(dst_ptl);
 }

@@ -5,6 +5,7 @@
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
+#include "mm/swap.h"
 #include "mm/tlb.h"
 #include "sched/knob.h"
 
@@ -177,15 +178,49 @@ void rmap_walk(struct folio *folio, const struct rmap_walk_control *rwc)
 }
 
 /*
- * try_to_unmap_one() for file folios: under the PTL, clear and flush each
- * PTE of the folio, move the dirty bit to the folio, drop the mapping and
- * its reference.
+ * try_to_unmap_one() for a page of an anonymous folio in the swap cache:
+ * the PTE becomes the folio's swap entry (marked exclusive if the page
+ * was), which the slot now counts. A page that may be pinned cannot stop
+ * being exclusive (folio_try_share_anon_rmap(), which the kernel asks
+ * after swap_duplicate() and then undoes it): the PTE is put back and the
+ * walk stops, the folio still mapped.
+ */
+static bool unmap_anon_pte(struct folio *folio, struct page *page,
+			   struct vm_area_struct *vma, unsigned long addr,
+			   pte_t *ptep)
+{
+	swp_entry_t entry = { folio_swap_entry(folio).val +
+			      (unsigned long)(page - (struct page *)folio) };
+	pte_t pte = ptep_clear_flush(vma, addr, ptep), swp;
+	bool exclusive = PageAnonExclusive(page);
+
+	if (pte_dirty(pte))
+		folio_mark_dirty(folio);
+	if ((exclusive && folio_maybe_dma_pinned(folio)) || !swap_mm_ops ||
+	    swap_mm_ops->swap_duplicate(entry)) {
+		set_pte_at(vma->vm_mm, addr, ptep, pte);
+		return false;
+	}
+	if (exclusive)
+		ClearPageAnonExclusive(page);
+	swp = swp_entry_to_pte(entry);
+	if (exclusive)
+		swp = pte_swp_mkexclusive(swp);
+	set_pte_at(vma->vm_mm, addr, ptep, swp);
+	return true;
+}
+
+/*
+ * try_to_unmap_one(): under the PTL, clear and flush each PTE of the
+ * folio (an anonymous one's becomes its swap entry), move the dirty bit
+ * to the folio, drop the mapping and its reference. False stops the walk.
  */
 static bool unmap_one(struct folio *folio, struct vm_area_struct *vma,
 		      unsigned long address, void *arg)
 {
 	unsigned long i, n = folio_nr_pages(folio);
 	struct mmu_notifier_range range;
+	bool stop = false;
 
 	(void)arg;
 	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm, address,
@@ -208,15 +243,24 @@ static bool unmap_one(struct folio *folio, struct vm_area_struct *vma,
 			spin_unlock(ptl);
 			continue;
 		}
-		pte = ptep_clear_flush(vma, addr, ptep);
-		if (pte_dirty(pte))
-			folio_mark_dirty(folio);
+		if (folio_test_anon(folio)) {
+			if (!unmap_anon_pte(folio, folio_page(folio, i), vma, addr,
+					    ptep)) {
+				spin_unlock(ptl);
+				stop = true;
+				break;
+			}
+		} else {
+			pte = ptep_clear_flush(vma, addr, ptep);
+			if (pte_dirty(pte))
+				folio_mark_dirty(folio);
+		}
 		folio_remove_rmap_pte(folio, folio_page(folio, i), vma);
 		spin_unlock(ptl);
 		folio_put(folio);
 	}
 	mmu_notifier_invalidate_range_end(&range);
-	return true;
+	return !stop;
 }
 
 /* page_mkclean_one(): under the PTL, clean and write-protect, then flush. */
@@ -266,10 +310,9 @@ void try_to_unmap(struct folio *folio)
 	if (!folio_test_locked(folio))
 		pmm_violation("bug-on", "try_to_unmap of unlocked frame %#lx",
 			      folio_pfn(folio));
-	if (folio_test_anon(folio)) {
-		pmm_violation("bug-on",
-			      "try_to_unmap of anonymous frame %#lx: not supported "
-			      "without swap", folio_pfn(folio));
+	if (folio_test_anon(folio) && !folio_test_swapcache(folio)) {
+		pmm_violation("bug-on", "try_to_unmap of anonymous frame %#lx "
+			      "outside the swap cache", folio_pfn(folio));
 		return;
 	}
 	rmap_walk(folio, &rwc);
