@@ -48,6 +48,8 @@ PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
 struct pmm_explore_result;
 
+#define PMM_PREEMPTIONS_ALL	(~0u)
+
 struct pmm_explore_opts {
 	enum pmm_strategy strategy;
 	/* Random walk and PCT seed; printed with every counterexample. */
@@ -60,6 +62,14 @@ struct pmm_explore_opts {
 	double max_seconds;
 	/* Steps after which one execution is cut short and counted truncated. */
 	uint32_t step_bound;
+	/*
+	 * DFS: the most preemptions an execution may have — switching away
+	 * from a task that could have gone on (Musuvathi and Qadeer, PLDI
+	 * 2007: most concurrency bugs need very few). A complete search is
+	 * then "every interleaving with at most this many preemptions".
+	 * PMM_PREEMPTIONS_ALL: no bound.
+	 */
+	unsigned int preemptions;
 	/* Stop at the first violating execution (otherwise count them all). */
 	bool stop_on_violation;
 	/* REPLAY: the schedule string to follow. */
@@ -89,6 +99,7 @@ struct pmm_explore_opts {
 	.max_executions = 0,                    \
 	.max_seconds = 0,                       \
 	.step_bound = 100000,                   \
+	.preemptions = PMM_PREEMPTIONS_ALL,     \
 	.stop_on_violation = true,              \
 	.schedule = NULL,                       \
 	.trace = true,                          \

@@ -165,7 +165,7 @@ static int setup_strategy(struct explorer *x)
 	switch (o->strategy) {
 	case PMM_STRATEGY_DFS:
 		x->strategy = (struct sched_strategy){ dfs_choose, &x->dfs };
-		return dfs_init(&x->dfs, o->step_bound);
+		return dfs_init(&x->dfs, o->step_bound, o->preemptions);
 	case PMM_STRATEGY_RANDOM:
 		random_init(&x->rnd, o->seed);
 		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };

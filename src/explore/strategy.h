@@ -14,7 +14,10 @@
 /* Exhaustive depth-first search over the decisions of the executions. */
 struct dfs_node {
 	uint64_t enabled;
+	uint64_t tried;		/* choices taken here so far */
 	uint8_t choice;
+	uint8_t prev;		/* the task that ran the step before */
+	uint32_t preempted;	/* preemptions before this decision */
 };
 
 struct dfs {
@@ -23,9 +26,13 @@ struct dfs {
 	uint32_t depth;		/* decisions known from earlier executions */
 	uint32_t pos;		/* next decision of this execution */
 	bool nondeterministic;
+	unsigned int bound;	/* most preemptions an execution may have */
+	/* This execution so far: the last task run, preemptions made. */
+	int last;
+	uint32_t preempted;
 };
 
-int dfs_init(struct dfs *d, uint32_t cap);
+int dfs_init(struct dfs *d, uint32_t cap, unsigned int preemptions);
 void dfs_destroy(struct dfs *d);
 int dfs_choose(void *priv, uint64_t step, uint64_t enabled);
 /* Sets up the next unexplored execution; false when all are done. */

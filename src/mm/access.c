@@ -16,6 +16,16 @@ static bool permits(pte_t pte, bool write)
 }
 
 /*
+ * A TLB entry serves a store only once it carries the dirty bit: x86 (and
+ * arm64 hardware DBM) walks again to set it in the PTE first, so a clean
+ * writable page (mapped clean by do_swap_page(), say) becomes dirty there.
+ */
+static bool tlb_serves(pte_t pte, bool write)
+{
+	return permits(pte, write) && (!write || pte_dirty(pte));
+}
+
+/*
  * do_user_addr_fault(): the VMA must exist and allow the access, then
  * handle_mm_fault() under mmap_lock for reading.
  */
@@ -88,7 +98,7 @@ static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
 		if (tlb_lookup(cpu, mm, addr, pte)) {
 			sched_point_at(frame_obj(pte_pfn(*pte)), write ?
 				       PMM_ACC_WRITE : PMM_ACC_READ, loc);
-			if (tlb_lookup(cpu, mm, addr, pte) && permits(*pte, write))
+			if (tlb_lookup(cpu, mm, addr, pte) && tlb_serves(*pte, write))
 				return 0;
 			tlb_drop(cpu, mm, addr);
 		}

@@ -99,6 +99,70 @@ static void test_counts(void **state)
 }
 
 /*
+ * Interleavings of @nr tasks of @steps steps each with at most @bound
+ * preemptions (a switch away from a task that still had steps), counted
+ * by brute-force recursion: what the bounded search must visit.
+ */
+static uint64_t count_bounded(unsigned int nr, unsigned int *left, int last,
+			      unsigned int used, unsigned int bound)
+{
+	uint64_t n = 0;
+	unsigned int t, rest = 0;
+
+	for (t = 0; t < nr; t++)
+		rest += left[t];
+	if (!rest)
+		return 1;
+	for (t = 0; t < nr; t++) {
+		unsigned int cost = last >= 0 && (unsigned int)last != t &&
+				    left[last] ? 1 : 0;
+
+		if (!left[t] || used + cost > bound)
+			continue;
+		left[t]--;
+		n += count_bounded(nr, left, (int)t, used + cost, bound);
+		left[t]++;
+	}
+	return n;
+}
+
+/*
+ * Preemption bounding: the bounded DFS visits exactly the interleavings
+ * with at most that many preemptions, each once, and says it is complete.
+ */
+static void test_preemption_bound(void **state)
+{
+	static const unsigned int shapes[][2] = { { 2, 3 }, { 2, 6 }, { 3, 3 } };
+	unsigned int i, bound;
+
+	(void)state;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		for (bound = 0; bound <= 3; bound++) {
+			unsigned int left[3] = { shapes[i][1], shapes[i][1],
+						 shapes[i][1] };
+			unsigned int steps[3] = { shapes[i][1], shapes[i][1],
+						  shapes[i][1] };
+			uint64_t want = count_bounded(shapes[i][0], left, -1, 0, bound);
+			struct pmm_explore_opts o = opts_all();
+			struct pmm_explore_result r;
+			struct indep_prog p;
+
+			o.preemptions = bound;
+			indep_init(&p, shapes[i][0], steps);
+			assert_int_equal(pmm_explore(&p.prog, &o, &r), 0);
+			print_message("%ux%u bound %u: %llu executions\n",
+				      shapes[i][0], shapes[i][1], bound,
+				      (unsigned long long)r.executions);
+			assert_int_equal(r.executions, want);
+			assert_true(r.complete);
+			assert_int_equal(indep_distinct(&p), want);
+			pmm_explore_result_release(&r);
+			indep_release(&p);
+		}
+	}
+}
+
+/*
  * 2x(2,2) in DFS order: 0011 0101 0110 1001 1010 1100. The target 1001 is
  * the 4th execution and its schedule string is "1.0x2.1".
  */
@@ -569,6 +633,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_preemption_bound),
 		cmocka_unit_test(test_target_schedule),
 		cmocka_unit_test(test_step_bound),
 		cmocka_unit_test(test_step_bound_mixed),
