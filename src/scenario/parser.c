@@ -808,7 +808,12 @@ static bool guest_tags_stmt(struct parser *p, struct scn_stmt *st, const char *v
 	if (!options(p, st, O_LEN | O_AS | (st->op == OP_GUEST_STORE_TAGS ? 0 : O_EXPECT) |
 		     (copy ? O_SET : 0), O_LEN, verb))
 		return false;
-	if (copy && !(st->flags & O_EXPECT) == !(st->flags & O_SET)) {
+	if (copy && (st->flags & O_EXPECT) && (st->flags & O_SET)) {
+		fail(p, st->pos, "'copy_tags' reads the tags ('expect TAG') or writes "
+		     "them ('set TAG'), not both");
+		return false;
+	}
+	if (copy && !(st->flags & (O_EXPECT | O_SET))) {
 		fail(p, st->pos, "'copy_tags' needs one of 'expect TAG' (read the tags) "
 		     "or 'set TAG' (write them)");
 		return false;
