@@ -19,6 +19,13 @@
  *
  *	expect violation data-corruption
  *
+ * On machine arm64-mte (with 'swap SIZE' for reclaim): 'prot rw,mte',
+ * 'write a tag 0x3 "x"', 'store_tags a 0x3 len 4K', 'load_tags a len 64
+ * expect 0x3', 'reclaim a [len N]'; KVM: 'vm V on P mte' and 'memslot V
+ * gpa 0x0 at a len 16K' in init, then guest_write/guest_read/
+ * guest_store_tags/guest_load_tags/copy_tags V GPA ...; conditions
+ * 'tags(P:a) == 0x3' and 'r >= 1' (a register's count).
+ *
  * The file is read whole, checked whole (names, sizes, limits) and only
  * then run; every error names file, line and column. Execution state
  * (addresses, registers) lives in the execution's arena.
