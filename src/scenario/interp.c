@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/arm64/mte.h"
 #include "protmm/knob.h"
+#include "protmm/kvm.h"
 #include "protmm/machine.h"
 #include "scenario/lexer.h"
 #include "sched/atomic.h"
@@ -25,7 +27,10 @@ const struct oracle_info oracles[] = {
 	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },
 	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping never released" },
 	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },
+	{ "stale-tags", "tags read or checked differ from the last tags stored to that logical granule (across swap, COW and fork), or a swap entry's saved tags were freed while the entry lives" },
 	{ "stale-tlb", "a frame was freed while a CPU's TLB still mapped it" },
+	{ "tag-leak", "a page reached a new owner carrying the previous owner's tags" },
+	{ "tag-mismatch", "a tag-checked access faulted although its pointer tag is the last tag stored to that granule" },
 	{ "use-after-free", "a CPU, the kernel or a device touched a free frame" },
 };
 
@@ -43,6 +48,7 @@ bool oracle_known(const char *name)
 
 struct scn_reg {
 	int status;
+	long value;		/* what a successful operation returned */
 	size_t len;
 	unsigned char data[SCN_MAX_STRING];
 };
@@ -54,6 +60,7 @@ struct scn_run {
 	struct pmm_pipe *pipe[SCN_MAX_SYMBOLS];
 	struct pmm_pin *pin[SCN_MAX_SYMBOLS];
 	struct scn_reg *reg[SCN_MAX_SYMBOLS];
+	struct pmm_vm *vm[SCN_MAX_VMS];
 };
 
 struct scn_state {
@@ -78,8 +85,10 @@ static void set_status(struct scn_run *r, const struct scn_stmt *st, long ret)
 {
 	struct scn_reg *g = st->op == OP_PIN ? NULL : reg(r, st->reg);
 
-	if (g)
+	if (g) {
 		g->status = ret < 0 ? (int)ret : 0;
+		g->value = ret < 0 ? 0 : ret;
+	}
 }
 
 static void check_expect(const struct scn_stmt *st, const char *what,
@@ -93,6 +102,38 @@ static void check_expect(const struct scn_stmt *st, const char *what,
 			      (int)(st->str_len < 64 ? st->str_len : 64), st->str);
 }
 
+/* A tagged pointer when the statement gave 'tag N'. */
+static unsigned long stmt_addr(const struct scn_stmt *st)
+{
+	unsigned long a = scn_addr_value(&st->addr);
+
+	return (st->flags & O_TAG) ? pmm_tag_addr(a, st->tag) : a;
+}
+
+static unsigned long stmt_gpa(const struct scn_stmt *st)
+{
+	return (st->flags & O_TAG) ? pmm_tag_addr(st->gpa, st->tag) : st->gpa;
+}
+
+/* Every granule's tag is the one 'expect' names, or a violation. */
+static void check_expect_tags(const struct scn_stmt *st, const char *what,
+			      const unsigned char *tags, size_t n, long ret)
+{
+	size_t i;
+
+	if (!(st->flags & O_EXPECT) || ret < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (tags[i] != st->expect_tag) {
+			pmm_violation("expect", "%s at line %d found tag %#x in granule +%#zx, "
+				      "expected %#x", what, st->pos.line, tags[i],
+				      i * SCN_MTE_GRANULE, st->expect_tag);
+			return;
+		}
+	}
+}
+
+/* 'read' and 'guest_read': a process's or a guest's load. */
 static int read_stmt(struct scn_run *r, const struct scn_stmt *st,
 		     struct pmm_process *p)
 {
@@ -103,8 +144,12 @@ static int read_stmt(struct scn_run *r, const struct scn_stmt *st,
 
 	if (n > sizeof(buf))
 		n = sizeof(buf);
-	ret = pmm_load(p, scn_addr_value(&st->addr), buf, n);
-	check_expect(st, "read", buf, n, ret);
+	if (st->op == OP_GUEST_READ)
+		ret = r->vm[st->vm] ? pmm_guest_load(r->vm[st->vm], stmt_gpa(st), buf, n) :
+		      -ENOMEM;
+	else
+		ret = pmm_load(p, stmt_addr(st), buf, n);
+	check_expect(st, st->op == OP_GUEST_READ ? "guest_read" : "read", buf, n, ret);
 	if (g && !ret) {
 		memcpy(g->data, buf, n);
 		g->len = n;
@@ -150,11 +195,6 @@ static int dma_stmt(struct scn_run *r, const struct scn_stmt *st)
 	return ret;
 }
 
-static long io(long ret)
-{
-	return ret < 0 ? ret : 0;
-}
-
 static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
 		      struct pmm_process *p)
 {
@@ -167,15 +207,16 @@ static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
 		return -EINVAL;
 	if ((st->op == OP_SPLICE_IN || st->op == OP_SPLICE_OUT) && !pipe)
 		return -EINVAL;
+	/* A register keeps the byte count, for 'R == N'. */
 	switch (st->op) {
 	case OP_FWRITE:
-		return io(pmm_file_write(p, f, st->off, a, st->len));
+		return pmm_file_write(p, f, st->off, a, st->len);
 	case OP_FREAD:
-		return io(pmm_file_read(p, f, st->off, a, st->len));
+		return pmm_file_read(p, f, st->off, a, st->len);
 	case OP_FWRITE_DIRECT:
-		return io(pmm_file_write_direct(p, f, st->off, a, st->len));
+		return pmm_file_write_direct(p, f, st->off, a, st->len);
 	case OP_FREAD_DIRECT:
-		return io(pmm_file_read_direct(p, f, st->off, a, st->len));
+		return pmm_file_read_direct(p, f, st->off, a, st->len);
 	case OP_FSYNC:
 		return pmm_fsync(f);
 	case OP_TRUNCATE:
@@ -183,13 +224,62 @@ static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
 	case OP_PUNCH:
 		return pmm_punch_hole(f, st->off, st->len);
 	case OP_SPLICE_IN:
-		return io(pmm_splice_to_pipe(f, st->off, pipe, st->len));
+		return pmm_splice_to_pipe(f, st->off, pipe, st->len);
 	case OP_SPLICE_OUT:
-		return io(pmm_splice_from_pipe(pipe, f, st->off, st->len));
+		return pmm_splice_from_pipe(pipe, f, st->off, st->len);
 	case OP_PIPE_READ:
-		return io(pmm_pipe_read(p, pipe, a, st->len));
+		return pmm_pipe_read(p, pipe, a, st->len);
 	default:
 		return -EINVAL;
+	}
+}
+
+/* load_tags ADDR len N [expect TAG]: LDG of every granule. */
+static long load_tags_stmt(struct scn_run *r, const struct scn_stmt *st,
+			   struct pmm_process *p)
+{
+	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
+	size_t n = st->len / SCN_MTE_GRANULE;
+	long ret;
+
+	(void)r;
+	ret = pmm_load_tags(p, scn_addr_value(&st->addr), st->len, tags);
+	check_expect_tags(st, "load_tags", tags, n, ret);
+	return ret;
+}
+
+/* A vCPU's access, or the VMM's KVM_ARM_MTE_COPY_TAGS. */
+static long guest_stmt(struct scn_run *r, const struct scn_stmt *st,
+		       struct pmm_process *p)
+{
+	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
+	size_t n = st->len / SCN_MTE_GRANULE;
+	struct pmm_vm *vm = r->vm[st->vm];
+	bool set = st->flags & O_SET;
+	long ret;
+
+	/* pmm_vm_create() failed: out of memory (the parser saw the machine). */
+	if (!vm)
+		return -ENOMEM;
+	switch (st->op) {
+	case OP_GUEST_WRITE:
+		return pmm_guest_store(vm, stmt_gpa(st), st->str, st->str_len);
+	case OP_GUEST_READ:
+		return read_stmt(r, st, p);
+	case OP_GUEST_STORE_TAGS:
+		return pmm_guest_store_tags(vm, st->gpa, st->len, st->tag);
+	case OP_GUEST_LOAD_TAGS:
+		ret = pmm_guest_load_tags(vm, st->gpa, st->len, tags);
+		check_expect_tags(st, "guest_load_tags", tags, n, ret);
+		return ret;
+	default:
+		if (set)
+			memset(tags, (int)st->tag, n);
+		ret = pmm_vm_copy_tags(vm, st->gpa, st->len, tags, set);
+		/* Only the granules it covered were read. */
+		check_expect_tags(st, "copy_tags", tags,
+				  ret < 0 ? 0 : (size_t)ret / SCN_MTE_GRANULE, ret);
+		return ret;
 	}
 }
 
@@ -209,9 +299,15 @@ static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
 	case OP_MPROTECT:
 		return pmm_mprotect(p, a, st->len, st->prot);
 	case OP_WRITE:
-		return pmm_store(p, a, st->str, st->str_len);
+		return pmm_store(p, stmt_addr(st), st->str, st->str_len);
 	case OP_READ:
 		return read_stmt(r, st, p);
+	case OP_STORE_TAGS:
+		return pmm_store_tags(p, a, st->len, st->tag);
+	case OP_LOAD_TAGS:
+		return load_tags_stmt(r, st, p);
+	case OP_RECLAIM:
+		return pmm_reclaim(p, a, st->len);
 	case OP_FORK:
 		c = pmm_fork(p);
 		if (state.s->proc_forked_in_thread[st->target])
@@ -233,6 +329,12 @@ static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
 	case OP_DMA_WRITE:
 	case OP_DMA_READ:
 		return dma_stmt(r, st);
+	case OP_GUEST_WRITE:
+	case OP_GUEST_READ:
+	case OP_GUEST_STORE_TAGS:
+	case OP_GUEST_LOAD_TAGS:
+	case OP_COPY_TAGS:
+		return guest_stmt(r, st, p);
 	default:
 		return file_stmt(r, st, p);
 	}
@@ -258,6 +360,16 @@ static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc)
 		return;
 	case OP_PIPE:
 		r->pipe[st->target] = pmm_pipe_create();
+		return;
+	case OP_VM:
+		r->vm[st->vm] = p ? pmm_vm_create(p, (st->flags & O_MTE) ? PMM_VM_MTE : 0) :
+				NULL;
+		return;
+	case OP_MEMSLOT:
+		ret = r->vm[st->vm] ? pmm_vm_set_memslot(r->vm[st->vm], st->gpa,
+							 scn_addr_value(&st->addr), st->len) :
+		      -ENOMEM;
+		set_status(r, st, ret);
 		return;
 	default:
 		break;
@@ -288,6 +400,7 @@ static void setup(void *arg)
 	o.disk_bytes = s->disk;
 	o.nr_cpus = s->cpus;
 	o.arch = s->machine;
+	o.swap_bytes = s->swap;
 	if (pmm_machine_init(&o))
 		return;
 	state.run = pmm_alloc(sizeof(*state.run));
@@ -318,6 +431,16 @@ static bool compare(long a, enum scn_cmp c, long b)
 	return false;
 }
 
+/*
+ * The memory tag of the granule at @addr in frame @pfn, read without a
+ * yield: the end state, not an access (an LDG would fault a swapped page
+ * in and read zero through an untagged mapping).
+ */
+static long page_tag(unsigned long pfn, unsigned long addr)
+{
+	return (long)mte_peek_tag(pfn, (unsigned int)((addr % 4096) / SCN_MTE_GRANULE));
+}
+
 static bool eval(const struct scn_cond *c)
 {
 	struct scn_run *r = state.run;
@@ -336,6 +459,11 @@ static bool eval(const struct scn_cond *c)
 		return !eval(c->a);
 	case COND_REG:
 		g = r->reg[c->reg];
+		/* A failed operation returned no count: it equals no number. */
+		if (c->is_num && c->cmp == CMP_NE)
+			return !(g && !g->status && g->value == c->num);
+		if (c->is_num)
+			return g && !g->status && compare(g->value, c->cmp, c->num);
 		if (c->is_status)
 			eq = g && g->status == status_errno[c->status];
 		else
@@ -351,16 +479,21 @@ static bool eval(const struct scn_cond *c)
 		     !memcmp(buf, c->str, c->str_len);
 		return c->cmp == CMP_EQ ? eq : !eq;
 	}
-	if (!p || pmm_page_state(p, scn_addr_value(&c->addr), &ps))
+	if (!p || pmm_page_state(p, scn_addr_value(&c->addr), &ps)) {
+		if (c->kind == COND_TAGS)
+			return c->cmp == CMP_NE;
 		return c->kind == COND_REFCOUNT || c->kind == COND_MAPCOUNT ?
 		       compare(0, c->cmp, c->num) : false;
+	}
+	if (c->kind == COND_TAGS)
+		return compare(page_tag(ps.pfn, scn_addr_value(&c->addr)), c->cmp, c->num);
 	if (c->kind == COND_REFCOUNT)
 		return compare(ps.refcount, c->cmp, c->num);
 	if (c->kind == COND_MAPCOUNT)
 		return compare(ps.mapcount, c->cmp, c->num);
 	if (c->kind == COND_PINNED)
 		return ps.maybe_pinned;
-	return true;
+	return c->kind == COND_MAPPED;
 }
 
 static void finish(void *arg)

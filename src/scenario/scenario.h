@@ -19,6 +19,13 @@
  *
  *	expect violation data-corruption
  *
+ * On machine arm64-mte (with 'swap SIZE' for reclaim): 'prot rw,mte',
+ * 'write a tag 0x3 "x"', 'store_tags a 0x3 len 4K', 'load_tags a len 64
+ * expect 0x3', 'reclaim a [len N]'; KVM: 'vm V on P mte' and 'memslot V
+ * gpa 0x0 at a len 16K' in init, then guest_write/guest_read/
+ * guest_store_tags/guest_load_tags/copy_tags V GPA ...; conditions
+ * 'tags(P:a) == 0x3' and 'r >= 1' (a register's count).
+ *
  * The file is read whole, checked whole (names, sizes, limits) and only
  * then run; every error names file, line and column. Execution state
  * (addresses, registers) lives in the execution's arena.
@@ -45,6 +52,12 @@
 #define SCN_MAX_DISK		(256ul << 20)
 #define SCN_MAX_MAP		(64ul << 20)	/* one mapping */
 #define SCN_MAX_PIN_PAGES	64
+#define SCN_MAX_SWAP		(256ul << 20)	/* the swap device */
+#define SCN_MAX_VMS		8		/* KVM guests */
+#define SCN_MAX_TAG_LEN		(64ul << 10)	/* one tag statement's range */
+#define SCN_MTE_GRANULE		16ul
+/* The machine whose hardware tags memory and runs KVM guests. */
+#define SCN_MTE_MACHINE		"arm64-mte"
 
 struct scn_pos {
 	int line, col;
@@ -63,6 +76,10 @@ enum scn_op {
 	OP_PIN, OP_UNPIN, OP_DMA_WRITE, OP_DMA_READ,
 	OP_FWRITE, OP_FREAD, OP_FWRITE_DIRECT, OP_FREAD_DIRECT, OP_FSYNC,
 	OP_TRUNCATE, OP_PUNCH, OP_SPLICE_IN, OP_SPLICE_OUT, OP_PIPE_READ,
+	OP_STORE_TAGS, OP_LOAD_TAGS, OP_RECLAIM,
+	/* KVM: a VM and its memory in init, then what its vCPUs do. */
+	OP_VM, OP_MEMSLOT, OP_GUEST_WRITE, OP_GUEST_READ, OP_GUEST_STORE_TAGS,
+	OP_GUEST_LOAD_TAGS, OP_COPY_TAGS,
 };
 
 /* Options of a statement (scn_stmt.flags): which were given. */
@@ -71,7 +88,8 @@ enum {
 	O_PROT = 1 << 4, O_PRIVATE = 1 << 5, O_SHARED = 1 << 6, O_PAGES = 1 << 7,
 	O_WRITE = 1 << 8, O_LONGTERM = 1 << 9, O_FAST = 1 << 10, O_GET = 1 << 11,
 	O_AS = 1 << 12, O_FROM = 1 << 13, O_TO = 1 << 14, O_EXPECT = 1 << 15,
-	O_SIZE = 1 << 16, O_READ = 1 << 17,
+	O_SIZE = 1 << 16, O_READ = 1 << 17, O_TAG = 1 << 18, O_GPA = 1 << 19,
+	O_AT = 1 << 20, O_SET = 1 << 21, O_MTE = 1 << 22,
 };
 
 struct scn_stmt {
@@ -79,8 +97,16 @@ struct scn_stmt {
 	struct scn_pos pos;
 	int proc;		/* the process acted on (-1: the thread's) */
 	int target;		/* the new process/file/pipe/pin symbol */
-	int file, pipe, pin;
+	int file, pipe, pin, vm;
 	struct scn_addr addr;
+	/* A guest physical address (guest_*, copy_tags, memslot). */
+	unsigned long gpa;
+	/*
+	 * The pointer's tag (read/write 'tag N'), or the tag stored
+	 * (store_tags, copy_tags 'set'); the tag every granule must have
+	 * ('expect' of load_tags, copy_tags).
+	 */
+	unsigned int tag, expect_tag;
 	unsigned long len, off, size;
 	struct scn_pos len_pos, off_pos;
 	unsigned int prot, flags;
@@ -111,6 +137,8 @@ enum scn_cond_kind {
 	COND_MEM,		/* P:addr == / != "bytes" */
 	COND_REFCOUNT, COND_MAPCOUNT,	/* fn(P:addr) cmp number */
 	COND_MAPPED, COND_PINNED,
+	COND_SWAPPED,		/* swapped(P:addr): a swap entry in the PTE */
+	COND_TAGS,		/* tags(P:addr) == / != tag */
 };
 
 enum scn_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
@@ -131,6 +159,8 @@ struct scn_cond {
 	/* A register compared with a status: "ok", "segv", "sigbus"... */
 	int status;
 	bool is_status;
+	/* A register compared with a number: the count it returned. */
+	bool is_num;
 	struct scn_pos pos;
 };
 
@@ -147,7 +177,7 @@ struct scn_config {
 };
 
 enum scn_sym_kind { SYM_PROC, SYM_FILE, SYM_PIPE, SYM_PIN, SYM_ADDR, SYM_REG,
-		    SYM_KINDS };
+		    SYM_VM, SYM_KINDS };
 
 struct scn_symtab {
 	char names[SCN_MAX_SYMBOLS][SCN_MAX_NAME];
@@ -160,7 +190,7 @@ struct scenario {
 	char name[SCN_MAX_NAME];
 	char *description;
 	char machine[SCN_MAX_NAME];
-	unsigned long memory, disk;
+	unsigned long memory, disk, swap;
 	unsigned int cpus;
 	struct scn_config config[SCN_MAX_CONFIG];
 	unsigned int nr_config;
@@ -178,6 +208,8 @@ struct scenario {
 	struct scn_symtab sym[SYM_KINDS];
 	/* Processes forked by a thread: other threads race to see them. */
 	bool proc_forked_in_thread[SCN_MAX_SYMBOLS];
+	/* Each VM's VMM process: its vCPU threads run there. */
+	int vm_proc[SCN_MAX_VMS];
 	/* Everything the parser allocated, freed by scenario_free(). */
 	void **allocs;
 	unsigned int nr_allocs, cap_allocs;

@@ -418,6 +418,32 @@ static void test_limits_reached(void **state)
 	free(t.s);
 }
 
+/* The limits of the tags, swap and KVM forms, reached exactly: accepted. */
+static void test_mte_limits_reached(void **state)
+{
+	struct text t = { 0 };
+	unsigned int i;
+
+	(void)state;
+	add(&t, "scenario mte-limits\nmachine arm64-mte\nmemory 256M\n");
+	add(&t, "swap 256M\n");				/* SCN_MAX_SWAP */
+	add(&t, "init {\n    process P\n");
+	add(&t, "    on P: map a anon len 64M prot rw,mte private\n");
+	add(&t, "    on P: map g anon len 64M prot rw private\n");
+	for (i = 0; i < 8; i++)				/* SCN_MAX_VMS */
+		add(&t, "    vm V%u on P mte\n", i);
+	add(&t, "    memslot V0 gpa 0x0 at g len 64M\n");	/* SCN_MAX_MAP */
+	add(&t, "    on P: store_tags a 0xf len 64K\n");	/* SCN_MAX_TAG_LEN */
+	add(&t, "    on P: reclaim a len 64M\n}\n");
+	add(&t, "thread T0 on P cpu 0 {\n    load_tags a+0xfff0 len 16 expect 0xf\n");
+	add(&t, "    copy_tags V0 0x0 len 64K set 0x0\n");
+	add(&t, "    guest_load_tags V0 0x0 len 64K expect 0x0\n");
+	add(&t, "    guest_read V0 0x0 tag 15 len 4096\n}\n");
+	add(&t, "exists tags(P:a) == 15\n");
+	check_generated("mte-limits-reached.pmm", t.s, t.len, 0, NULL);
+	free(t.s);
+}
+
 /* One mutation of a valid file: check exits 0 or 2, with a diagnostic. */
 static void fuzz_one(const char *label, const char *text, size_t len)
 {
@@ -608,7 +634,7 @@ int main(int argc, char **argv)
 			valid_dir, run_dir);
 		return 1;
 	}
-	tests = calloc(nr_cases + nr_valid + nr_runs + 5, sizeof(*tests));
+	tests = calloc(nr_cases + nr_valid + nr_runs + 6, sizeof(*tests));
 	if (!tests)
 		return 1;
 	for (i = 0; i < nr_cases; i++)
@@ -625,6 +651,8 @@ int main(int argc, char **argv)
 					  .test_func = test_statement_limit };
 	tests[n++] = (struct CMUnitTest){ .name = "limits-reached",
 					  .test_func = test_limits_reached };
+	tests[n++] = (struct CMUnitTest){ .name = "mte-limits-reached",
+					  .test_func = test_mte_limits_reached };
 	for (i = 0; i < nr_valid; i++)
 		tests[n++] = (struct CMUnitTest){ .name = strrchr(valid[i], '/') + 1,
 						  .test_func = test_fuzz,

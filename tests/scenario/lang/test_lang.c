@@ -231,6 +231,92 @@ static void test_fork_in_thread(void **state)
 	pmm_explore_result_release(&o.r);
 }
 
+/* A register compared with a number: the count the operation returned. */
+static void test_register_counts(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	run(HEAD
+	    "init {\n process P\n file F size 16K\n"
+	    " on P: map buf anon len 8K prot rw private\n on P: write buf \"file!\"\n}\n"
+	    "thread T on P cpu 0 {\n"
+	    " fwrite F from buf len 5 as w\n truncate F 2\n fread F to buf+4096 len 5 as r\n"
+	    " munmap buf len 8K\n fwrite F from buf len 5 as bad\n"
+	    "}\n"
+	    "exists w == 5 and w >= 5 and w < 6 and r == 2 and r != 5\n"
+	    "exists bad == efault and bad != 0 and not bad == 0 and not bad >= 0\n"
+	    "forbid w != 5\n"
+	    "expect ok\n", &o);
+	assert_int_equal(o.err, 0);
+	if (o.r.violations)
+		fail_msg("%s: %s", o.r.oracle, o.r.message);
+	assert_int_equal(o.exists[0], 1);
+	assert_int_equal(o.exists[1], 1);
+	pmm_explore_result_release(&o.r);
+}
+
+#define MTE_HEAD "scenario t\nmachine arm64-mte\nmemory 1M\nswap 1M\n"
+
+/*
+ * Tags: STG then LDG, tagged pointers (a wrong tag is a tag-check fault,
+ * SIGSEGV), tags() of the end state.
+ */
+static void test_tag_statements(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	run(MTE_HEAD
+	    "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n}\n"
+	    "thread T on P cpu 0 {\n"
+	    " store_tags a 0x3 len 32 as st\n store_tags a+32 0x7 len 16\n"
+	    " load_tags a len 32 expect 0x3 as lt\n write a tag 0x3 \"hi\" as w\n"
+	    " read a tag 3 expect \"hi\" as r\n read a tag 4 len 1 as bad\n"
+	    " write a+32 tag 7 \"x\" as w7\n"
+	    "}\n"
+	    "exists st == ok and lt == ok and w == ok and r == \"hi\" and w7 == ok\n"
+	    "exists bad == segv and tags(P:a) == 3 and tags(P:a+32) == 7 and tags(P:a+48) == 0\n"
+	    "expect ok\n", &o);
+	assert_int_equal(o.err, 0);
+	if (o.r.violations)
+		fail_msg("%s: %s", o.r.oracle, o.r.message);
+	assert_int_equal(o.exists[0], 1);
+	assert_int_equal(o.exists[1], 1);
+	pmm_explore_result_release(&o.r);
+}
+
+/* load_tags whose tags differ from its expect is the "expect" oracle. */
+static void test_tag_expect_oracle(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	run(MTE_HEAD "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n"
+	    " on P: store_tags a 0x3 len 16\n}\n"
+	    "thread T on P cpu 0 { load_tags a len 32 expect 0x3 }\nexpect ok\n", &o);
+	assert_int_equal(o.r.violations, 1);
+	assert_string_equal(o.r.oracle, "expect");
+	assert_non_null(strstr(o.r.message, "found tag 0 in granule +0x10, expected 0x3"));
+	pmm_explore_result_release(&o.r);
+}
+
+/* The new forms' errors point at the token that is wrong. */
+static void test_mte_error_positions(void **state)
+{
+	(void)state;
+	parse_error("scenario t\ninit {\n process P\n on P: map a anon len 4K prot rw,mte private\n}\n",
+		    4, 34, "prot mte needs machine arm64-mte");
+	parse_error(MTE_HEAD "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n"
+		    " on P: store_tags a+4 3 len 16\n}\n", 8, 19, "not a multiple of 16");
+	parse_error(MTE_HEAD "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n"
+		    " on P: write a tag 99 \"x\"\n}\n", 8, 20, "tag 0x63 is not 0 to 0xf");
+	parse_error(MTE_HEAD "init {\n process P\n process Q\n on P: map g anon len 4K prot rw private\n"
+		    " vm V on P mte\n}\nthread T on Q cpu 0 { guest_read V 0x0 len 1 }\n",
+		    11, 34, "vm 'V' runs in process 'P'");
+	parse_error("scenario t\nswap 1M\nswap 2M\n", 3, 1, "one 'swap' line");
+}
+
 /* Positions of errors point at the token that is wrong. */
 static void test_error_positions(void **state)
 {
@@ -256,6 +342,10 @@ int main(void)
 		cmocka_unit_test(test_config_knob),
 		cmocka_unit_test(test_fork_in_thread),
 		cmocka_unit_test(test_error_positions),
+		cmocka_unit_test(test_register_counts),
+		cmocka_unit_test(test_tag_statements),
+		cmocka_unit_test(test_tag_expect_oracle),
+		cmocka_unit_test(test_mte_error_positions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
