@@ -11,6 +11,11 @@ static const struct arch_mm_ops *const machines[] = {
 	&arm64_mte_arch_ops,
 };
 
+const char *arch_machine_name(unsigned int i)
+{
+	return i < sizeof(machines) / sizeof(machines[0]) ? machines[i]->name : NULL;
+}
+
 const struct arch_mm_ops *arch_find(const char *name)
 {
 	unsigned int i;

@@ -30,6 +30,7 @@ struct cli_args {
 	unsigned int nr_files;
 	struct pmm_explore_opts opts;
 	bool opts_given;		/* strategy or budget on the command line */
+	bool preemptions_given;		/* --preemptions */
 	enum format format;
 	struct override overrides[MAX_OVERRIDES];
 	unsigned int nr_overrides;

@@ -78,6 +78,8 @@ static void target_configure(const struct cli_args *a, struct target *t,
 				t->opts.seed = a->opts.seed;
 		}
 	}
+	if (a->preemptions_given)
+		t->opts.preemptions = a->opts.preemptions;
 	for (i = 0; i < a->nr_overrides; i++)
 		pmm_knob_set(a->overrides[i].key, a->overrides[i].value);
 	if ((t->opts.strategy == PMM_STRATEGY_RANDOM ||
@@ -130,14 +132,28 @@ static void print_counterexample(const struct cli_args *a, const struct target *
 		printf("%s", r->trace);
 }
 
+/* ", complete", or ", complete to 2 preemptions" for a bounded search. */
+static const char *completeness(const struct target *t,
+				const struct pmm_explore_result *r)
+{
+	static char buf[64];
+
+	if (!r->complete)
+		return "";
+	if (t->opts.preemptions == PMM_PREEMPTIONS_ALL)
+		return ", complete";
+	snprintf(buf, sizeof(buf), ", complete to %u preemption%s",
+		 t->opts.preemptions, t->opts.preemptions == 1 ? "" : "s");
+	return buf;
+}
+
 static void print_summary(const struct target *t,
 			  const struct pmm_explore_result *r)
 {
 	printf("%s: %llu executions (%s%s), %llu violating, %llu deadlocks, "
 	       "%llu cut at bound %u, %.2fs\n", target_name(t),
 	       (unsigned long long)r->executions,
-	       pmm_strategy_name(t->opts.strategy),
-	       r->complete ? ", complete" : "",
+	       pmm_strategy_name(t->opts.strategy), completeness(t, r),
 	       (unsigned long long)r->violations,
 	       (unsigned long long)r->deadlocks,
 	       (unsigned long long)r->truncated, t->opts.step_bound,
@@ -153,11 +169,13 @@ static void json_result(FILE *f, const struct cli_args *a, const struct target *
 	json_string(f, t->check ? "" : t->label);
 	fprintf(f, ",\"strategy\":\"%s\",\"seed\":%llu,\"executions\":%llu,"
 		"\"violations\":%llu,\"deadlocks\":%llu,\"truncated\":%llu,"
-		"\"complete\":%s,\"seconds\":%.3f",
+		"\"complete\":%s,\"preemptions\":%d,\"seconds\":%.3f",
 		pmm_strategy_name(t->opts.strategy), (unsigned long long)t->opts.seed,
 		(unsigned long long)r->executions, (unsigned long long)r->violations,
 		(unsigned long long)r->deadlocks, (unsigned long long)r->truncated,
-		r->complete ? "true" : "false", r->seconds);
+		r->complete ? "true" : "false",
+		t->opts.preemptions == PMM_PREEMPTIONS_ALL ? -1 :
+		(int)t->opts.preemptions, r->seconds);
 	if (r->violations) {
 		char *cmd = NULL;
 		size_t len = 0;
@@ -420,8 +438,8 @@ static void print_verdict_text(const struct cli_args *a, const struct target *t,
 	printf("%-16s %s: expected %s, got %s; %llu executions (%s%s), %.2fs\n",
 	       v->as_expected ? "as expected" : "NOT as expected", t->label,
 	       v->expected, v->got, (unsigned long long)r->executions,
-	       pmm_strategy_name(t->opts.strategy),
-	       r->complete ? ", complete" : "", r->seconds);
+	       pmm_strategy_name(t->opts.strategy), completeness(t, r),
+	       r->seconds);
 	if (!v->as_expected && r->violations) {
 		printf("  schedule: %s\n  replay:   ", r->schedule);
 		print_replay_command(stdout, a, t, r->schedule);

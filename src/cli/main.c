@@ -45,6 +45,8 @@ static const char run_help[] =
 	"  --seed N                   random walk and PCT seed\n"
 	"  --depth D                  PCT bug depth (1-16)\n"
 	"  --bound N                  step bound of one execution\n"
+	"  --preemptions N            (dfs) only interleavings with at most N\n"
+	"                             preemptions\n"
 	"  --all                      keep going after the first violation\n"
 	"  --schedule S               (replay) the schedule string to follow\n"
 	"  --config KEY=VALUE         override a knob (see 'protmm knobs')\n"
@@ -89,7 +91,7 @@ static int parse_seconds(const char *s, double *out)
 
 enum { OPT_SELFCHECK = 256, OPT_STRATEGY, OPT_SEED, OPT_EXECUTIONS,
        OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH,
-       OPT_CONFIG, OPT_FORMAT };
+       OPT_CONFIG, OPT_FORMAT, OPT_PREEMPTIONS };
 
 static const struct option options[] = {
 	{ "selfcheck", required_argument, NULL, OPT_SELFCHECK },
@@ -99,6 +101,7 @@ static const struct option options[] = {
 	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
 	{ "seconds", required_argument, NULL, OPT_SECONDS },
 	{ "bound", required_argument, NULL, OPT_BOUND },
+	{ "preemptions", required_argument, NULL, OPT_PREEMPTIONS },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
@@ -167,6 +170,12 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 		if (parse_u64(arg, 1, 100000000, &v))
 			return -EINVAL;
 		o->step_bound = (uint32_t)v;
+		return 0;
+	case OPT_PREEMPTIONS:
+		if (parse_u64(arg, 0, 64, &v))
+			return -EINVAL;
+		o->preemptions = (unsigned int)v;
+		a->preemptions_given = true;
 		return 0;
 	case OPT_ALL:
 		o->stop_on_violation = false;

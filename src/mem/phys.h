@@ -72,7 +72,7 @@ struct phys_watch {
 	void (*zeroed)(const void *obj, unsigned long off, unsigned long len);
 };
 
-#define PHYS_MAX_WATCH 4
+#define PHYS_MAX_WATCH 8
 void phys_watch(const struct phys_watch *w);
 
 /*

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arch/arm64/mte.h"
 #include "protmm/knob.h"
 #include "protmm/kvm.h"
 #include "protmm/machine.h"
@@ -431,15 +430,6 @@ static bool compare(long a, enum scn_cmp c, long b)
 	return false;
 }
 
-/*
- * The memory tag of the granule at @addr in frame @pfn, read without a
- * yield: the end state, not an access (an LDG would fault a swapped page
- * in and read zero through an untagged mapping).
- */
-static long page_tag(unsigned long pfn, unsigned long addr)
-{
-	return (long)mte_peek_tag(pfn, (unsigned int)((addr % 4096) / SCN_MTE_GRANULE));
-}
 
 static bool eval(const struct scn_cond *c)
 {
@@ -479,14 +469,21 @@ static bool eval(const struct scn_cond *c)
 		     !memcmp(buf, c->str, c->str_len);
 		return c->cmp == CMP_EQ ? eq : !eq;
 	}
+	/*
+	 * The end state, not an access: an LDG would fault a swapped page in
+	 * and read zero through an untagged mapping.
+	 */
+	if (c->kind == COND_TAGS) {
+		int tag = p ? pmm_mem_tag(p, scn_addr_value(&c->addr)) : -EFAULT;
+
+		return tag < 0 ? c->cmp == CMP_NE : compare(tag, c->cmp, c->num);
+	}
+	if (c->kind == COND_SWAPPED)
+		return p && pmm_swapped(p, scn_addr_value(&c->addr));
 	if (!p || pmm_page_state(p, scn_addr_value(&c->addr), &ps)) {
-		if (c->kind == COND_TAGS)
-			return c->cmp == CMP_NE;
 		return c->kind == COND_REFCOUNT || c->kind == COND_MAPCOUNT ?
 		       compare(0, c->cmp, c->num) : false;
 	}
-	if (c->kind == COND_TAGS)
-		return compare(page_tag(ps.pfn, scn_addr_value(&c->addr)), c->cmp, c->num);
 	if (c->kind == COND_REFCOUNT)
 		return compare(ps.refcount, c->cmp, c->num);
 	if (c->kind == COND_MAPCOUNT)

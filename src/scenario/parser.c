@@ -1172,10 +1172,6 @@ static struct scn_cond *atom_body(struct parser *p)
 				return NULL;
 			c->num = tag;
 		}
-		/* TODO(machine): the public API tells no swap entry from pte_none. */
-		if (fk[i] == COND_SWAPPED)
-			fail(p, c->pos, "'swapped()' is not supported yet (the machine does "
-			     "not report swap entries to scenarios)");
 		return p->failed ? NULL : c;
 	}
 	c = new_cond(p, COND_REG);
@@ -1388,7 +1384,7 @@ static bool explore_decl(struct parser *p, struct scn_pos pos)
 			return false;
 		bit = !strcmp(n, "depth") ? 1 : !strcmp(n, "executions") ? 2 :
 		      !strcmp(n, "seconds") ? 4 : !strcmp(n, "seed") ? 8 :
-		      !strcmp(n, "bound") ? 16 : 0;
+		      !strcmp(n, "bound") ? 16 : !strcmp(n, "preemptions") ? 32 : 0;
 		if (bit && (seen & bit)) {
 			fail(p, pos, "'%s' given twice", n);
 			return false;
@@ -1406,10 +1402,15 @@ static bool explore_decl(struct parser *p, struct scn_pos pos)
 			o->seed = v;
 		else if (!strcmp(n, "bound") && v >= 1 && v <= 10000000)
 			o->step_bound = (uint32_t)v;
+		else if (!strcmp(n, "preemptions") && v <= 64)
+			o->preemptions = (unsigned int)v;
 		else
 			fail(p, pos, "bad exploration option '%s %lu' (depth 1-16, "
-			     "executions N, seconds 1-86400, seed N, bound N)", n, v);
+			     "executions N, seconds 1-86400, seed N, bound N, "
+			     "preemptions 0-64)", n, v);
 	}
+	if (!p->failed && (seen & 32) && o->strategy != PMM_STRATEGY_DFS)
+		fail(p, spos, "'preemptions' bounds a 'dfs' exploration only");
 	if (!p->failed && o->strategy != PMM_STRATEGY_DFS && !o->max_executions &&
 	    !o->max_seconds)
 		fail(p, spos, "'explore %s' needs 'executions N' or 'seconds N'",
@@ -1429,22 +1430,17 @@ static bool size_decl(struct parser *p, unsigned long *out, unsigned long max,
 	return !p->failed;
 }
 
-/*
- * The machines this build models, for the error naming an unknown one.
- * TODO(arch): the arch table has no accessor for its names yet, so the
- * candidates are listed here and each is kept only if arch_find() has it.
- */
+/* The machines this build models, for the error naming an unknown one. */
 static void machines_modelled(char *buf, size_t len)
 {
-	static const char *const candidates[] = { "generic", SCN_MTE_MACHINE };
+	const char *m;
 	size_t used = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
-		if (arch_find(candidates[i]) && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? ", " : "", candidates[i]);
+	for (i = 0; (m = arch_machine_name(i)) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "", m);
 }
 
 static bool top_level(struct parser *p)

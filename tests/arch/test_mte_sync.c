@@ -30,15 +30,6 @@
  */
 #include "mte_test.h"
 
-/* The swap layer's count for the entries these tests make up. */
-static int test_swap_count;
-
-__attribute__((weak)) int __swap_count(swp_entry_t entry)
-{
-	(void)entry;
-	return test_swap_count;
-}
-
 static struct pmm_process *P, *Q;
 static struct folio *Z;
 static unsigned char data[PAGE_SIZE];
@@ -225,55 +216,47 @@ static void hooks_setup(void *arg)
 static void test_swap_hooks(void **state)
 {
 	(void)state;
-	test_swap_count = 0;
 	mte_clean(hooks_setup);
 }
 
 /*
- * Saved tags must live as long as the swap entry. Restoring into the swap
- * cache while the entry is still in a PTE (count 1) and freeing them then
- * (mte.tags_lifetime=swap_cache) is caught; so is a slot invalidated while
- * its count is not zero. With the kernel's lifetime, restoring keeps them.
+ * Saved tags must live as long as the swap entry, on the real swap layer.
+ * P's tagged page is shared with Q by fork and swapped out: both PTEs
+ * hold the entry. P faults it back (the tags are restored into the swap
+ * cache's folio); P's page then goes out again, clean, so it is not
+ * written and its tags are not saved again: only the first save is left
+ * for Q's swap-in. With mte.tags_lifetime=swap_cache the restore freed
+ * it while Q's PTE still held the entry: Q's swap-in finds none.
  */
-static int lifetime_case;
-
-static void lifetime_body(void *arg)
-{
-	struct folio *x = folio_at(P, A), *f = folio_alloc(0, 0);
-
-	(void)arg;
-	x->private = E.val;
-	arch_prepare_to_swap(x);
-	x->private = 0;
-	arch_swap_restore(E, f);
-	if (lifetime_case == 1)
-		arch_swap_invalidate_page(swp_type(E), swp_offset(E));
-	folio_put(f);
-	/* Once the entry is gone, so are its tags: no report. */
-	test_swap_count = 0;
-	arch_swap_invalidate_page(swp_type(E), swp_offset(E));
-}
-
 static void lifetime_setup(void *arg)
 {
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned char tag = 0;
+
 	(void)arg;
-	test_swap_count = 1;
-	mte_machine("arm64-mte");
+	o.ram_bytes = 1ul << 20;
+	o.swap_bytes = 64ul << 10;
+	o.arch = "arm64-mte";
+	check(!pmm_machine_init(&o));
 	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_store_tags(P, A, PAGE_SIZE, 3);
-	pmm_task_create("lifetime", 0, lifetime_body, NULL);
+	check(!pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0));
+	check(!pmm_store_tags(P, A, PAGE_SIZE, 3));
+	check(!pmm_store(P, pmm_tag_addr(A, 3), "t", 1));
+	Q = pmm_fork(P);
+	check(pmm_reclaim(P, A, PAGE_SIZE) == 1);
+	check(!pmm_load_tags(P, A, MTE_GRANULE_SIZE, &tag) && tag == 3);
+	check(pmm_reclaim(P, A, PAGE_SIZE) == 1);
+	check(pmm_swapped(P, A) && pmm_swapped(Q, A));
+	check(!pmm_load_tags(Q, A, MTE_GRANULE_SIZE, &tag) && tag == 3);
 }
 
 static void test_tags_lifetime(void **state)
 {
 	(void)state;
-	lifetime_case = 0;
 	mte_clean(lifetime_setup);
-	lifetime_case = 1;
-	mte_expect(lifetime_setup, "stale-tags");
-	lifetime_case = 0;
 	assert_int_equal(pmm_knob_set("mte.tags_lifetime", "swap_cache"), 0);
+	mte_expect(lifetime_setup, "stale-tags");
+	assert_int_equal(pmm_knob_set("mte.sync", "bit"), 0);
 	mte_expect(lifetime_setup, "stale-tags");
 	pmm_knob_reset();
 }

@@ -63,6 +63,7 @@ const struct arch_mm_ops arm64_mte_arch_ops = {
 	.tbi_mask = 0xffUL << 56,
 	.user_tags = mte_user_tags,
 	.copy_highpage = mte_copy_highpage,
+	.peek_tag = mte_peek_tag,
 	.prepare_to_swap = mte_prepare_to_swap,
 	.swap_restore = mte_swap_restore,
 	.swap_invalidate_page = mte_swap_invalidate_page,

@@ -35,17 +35,17 @@ enum mte_tags_lifetime mte_tags_lifetime(void)
 					       MTE_TAGS_SWAP_ENTRY;
 }
 
-/*
- * The swap layer (src/swap/) defines __swap_count(); a build without it
- * has no swap entries, and so no saved tags to outlive one.
- */
-#pragma weak __swap_count
-
 #define SAVED_BUCKETS 64
 
 struct saved_tags {
 	struct saved_tags *next;
 	unsigned long val;
+	/*
+	 * Freed while the swap entry still lived (mte.tags_lifetime=
+	 * swap_cache): what is left is the fact, for the swap-in that then
+	 * finds no tags. The slot's invalidation removes it.
+	 */
+	const char *freed_early;
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
 };
 
@@ -88,6 +88,7 @@ static void saved_store(unsigned long val, const unsigned char *tags)
 	if (!s)
 		return;
 	s->val = val;
+	s->freed_early = NULL;
 	memcpy(s->tags, tags, sizeof(s->tags));
 	spin_lock(&mte_pages->lock);
 	pp = slot(val);
@@ -96,33 +97,28 @@ static void saved_store(unsigned long val, const unsigned char *tags)
 	spin_unlock(&mte_pages->lock);
 }
 
-/* xa_load(): a copy of the saved tags, or false. */
-static bool saved_load(unsigned long val, unsigned char *tags)
+/*
+ * xa_load(): a copy of the saved tags, or false; *freed_early says why
+ * there are none when they were freed while the entry lived.
+ */
+static bool saved_load(unsigned long val, unsigned char *tags,
+		       const char **freed_early)
 {
 	struct saved_tags *s;
+	bool found;
 
 	spin_lock(&mte_pages->lock);
 	s = *slot(val);
-	if (s)
+	found = s && !s->freed_early;
+	*freed_early = s ? s->freed_early : NULL;
+	if (found)
 		memcpy(tags, s->tags, sizeof(s->tags));
 	spin_unlock(&mte_pages->lock);
-	return s != NULL;
-}
-
-static void check_lifetime(swp_entry_t entry, const char *why)
-{
-	int count = __swap_count ? __swap_count(entry) : 0;
-
-	if (count > 0)
-		pmm_violation("stale-tags",
-			      "saved tags of swap entry %u:%#lx freed (%s) while "
-			      "the entry lives (swap count %d): its next swap-in "
-			      "finds no tags", swp_type(entry), swp_offset(entry),
-			      why, count);
+	return found;
 }
 
 /* xa_erase() + mte_free_tag_storage(). */
-static void saved_free(swp_entry_t entry, const char *why)
+static void saved_free(swp_entry_t entry)
 {
 	struct saved_tags **pp, *s;
 
@@ -132,8 +128,31 @@ static void saved_free(swp_entry_t entry, const char *why)
 	if (s)
 		*pp = s->next;
 	spin_unlock(&mte_pages->lock);
+}
+
+/* The tags go, but the entry lives on in other PTEs (or in the slot). */
+static void saved_free_early(swp_entry_t entry, const char *why)
+{
+	struct saved_tags *s;
+
+	spin_lock(&mte_pages->lock);
+	s = *slot(entry.val);
 	if (s)
-		check_lifetime(entry, why);
+		s->freed_early = why;
+	spin_unlock(&mte_pages->lock);
+}
+
+/*
+ * A swap-in that needs the tags of an entry whose saved tags were freed
+ * while it lived: the metadata did not live as long as the swap entry.
+ */
+static void lifetime_violation(swp_entry_t entry, const char *why)
+{
+	pmm_violation("stale-tags",
+		      "saved tags of swap entry %u:%#lx were freed (%s) while "
+		      "the entry lived (swap count now %d): this swap-in finds "
+		      "none", swp_type(entry), swp_offset(entry), why,
+		      __swap_count(entry));
 }
 
 /* mte_save_tags(): only a page whose tags are valid has any to save. */
@@ -172,9 +191,16 @@ int mte_prepare_to_swap(struct folio *folio)
 bool mte_restore_tags(swp_entry_t entry, struct page *page)
 {
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
+	const char *freed_early;
 
-	if (!mte_pages || !saved_load(entry.val, tags))
+	if (!mte_pages)
 		return false;
+	if (!saved_load(entry.val, tags, &freed_early)) {
+		if (freed_early && (mte_sync_mode() != MTE_SYNC_MTE_LOCK ||
+				    !page_mte_tagged(page)))
+			lifetime_violation(entry, freed_early);
+		return false;
+	}
 	if (mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
 		mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
 	} else if (try_page_mte_tagging(page)) {
@@ -182,7 +208,7 @@ bool mte_restore_tags(swp_entry_t entry, struct page *page)
 		set_page_mte_tagged(page);
 	}
 	if (mte_tags_lifetime() == MTE_TAGS_SWAP_CACHE)
-		saved_free(entry, "restored into the swap cache");
+		saved_free_early(entry, "once restored from the swap cache");
 	return true;
 }
 
@@ -206,7 +232,7 @@ void mte_swap_restore(swp_entry_t entry, struct folio *folio)
 void mte_swap_invalidate_page(unsigned int type, unsigned long offset)
 {
 	if (mte_pages)
-		saved_free(swp_entry(type, offset), "slot invalidated");
+		saved_free(swp_entry(type, offset));
 }
 
 /* arch_swap_invalidate_area() -> mte_invalidate_tags_area(). */
