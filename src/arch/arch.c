@@ -2,11 +2,13 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "arch/arm64/mte.h"
 
 const struct arch_mm_ops *arch_ops = &generic_arch_ops;
 
 static const struct arch_mm_ops *const machines[] = {
 	&generic_arch_ops,
+	&arm64_mte_arch_ops,
 };
 
 const struct arch_mm_ops *arch_find(const char *name)

@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 #include "check/leak.h"
 #include "check/shadow.h"
+#include "check/tags.h"
 #include "machine/machine.h"
 #include "mem/phys.h"
 #include "mm/access.h"
@@ -62,6 +63,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = zero_page_init();
 	if (!err)
 		err = shadow_init();
+	if (!err)
+		err = tags_init();
 	if (err)
 		return err;
 	machine->bdev = bdev_alloc(opts->disk_bytes >> PAGE_SHIFT);

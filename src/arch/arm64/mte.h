@@ -21,6 +21,9 @@
 #define MTE_GRANULES_PER_PAGE	(PAGE_SIZE / MTE_GRANULE_SIZE)
 #define MTE_TAG_MASK		0xfu
 
+/* arm64's PROT_MTE (include/uapi/asm/mman.h): a tag-checked mapping. */
+#define PROT_MTE		0x20u
+
 /* The Tagged memory attribute of a PTE (MT_NORMAL_TAGGED), an ARCH bit. */
 #define PTE_ATTR_TAGGED		(1ULL << 52)
 
@@ -92,5 +95,13 @@ void mte_write_tags(unsigned long pfn, unsigned int off, unsigned int len,
 void mte_clear_page_tags(unsigned long pfn);
 /* The tag of one granule, with no yield (oracles, traces, final checks). */
 unsigned int mte_peek_tag(unsigned long pfn, unsigned int granule);
+
+/*
+ * This execution's tag storage and saved tags, and the tag-check watcher
+ * of physical accesses. Called at machine init (through tags_init(), after
+ * the tag oracle registered its watcher: the oracle sees every checked
+ * access before the hardware refuses it). Nothing to do on other machines.
+ */
+int mte_init(void);
 
 #endif /* PMM_ARCH_ARM64_MTE_H */

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The tags of swapped-out pages (arch/arm64/mm/mteswap.c): the swap device
+ * keeps a page's data, not its tags, so arch_prepare_to_swap() saves them
+ * keyed by the page's swap entry and the swap-in puts them back. They must
+ * live exactly as long as the swap entry: arch_swap_invalidate_page/area()
+ * free them when the slot, or the device, goes. Freeing them while some PTE
+ * still holds the entry (mte.tags_lifetime=swap_cache, Catalin's worry in
+ * seed 002) is reported as stale-tags: the next swap-in of that entry
+ * would find none and hand out cleared tags.
+ *
+ * The kernel's xarray is a hash table here, one step per operation under
+ * its lock (xa_lock).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "arch/arm64/arm64.h"
+#include "sched/knob.h"
+#include "sched/spinlock.h"
+#include "swap/swap.h"
+
+DEFINE_KNOB(mte_tags_lifetime_knob, "mte.tags_lifetime",
+	    "how long the tags saved by arch_prepare_to_swap() live: "
+	    "swap_entry is the kernel (until arch_swap_invalidate_page/area(), "
+	    "as long as the swap entry); swap_cache frees them once they are "
+	    "restored into the swap-cache folio, while other PTEs may still "
+	    "hold the entry (the lifetime Catalin worried about in seed 002): "
+	    "reported as stale-tags when it happens",
+	    "swap_entry", "swap_cache");
+
+enum mte_tags_lifetime mte_tags_lifetime(void)
+{
+	return knob(&mte_tags_lifetime_knob) ? MTE_TAGS_SWAP_CACHE :
+					       MTE_TAGS_SWAP_ENTRY;
+}
+
+/*
+ * The swap layer (src/swap/) defines __swap_count(); a build without it
+ * has no swap entries, and so no saved tags to outlive one.
+ */
+#pragma weak __swap_count
+
+#define SAVED_BUCKETS 64
+
+struct saved_tags {
+	struct saved_tags *next;
+	unsigned long val;
+	unsigned char tags[MTE_GRANULES_PER_PAGE];
+};
+
+struct mte_pages {
+	spinlock_t lock;
+	struct saved_tags *buckets[SAVED_BUCKETS];
+};
+
+static struct mte_pages *mte_pages;
+
+int mteswap_init(bool enabled)
+{
+	mte_pages = NULL;
+	if (!enabled)
+		return 0;
+	mte_pages = pmm_alloc(sizeof(*mte_pages));
+	if (!mte_pages)
+		return -ENOMEM;
+	memset(mte_pages, 0, sizeof(*mte_pages));
+	spin_lock_init(&mte_pages->lock);
+	pmm_obj_name(&mte_pages->lock, "mte_pages");
+	return 0;
+}
+
+static struct saved_tags **slot(unsigned long val)
+{
+	struct saved_tags **pp = &mte_pages->buckets[(val ^ (val >> 32)) %
+						     SAVED_BUCKETS];
+
+	while (*pp && (*pp)->val != val)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* xa_store(): replaces (and frees) tags an earlier save left. */
+static void saved_store(unsigned long val, const unsigned char *tags)
+{
+	struct saved_tags *s = pmm_alloc(sizeof(*s)), **pp;
+
+	if (!s)
+		return;
+	s->val = val;
+	memcpy(s->tags, tags, sizeof(s->tags));
+	spin_lock(&mte_pages->lock);
+	pp = slot(val);
+	s->next = *pp ? (*pp)->next : NULL;
+	*pp = s;
+	spin_unlock(&mte_pages->lock);
+}
+
+/* xa_load(): a copy of the saved tags, or false. */
+static bool saved_load(unsigned long val, unsigned char *tags)
+{
+	struct saved_tags *s;
+
+	spin_lock(&mte_pages->lock);
+	s = *slot(val);
+	if (s)
+		memcpy(tags, s->tags, sizeof(s->tags));
+	spin_unlock(&mte_pages->lock);
+	return s != NULL;
+}
+
+static void check_lifetime(swp_entry_t entry, const char *why)
+{
+	int count = __swap_count ? __swap_count(entry) : 0;
+
+	if (count > 0)
+		pmm_violation("stale-tags",
+			      "saved tags of swap entry %u:%#lx freed (%s) while "
+			      "the entry lives (swap count %d): its next swap-in "
+			      "finds no tags", swp_type(entry), swp_offset(entry),
+			      why, count);
+}
+
+/* xa_erase() + mte_free_tag_storage(). */
+static void saved_free(swp_entry_t entry, const char *why)
+{
+	struct saved_tags **pp, *s;
+
+	spin_lock(&mte_pages->lock);
+	pp = slot(entry.val);
+	s = *pp;
+	if (s)
+		*pp = s->next;
+	spin_unlock(&mte_pages->lock);
+	if (s)
+		check_lifetime(entry, why);
+}
+
+/* mte_save_tags(): only a page whose tags are valid has any to save. */
+static void mte_save_tags(struct page *page, swp_entry_t entry)
+{
+	unsigned char tags[MTE_GRANULES_PER_PAGE];
+	bool tagged = mte_sync_mode() == MTE_SYNC_MTE_LOCK ?
+		      page_mte_tagged(page) :
+		      test_bit(PG_mte_tagged, &page->flags);
+
+	if (!tagged)
+		return;
+	mte_read_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
+	saved_store(entry.val, tags);
+}
+
+/* arch_prepare_to_swap(): the folio is in the swap cache (folio->swap). */
+int mte_prepare_to_swap(struct folio *folio)
+{
+	swp_entry_t entry = folio_swap_entry(folio);
+	unsigned long i, nr = folio_nr_pages(folio);
+
+	if (!mte_pages)
+		return 0;
+	for (i = 0; i < nr; i++)
+		mte_save_tags(folio_page(folio, i),
+			      (swp_entry_t){ entry.val + i });
+	return 0;
+}
+
+/*
+ * mte_restore_tags(): today under try_page_mte_tagging() (a page whose tags
+ * are already valid keeps them); in 2021 unconditionally, the caller having
+ * set PG_mte_tagged already.
+ */
+bool mte_restore_tags(swp_entry_t entry, struct page *page)
+{
+	unsigned char tags[MTE_GRANULES_PER_PAGE];
+
+	if (!mte_pages || !saved_load(entry.val, tags))
+		return false;
+	if (mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
+		mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
+	} else if (try_page_mte_tagging(page)) {
+		mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
+		set_page_mte_tagged(page);
+	}
+	if (mte_tags_lifetime() == MTE_TAGS_SWAP_CACHE)
+		saved_free(entry, "restored into the swap cache");
+	return true;
+}
+
+/*
+ * arch_swap_restore(): do_swap_page() restores before mapping. It did not
+ * exist in 2021 (bit, page_lock): there mte_sync_tags() restores from the
+ * old swap PTE instead.
+ */
+void mte_swap_restore(swp_entry_t entry, struct folio *folio)
+{
+	unsigned long i, nr = folio_nr_pages(folio);
+
+	if (mte_sync_mode() != MTE_SYNC_MTE_LOCK)
+		return;
+	for (i = 0; i < nr; i++)
+		mte_restore_tags((swp_entry_t){ entry.val + i },
+				 folio_page(folio, i));
+}
+
+/* arch_swap_invalidate_page() -> mte_invalidate_tags(). */
+void mte_swap_invalidate_page(unsigned int type, unsigned long offset)
+{
+	if (mte_pages)
+		saved_free(swp_entry(type, offset), "slot invalidated");
+}
+
+/* arch_swap_invalidate_area() -> mte_invalidate_tags_area(). */
+void mte_swap_invalidate_area(unsigned int type)
+{
+	unsigned int b;
+
+	if (!mte_pages)
+		return;
+	for (b = 0; b < SAVED_BUCKETS; b++) {
+		struct saved_tags *s, *next;
+
+		spin_lock(&mte_pages->lock);
+		s = mte_pages->buckets[b];
+		mte_pages->buckets[b] = NULL;
+		for (; s; s = next) {
+			next = s->next;
+			if (swp_type((swp_entry_t){ s->val }) != type) {
+				s->next = mte_pages->buckets[b];
+				mte_pages->buckets[b] = s;
+			}
+		}
+		spin_unlock(&mte_pages->lock);
+	}
+}

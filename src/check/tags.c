@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/arm64/mte.h"
+#include "check/tags.h"
+#include "mm/mmap.h"
+
+#define TAG_BUCKETS 256
+
+struct tag_page {
+	struct tag_page *next;
+	const struct mm_struct *mm;
+	unsigned long pgidx;
+	uint8_t stored[MTE_GRANULES_PER_PAGE / 8];
+	uint8_t tag[MTE_GRANULES_PER_PAGE];
+};
+
+struct tag_shadow {
+	struct tag_page *buckets[TAG_BUCKETS];
+};
+
+static struct tag_shadow *tshadow;
+
+static unsigned int hash(const void *mm, unsigned long pgidx)
+{
+	uint64_t k = ((uintptr_t)mm >> 4) * 0x9E3779B97F4A7C15ull + pgidx;
+
+	return (unsigned int)((k * 0xBF58476D1CE4E5B9ull) >> 56) % TAG_BUCKETS;
+}
+
+static struct tag_page *lookup(const struct mm_struct *mm, unsigned long pgidx,
+			       bool create)
+{
+	unsigned int h = hash(mm, pgidx);
+	struct tag_page *tp;
+
+	for (tp = tshadow->buckets[h]; tp; tp = tp->next)
+		if (tp->mm == mm && tp->pgidx == pgidx)
+			return tp;
+	if (!create)
+		return NULL;
+	tp = pmm_alloc(sizeof(*tp));
+	if (!tp)
+		return NULL;
+	memset(tp, 0, sizeof(*tp));
+	tp->mm = mm;
+	tp->pgidx = pgidx;
+	tp->next = tshadow->buckets[h];
+	tshadow->buckets[h] = tp;
+	return tp;
+}
+
+static bool active(const void *mm)
+{
+	return tshadow && mm && sched_exploring() &&
+	       arch_ops == &arm64_mte_arch_ops;
+}
+
+/* S of a granule: its last stored tag, or -1 when none was stored. */
+static int expected(const struct mm_struct *mm, unsigned long addr)
+{
+	struct tag_page *tp = lookup(mm, addr >> PAGE_SHIFT, false);
+	unsigned int g = (addr & ~PAGE_MASK) / MTE_GRANULE_SIZE;
+
+	if (!tp || !(tp->stored[g / 8] & (1u << (g % 8))))
+		return -1;
+	return tp->tag[g];
+}
+
+static void record(const struct mm_struct *mm, unsigned long addr,
+		   unsigned int tag)
+{
+	struct tag_page *tp = lookup(mm, addr >> PAGE_SHIFT, true);
+	unsigned int g = (addr & ~PAGE_MASK) / MTE_GRANULE_SIZE;
+
+	if (!tp)
+		return;
+	tp->tag[g] = (uint8_t)(tag & MTE_TAG_MASK);
+	tp->stored[g / 8] |= (uint8_t)(1u << (g % 8));
+}
+
+static const char *const who_names[] = {
+	[ACCESS_USER] = "user", [ACCESS_KERNEL] = "kernel",
+	[ACCESS_DMA] = "DMA", [ACCESS_GUEST] = "guest",
+};
+
+/*
+ * Memory tag @m where @s (-1: never stored) was expected: stale-tags or
+ * tag-leak. True when one was reported.
+ */
+static bool check_tag(const struct mm_struct *mm, unsigned long addr, int s,
+		      unsigned int m, unsigned long pfn, const char *what)
+{
+	if (s >= 0 && m != (unsigned int)s) {
+		pmm_violation("stale-tags",
+			      "%s at mm%d address %#lx found tag %#x in frame "
+			      "%#lx, but tag %#x was last stored there", what,
+			      mm->id, addr, m, pfn, s);
+		return true;
+	}
+	if (s < 0 && m) {
+		pmm_violation("tag-leak",
+			      "%s at mm%d address %#lx found tag %#x in frame "
+			      "%#lx, where no tag was ever stored: a previous "
+			      "owner's", what, mm->id, addr, m, pfn);
+		return true;
+	}
+	return false;
+}
+
+/* A tag-checked data access, before the hardware compares the tags. */
+static int tags_access(struct phys_access *a)
+{
+	const struct mm_struct *mm = a->mm;
+	unsigned long page = a->vaddr & PAGE_MASK;
+	unsigned int g, first, last, p = a->tag & MTE_TAG_MASK;
+	char what[32];
+
+	if (!active(mm) || !(a->attrs & PTE_ATTR_TAGGED) || !a->len ||
+	    (a->who != ACCESS_USER && a->who != ACCESS_GUEST))
+		return 0;
+	snprintf(what, sizeof(what), "%s %s with tag %#x", who_names[a->who],
+		 a->write ? "write" : "read", p);
+	first = a->offset / MTE_GRANULE_SIZE;
+	last = (a->offset + a->len - 1) / MTE_GRANULE_SIZE;
+	for (g = first; g <= last; g++) {
+		unsigned long addr = page + g * MTE_GRANULE_SIZE;
+		int s = expected(mm, addr);
+		unsigned int m = mte_peek_tag(a->pfn, g);
+
+		/* A never-tagged granule's nonzero tag is named for its cause. */
+		if (s < 0 && m)
+			return check_tag(mm, addr, s, m, a->pfn, what), 0;
+		if ((unsigned int)(s < 0 ? 0 : s) == p && m != p) {
+			pmm_violation("tag-mismatch",
+				      "%s at mm%d address %#lx faults: frame "
+				      "%#lx has tag %#x, but the tag last "
+				      "stored there is %#x", what, mm->id,
+				      addr, a->pfn, m, p);
+			return 0;
+		}
+		if (check_tag(mm, addr, s, m, a->pfn, what))
+			return 0;
+	}
+	return 0;
+}
+
+/* Tag stores record S; tag reads compare with it. */
+static void tags_moved(const struct mte_tag_access *a)
+{
+	const struct mm_struct *mm = a->mm;
+	unsigned long page = a->vaddr & PAGE_MASK;
+	unsigned int i, n = a->len / MTE_GRANULE_SIZE;
+	char what[32];
+
+	if (!active(mm))
+		return;
+	snprintf(what, sizeof(what), "%s tag read", who_names[a->who]);
+	for (i = 0; i < n; i++) {
+		unsigned long addr = page + a->offset + i * MTE_GRANULE_SIZE;
+
+		if (a->write)
+			record(mm, addr, a->tags[i]);
+		else if (check_tag(mm, addr, expected(mm, addr),
+				   a->tags[i] & MTE_TAG_MASK, a->pfn, what))
+			return;
+	}
+}
+
+/* The child's shadow starts as a copy of the parent's. */
+static void tags_forked(struct mm_struct *oldmm, struct mm_struct *mm)
+{
+	unsigned int h;
+
+	if (!tshadow)
+		return;
+	for (h = 0; h < TAG_BUCKETS; h++) {
+		struct tag_page *tp;
+
+		for (tp = tshadow->buckets[h]; tp; tp = tp->next) {
+			struct tag_page *c;
+
+			if (tp->mm != oldmm)
+				continue;
+			c = lookup(mm, tp->pgidx, true);
+			if (!c)
+				return;
+			memcpy(c->tag, tp->tag, sizeof(c->tag));
+			memcpy(c->stored, tp->stored, sizeof(c->stored));
+		}
+	}
+}
+
+/* An unmapped range's tags are gone: a new mapping there starts fresh. */
+static void tags_unmapped(struct mm_struct *mm, unsigned long start,
+			  unsigned long end)
+{
+	unsigned int h;
+
+	if (!tshadow)
+		return;
+	for (h = 0; h < TAG_BUCKETS; h++) {
+		struct tag_page *tp;
+
+		for (tp = tshadow->buckets[h]; tp; tp = tp->next)
+			if (tp->mm == mm &&
+			    tp->pgidx >= start >> PAGE_SHIFT &&
+			    tp->pgidx < (end + PAGE_SIZE - 1) >> PAGE_SHIFT)
+				memset(tp->stored, 0, sizeof(tp->stored));
+	}
+}
+
+static const struct phys_watch tags_phys_watch = {
+	.access = tags_access,
+};
+
+static const struct mte_tag_watch tags_tag_watch = {
+	.accessed = tags_moved,
+};
+
+static const struct mm_watch tags_mm_watch = {
+	.forked = tags_forked,
+	.unmapped = tags_unmapped,
+};
+
+int tags_init(void)
+{
+	tshadow = NULL;
+	if (arch_ops == &arm64_mte_arch_ops) {
+		tshadow = pmm_alloc(sizeof(*tshadow));
+		if (!tshadow)
+			return -ENOMEM;
+		memset(tshadow, 0, sizeof(*tshadow));
+		phys_watch(&tags_phys_watch);
+		mte_tag_watch(&tags_tag_watch);
+		mm_watch_register(&tags_mm_watch);
+	}
+	return mte_init();
+}

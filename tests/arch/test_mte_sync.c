@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mte_sync_tags() under each protocol, and the swap tag hooks, driven
+ * directly as do_swap_page() and reclaim would drive them.
+ *
+ * The race of seed 002 (Steven Price, March 2021): a tagged page is
+ * swapped out while two processes map it (fork), so both PTEs hold the
+ * swap entry. Both fault it back in, and both set_pte_at() the same new
+ * page, each calling mte_sync_tags(old swap PTE, new PTE):
+ *
+ *	CPU 1                          CPU 2
+ *	test_and_set_bit(PG_mte_tagged)
+ *	[stalls before restoring]
+ *	                               test_and_set_bit(): already set
+ *	                               set_pte(); the process loads with
+ *	                               its tag: the page's tags are still
+ *	                               zero -> tag check fault
+ *	mte_restore_tags()
+ *
+ * The 2021 code (mte.sync=bit) has it: exhaustive exploration finds the
+ * tag-mismatch. Today's PG_mte_lock protocol (mte_lock) makes the loser
+ * wait for PG_mte_tagged: no interleaving breaks. The seed's proposal,
+ * lock_page() in mte_sync_tags() (page_lock), sleeps under the PTE
+ * spinlock: bug-on.
+ *
+ * The tasks here do not hold the folio lock around the mapping (the real
+ * do_swap_page() does, which is why the race needed two different paths
+ * to the same page): they model the two set_pte_at() callers Steven's
+ * diagram has, and nothing more.
+ */
+#include "mte_test.h"
+
+/* The swap layer's count for the entries these tests make up. */
+static int test_swap_count;
+
+__attribute__((weak)) int __swap_count(swp_entry_t entry)
+{
+	(void)entry;
+	return test_swap_count;
+}
+
+static struct pmm_process *P, *Q;
+static struct folio *Z;
+static unsigned char data[PAGE_SIZE];
+#define E swp_entry(0, 1)
+
+static void racer(void *arg)
+{
+	struct pmm_process *p = arg;
+	char c = 0;
+
+	arch_swap_restore(E, Z);
+	map_folio(p, A, Z);
+	check(pmm_load(p, pmm_tag_addr(A, 3), &c, 1) != 0 || c == 'h');
+}
+
+static void race_setup(void *arg)
+{
+	struct pmm_process *both[2];
+
+	(void)arg;
+	mte_machine("arm64-mte");
+	P = pmm_process_create();
+	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store_tags(P, A, PAGE_SIZE, 3);
+	pmm_store(P, pmm_tag_addr(A, 3), "h", 1);
+	Q = pmm_fork(P);
+	both[0] = P;
+	both[1] = Q;
+	frame_peek(folio_pfn(folio_at(P, A)), 0, data, PAGE_SIZE);
+	Z = folio_alloc(0, 0);
+	fake_swap_out(both, 2, A, E);
+	swapin_folio(Z, both, 2, A, data);
+	pmm_task_create("T0", 0, racer, P);
+	pmm_task_create("T1", 1, racer, Q);
+}
+
+static void test_race_bit_found(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_knob_set("mte.sync", "bit"), 0);
+	mte_expect(race_setup, "tag-mismatch");
+	pmm_knob_reset();
+}
+
+static void test_race_mte_lock_absent(void **state)
+{
+	uint64_t n;
+
+	(void)state;
+	n = mte_clean(race_setup);
+	assert_true(n > 1);
+}
+
+static void test_race_page_lock_bug_on(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_knob_set("mte.sync", "page_lock"), 0);
+	mte_expect(race_setup, "bug-on");
+	pmm_knob_reset();
+}
+
+/*
+ * mte.sync_when: an untagged user PTE replacing a swap entry (a KVM VMM's
+ * mapping of guest memory) restores the saved tags only under `user` (the
+ * seed's patch); with mte_lock, today's arch_swap_restore() restores them
+ * whatever the PTE.
+ */
+static int expect_tag;
+static bool call_restore;
+
+static void when_body(void *arg)
+{
+	(void)arg;
+	if (call_restore)
+		arch_swap_restore(E, Z);
+	map_folio(P, B, Z);
+	check(mte_peek_tag(folio_pfn(Z), 0) == (unsigned int)expect_tag);
+}
+
+static void when_setup(void *arg)
+{
+	struct pmm_process *one[1];
+	unsigned long pfn;
+
+	(void)arg;
+	mte_machine("arm64-mte");
+	P = pmm_process_create();
+	one[0] = P;
+	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(P, B, "g", 1);
+	/* The guest's tags, as KVM would have set them: the page is tagged. */
+	pfn = folio_pfn(folio_at(P, B));
+	{
+		unsigned char tags[MTE_GRANULES_PER_PAGE];
+
+		memset(tags, 9, sizeof(tags));
+		mte_write_tags(pfn, 0, PAGE_SIZE, tags);
+		set_page_mte_tagged(pfn_to_page(pfn));
+	}
+	frame_peek(pfn, 0, data, PAGE_SIZE);
+	Z = folio_alloc(0, 0);
+	fake_swap_out(one, 1, B, E);
+	swapin_folio(Z, one, 1, B, data);
+	pmm_task_create("when", 0, when_body, NULL);
+}
+
+static void when_case(const char *sync, const char *when, bool restore, int tag)
+{
+	assert_int_equal(pmm_knob_set("mte.sync", sync), 0);
+	assert_int_equal(pmm_knob_set("mte.sync_when", when), 0);
+	call_restore = restore;
+	expect_tag = tag;
+	mte_clean(when_setup);
+	pmm_knob_reset();
+}
+
+static void test_sync_when(void **state)
+{
+	(void)state;
+	when_case("bit", "tagged", false, 0);
+	when_case("bit", "user", false, 9);
+	when_case("mte_lock", "tagged", false, 0);
+	when_case("mte_lock", "user", false, 9);
+	when_case("mte_lock", "tagged", true, 9);
+	/* 2021 had no arch_swap_restore(): the hook does nothing. */
+	when_case("bit", "tagged", true, 0);
+}
+
+/*
+ * The swap hooks on their own: save keyed by entry (only tagged pages),
+ * restore, invalidate a slot, invalidate a device; and the lifetime.
+ */
+static void hooks_body(void *arg)
+{
+	struct folio *x = folio_at(P, A), *u = folio_at(P, B);
+	struct folio *f1 = folio_alloc(0, 0), *f2 = folio_alloc(0, 0);
+	struct folio *f3 = folio_alloc(0, 0), *f4 = folio_alloc(0, 0);
+
+	(void)arg;
+	check(page_mte_tagged(folio_page(x, 0)));
+	check(!page_mte_tagged(folio_page(u, 0)));
+	x->private = swp_entry(0, 5).val;
+	check(arch_prepare_to_swap(x) == 0);
+	x->private = swp_entry(1, 5).val;
+	check(arch_prepare_to_swap(x) == 0);
+	x->private = 0;
+	u->private = swp_entry(0, 6).val;
+	check(arch_prepare_to_swap(u) == 0);
+	u->private = 0;
+
+	arch_swap_restore(swp_entry(0, 5), f1);
+	check(page_mte_tagged(folio_page(f1, 0)));
+	check(mte_peek_tag(folio_pfn(f1), 0) == 3);
+	/* Untagged pages save nothing. */
+	arch_swap_restore(swp_entry(0, 6), f2);
+	check(!page_mte_tagged(folio_page(f2, 0)));
+	/* The slot goes: its tags with it; another type's stay. */
+	arch_swap_invalidate_page(0, 5);
+	arch_swap_restore(swp_entry(0, 5), f3);
+	check(!page_mte_tagged(folio_page(f3, 0)));
+	arch_swap_invalidate_area(0);
+	arch_swap_restore(swp_entry(1, 5), f4);
+	check(page_mte_tagged(folio_page(f4, 0)));
+	check(mte_peek_tag(folio_pfn(f4), 1) == 3);
+	arch_swap_invalidate_area(1);
+	folio_put(f1);
+	folio_put(f2);
+	folio_put(f3);
+	folio_put(f4);
+}
+
+static void hooks_setup(void *arg)
+{
+	(void)arg;
+	mte_machine("arm64-mte");
+	P = pmm_process_create();
+	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store_tags(P, A, PAGE_SIZE, 3);
+	pmm_store(P, B, "u", 1);
+	pmm_task_create("hooks", 0, hooks_body, NULL);
+}
+
+static void test_swap_hooks(void **state)
+{
+	(void)state;
+	test_swap_count = 0;
+	mte_clean(hooks_setup);
+}
+
+/*
+ * Saved tags must live as long as the swap entry. Restoring into the swap
+ * cache while the entry is still in a PTE (count 1) and freeing them then
+ * (mte.tags_lifetime=swap_cache) is caught; so is a slot invalidated while
+ * its count is not zero. With the kernel's lifetime, restoring keeps them.
+ */
+static int lifetime_case;
+
+static void lifetime_body(void *arg)
+{
+	struct folio *x = folio_at(P, A), *f = folio_alloc(0, 0);
+
+	(void)arg;
+	x->private = E.val;
+	arch_prepare_to_swap(x);
+	x->private = 0;
+	arch_swap_restore(E, f);
+	if (lifetime_case == 1)
+		arch_swap_invalidate_page(swp_type(E), swp_offset(E));
+	folio_put(f);
+	/* Once the entry is gone, so are its tags: no report. */
+	test_swap_count = 0;
+	arch_swap_invalidate_page(swp_type(E), swp_offset(E));
+}
+
+static void lifetime_setup(void *arg)
+{
+	(void)arg;
+	test_swap_count = 1;
+	mte_machine("arm64-mte");
+	P = pmm_process_create();
+	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store_tags(P, A, PAGE_SIZE, 3);
+	pmm_task_create("lifetime", 0, lifetime_body, NULL);
+}
+
+static void test_tags_lifetime(void **state)
+{
+	(void)state;
+	lifetime_case = 0;
+	mte_clean(lifetime_setup);
+	lifetime_case = 1;
+	mte_expect(lifetime_setup, "stale-tags");
+	lifetime_case = 0;
+	assert_int_equal(pmm_knob_set("mte.tags_lifetime", "swap_cache"), 0);
+	mte_expect(lifetime_setup, "stale-tags");
+	pmm_knob_reset();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_race_bit_found, knobs_default),
+		cmocka_unit_test_setup(test_race_mte_lock_absent, knobs_default),
+		cmocka_unit_test_setup(test_race_page_lock_bug_on, knobs_default),
+		cmocka_unit_test_setup(test_sync_when, knobs_default),
+		cmocka_unit_test_setup(test_swap_hooks, knobs_default),
+		cmocka_unit_test_setup(test_tags_lifetime, knobs_default),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
