@@ -218,18 +218,16 @@ static void test_vmm_exit(void **state)
  * Under mmu_lock, mmu_invalidate_retry() sees the seq moved (or the
  * invalidation still in progress) and the vCPU faults again, into no
  * VMA: -EFAULT. In every interleaving the guest's store either lands
- * before the munmap or fails, and no stage-2 entry outlives the page.
+ * before the munmap or fails, and no stage-2 entry outlives the page
+ * (finish_coherent() looks at every entry at the end).
  */
 static void vcpu(void *arg)
 {
-	char c = 0;
 	int err;
 
 	(void)arg;
 	err = pmm_guest_store(W.vm, GPA, "g", 1);
 	check(err == 0 || err == -EFAULT);
-	err = pmm_guest_load(W.vm, GPA, &c, 1);
-	check(err == -EFAULT || (err == 0 && c == 'g'));
 }
 
 static void vmm_munmap(void *arg)
