@@ -17,8 +17,15 @@
  *   everything else                         setup() or a task
  *
  * Returns are 0 or a negative errno: -EFAULT (no memslot, or the VMM
- * mapping is gone: KVM would exit to the VMM), -ENOTSUP (the machine
- * lacks the feature), -EINVAL (bad arguments).
+ * mapping is gone or forbids the access: KVM would exit to the VMM, or
+ * fail KVM_RUN), -ENOTSUP (the machine or the VM lacks the feature),
+ * -EINVAL (bad arguments).
+ *
+ * Stage 2 holds no page references: a VM needs no teardown of its own,
+ * and the VMM's exit (pmm_exit(), pmm_machine_finish()) empties it
+ * through the mmu notifier's release. The knob kvm.mmu_retry (on; off
+ * skips mmu_invalidate_retry() in user_mem_abort()) shows the race the
+ * retry closes; the mte.sync knob picks the tag protocol KVM follows.
  */
 #ifndef PROTMM_KVM_H
 #define PROTMM_KVM_H
@@ -38,22 +45,39 @@ struct pmm_vm;
 /* KVM_CAP_ARM_MTE: the guest may use tags. */
 #define PMM_VM_MTE	0x1u
 
-/* KVM_CREATE_VM in @vmm. NULL when the machine cannot (or out of memory). */
+/*
+ * KVM_CREATE_VM in @vmm, with KVM_CAP_ARM_MTE when @flags has PMM_VM_MTE.
+ * NULL for unknown flags, an exited VMM, PMM_VM_MTE on a machine other
+ * than arm64-mte, or out of memory.
+ */
 PMM_API struct pmm_vm *pmm_vm_create(struct pmm_process *vmm,
 				     unsigned int flags);
 /*
  * KVM_SET_USER_MEMORY_REGION: guest [gpa, gpa + len) is the VMM's
- * [hva, hva + len), page aligned. -EINVAL when it overlaps another slot.
+ * [hva, hva + len), page aligned, below bit 56. Nothing need be mapped
+ * there yet (a fault checks); with PMM_VM_MTE every VMA already there
+ * must allow tags (no shared file mapping). -EEXIST when it overlaps
+ * another slot's guest frames (as KVM), -ENOTSUP for len 0 (deleting a
+ * slot is not modelled), -EINVAL otherwise (16 slots at most).
  */
 PMM_API int pmm_vm_set_memslot(struct pmm_vm *vm, unsigned long gpa,
 			       unsigned long hva, unsigned long len);
 
-/* Guest loads and stores on the calling task's CPU. */
+/*
+ * Guest loads and stores on the calling task's CPU. A stage-2 miss, or a
+ * store to a read-only entry, runs user_mem_abort() and retries; a read
+ * fault maps read-only (the zero page, for memory the VMM never touched).
+ * With PMM_VM_MTE the pointer tag (bits 59:56) is checked: -EFAULT on a
+ * mismatch. Bits 63:60 set: -EFAULT.
+ */
 PMM_API int pmm_guest_store(struct pmm_vm *vm, unsigned long gpa,
 			    const void *buf, size_t len);
 PMM_API int pmm_guest_load(struct pmm_vm *vm, unsigned long gpa, void *buf,
 			   size_t len);
-/* Guest STG and LDG (PMM_VM_MTE only). */
+/*
+ * Guest STG and LDG, granule aligned (-EINVAL otherwise, or a tag above
+ * 0xf); -ENOTSUP without PMM_VM_MTE. STG needs a writable stage 2.
+ */
 PMM_API int pmm_guest_store_tags(struct pmm_vm *vm, unsigned long gpa,
 				 size_t len, unsigned int tag);
 PMM_API int pmm_guest_load_tags(struct pmm_vm *vm, unsigned long gpa,
@@ -62,7 +86,10 @@ PMM_API int pmm_guest_load_tags(struct pmm_vm *vm, unsigned long gpa,
 /*
  * KVM_ARM_MTE_COPY_TAGS: the VMM reads (@to_guest false) or writes the
  * tags of guest [gpa, gpa + len), a tag per granule in @tags, without a
- * PROT_MTE mapping of its own. Page aligned. Returns bytes covered.
+ * PROT_MTE mapping of its own. Page aligned. Returns the bytes covered
+ * (stopping at the first frame without a slot or a VMM page), -EFAULT if
+ * none, -EINVAL when unaligned or when the VM lacks PMM_VM_MTE (as KVM).
+ * Tags of a page never tagged read as zeros.
  */
 PMM_API long pmm_vm_copy_tags(struct pmm_vm *vm, unsigned long gpa,
 			      size_t len, unsigned char *tags, bool to_guest);
