@@ -41,8 +41,8 @@ static const struct fix {
 	{ "core/cow-vs-pin-across-fork.pmm", "fork.pinned_cow=copy" },
 	{ "core/fork-vs-pinned-buffer.pmm", "fork.pinned_cow=copy" },
 	{ "core/munmap-tlb-flush.pmm", "mm.zap_flush=before_free" },
-	/* seed002: to be confirmed once swap, MTE and KVM are merged. */
 	{ "seed002/mprotect-race.pmm", "mte.sync=mte_lock" },
+	{ "seed002/page-lock-proposal.pmm", "mte.sync=mte_lock" },
 	{ "seed002/guest-tags-over-swap.pmm", "mte.sync_when=user" },
 	{ "seed002/tags-freed-early.pmm", "mte.tags_lifetime=swap_entry" },
 };
