@@ -227,6 +227,32 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	}
 }
 
+/*
+ * munmap and exit: what [start, end) of @mm held is gone; a new mapping
+ * there starts empty (anonymous memory reads zeros, a file its content).
+ */
+static void shadow_unmapped(struct mm_struct *mm, unsigned long start,
+			    unsigned long end)
+{
+	unsigned int h;
+
+	if (!shadow)
+		return;
+	for (h = 0; h < SHADOW_BUCKETS; h++) {
+		struct shadow_page **pp = &shadow->buckets[h];
+
+		while (*pp) {
+			struct shadow_page *sp = *pp;
+			unsigned long addr = sp->pgidx << PAGE_SHIFT;
+
+			if (sp->obj == mm && addr >= start && addr < end)
+				*pp = sp->next;
+			else
+				pp = &sp->next;
+		}
+	}
+}
+
 static const struct phys_watch shadow_watch = {
 	.accessed = shadow_accessed,
 	.zeroed = shadow_zeroed,
@@ -234,6 +260,7 @@ static const struct phys_watch shadow_watch = {
 
 static const struct mm_watch shadow_mm_watch = {
 	.forked = shadow_forked,
+	.unmapped = shadow_unmapped,
 };
 
 int shadow_init(void)

@@ -258,8 +258,9 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	if (!ptep)
 		return NULL;
 	pte = ptep_get(ptep);
-	if (!pte_present(pte) || pte_special(pte) ||
-	    ((flags & FOLL_WRITE) && !pte_write(pte)))
+	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
+	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
+	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
 		return NULL;
 	page = pte_page(pte);
 	if ((flags & FOLL_PIN) && is_zero_pfn(pte_pfn(pte)))

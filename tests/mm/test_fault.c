@@ -166,6 +166,39 @@ static void munmap_setup(void *arg)
 	pmm_task_create("munmap", 0, munmap_body, NULL);
 }
 
+/*
+ * A regression test for the data oracle. Its story: a VMM wrote to its
+ * guest memory, unmapped it and mapped fresh anonymous memory at the same
+ * address; reading it back (zeros, correctly) was reported as
+ * data-corruption, because the oracle still expected the old bytes. What
+ * an unmapped range held is gone with it (mm_watch unmapped()).
+ */
+static void remap_body(void *arg)
+{
+	char c = 1;
+
+	(void)arg;
+	check(!pmm_store(P, 0x100000, "x", 1));
+	check(!pmm_munmap(P, 0x100000, 4096));
+	check(!pmm_mmap(P, 0x100000, 4096, RW, PMM_MAP_PRIVATE, NULL, 0));
+	check(!pmm_load(P, 0x100000, &c, 1) && c == 0);
+}
+
+static void remap_setup(void *arg)
+{
+	(void)arg;
+	machine_up(1ul << 20);
+	P = pmm_process_create();
+	pmm_mmap(P, 0x100000, 4096, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_task_create("remap", 0, remap_body, NULL);
+}
+
+static void test_remap_reads_fresh(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(remap_setup), 1);
+}
+
 static void test_munmap_split(void **state)
 {
 	(void)state;
@@ -406,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_cow_after_fork),
 		cmocka_unit_test(test_mprotect),
 		cmocka_unit_test(test_munmap_split),
+		cmocka_unit_test(test_remap_reads_fresh),
 		cmocka_unit_test(test_sigbus_past_eof),
 		cmocka_unit_test(test_tlb_flush_reaches_other_cpu),
 		cmocka_unit_test(test_try_to_unmap_file),
