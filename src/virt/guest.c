@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A vCPU's loads and stores: the stage-2 walk, the stage-2 fault
+ * (kvm_handle_guest_abort()), and the access, on the calling task's CPU.
+ */
+#include <errno.h>
+
+#include "arch/arm64/mte.h"
+#include "mem/phys.h"
+#include "virt/kvm.h"
+
+/*
+ * How often one access may fault and retry. Each retry follows an
+ * invalidation that raced with the fault, and a scenario has finitely
+ * many; past this the vCPU gives up as KVM_RUN failing would.
+ */
+#define GUEST_FAULT_RETRIES 64
+
+static bool s2_permits(kvm_pte_t pte, bool write)
+{
+	return kvm_pte_valid(pte) && (!write || (pte & KVM_PTE_WRITABLE));
+}
+
+/*
+ * A guest physical address may carry the MTE pointer tag in bits 59:56
+ * (the guest's own top-byte-ignore); any other top bit is beyond the IPA
+ * space: the access faults.
+ */
+int kvm_untag_gpa(unsigned long *gpa, unsigned int *tag)
+{
+	unsigned long top = *gpa >> PMM_TAG_SHIFT;
+
+	if (top & ~0xfUL)
+		return -EFAULT;
+	*tag = (unsigned int)top;
+	*gpa &= (1UL << PMM_TAG_SHIFT) - 1;
+	return 0;
+}
+
+/*
+ * kvm_handle_guest_abort() on a walk that did not permit the access: no
+ * memslot is an MMIO exit (not modelled: -EFAULT), else user_mem_abort(),
+ * a permission fault when the entry was there but read-only.
+ */
+int kvm_guest_translate_at(struct pmm_vm *kvm, unsigned long gfn, bool write,
+			   struct kvm_memory_slot **slotp, kvm_pte_t *ptep,
+			   const struct pmm_loc *loc)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+	kvm_pte_t pte;
+	int err;
+
+	if (!slot || __atomic_load_n(&kvm->released, __ATOMIC_RELAXED))
+		return -EFAULT;
+	pte = stage2_walk_at(stage2_ptep(slot, gfn), loc);
+	*slotp = slot;
+	*ptep = pte;
+	if (s2_permits(pte, write))
+		return 0;
+	err = user_mem_abort(kvm, slot, gfn, write, kvm_pte_valid(pte));
+	return err ? err : -EAGAIN;
+}
+
+/*
+ * One page's part of a guest access. The walk yields on the entry; the
+ * access yields on the frame and looks at the entry again in that step, as
+ * the TLB-hit path of translate() does: an invalidation between the two
+ * (after which the frame may be free) sends the vCPU round again.
+ */
+static int guest_access_page(struct pmm_vm *kvm, unsigned long gpa,
+			     unsigned int tag, void *buf, unsigned int len,
+			     bool write, const struct pmm_loc *loc)
+{
+	unsigned long gfn = gpa >> PAGE_SHIFT;
+	struct kvm_memory_slot *slot;
+	kvm_pte_t pte;
+	int tries, err;
+
+	for (tries = 0; tries < GUEST_FAULT_RETRIES; tries++) {
+		struct phys_access a = {
+			.who = ACCESS_GUEST, .cpu = machine_cpu(), .write = write,
+			.offset = gpa & ~PAGE_MASK, .len = len, .buf = buf,
+			.attrs = kvm_has_mte(kvm) ? PTE_ATTR_TAGGED : 0,
+			.tag = tag, .mm = kvm->mm,
+		};
+
+		err = kvm_guest_translate_at(kvm, gfn, write, &slot, &pte, loc);
+		if (err == -EAGAIN)
+			continue;
+		if (err)
+			return err;
+		sched_point_at(frame_obj(kvm_pte_pfn(pte)),
+			       write ? PMM_ACC_WRITE : PMM_ACC_READ, loc);
+		if (stage2_peek(stage2_ptep(slot, gfn)) != pte)
+			continue;
+		if (sched_exploring() && !stage2_entry_coherent(kvm, slot, gfn, pte))
+			return -EFAULT;
+		a.pfn = kvm_pte_pfn(pte);
+		a.vaddr = gfn_to_hva_memslot(slot, gfn) + a.offset;
+		return __phys_access(&a, loc);
+	}
+	return -EFAULT;
+}
+
+static int guest_access(struct pmm_vm *kvm, unsigned long gpa, void *buf,
+			size_t len, bool write, const struct pmm_loc *loc)
+{
+	unsigned char *p = buf;
+	unsigned int tag;
+	int err;
+
+	if (!kvm || machine_cpu() < 0)
+		return -EINVAL;
+	err = kvm_untag_gpa(&gpa, &tag);
+	while (!err && len) {
+		unsigned int off = gpa & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
+						len : PAGE_SIZE - off);
+
+		err = guest_access_page(kvm, gpa, tag, p, n, write, loc);
+		gpa += n;
+		p += n;
+		len -= n;
+	}
+	return err;
+}
+
+int pmm_guest_store(struct pmm_vm *vm, unsigned long gpa, const void *buf,
+		    size_t len)
+{
+	return guest_access(vm, gpa, (void *)buf, len, true, PMM_HERE);
+}
+
+int pmm_guest_load(struct pmm_vm *vm, unsigned long gpa, void *buf, size_t len)
+{
+	return guest_access(vm, gpa, buf, len, false, PMM_HERE);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The VM and its memslots (virt/kvm/kvm_main.c, arch/arm64/kvm/arm.c). */
+#include <errno.h>
+#include <string.h>
+
+#include "arch/arm64/mte.h"
+#include "mm/mmap.h"
+#include "virt/kvm.h"
+
+/* system_supports_mte(): only the arm64-mte machine has tag storage. */
+static bool system_supports_mte(void)
+{
+	return !strcmp(arch_ops->name, "arm64-mte");
+}
+
+/*
+ * KVM_CREATE_VM, then KVM_ENABLE_CAP(KVM_CAP_ARM_MTE) when @flags ask for
+ * it (kvm_vm_ioctl_enable_cap() refuses it without MTE: -EINVAL there,
+ * NULL here). The VM mirrors @vmm's mm through an mmu notifier.
+ */
+struct pmm_vm *pmm_vm_create(struct pmm_process *vmm, unsigned int flags)
+{
+	struct pmm_vm *kvm;
+
+	if (!vmm || vmm->exited || (flags & ~PMM_VM_MTE))
+		return NULL;
+	if ((flags & PMM_VM_MTE) && !system_supports_mte())
+		return NULL;
+	kvm = pmm_alloc(sizeof(*kvm));
+	if (!kvm)
+		return NULL;
+	kvm->vmm = vmm;
+	kvm->mm = vmm->mm;
+	kvm->flags = flags;
+	spin_lock_init(&kvm->mmu_lock);
+	pmm_obj_namef(&kvm->mmu_lock, "kvm%d.mmu_lock", vmm->pid);
+	pmm_obj_namef(&kvm->mmu_invalidate_seq, "kvm%d.mmu_invalidate_seq", vmm->pid);
+	pmm_obj_namef(&kvm->mmu_invalidate_in_progress,
+		      "kvm%d.mmu_invalidate_in_progress", vmm->pid);
+	kvm_init_mmu_notifier(kvm);
+	return kvm;
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct pmm_vm *kvm, unsigned long gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *slot = &kvm->memslots[i];
+
+		if (gfn >= slot->base_gfn && gfn - slot->base_gfn < slot->npages)
+			return slot;
+	}
+	return NULL;
+}
+
+/* kvm_check_memslot_overlap(): guest frames belong to one slot at most. */
+static bool memslot_overlaps(struct pmm_vm *kvm, unsigned long base_gfn,
+			     unsigned long npages)
+{
+	unsigned int i;
+
+	for (i = 0; i < kvm->nr_memslots; i++) {
+		const struct kvm_memory_slot *s = &kvm->memslots[i];
+
+		if (base_gfn < s->base_gfn + s->npages &&
+		    s->base_gfn < base_gfn + npages)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * kvm_arch_prepare_memory_region(): with MTE, every VMA already in the
+ * range must allow tags (kvm_vma_mte_allowed()); a hole is fine, as a
+ * later fault checks the VMA it finds.
+ */
+static int prepare_memory_region(struct pmm_vm *kvm, unsigned long hva,
+				 unsigned long len)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr = hva;
+	int ret = 0;
+
+	if (!kvm_has_mte(kvm))
+		return 0;
+	mmap_read_lock(kvm->mm);
+	while (!ret && addr < hva + len && (vma = find_vma(kvm->mm, addr)) &&
+	       vma->vm_start < hva + len) {
+		if (!(vma->vm_flags & VM_MTE_ALLOWED))
+			ret = -EINVAL;
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(kvm->mm);
+	return ret;
+}
+
+/*
+ * __kvm_set_memory_region() creating a slot: page aligned, inside the user
+ * address range, not overlapping another slot (-EEXIST, as KVM says).
+ * Deleting or moving a slot (len 0, or a new range for a slot) is not
+ * modelled: -ENOTSUP for len 0.
+ */
+int pmm_vm_set_memslot(struct pmm_vm *kvm, unsigned long gpa,
+		       unsigned long hva, unsigned long len)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long npages = len >> PAGE_SHIFT;
+	int ret;
+
+	if (!kvm)
+		return -EINVAL;
+	if (!len)
+		return -ENOTSUP;
+	if ((gpa | hva | len) & ~PAGE_MASK || npages > KVM_MEM_MAX_NR_PAGES ||
+	    gpa + len < gpa || hva + len < hva ||
+	    gpa + len > (1UL << PMM_TAG_SHIFT) || hva + len > (1UL << PMM_TAG_SHIFT))
+		return -EINVAL;
+	if (memslot_overlaps(kvm, gpa >> PAGE_SHIFT, npages))
+		return -EEXIST;
+	if (kvm->nr_memslots == KVM_MAX_MEMSLOTS)
+		return -EINVAL;
+	ret = prepare_memory_region(kvm, hva, len);
+	if (ret)
+		return ret;
+	slot = &kvm->memslots[kvm->nr_memslots];
+	slot->s2 = pmm_alloc(npages * sizeof(*slot->s2));
+	if (!slot->s2)
+		return -ENOMEM;
+	slot->base_gfn = gpa >> PAGE_SHIFT;
+	slot->npages = npages;
+	slot->userspace_addr = hva;
+	kvm->nr_memslots++;
+	return 0;
+}
