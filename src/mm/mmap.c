@@ -294,13 +294,19 @@ static void change_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	spin_unlock(ptl);
 }
 
-/* do_mprotect_pkey()'s newflags: access bits and VM_ARCH_CLEAR anew. */
+/*
+ * do_mprotect_pkey()'s newflags: calc_vm_prot_bits(prot) (the access bits
+ * and the arch's, VM_MTE), with the old flags but the access bits and
+ * VM_FLAGS_CLEAR kept.
+ */
 static unsigned long mprotect_flags(struct vm_area_struct *vma,
 				    unsigned int prot)
 {
 	unsigned long mask = VM_READ | VM_WRITE | VM_EXEC | arch_ops->vm_arch_clear;
 
-	return (vma->vm_flags & ~mask) | (calc_vm_flags(prot, 0, false) & mask);
+	return (vma->vm_flags & ~mask) |
+	       (calc_vm_flags(prot, 0, false) & (VM_READ | VM_WRITE | VM_EXEC)) |
+	       arch_calc_vm_prot_bits(prot);
 }
 
 /* mprotect_fixup() + change_protection(); one TLB flush at the end. */

@@ -59,7 +59,12 @@ const struct arch_mm_ops arm64_mte_arch_ops = {
 	.calc_vm_flag_bits = arm64_calc_vm_flag_bits,
 	.validate_flags = arm64_validate_flags,
 	.prot_arch_bits = PROT_MTE,
-	.vm_arch_clear = VM_MTE,
+	/*
+	 * VM_ARCH_CLEAR is VM_ARM64_BTI (not modelled): mprotect() without
+	 * PROT_MTE keeps VM_MTE, and tag checking with it (the selftest
+	 * check_clear_prot_mte_flag relies on that).
+	 */
+	.vm_arch_clear = 0,
 	.tbi_mask = 0xffUL << 56,
 	.user_tags = mte_user_tags,
 	.copy_highpage = mte_copy_highpage,
