@@ -3,6 +3,35 @@
 #include <string.h>
 
 #include "fs/blkdev.h"
+#include "mm/arch.h"
+
+int folio_submit_write(struct folio *folio, struct bio *bio)
+{
+	int err;
+
+	folio_start_writeback(folio);
+	err = arch_make_folio_accessible(folio);
+	folio_unlock(folio);
+	if (err) {
+		folio_mark_dirty(folio);
+		folio_end_writeback(folio);
+		return err;
+	}
+	submit_bio(bio);
+	return 0;
+}
+
+int folio_submit_read(struct folio *folio, struct bio *bio)
+{
+	int err = arch_make_folio_accessible(folio);
+
+	if (err) {
+		folio_unlock(folio);
+		return err;
+	}
+	submit_bio(bio);
+	return 0;
+}
 
 struct block_device *bdev_alloc(unsigned long nr_blocks)
 {

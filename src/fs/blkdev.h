@@ -41,6 +41,22 @@ struct bio {
 struct block_device *bdev_alloc(unsigned long nr_blocks);
 /* submit_bio(): DMA now, then bi_end_io. */
 void submit_bio(struct bio *bio);
+/*
+ * The pending-I/O protocol every path that lets the device at a folio
+ * follows (DESIGN.md; seed 001): the folio is marked, then made
+ * accessible (arch_make_folio_accessible()), then the I/O starts, and the
+ * marker goes only when it completes.
+ *
+ * folio_submit_write(): a locked folio, PG_dirty cleared for I/O, is
+ * written with PG_writeback as the marker; it is unlocked before the DMA.
+ * If it cannot be made accessible it is dirty again, and the error is
+ * returned. folio_submit_read(): a locked folio being read (the lock is
+ * the marker; bi_end_io unlocks it), or the error with it unlocked.
+ */
+struct folio;
+int folio_submit_write(struct folio *folio, struct bio *bio);
+int folio_submit_read(struct folio *folio, struct bio *bio);
+
 /* Discards (hole punching): the blocks read as zeros again. */
 void bdev_discard(struct block_device *bdev, unsigned long block,
 		  unsigned long nr);

@@ -38,51 +38,16 @@ static struct folio **slot(struct address_space *mapping, unsigned long index)
 	return index < inode->i_max_pages ? &inode->i_pages[index] : NULL;
 }
 
-struct entry_wait {
-	struct folio **slot;
-	struct folio *folio;
-};
-
-/* The entry moved on, or the folio is no longer frozen. */
-static bool entry_changed(const struct task *t, const void *arg)
-{
-	const struct entry_wait *w = arg;
-
-	(void)t;
-	return *w->slot != w->folio || w->folio->_refcount.counter != 0;
-}
-
 /*
- * filemap_get_entry(): under RCU, load the slot, take a reference with
- * folio_try_get() (which fails on a free or frozen folio: look again once
- * something changed), then reload the slot: a folio removed or replaced
- * meanwhile is put back and the lookup starts over.
+ * filemap_get_entry(): the speculative lookup of the page cache's slot
+ * (folio_slot_get()).
  */
 struct folio *filemap_get_entry(struct address_space *mapping,
 				unsigned long index)
 {
 	struct folio **s = slot(mapping, index);
-	struct folio *folio;
 
-	if (!s)
-		return NULL;
-	rcu_read_lock();
-	for (;;) {
-		folio = READ_ONCE(*s);
-		if (!folio)
-			break;
-		if (!folio_try_get(folio)) {
-			struct entry_wait w = { s, folio };
-
-			spin_until(s, entry_changed, &w);
-			continue;
-		}
-		if (folio == READ_ONCE(*s))
-			break;
-		folio_put(folio);
-	}
-	rcu_read_unlock();
-	return folio;
+	return s ? folio_slot_get(s) : NULL;
 }
 
 /* __filemap_add_folio(): the cache's reference is taken before insertion. */
@@ -199,14 +164,8 @@ int filemap_read_folio(struct inode *inode, struct folio *folio)
 		.check_obj = &inode->i_mapping,
 		.check_off = folio->index << PAGE_SHIFT,
 	};
-	int err = arch_make_folio_accessible(folio);
 
-	if (err) {
-		folio_unlock(folio);
-		return err;
-	}
-	submit_bio(&bio);
-	return 0;
+	return folio_submit_read(folio, &bio);
 }
 
 /*

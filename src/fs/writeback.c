@@ -44,18 +44,8 @@ static int write_folio(struct inode *inode, struct folio *folio)
 		.check_obj = &inode->i_mapping,
 		.check_off = folio->index << PAGE_SHIFT,
 	};
-	int err;
 
-	folio_start_writeback(folio);
-	err = arch_make_folio_accessible(folio);
-	folio_unlock(folio);
-	if (err) {
-		folio_mark_dirty(folio);
-		folio_end_writeback(folio);
-		return err;
-	}
-	submit_bio(&bio);
-	return 0;
+	return folio_submit_write(folio, &bio);
 }
 
 int filemap_writeout(struct folio *folio)

@@ -4,6 +4,7 @@
 #include "mem/buddy.h"
 #include "mem/folio.h"
 #include "mem/phys.h"
+#include "sched/rcu.h"
 
 /* The CPU whose per-CPU lists serve this task; setup() runs on CPU 0. */
 static int alloc_cpu(void)
@@ -304,4 +305,47 @@ void folio_end_writeback(struct folio *folio)
 			      folio_pfn(folio));
 	clear_and_wake_up_bit(PG_writeback, &folio->flags);
 	folio_put(folio);
+}
+
+struct slot_wait {
+	struct folio **slot;
+	struct folio *folio;
+};
+
+/* The slot moved on, or the folio is no longer frozen. */
+static bool slot_changed(const struct task *t, const void *arg)
+{
+	const struct slot_wait *w = arg;
+
+	(void)t;
+	return *w->slot != w->folio || w->folio->_refcount.counter != 0;
+}
+
+/*
+ * filemap_get_entry()'s lookup: under RCU, load the slot, take a reference
+ * with folio_try_get() (which fails on a free or frozen folio: look again
+ * once something changed), then reload the slot: a folio removed or
+ * replaced meanwhile is put back and the lookup starts over.
+ */
+struct folio *folio_slot_get(struct folio **slot)
+{
+	struct folio *folio;
+
+	rcu_read_lock();
+	for (;;) {
+		folio = READ_ONCE(*slot);
+		if (!folio)
+			break;
+		if (!folio_try_get(folio)) {
+			struct slot_wait w = { slot, folio };
+
+			spin_until(slot, slot_changed, &w);
+			continue;
+		}
+		if (folio == READ_ONCE(*slot))
+			break;
+		folio_put(folio);
+	}
+	rcu_read_unlock();
+	return folio;
 }

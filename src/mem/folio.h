@@ -30,6 +30,13 @@
 /* gfp flags the model honours. */
 #define __GFP_ZERO	0x1u
 
+/*
+ * The speculative lookup of a cache slot (the page cache's, the swap
+ * cache's; filemap_get_entry()): a referenced folio that was in @slot
+ * after the reference was taken, or NULL when the slot is empty.
+ */
+struct folio *folio_slot_get(struct folio **slot);
+
 /* alloc_pages()/folio_alloc(): refcount 1, or NULL when memory is out. */
 struct folio *folio_alloc(unsigned int gfp, unsigned int order);
 /* __folio_put(): the last reference went; back to the buddy allocator. */

@@ -131,20 +131,26 @@ static int untag(unsigned long *addr, unsigned int *tag)
 	return 0;
 }
 
-int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
-		   void *buf, size_t len, bool write, enum phys_accessor who,
-		   const struct pmm_loc *loc)
+/*
+ * Translates each page of [addr, addr + len) in turn, then lets @move do
+ * the access in the same step: @done bytes of the range came before it.
+ */
+static int access_range(struct mm_struct *mm, int cpu, unsigned long addr,
+			size_t len, bool write, enum phys_accessor who,
+			int (*move)(struct phys_access *a, size_t done, void *arg,
+				    const struct pmm_loc *loc),
+			void *arg, const struct pmm_loc *loc)
 {
-	unsigned char *p = buf;
 	unsigned int tag;
+	size_t done = 0;
 	int err = untag(&addr, &tag);
 
-	while (!err && len) {
+	while (!err && done < len) {
 		unsigned int off = addr & ~PAGE_MASK;
-		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
-						len : PAGE_SIZE - off);
+		unsigned int n = (unsigned int)(len - done < PAGE_SIZE - off ?
+						len - done : PAGE_SIZE - off);
 		struct phys_access a = { .who = who, .cpu = cpu, .write = write,
-					 .offset = off, .len = n, .buf = p,
+					 .offset = off, .len = n,
 					 .mm = mm, .vaddr = addr, .tag = tag };
 		pte_t pte;
 
@@ -153,42 +159,45 @@ int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
 			break;
 		a.pfn = pte_pfn(pte);
 		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
-		err = __phys_access(&a, loc);
+		err = move(&a, done, arg, loc);
 		addr += n;
-		p += n;
-		len -= n;
+		done += n;
 	}
 	return err;
+}
+
+static int move_bytes(struct phys_access *a, size_t done, void *buf,
+		      const struct pmm_loc *loc)
+{
+	a->buf = (unsigned char *)buf + done;
+	return __phys_access(a, loc);
+}
+
+int access_user_at(struct mm_struct *mm, int cpu, unsigned long addr,
+		   void *buf, size_t len, bool write, enum phys_accessor who,
+		   const struct pmm_loc *loc)
+{
+	return access_range(mm, cpu, addr, len, write, who, move_bytes, buf, loc);
+}
+
+static int move_tags(struct phys_access *a, size_t done, void *tags,
+		     const struct pmm_loc *loc)
+{
+	(void)loc;
+	return arch_ops->user_tags(a, (unsigned char *)tags +
+				      done / PMM_MTE_GRANULE);
 }
 
 int access_user_tags_at(struct mm_struct *mm, int cpu, unsigned long addr,
 			unsigned char *tags, size_t len, bool write,
 			const struct pmm_loc *loc)
 {
-	unsigned int tag;
-	int err = untag(&addr, &tag);
+	unsigned long untagged = addr & ((1UL << PMM_TAG_SHIFT) - 1);
 
-	if (!err && (!arch_ops->user_tags ||
-		     ((addr | len) & (PMM_MTE_GRANULE - 1))))
-		err = arch_ops->user_tags ? -EINVAL : -ENOTSUP;
-	while (!err && len) {
-		unsigned int off = addr & ~PAGE_MASK;
-		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
-						len : PAGE_SIZE - off);
-		struct phys_access a = { .who = ACCESS_USER, .cpu = cpu,
-					 .write = write, .offset = off, .len = n,
-					 .mm = mm, .vaddr = addr, .tag = tag };
-		pte_t pte;
-
-		err = translate(mm, cpu, addr & PAGE_MASK, write, &pte, loc);
-		if (err)
-			break;
-		a.pfn = pte_pfn(pte);
-		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
-		err = arch_ops->user_tags(&a, tags);
-		addr += n;
-		tags += n / PMM_MTE_GRANULE;
-		len -= n;
-	}
-	return err;
+	if (!arch_ops->user_tags)
+		return -ENOTSUP;
+	if ((untagged | len) & (PMM_MTE_GRANULE - 1))
+		return -EINVAL;
+	return access_range(mm, cpu, addr, len, write, ACCESS_USER, move_tags,
+			    tags, loc);
 }

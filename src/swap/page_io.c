@@ -50,16 +50,7 @@ int swap_writepage(struct folio *folio)
 		folio_unlock(folio);
 		return err;
 	}
-	folio_start_writeback(folio);
-	err = arch_make_folio_accessible(folio);
-	folio_unlock(folio);
-	if (err) {
-		folio_mark_dirty(folio);
-		folio_end_writeback(folio);
-		return err;
-	}
-	submit_bio(&bio);
-	return 0;
+	return folio_submit_write(folio, &bio);
 }
 
 /* end_swap_bio_read(): uptodate on success; unlocked either way. */
@@ -83,12 +74,6 @@ int swap_read_folio(struct folio *folio)
 		.bi_end_io = end_swap_bio_read,
 		.bi_private = folio,
 	};
-	int err = arch_make_folio_accessible(folio);
 
-	if (err) {
-		folio_unlock(folio);
-		return err;
-	}
-	submit_bio(&bio);
-	return 0;
+	return folio_submit_read(folio, &bio);
 }

@@ -11,7 +11,6 @@
 #include <errno.h>
 
 #include "mm/swap.h"
-#include "sched/rcu.h"
 #include "swap/swap.h"
 
 static struct folio **cache_slot(swp_entry_t entry)
@@ -66,46 +65,10 @@ void delete_from_swap_cache(struct folio *folio)
 	folio_put(folio);
 }
 
-struct cache_wait {
-	struct folio **slot;
-	struct folio *folio;
-};
-
-/* The slot moved on, or the folio is no longer frozen. */
-static bool cache_entry_changed(const struct task *t, const void *arg)
-{
-	const struct cache_wait *w = arg;
-
-	(void)t;
-	return *w->slot != w->folio || w->folio->_refcount.counter != 0;
-}
-
-/*
- * swap_cache_get_folio(): the speculative lookup of filemap_get_entry():
- * try to take a reference, and check the slot still holds the folio.
- */
+/* swap_cache_get_folio(): the speculative lookup of folio_slot_get(). */
 struct folio *swap_cache_get_folio(swp_entry_t entry)
 {
-	struct folio **s = cache_slot(entry);
-	struct folio *folio;
-
-	rcu_read_lock();
-	for (;;) {
-		folio = READ_ONCE(*s);
-		if (!folio)
-			break;
-		if (!folio_try_get(folio)) {
-			struct cache_wait w = { s, folio };
-
-			spin_until(s, cache_entry_changed, &w);
-			continue;
-		}
-		if (folio == READ_ONCE(*s))
-			break;
-		folio_put(folio);
-	}
-	rcu_read_unlock();
-	return folio;
+	return folio_slot_get(cache_slot(entry));
 }
 
 /* swapcache_prepare(): claim SWAP_HAS_CACHE; -EEXIST if another has it. */

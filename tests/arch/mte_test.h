@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "protmm/protmm.h"
+
+#include "../common/check.h"
 #include "arch/arm64/arm64.h"
 #include "machine/machine.h"
 #include "mm/mmap.h"
@@ -33,14 +35,6 @@
 #define A	0x100000ul
 #define B	0x400000ul
 
-static unsigned int failures;
-static char failure[256];
-
-#define check(cond) do {						\
-	if (!(cond) && !failures++)					\
-		snprintf(failure, sizeof(failure), "%s:%d: %s",		\
-			 __FILE__, __LINE__, #cond);			\
-} while (0)
 
 static inline void mte_machine(const char *arch)
 {

@@ -18,17 +18,10 @@
 
 #include "protmm/protmm.h"
 
+#include "../common/check.h"
+
 #define RW (PMM_PROT_READ | PMM_PROT_WRITE)
 
-/* Counted by the body with check(), reported by the test. */
-static unsigned int failures;
-static char failure[256];
-
-#define check(cond) do {						\
-	if (!(cond) && !failures++)					\
-		snprintf(failure, sizeof(failure), "%s:%d: %s",		\
-			 __FILE__, __LINE__, #cond);			\
-} while (0)
 
 static inline void machine_up(unsigned long ram)
 {

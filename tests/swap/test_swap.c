@@ -19,18 +19,12 @@
 
 #include "protmm/protmm.h"
 
+#include "../common/check.h"
+
 #define A	0x100000ul
 #define B	0x200000ul
 #define RW	(PMM_PROT_READ | PMM_PROT_WRITE)
 
-static unsigned int failures;
-static char failure[256];
-
-#define check(cond) do {						\
-	if (!(cond) && !failures++)					\
-		snprintf(failure, sizeof(failure), "%s:%d: %s",		\
-			 __FILE__, __LINE__, #cond);			\
-} while (0)
 
 struct world {
 	struct pmm_process *p, *q;

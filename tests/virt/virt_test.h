@@ -20,6 +20,8 @@
 #include "protmm/kvm.h"
 #include "protmm/protmm.h"
 
+#include "../common/check.h"
+
 #define RW	(PMM_PROT_READ | PMM_PROT_WRITE)
 #define HVA	0x100000ul
 #define GPA	0x40000000ul
@@ -33,15 +35,6 @@ struct world {
 
 static struct world W;
 
-/* Counted by tasks and setup with check(), reported by the test. */
-static unsigned int failures;
-static char failure[256];
-
-#define check(cond) do {						\
-	if (!(cond) && !failures++)					\
-		snprintf(failure, sizeof(failure), "%s:%d: %s",		\
-			 __FILE__, __LINE__, #cond);			\
-} while (0)
 
 /* A machine, the VMM with two pages at HVA, and the VM over them. */
 static inline void vm_up(const char *arch, unsigned int vm_flags)
