@@ -6,7 +6,7 @@
  * small program that breaks it (a kernel tag copy the program did not
  * ask for) and staying quiet on the correct one.
  */
-#include "mte_test.h"
+#include "mte_helpers.h"
 
 static struct pmm_process *P, *C;
 static unsigned char page_buf[PAGE_SIZE];
@@ -52,16 +52,11 @@ static void rules_body(void *arg)
 static void rules_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
+	P = mte_process("arm64-mte", 0, 0);
 	pmm_task_create("rules", 0, rules_body, NULL);
 }
 
-static void test_prot_mte_rules(void **state)
-{
-	(void)state;
-	mte_clean(rules_setup);
-}
+MTE_CLEAN_TEST(test_prot_mte_rules, rules_setup)
 
 /*
  * The generic machine knows no PROT_MTE: mmap() ignores the bit, as x86's
@@ -83,16 +78,11 @@ static void generic_body(void *arg)
 static void generic_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("generic");
-	P = pmm_process_create();
+	P = mte_process("generic", 0, 0);
 	pmm_task_create("generic", 0, generic_body, NULL);
 }
 
-static void test_generic_has_no_mte(void **state)
-{
-	(void)state;
-	mte_clean(generic_setup);
-}
+MTE_CLEAN_TEST(test_generic_has_no_mte, generic_setup)
 
 /* Matching tags pass, a wrong tag faults (SEGV_MTESERR), granule by granule. */
 static void check_body(void *arg)
@@ -118,18 +108,11 @@ static void check_body(void *arg)
 static void check_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	P = mte_process("arm64-mte", RWT, RW);
 	pmm_task_create("check", 0, check_body, NULL);
 }
 
-static void test_tag_check_fault(void **state)
-{
-	(void)state;
-	mte_clean(check_setup);
-}
+MTE_CLEAN_TEST(test_tag_check_fault, check_setup)
 
 /* STG/LDG: moved through a Tagged PTE; RAZ/WI elsewhere. */
 static void stg_body(void *arg)
@@ -152,18 +135,11 @@ static void stg_body(void *arg)
 static void stg_only_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	P = mte_process("arm64-mte", RWT, RW);
 	pmm_task_create("stg", 0, stg_body, NULL);
 }
 
-static void test_stg_ldg(void **state)
-{
-	(void)state;
-	mte_clean(stg_only_setup);
-}
+MTE_CLEAN_TEST(test_stg_ldg, stg_only_setup)
 
 /*
  * A freed frame keeps its tags (the allocator does not clear them); the
@@ -189,10 +165,8 @@ static void fresh_body(void *arg)
 static void fresh_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
+	P = mte_process("arm64-mte", RWT, 0);
 	C = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
 	/* C's page tables exist: the page it faults in is P's old one. */
 	pmm_mmap(C, A + PAGE_SIZE, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
 	pmm_store(C, A + PAGE_SIZE, "t", 1);
@@ -232,11 +206,8 @@ static void cow_body(void *arg)
 static void cow_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_store_tags(P, A, PAGE_SIZE, 3);
-	pmm_store(P, pmm_tag_addr(A, 3), "p", 1);
+	P = mte_process("arm64-mte", RWT, 0);
+	mte_tag_page(P, A, 3, 'p');
 	C = pmm_fork(P);
 	pmm_task_create("cow", 0, cow_body, NULL);
 }
@@ -296,10 +267,7 @@ static void oracle_body(void *arg)
 static void oracle_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_mmap(P, B, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
+	P = mte_process("arm64-mte", RWT, RWT);
 	pmm_task_create("oracle", 0, oracle_body, NULL);
 }
 
@@ -347,17 +315,11 @@ static void remap_body(void *arg)
 static void remap_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
+	P = mte_process("arm64-mte", RWT, 0);
 	pmm_task_create("remap", 0, remap_body, NULL);
 }
 
-static void test_unmap_forgets_tags(void **state)
-{
-	(void)state;
-	mte_clean(remap_setup);
-}
+MTE_CLEAN_TEST(test_unmap_forgets_tags, remap_setup)
 
 int main(void)
 {

@@ -28,7 +28,7 @@
  * to the same page): they model the two set_pte_at() callers Steven's
  * diagram has, and nothing more.
  */
-#include "mte_test.h"
+#include "mte_helpers.h"
 
 static struct pmm_process *P, *Q;
 static struct folio *Z;
@@ -50,11 +50,8 @@ static void race_setup(void *arg)
 	struct pmm_process *both[2];
 
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_store_tags(P, A, PAGE_SIZE, 3);
-	pmm_store(P, pmm_tag_addr(A, 3), "h", 1);
+	P = mte_process("arm64-mte", RWT, 0);
+	mte_tag_page(P, A, 3, 'h');
 	Q = pmm_fork(P);
 	both[0] = P;
 	both[1] = Q;
@@ -115,10 +112,8 @@ static void when_setup(void *arg)
 	unsigned long pfn;
 
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
+	P = mte_process("arm64-mte", 0, RW);
 	one[0] = P;
-	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
 	pmm_store(P, B, "g", 1);
 	/* The guest's tags, as KVM would have set them: the page is tagged. */
 	pfn = folio_pfn(folio_at(P, B));
@@ -204,10 +199,7 @@ static void hooks_body(void *arg)
 static void hooks_setup(void *arg)
 {
 	(void)arg;
-	mte_machine("arm64-mte");
-	P = pmm_process_create();
-	pmm_mmap(P, A, PAGE_SIZE, RWT, PMM_MAP_PRIVATE, NULL, 0);
-	pmm_mmap(P, B, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	P = mte_process("arm64-mte", RWT, RW);
 	pmm_store_tags(P, A, PAGE_SIZE, 3);
 	pmm_store(P, B, "u", 1);
 	pmm_task_create("hooks", 0, hooks_body, NULL);

@@ -26,13 +26,7 @@
  * Each case is one task doing what the selftest's process does: one
  * execution under the explorer.
  */
-#include "conformance.h"
-
-#define MT_GRANULE	PMM_MTE_GRANULE
-#define MT_ALIGN_UP(x)	(((x) + MT_GRANULE - 1) & ~(unsigned long)(MT_GRANULE - 1))
-#define PAGE_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
-
-enum mem_type { USE_MMAP, USE_MPROTECT };
+#include "mte_conformance.h"
 
 /* check_buffer_fill.c's sizes[]: 1, 555, 1033, 15, 16, page - 1, page, page + 1. */
 static const unsigned long sizes[] = {
@@ -42,75 +36,6 @@ static const unsigned long sizes[] = {
 
 static struct pmm_process *P;
 static unsigned long next_map;
-
-/* The arm64-mte machine with the defaults, and one process. */
-static bool mte_setup(void)
-{
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	int err;
-
-	o.arch = "arm64-mte";
-	err = pmm_machine_init(&o);
-	if (err) {
-		pmm_violation("setup", "pmm_machine_init(arm64-mte): %d", err);
-		return false;
-	}
-	P = pmm_process_create();
-	next_map = MEM;
-	return P != NULL;
-}
-
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
-/*
- * __mte_allocate_memory_range(): a private anonymous mapping of
- * before + size + after bytes, PROT_MTE from mmap() or added by
- * mprotect(); with @tag >= 0, STG of @tag over MT_ALIGN_UP(size) bytes
- * from map + before (mte_insert_tags()). Returns the pointer, tagged, or
- * 0 after a "selftest" violation.
- */
-static unsigned long mte_alloc(unsigned long size, enum mem_type type,
-			       unsigned long before, unsigned long after, int tag)
-{
-	unsigned long len = PAGE_UP(before + size + after), map = next_map;
-	unsigned int prot = PMM_PROT_READ | PMM_PROT_WRITE;
-	int err;
-
-	next_map += len + PAGE;
-	err = pmm_mmap(P, map, len, type == USE_MMAP ? prot | PMM_PROT_MTE : prot,
-		       PMM_MAP_PRIVATE, NULL, 0);
-	if (!err && type == USE_MPROTECT)
-		err = pmm_mprotect(P, map, len, prot | PMM_PROT_MTE);
-	if (err) {
-		pmm_violation(SELFTEST, "FAIL: mmap allocation (%d)", err);
-		return 0;
-	}
-	if (tag < 0)
-		return map + before;
-	err = pmm_store_tags(P, map + before, MT_ALIGN_UP(size), (unsigned int)tag);
-	if (err) {
-		pmm_violation(SELFTEST, "FAIL: STG over %#lx: %d", map + before, err);
-		return 0;
-	}
-	return pmm_tag_addr(map + before, (unsigned int)tag);
-}
-
-/* __mte_free_memory_range(): mte_clear_tags() when tagged, then munmap(). */
-static void mte_free(unsigned long ptr, unsigned long size,
-		     unsigned long before, unsigned long after, bool tags)
-{
-	unsigned long addr = pmm_tag_addr(ptr, 0);
-
-	if (tags)
-		CHECK(!pmm_store_tags(P, addr, MT_ALIGN_UP(size), 0),
-		      "mte_clear_tags() failed");
-	CHECK(!pmm_munmap(P, addr - before, PAGE_UP(before + size + after)),
-	      "munmap() failed");
-}
 
 /* ptr[j] = c: 0, -EFAULT for a tag-check fault; anything else fails. */
 static int store_byte(unsigned long ptr, long j, char c)
@@ -152,7 +77,8 @@ static void t_by_byte(void *arg)
 	enum mem_type type = (enum mem_type)(uintptr_t)arg;
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
-		unsigned long ptr = mte_alloc(sizes[i], type, 0, 0, (int)size_tag(i));
+		unsigned long ptr = mte_alloc(P, &next_map, sizes[i], type, 0, 0,
+					      (int)size_tag(i));
 		long bad;
 
 		if (!ptr)
@@ -163,7 +89,7 @@ static void t_by_byte(void *arg)
 		bad = first_not(ptr, sizes[i], '1');
 		CHECK(bad < 0, "size %lu: buffer not filled at index %ld", sizes[i],
 		      bad);
-		mte_free(ptr, sizes[i], 0, 0, true);
+		mte_free(P, ptr, sizes[i], 0, 0, true);
 	}
 }
 
@@ -176,8 +102,8 @@ static void t_underflow(void *arg)
 	unsigned long range = (unsigned long)(uintptr_t)arg;
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
-		unsigned long ptr = mte_alloc(sizes[i], USE_MMAP, range, 0,
-					      (int)size_tag(i));
+		unsigned long ptr = mte_alloc(P, &next_map, sizes[i], USE_MMAP,
+					      range, 0, (int)size_tag(i));
 		long j, last = 0, bad;
 		bool fault = false;
 		char und;
@@ -196,7 +122,7 @@ static void t_underflow(void *arg)
 		      sizes[i], fault ? "one" : "none", last);
 		CHECK(!pmm_load(P, pmm_tag_addr(ptr, 0) - 1, &und, 1) && und != '1',
 		      "size %lu: underflow area was filled", sizes[i]);
-		mte_free(ptr, sizes[i], range, 0, true);
+		mte_free(P, ptr, sizes[i], range, 0, true);
 	}
 }
 
@@ -211,8 +137,8 @@ static void t_overflow(void *arg)
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
 		unsigned long size = sizes[i], tagged = MT_ALIGN_UP(size);
-		unsigned long ptr = mte_alloc(size, USE_MMAP, 0, range,
-					      (int)size_tag(i));
+		unsigned long ptr = mte_alloc(P, &next_map, size, USE_MMAP, 0,
+					      range, (int)size_tag(i));
 		unsigned long over = range - (tagged - size), j, last = 0;
 		bool fault = false;
 		long bad;
@@ -234,7 +160,7 @@ static void t_overflow(void *arg)
 			CHECK(!pmm_load(P, pmm_tag_addr(ptr, 0) + tagged + j, &c, 1) &&
 			      c != '1', "size %lu: overflow area filled at +%lu", size, j);
 		}
-		mte_free(ptr, size, 0, range, true);
+		mte_free(P, ptr, size, 0, range, true);
 	}
 }
 
@@ -249,9 +175,9 @@ static void block_iterate(unsigned long size, unsigned int tag)
 {
 	for (int a = UNTAGGED_TAGGED; a <= TAGGED_TAGGED; a++) {
 		bool src_tagged = a != UNTAGGED_TAGGED, dst_tagged = a != TAGGED_UNTAGGED;
-		unsigned long src = mte_alloc(size, USE_MMAP, 0, 0,
+		unsigned long src = mte_alloc(P, &next_map, size, USE_MMAP, 0, 0,
 					      src_tagged ? (int)tag : -1);
-		unsigned long dst = mte_alloc(size, USE_MMAP, 0, 0,
+		unsigned long dst = mte_alloc(P, &next_map, size, USE_MMAP, 0, 0,
 					      dst_tagged ? (int)(tag % 15 + 1) : -1);
 		static unsigned char buf[PAGE + 1];
 		long bad;
@@ -266,8 +192,8 @@ static void block_iterate(unsigned long size, unsigned int tag)
 		CHECK(bad < 0, "size %lu, alloc %d: dst differs at %ld", size, a, bad);
 		bad = first_not(src, size, '1');
 		CHECK(bad < 0, "size %lu, alloc %d: src differs at %ld", size, a, bad);
-		mte_free(src, size, 0, 0, src_tagged);
-		mte_free(dst, size, 0, 0, dst_tagged);
+		mte_free(P, src, size, 0, 0, src_tagged);
+		mte_free(P, dst, size, 0, 0, dst_tagged);
 	}
 }
 
@@ -289,29 +215,28 @@ static void t_initial_tags(void *arg)
 	enum mem_type type = (enum mem_type)(uintptr_t)arg;
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
-		unsigned long size = sizes[i], ptr = mte_alloc(size, type, 0, 0, -1);
+		unsigned long size = sizes[i], ptr = mte_alloc(P, &next_map, size, type, 0, 0, -1);
 
 		if (!ptr)
 			return;
 		for (int pass = 0; pass < 2; pass++) {
-			for (unsigned long g = 0; g < size; g += MT_GRANULE) {
-				unsigned char t = 0xff;
-				int err = pmm_load_tags(P, ptr + g, MT_GRANULE, &t);
+			unsigned char t;
+			long g = mte_tag_mismatch(P, ptr, size, 0, &t);
 
-				CHECK(!err && t == 0,
-				      "size %lu pass %d: granule +%lu tag %#x (%d)",
-				      size, pass, g, t, err);
-			}
+			CHECK(g < 0, "size %lu pass %d: granule +%ld tag %#x", size,
+			      pass, g, t);
 			/* The second pass looks again after a write fault. */
 			CHECK(!pmm_store(P, ptr, "x", 1), "store to fresh page faulted");
 		}
-		mte_free(ptr, size, 0, 0, false);
+		mte_free(P, ptr, size, 0, 0, false);
 	}
 }
 
 static void setup_one(pmm_task_fn fn, void *arg)
 {
-	if (mte_setup())
+	P = conf_mte_machine(0);
+	next_map = MEM;
+	if (P)
 		conf_task("selftest", 0, fn, arg);
 }
 
@@ -321,68 +246,26 @@ static void setup_overflow(void *arg) { setup_one(t_overflow, arg); }
 static void setup_by_block(void *arg) { setup_one(t_by_block, arg); }
 static void setup_initial_tags(void *arg) { setup_one(t_initial_tags, arg); }
 
-static void run(const char *name, void (*setup)(void *), uintptr_t arg)
-{
-	const struct pmm_program prog = PROG(name, setup, finish, arg);
-
-	conf_expect_pass(&prog);
-}
-
 /* "Check buffer correctness by byte with sync err mode and mmap memory" */
-static void test_buffer_by_byte_mmap(void **state)
-{
-	(void)state;
-	run("by_byte_mmap", setup_by_byte, USE_MMAP);
-}
-
+MTE_TEST(test_buffer_by_byte_mmap, "by_byte_mmap", setup_by_byte, USE_MMAP)
 /* "... by byte with sync err mode and mmap/mprotect memory" */
-static void test_buffer_by_byte_mprotect(void **state)
-{
-	(void)state;
-	run("by_byte_mprotect", setup_by_byte, USE_MPROTECT);
-}
-
+MTE_TEST(test_buffer_by_byte_mprotect, "by_byte_mprotect", setup_by_byte,
+	 USE_MPROTECT)
 /* "Check buffer write underflow by byte with sync mode and mmap memory", 16 */
-static void test_buffer_underflow_granule(void **state)
-{
-	(void)state;
-	run("underflow_16", setup_underflow, MT_GRANULE);
-}
-
+MTE_TEST(test_buffer_underflow_granule, "underflow_16", setup_underflow,
+	 MT_GRANULE)
 /* The same with the underflow range a page. */
-static void test_buffer_underflow_page(void **state)
-{
-	(void)state;
-	run("underflow_page", setup_underflow, PAGE);
-}
-
+MTE_TEST(test_buffer_underflow_page, "underflow_page", setup_underflow, PAGE)
 /* "Check buffer write overflow by byte with sync mode and mmap memory", 16 */
-static void test_buffer_overflow_granule(void **state)
-{
-	(void)state;
-	run("overflow_16", setup_overflow, MT_GRANULE);
-}
-
+MTE_TEST(test_buffer_overflow_granule, "overflow_16", setup_overflow, MT_GRANULE)
 /* "Check buffer write correctness by block with sync mode and mmap memory" */
-static void test_buffer_by_block(void **state)
-{
-	(void)state;
-	run("by_block", setup_by_block, 0);
-}
-
+MTE_TEST(test_buffer_by_block, "by_block", setup_by_block, 0)
 /* "Check initial tags with private mapping, sync error mode and mmap memory" */
-static void test_initial_tags_mmap(void **state)
-{
-	(void)state;
-	run("initial_tags_mmap", setup_initial_tags, USE_MMAP);
-}
-
+MTE_TEST(test_initial_tags_mmap, "initial_tags_mmap", setup_initial_tags,
+	 USE_MMAP)
 /* "... private mapping, sync error mode and mmap/mprotect memory" */
-static void test_initial_tags_mprotect(void **state)
-{
-	(void)state;
-	run("initial_tags_mprotect", setup_initial_tags, USE_MPROTECT);
-}
+MTE_TEST(test_initial_tags_mprotect, "initial_tags_mprotect",
+	 setup_initial_tags, USE_MPROTECT)
 
 int main(void)
 {

@@ -18,15 +18,10 @@
  * child keeps the original) is checked the same way, and an explored
  * variant runs parent and child at once after fork().
  */
-#include "conformance.h"
+#include "mte_conformance.h"
 
-#define MT_GRANULE	PMM_MTE_GRANULE
-#define MT_ALIGN_UP(x)	(((x) + MT_GRANULE - 1) & ~(unsigned long)(MT_GRANULE - 1))
-#define PAGE_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 #define UNDERFLOW	MT_GRANULE
 #define OVERFLOW	MT_GRANULE
-
-enum mem_type { USE_MMAP, USE_MPROTECT };
 
 /* check_child_memory.c's sizes[]. */
 static const unsigned long sizes[] = {
@@ -37,74 +32,23 @@ static const unsigned long sizes[] = {
 static struct pmm_process *P;
 static unsigned long next_map;
 
-static bool mte_setup(void)
-{
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	int err;
-
-	o.arch = "arm64-mte";
-	err = pmm_machine_init(&o);
-	if (err) {
-		pmm_violation("setup", "pmm_machine_init(arm64-mte): %d", err);
-		return false;
-	}
-	P = pmm_process_create();
-	next_map = MEM;
-	return P != NULL;
-}
-
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
 /*
  * mte_allocate_memory_tag_range(size, type, MAP_PRIVATE, UNDERFLOW,
  * OVERFLOW): the buffer tagged @tag, one tag-0 granule either side.
  */
-static unsigned long mte_alloc(unsigned long size, enum mem_type type,
-			       unsigned int tag)
+static unsigned long alloc_tagged(unsigned long size, enum mem_type type,
+				  unsigned int tag)
 {
-	unsigned long len = PAGE_UP(UNDERFLOW + size + OVERFLOW), map = next_map;
-	unsigned int prot = PMM_PROT_READ | PMM_PROT_WRITE;
-	int err;
-
-	next_map += len + PAGE;
-	err = pmm_mmap(P, map, len, type == USE_MMAP ? prot | PMM_PROT_MTE : prot,
-		       PMM_MAP_PRIVATE, NULL, 0);
-	if (!err && type == USE_MPROTECT)
-		err = pmm_mprotect(P, map, len, prot | PMM_PROT_MTE);
-	if (!err)
-		err = pmm_store_tags(P, map + UNDERFLOW, MT_ALIGN_UP(size), tag);
-	if (err) {
-		pmm_violation(SELFTEST, "FAIL: allocation of %lu bytes: %d", size, err);
-		return 0;
-	}
-	return pmm_tag_addr(map + UNDERFLOW, tag);
-}
-
-static void mte_free(unsigned long ptr, unsigned long size)
-{
-	unsigned long addr = pmm_tag_addr(ptr, 0);
-
-	CHECK(!pmm_store_tags(P, addr, MT_ALIGN_UP(size), 0), "mte_clear_tags()");
-	CHECK(!pmm_munmap(P, addr - UNDERFLOW, PAGE_UP(UNDERFLOW + size + OVERFLOW)),
-	      "munmap() failed");
+	return mte_alloc(P, &next_map, size, type, UNDERFLOW, OVERFLOW, (int)tag);
 }
 
 /* LDG of every granule of [ptr, ptr + size): all @tag? */
 static bool tags_are(struct pmm_process *p, unsigned long ptr,
 		     unsigned long size, unsigned int tag)
 {
-	for (unsigned long g = 0; g < size; g += MT_GRANULE) {
-		unsigned char t = 0xff;
+	unsigned char t;
 
-		if (pmm_load_tags(p, pmm_tag_addr(ptr, 0) + g, MT_GRANULE, &t) ||
-		    t != tag)
-			return false;
-	}
-	return true;
+	return mte_tag_mismatch(p, pmm_tag_addr(ptr, 0), size, tag, &t) < 0;
 }
 
 /*
@@ -119,15 +63,10 @@ static void child_part(struct pmm_process *child, unsigned long ptr,
 
 	ret = conf_expect(child, ptr, size, 'P', &got);
 	CHECK(!ret, "size %lu: child reads %#x before COW (%d)", size, got, ret);
-	/* "Do copy on write" */
-	CHECK(!conf_fill(child, ptr, size, '1'), "size %lu: child's memset faulted",
-	      size);
+	/* "Do copy on write", then the stores either side of the buffer. */
+	mte_check_memory(child, "child's", ptr, size);
 	CHECK(tags_are(child, ptr, size, tag), "FAIL: child mte tag mismatch (size %lu)",
 	      size);
-	CHECK(conf_fill(child, ptr - UNDERFLOW, UNDERFLOW, '2') == -EFAULT,
-	      "size %lu: child's underflow store did not fault", size);
-	CHECK(conf_fill(child, ptr + size, OVERFLOW, '3') == -EFAULT,
-	      "size %lu: child's overflow store did not fault", size);
 	ret = conf_expect(child, ptr, size, '1', &got);
 	CHECK(!ret, "size %lu: child reads %#x after its memset (%d)", size, got, ret);
 }
@@ -145,7 +84,7 @@ static void t_child_memory(void *arg)
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
 		unsigned long size = sizes[i];
 		unsigned int tag = 1 + i % 15;
-		unsigned long ptr = mte_alloc(size, c->type, tag);
+		unsigned long ptr = alloc_tagged(size, c->type, tag);
 		struct pmm_process *child;
 		unsigned char got = 0;
 		int ret;
@@ -169,8 +108,16 @@ static void t_child_memory(void *arg)
 		      size, got, ret);
 		CHECK(tags_are(P, ptr, size, tag), "size %lu: parent's tags changed",
 		      size);
-		mte_free(ptr, size);
+		mte_free(P, ptr, size, UNDERFLOW, OVERFLOW, true);
 	}
+}
+
+/* The machine and the parent; the allocations start again at MEM. */
+static bool mte_setup(void)
+{
+	P = conf_mte_machine(0);
+	next_map = MEM;
+	return P != NULL;
 }
 
 static void setup_child_memory(void *arg)
@@ -223,7 +170,7 @@ static void setup_explored(void *arg)
 	(void)arg;
 	if (!mte_setup())
 		return;
-	exp_ptr = mte_alloc(EXP_SIZE, USE_MMAP, 5);
+	exp_ptr = alloc_tagged(EXP_SIZE, USE_MMAP, 5);
 	if (!exp_ptr || conf_fill(P, exp_ptr, EXP_SIZE, 'P')) {
 		pmm_violation("setup", "populating the tagged buffer failed");
 		return;
@@ -237,62 +184,25 @@ static void setup_explored(void *arg)
 	conf_task("child", 1, exp_child, NULL);
 }
 
-static void run(const char *name, void (*setup)(void *), const void *arg)
-{
-	const struct pmm_program prog = PROG(name, setup, finish, arg);
-
-	conf_expect_pass(&prog);
-}
-
 static const struct child_case mmap_child = { USE_MMAP, false };
 static const struct child_case mprotect_child = { USE_MPROTECT, false };
 static const struct child_case mmap_parent_first = { USE_MMAP, true };
 
 /* "Check child anonymous memory with private mapping, precise mode and mmap memory" */
-static void test_child_memory_mmap(void **state)
-{
-	(void)state;
-	run("child_memory_mmap", setup_child_memory, &mmap_child);
-}
-
+MTE_TEST(test_child_memory_mmap, "child_memory_mmap", setup_child_memory,
+	 &mmap_child)
 /* "... private mapping, precise mode and mmap/mprotect memory" */
-static void test_child_memory_mprotect(void **state)
-{
-	(void)state;
-	run("child_memory_mprotect", setup_child_memory, &mprotect_child);
-}
-
+MTE_TEST(test_child_memory_mprotect, "child_memory_mprotect",
+	 setup_child_memory, &mprotect_child)
 /* The same with the parent's write copying the page first. */
-static void test_child_memory_parent_cow_first(void **state)
-{
-	(void)state;
-	run("child_memory_parent_first", setup_child_memory, &mmap_parent_first);
-}
+MTE_TEST(test_child_memory_parent_cow_first, "child_memory_parent_first",
+	 setup_child_memory, &mmap_parent_first)
 
-/*
- * Every interleaving with at most two preemptions (the full search is
- * millions of executions: each COW fault is dozens of steps).
- */
+/* Two tasks that race for the page: every 2-preemption interleaving. */
 static void test_child_memory_explored(void **state)
 {
-	const struct pmm_program prog = PROG("child_memory_explored", setup_explored,
-					     finish, NULL);
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-
 	(void)state;
-	o.stop_on_violation = false;
-	o.trace = false;
-	o.preemptions = 2;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	if (r.violations || !r.complete || getenv("CONF_VERBOSE"))
-		conf_report(prog.name, &r);
-	assert_true(r.complete);
-	assert_int_equal(r.violations, 0);
-	assert_int_equal(r.truncated, 0);
-	/* Two tasks that race for the page: more than one interleaving. */
-	assert_true(r.executions > 1);
-	pmm_explore_result_release(&r);
+	mte_run_bounded("child_memory_explored", setup_explored, 2);
 }
 
 int main(void)

@@ -33,16 +33,10 @@
  * keeps its data and gives it tag 0 (mte_sync_tags() clears the tags of a
  * page mapped tagged for the first time).
  */
-#include "conformance.h"
+#include "mte_conformance.h"
 
-#define MT_GRANULE	PMM_MTE_GRANULE
-#define MT_ALIGN_UP(x)	(((x) + MT_GRANULE - 1) & ~(unsigned long)(MT_GRANULE - 1))
-#define PAGE_UP(x)	(((x) + PAGE - 1) & ~(PAGE - 1))
 #define UNDERFLOW	MT_GRANULE
 #define OVERFLOW	MT_GRANULE
-#define RW		(PMM_PROT_READ | PMM_PROT_WRITE)
-
-enum mem_type { USE_MMAP, USE_MPROTECT };
 
 /* check_mmap_options.c's sizes[]. */
 static const unsigned long sizes[] = {
@@ -56,56 +50,10 @@ static unsigned long next_map;
 
 static bool mte_setup(void)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	int err;
-
-	o.arch = "arm64-mte";
-	err = pmm_machine_init(&o);
-	if (err) {
-		pmm_violation("setup", "pmm_machine_init(arm64-mte): %d", err);
-		return false;
-	}
-	P = pmm_process_create();
-	F = pmm_file_create(4 * PAGE);
+	P = conf_mte_machine(0);
+	F = P ? pmm_file_create(4 * PAGE) : NULL;
 	next_map = MEM;
 	return P && F;
-}
-
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
-/* A private anonymous mapping of @len, PROT_MTE by mmap() or mprotect(). */
-static unsigned long map_mte(unsigned long len, enum mem_type type)
-{
-	unsigned long map = next_map;
-	int err;
-
-	next_map += PAGE_UP(len) + PAGE;
-	err = pmm_mmap(P, map, PAGE_UP(len), type == USE_MMAP ? RW | PMM_PROT_MTE : RW,
-		       PMM_MAP_PRIVATE, NULL, 0);
-	if (!err && type == USE_MPROTECT)
-		err = pmm_mprotect(P, map, PAGE_UP(len), RW | PMM_PROT_MTE);
-	if (err)
-		pmm_violation(SELFTEST, "FAIL: mmap allocation of %lu: %d", len, err);
-	return err ? 0 : map;
-}
-
-/*
- * check_mte_memory(), TAG_CHECK_ON, TAG_OP_ALL: the buffer takes stores,
- * the granule below and the one after it fault.
- */
-static void check_mte_memory(unsigned long ptr, unsigned long size)
-{
-	int err = conf_fill(P, ptr, size, '1');
-
-	CHECK(!err, "size %lu: memset() of the buffer: %d", size, err);
-	err = conf_fill(P, ptr - UNDERFLOW, UNDERFLOW, '2');
-	CHECK(err == -EFAULT, "size %lu: underflow store: %d, not a fault", size, err);
-	err = conf_fill(P, ptr + size, OVERFLOW, '3');
-	CHECK(err == -EFAULT, "size %lu: overflow store: %d, not a fault", size, err);
 }
 
 struct anon_case {
@@ -120,22 +68,15 @@ static void t_anon(void *arg)
 	const struct anon_case *c = arg;
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
-		unsigned long size = sizes[i], len = UNDERFLOW + size + OVERFLOW;
-		unsigned long map = map_mte(len, c->type), ptr;
-		unsigned int tag = 1 + i % 15;
-
-		if (!map)
-			return;
+		unsigned long size = sizes[i];
 		/* "Only mte enabled memory will allow tag insertion" */
-		CHECK(!pmm_store_tags(P, map + UNDERFLOW, MT_ALIGN_UP(size), tag),
-		      "FAIL: Insert tags on anonymous mmap memory");
-		ptr = pmm_tag_addr(map + UNDERFLOW, tag);
-		if (c->atag)
-			ptr |= 0xaUL << 60;
-		check_mte_memory(ptr, size);
-		CHECK(!pmm_store_tags(P, map + UNDERFLOW, MT_ALIGN_UP(size), 0),
-		      "mte_clear_tags()");
-		CHECK(!pmm_munmap(P, map, PAGE_UP(len)), "munmap() failed");
+		unsigned long ptr = mte_alloc(P, &next_map, size, c->type, UNDERFLOW,
+					      OVERFLOW, (int)(1 + i % 15));
+
+		if (!ptr)
+			return;
+		mte_check_memory(P, "the", c->atag ? ptr | 0xaUL << 60 : ptr, size);
+		mte_free(P, ptr, size, UNDERFLOW, OVERFLOW, true);
 	}
 }
 
@@ -178,21 +119,18 @@ static void t_clear_prot_mte(void *arg)
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
 		unsigned long size = sizes[i], len = UNDERFLOW + size + OVERFLOW;
-		unsigned long map = map_mte(len, type), ptr;
-		unsigned int tag = 1 + i % 15;
+		unsigned long ptr = mte_alloc(P, &next_map, size, type, UNDERFLOW,
+					      OVERFLOW, (int)(1 + i % 15));
 		int err;
 
-		if (!map)
+		if (!ptr)
 			return;
-		CHECK(!pmm_store_tags(P, map + UNDERFLOW, MT_ALIGN_UP(size), tag),
-		      "STG failed");
-		ptr = pmm_tag_addr(map + UNDERFLOW, tag);
 		/* "Try to clear PROT_MTE property and verify it by tag checking" */
-		err = pmm_mprotect(P, map, PAGE_UP(len), RW);
+		err = pmm_mprotect(P, pmm_tag_addr(ptr, 0) - UNDERFLOW, PAGE_UP(len), RW);
 		CHECK(!err, "FAIL: mprotect not ignoring clear PROT_MTE property (%d)",
 		      err);
-		check_mte_memory(ptr, size);
-		CHECK(!pmm_munmap(P, map, PAGE_UP(len)), "munmap() failed");
+		mte_check_memory(P, "the", ptr, size);
+		mte_free(P, ptr, size, UNDERFLOW, OVERFLOW, false);
 	}
 }
 
@@ -202,18 +140,9 @@ static void t_clear_prot_mte(void *arg)
  */
 static void t_mprotect_populated(void *arg)
 {
-	unsigned char got = 0, t = 0xff;
-	int ret;
-
 	(void)arg;
-	CHECK(!pmm_mmap(P, MEM, PAGE, RW, PMM_MAP_PRIVATE, NULL, 0), "mmap failed");
-	CHECK(!conf_fill(P, MEM, PAGE, 'd'), "memset failed");
-	CHECK(!pmm_mprotect(P, MEM, PAGE, RW | PMM_PROT_MTE), "mprotect(PROT_MTE) failed");
-	ret = conf_expect(P, MEM, PAGE, 'd', &got);
-	CHECK(!ret, "data after mprotect(PROT_MTE): %#x (%d)", got, ret);
-	for (unsigned long g = 0; g < PAGE; g += MT_GRANULE)
-		CHECK(!pmm_load_tags(P, MEM + g, MT_GRANULE, &t) && t == 0,
-		      "granule +%lu has tag %u after mprotect(PROT_MTE)", g, t);
+	mte_untagged_page(P, MEM, 'd');
+	mte_tag_populated(P, MEM, 'd');
 	CHECK(pmm_store(P, pmm_tag_addr(MEM, 4), "x", 1) == -EFAULT,
 	      "a tag 4 store to tag 0 memory did not fault");
 	CHECK(!pmm_store_tags(P, MEM, MT_GRANULE, 4), "STG failed");
@@ -221,21 +150,16 @@ static void t_mprotect_populated(void *arg)
 	CHECK(pmm_mem_tag(P, MEM) == 4, "memory tag is %d, not 4", pmm_mem_tag(P, MEM));
 }
 
-static pmm_task_fn task_fn;
-
-static void setup_task(void *arg)
+static void setup_one(pmm_task_fn fn, void *arg)
 {
 	if (mte_setup())
-		conf_task("selftest", 0, task_fn, arg);
+		conf_task("selftest", 0, fn, arg);
 }
 
-static void run(const char *name, pmm_task_fn fn, const void *arg)
-{
-	const struct pmm_program prog = PROG(name, setup_task, finish, arg);
-
-	task_fn = fn;
-	conf_expect_pass(&prog);
-}
+static void setup_anon(void *arg) { setup_one(t_anon, arg); }
+static void setup_file(void *arg) { setup_one(t_file, arg); }
+static void setup_populated(void *arg) { setup_one(t_mprotect_populated, arg); }
+static void setup_clear(void *arg) { setup_one(t_clear_prot_mte, arg); }
 
 static const struct anon_case anon_mmap = { USE_MMAP, false };
 static const struct anon_case anon_mprotect = { USE_MPROTECT, false };
@@ -243,67 +167,25 @@ static const struct anon_case anon_mmap_atag = { USE_MMAP, true };
 static const struct anon_case anon_mprotect_atag = { USE_MPROTECT, true };
 
 /* "Check anonymous memory with private mapping, sync error mode, mmap memory and tag check on" */
-static void test_anon_mmap(void **state)
-{
-	(void)state;
-	run("anon_mmap", t_anon, &anon_mmap);
-}
-
+MTE_TEST(test_anon_mmap, "anon_mmap", setup_anon, &anon_mmap)
 /* "... mmap/mprotect memory and tag check on" */
-static void test_anon_mprotect(void **state)
-{
-	(void)state;
-	run("anon_mprotect", t_anon, &anon_mprotect);
-}
-
+MTE_TEST(test_anon_mprotect, "anon_mprotect", setup_anon, &anon_mprotect)
 /* "... mmap memory and tag check on (with address tag [63:60])" */
-static void test_anon_mmap_atag(void **state)
-{
-	(void)state;
-	run("anon_mmap_atag", t_anon, &anon_mmap_atag);
-}
-
+MTE_TEST(test_anon_mmap_atag, "anon_mmap_atag", setup_anon, &anon_mmap_atag)
 /* "... mmap/mprotect memory and tag check on (with address tag [63:60])" */
-static void test_anon_mprotect_atag(void **state)
-{
-	(void)state;
-	run("anon_mprotect_atag", t_anon, &anon_mprotect_atag);
-}
-
+MTE_TEST(test_anon_mprotect_atag, "anon_mprotect_atag", setup_anon,
+	 &anon_mprotect_atag)
 /* "Check file memory with private mapping ..." on a disk-backed file. */
-static void test_file_private_refused(void **state)
-{
-	(void)state;
-	run("file_private", t_file, (void *)(uintptr_t)PMM_MAP_PRIVATE);
-}
-
+MTE_TEST(test_file_private_refused, "file_private", setup_file, PMM_MAP_PRIVATE)
 /* "Check file memory with shared mapping ..." on a disk-backed file. */
-static void test_file_shared_refused(void **state)
-{
-	(void)state;
-	run("file_shared", t_file, (void *)(uintptr_t)PMM_MAP_SHARED);
-}
-
-static void test_mprotect_adds_mte_to_populated_page(void **state)
-{
-	(void)state;
-	run("mprotect_populated", t_mprotect_populated, NULL);
-}
-
+MTE_TEST(test_file_shared_refused, "file_shared", setup_file, PMM_MAP_SHARED)
+MTE_TEST(test_mprotect_adds_mte_to_populated_page, "mprotect_populated",
+	 setup_populated, NULL)
 /* "Check clear PROT_MTE flags with private mapping, sync error mode and mmap memory" */
-static void test_clear_prot_mte_mmap(void **state)
-{
-	(void)state;
-	run("clear_prot_mte_mmap", t_clear_prot_mte, (void *)(uintptr_t)USE_MMAP);
-}
-
+MTE_TEST(test_clear_prot_mte_mmap, "clear_prot_mte_mmap", setup_clear, USE_MMAP)
 /* "... and mmap/mprotect memory" */
-static void test_clear_prot_mte_mprotect(void **state)
-{
-	(void)state;
-	run("clear_prot_mte_mprotect", t_clear_prot_mte,
-	    (void *)(uintptr_t)USE_MPROTECT);
-}
+MTE_TEST(test_clear_prot_mte_mprotect, "clear_prot_mte_mprotect", setup_clear,
+	 USE_MPROTECT)
 
 int main(void)
 {

@@ -23,20 +23,12 @@
  *                                   reads tag 0 when mprotect() adds
  *                                   PROT_MTE afterwards
  */
-#include "conformance.h"
+#include "mte_conformance.h"
 
-#define MT_GRANULE	PMM_MTE_GRANULE
 #define GRANULES	(PAGE / MT_GRANULE)
-#define RW		(PMM_PROT_READ | PMM_PROT_WRITE)
 
 static struct pmm_process *P, *Q;
 static unsigned int nr_pages;
-
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
 
 /* Granule g of page pg: tag and data byte, so a mix-up shows. */
 static unsigned int gtag(unsigned int pg, unsigned int g)
@@ -52,19 +44,8 @@ static unsigned char gbyte(unsigned int pg, unsigned int g)
 /* The arm64-mte machine with a 1 MiB swap device, and process P. */
 static bool swap_machine(void)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	int err;
-
-	o.arch = "arm64-mte";
-	o.swap_bytes = 1ul << 20;
-	err = pmm_machine_init(&o);
-	if (!err) {
-		P = pmm_process_create();
-		err = P ? 0 : -ENOMEM;
-	}
-	if (err)
-		pmm_violation("setup", "arm64-mte machine with swap: %d", err);
-	return !err;
+	P = conf_mte_machine(1ul << 20);
+	return P != NULL;
 }
 
 /* @n PROT_MTE pages at MEM, each granule tagged and filled. */
@@ -184,24 +165,18 @@ static void setup_forked(void *arg)
 /* An untagged page over swap, then tagged: data kept, tags 0. */
 static void t_untagged(void *arg)
 {
-	unsigned char got = 0, t = 0xff;
+	unsigned char got = 0;
 	int ret;
 
 	(void)arg;
-	CHECK(!pmm_mmap(P, MEM, PAGE, RW, PMM_MAP_PRIVATE, NULL, 0), "mmap failed");
-	CHECK(!conf_fill(P, MEM, PAGE, 'u'), "memset failed");
+	mte_untagged_page(P, MEM, 'u');
 	/* STG is ignored without PROT_MTE: nothing to save. */
 	CHECK(!pmm_store_tags(P, MEM, PAGE, 6), "STG failed");
 	CHECK(pmm_reclaim(P, MEM, PAGE) == 1, "reclaim failed");
 	ret = conf_expect(P, pmm_tag_addr(MEM, 6), PAGE, 'u', &got);
 	CHECK(!ret, "untagged page after swap reads %#x (%d)", got, ret);
 	CHECK(pmm_reclaim(P, MEM, PAGE) == 1, "second reclaim failed");
-	CHECK(!pmm_mprotect(P, MEM, PAGE, RW | PMM_PROT_MTE), "mprotect failed");
-	ret = conf_expect(P, MEM, PAGE, 'u', &got);
-	CHECK(!ret, "page tagged after swap-in reads %#x (%d)", got, ret);
-	for (unsigned long g = 0; g < PAGE; g += MT_GRANULE)
-		CHECK(!pmm_load_tags(P, MEM + g, MT_GRANULE, &t) && t == 0,
-		      "granule +%lu: tag %u, not 0", g, t);
+	mte_tag_populated(P, MEM, 'u');
 }
 
 static void setup_untagged(void *arg)
@@ -210,52 +185,17 @@ static void setup_untagged(void *arg)
 		conf_task("selftest", 0, t_untagged, arg);
 }
 
-static void run(const char *name, void (*setup)(void *), const void *arg)
-{
-	const struct pmm_program prog = PROG(name, setup, finish, arg);
+MTE_TEST(test_tags_survive_swap, "survive_swap", setup_survive_1, NULL)
+MTE_TEST(test_tags_survive_swap_pages, "survive_swap_pages", setup_survive_4, 1)
 
-	conf_expect_pass(&prog);
-}
-
-static void test_tags_survive_swap(void **state)
-{
-	(void)state;
-	run("survive_swap", setup_survive_1, NULL);
-}
-
-static void test_tags_survive_swap_pages(void **state)
-{
-	(void)state;
-	run("survive_swap_pages", setup_survive_4, (void *)1);
-}
-
+/* Each swap-in is hundreds of steps: every 2-preemption schedule. */
 static void test_swapped_page_forked(void **state)
 {
-	const struct pmm_program prog = PROG("swapped_forked", setup_forked,
-					     finish, NULL);
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-
 	(void)state;
-	o.stop_on_violation = false;
-	o.trace = false;
-	/* Each swap-in is hundreds of steps: every 2-preemption schedule. */
-	o.preemptions = 2;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	if (r.violations || !r.complete || getenv("CONF_VERBOSE"))
-		conf_report(prog.name, &r);
-	assert_true(r.complete);
-	assert_int_equal(r.violations, 0);
-	assert_int_equal(r.truncated, 0);
-	assert_true(r.executions > 1);
-	pmm_explore_result_release(&r);
+	mte_run_bounded("swapped_forked", setup_forked, 2);
 }
 
-static void test_untagged_page_swap(void **state)
-{
-	(void)state;
-	run("untagged_swap", setup_untagged, NULL);
-}
+MTE_TEST(test_untagged_page_swap, "untagged_swap", setup_untagged, NULL)
 
 int main(void)
 {

@@ -21,19 +21,12 @@
  *                                pointer-tag x memory-tag matrix: an access
  *                                faults exactly when the two differ
  */
-#include "conformance.h"
+#include "mte_conformance.h"
 
-#define MT_GRANULE	PMM_MTE_GRANULE
 #define MT_TAG_COUNT	16u
 #define BUFFER_SIZE	(5 * MT_GRANULE)
 
 static struct pmm_process *P;
-
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
 
 /*
  * mte_allocate_memory(BUFFER_SIZE + MT_GRANULE_SIZE, USE_MMAP, 0, false):
@@ -41,16 +34,12 @@ static void finish(void *arg)
  */
 static void setup_buffer(pmm_task_fn fn)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	int err;
 
-	o.arch = "arm64-mte";
-	err = pmm_machine_init(&o);
-	if (!err) {
-		P = pmm_process_create();
-		err = P ? pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE |
-				   PMM_PROT_MTE, PMM_MAP_PRIVATE, NULL, 0) : -ENOMEM;
-	}
+	P = conf_mte_machine(0);
+	if (!P)
+		return;
+	err = mte_mmap(P, MEM, PAGE, USE_MMAP);
 	if (err) {
 		pmm_violation("setup", "mapping the buffer: %d", err);
 		return;
@@ -122,40 +111,15 @@ static void setup_every_tag(void *arg) { (void)arg; setup_buffer(t_every_tag); }
 static void setup_none(void *arg) { (void)arg; setup_buffer(t_none_included); }
 static void setup_matrix(void *arg) { (void)arg; setup_buffer(t_matrix); }
 
-static void run(const char *name, void (*setup)(void *))
-{
-	const struct pmm_program prog = PROG(name, setup, finish, NULL);
-
-	conf_expect_pass(&prog);
-}
-
 /* "Check an included tag value with sync mode" */
-static void test_single_included_tags(void **state)
-{
-	(void)state;
-	run("single_included_tags", setup_every_tag);
-}
-
+MTE_TEST(test_single_included_tags, "single_included_tags", setup_every_tag, NULL)
 /* "Check different included tags value with sync mode" */
-static void test_multiple_included_tags(void **state)
-{
-	(void)state;
-	run("multiple_included_tags", setup_matrix);
-}
-
+MTE_TEST(test_multiple_included_tags, "multiple_included_tags", setup_matrix,
+	 NULL)
 /* "Check none included tags value with sync mode" */
-static void test_none_included_tags(void **state)
-{
-	(void)state;
-	run("none_included_tags", setup_none);
-}
-
+MTE_TEST(test_none_included_tags, "none_included_tags", setup_none, NULL)
 /* "Check all included tags value with sync mode" */
-static void test_all_included_tags(void **state)
-{
-	(void)state;
-	run("all_included_tags", setup_every_tag);
-}
+MTE_TEST(test_all_included_tags, "all_included_tags", setup_every_tag, NULL)
 
 int main(void)
 {

@@ -28,9 +28,8 @@
  * READV_TEST and WRITEV_TEST are the same copies through an iovec: the
  * model has no readv()/writev(), and one iovec is read()/write().
  */
-#include "conformance.h"
+#include "mte_conformance.h"
 
-#define MT_GRANULE	PMM_MTE_GRANULE
 #define LEN		(2 * PAGE)
 #define SRC		FAR
 
@@ -43,35 +42,22 @@ struct usermem_case {
 	unsigned long tag_len;		/* 0 (to the end) or MT_GRANULE_SIZE */
 };
 
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
 /* The file of 'A's (written from an untagged buffer) and the buffer. */
 static void usermem_setup(pmm_task_fn fn, const void *arg)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	int err;
 
-	o.arch = "arm64-mte";
-	err = pmm_machine_init(&o);
-	if (!err) {
-		P = pmm_process_create();
-		F = pmm_file_create(LEN);
-		err = P && F ? 0 : -ENOMEM;
-	}
-	if (!err)
-		err = pmm_mmap(P, SRC, LEN, PMM_PROT_READ | PMM_PROT_WRITE,
-			       PMM_MAP_PRIVATE, NULL, 0);
+	P = conf_mte_machine(0);
+	if (!P)
+		return;
+	F = pmm_file_create(LEN);
+	err = F ? pmm_mmap(P, SRC, LEN, RW, PMM_MAP_PRIVATE, NULL, 0) : -ENOMEM;
 	if (!err)
 		err = conf_fill(P, SRC, LEN, 'A');
 	if (!err && pmm_file_write(P, F, 0, SRC, LEN) != (ssize_t)LEN)
 		err = -EIO;
 	if (!err)
-		err = pmm_mmap(P, MEM, LEN, PMM_PROT_READ | PMM_PROT_WRITE |
-			       PMM_PROT_MTE, PMM_MAP_PRIVATE, NULL, 0);
+		err = mte_mmap(P, MEM, LEN, USE_MMAP);
 	if (!err)
 		err = pmm_store_tags(P, MEM, LEN, 3);
 	if (err) {
@@ -147,29 +133,12 @@ static void t_unchecked(void *arg)
 	CHECK(n == 3 * MT_GRANULE, "write() across the retagged granule: %zd", n);
 }
 
-static pmm_task_fn task_fn;
-
-static void setup_task(void *arg)
-{
-	usermem_setup(task_fn, arg);
-}
-
-static void run(const char *name, pmm_task_fn fn, const void *arg)
-{
-	const struct pmm_program prog = PROG(name, setup_task, finish, arg);
-
-	task_fn = fn;
-	conf_expect_pass(&prog);
-}
+static void setup_usermem(void *arg) { usermem_setup(t_usermem, arg); }
+static void setup_unchecked(void *arg) { usermem_setup(t_unchecked, arg); }
 
 #define USERMEM_TEST(fn, w, off, len)					\
-static void fn(void **state)						\
-{									\
-	static const struct usermem_case c = { w, off, len };		\
-									\
-	(void)state;							\
-	run(#fn, t_usermem, &c);					\
-}
+static const struct usermem_case fn##_case = { w, off, len };		\
+MTE_TEST(fn, #fn, setup_usermem, &fn##_case)
 
 /* "test type: read, MTE_SYNC_ERR, MAP_PRIVATE, tag len: L, tag offset: O" */
 USERMEM_TEST(test_read_len0_off_page, false, PAGE, 0)
@@ -182,11 +151,8 @@ USERMEM_TEST(test_write_len0_off_granule, true, MT_GRANULE, 0)
 USERMEM_TEST(test_write_len16_off_page, true, PAGE, MT_GRANULE)
 USERMEM_TEST(test_write_len16_off_granule, true, MT_GRANULE, MT_GRANULE)
 
-static void test_usermem_kernel_access_unchecked(void **state)
-{
-	(void)state;
-	run("kernel_access_unchecked", t_unchecked, NULL);
-}
+MTE_TEST(test_usermem_kernel_access_unchecked, "kernel_access_unchecked",
+	 setup_unchecked, NULL)
 
 int main(void)
 {

@@ -59,6 +59,32 @@ static void parse_error(const char *src, int line, int col, const char *msg)
 			 e.msg, line, col, msg);
 }
 
+/* @src runs clean: no violation, and each of its two exists holds. */
+static void expect_clean(const char *src)
+{
+	struct outcome o;
+
+	run(src, &o);
+	assert_int_equal(o.err, 0);
+	if (o.r.violations)
+		fail_msg("%s: %s", o.r.oracle, o.r.message);
+	assert_int_equal(o.exists[0], 1);
+	assert_int_equal(o.exists[1], 1);
+	pmm_explore_result_release(&o.r);
+}
+
+/* @src violates the "expect" oracle once, with @msg in its message. */
+static void expect_oracle_fires(const char *src, const char *msg)
+{
+	struct outcome o;
+
+	run(src, &o);
+	assert_int_equal(o.r.violations, 1);
+	assert_string_equal(o.r.oracle, "expect");
+	assert_non_null(strstr(o.r.message, msg));
+	pmm_explore_result_release(&o.r);
+}
+
 #define HEAD "scenario t\nmemory 1M\n"
 
 /* Every memory operation once, in one thread: statuses as expected. */
@@ -89,50 +115,37 @@ static void test_memory_ops(void **state)
 /* Files, pipes, pins and DMA, and the expect of a read. */
 static void test_file_ops(void **state)
 {
-	struct outcome o;
-
 	(void)state;
-	run(HEAD
-	    "init {\n process P\n file F size 16K\n file G size 16K\n pipe X\n"
-	    " on P: map buf anon len 8K prot rw private\n"
-	    " on P: write buf \"file\"\n}\n"
-	    "thread T on P cpu 0 {\n"
-	    " fwrite F from buf len 4 as w\n fsync F as s\n"
-	    " fread F to buf+4096 len 4 as r\n read buf+4096 expect \"file\"\n"
-	    " splice F to X len 4 as si\n splice X to G len 4 as so\n"
-	    " fread G to buf+100 len 4\n read buf+100 expect \"file\"\n"
-	    " splice F to X len 4\n pipe_read X to buf+200 len 4 as pr\n"
-	    " read buf+200 expect \"file\"\n"
-	    " fwrite_direct F from buf len 4K as dw\n fread_direct F to buf+4096 len 4K as dr\n"
-	    " truncate F 2 as t\n fread F to buf+300 len 4 as short\n read buf+300 expect \"fi\"\n"
-	    " punch G off 0 len 4K as p\n fread G to buf+400 len 2\n read buf+400 expect \"\\0\\0\"\n"
-	    " pin buf write as pn\n dma pn write \"DMA\"\n dma pn read len 3 expect \"DMA\"\n unpin pn\n"
-	    " read buf expect \"DMA\"\n"
-	    "}\n"
-	    "exists w == ok and s == ok and r == ok and si == ok and so == ok and pr == ok\n"
-	    "exists dw == ok and dr == ok and t == ok and short == ok and p == ok\n"
-	    "expect ok\n", &o);
-	assert_int_equal(o.err, 0);
-	if (o.r.violations)
-		fail_msg("%s: %s", o.r.oracle, o.r.message);
-	assert_int_equal(o.exists[0], 1);
-	assert_int_equal(o.exists[1], 1);
-	pmm_explore_result_release(&o.r);
+	expect_clean(HEAD
+		     "init {\n process P\n file F size 16K\n file G size 16K\n pipe X\n"
+		     " on P: map buf anon len 8K prot rw private\n"
+		     " on P: write buf \"file\"\n}\n"
+		     "thread T on P cpu 0 {\n"
+		     " fwrite F from buf len 4 as w\n fsync F as s\n"
+		     " fread F to buf+4096 len 4 as r\n read buf+4096 expect \"file\"\n"
+		     " splice F to X len 4 as si\n splice X to G len 4 as so\n"
+		     " fread G to buf+100 len 4\n read buf+100 expect \"file\"\n"
+		     " splice F to X len 4\n pipe_read X to buf+200 len 4 as pr\n"
+		     " read buf+200 expect \"file\"\n"
+		     " fwrite_direct F from buf len 4K as dw\n fread_direct F to buf+4096 len 4K as dr\n"
+		     " truncate F 2 as t\n fread F to buf+300 len 4 as short\n read buf+300 expect \"fi\"\n"
+		     " punch G off 0 len 4K as p\n fread G to buf+400 len 2\n read buf+400 expect \"\\0\\0\"\n"
+		     " pin buf write as pn\n dma pn write \"DMA\"\n dma pn read len 3 expect \"DMA\"\n unpin pn\n"
+		     " read buf expect \"DMA\"\n"
+		     "}\n"
+		     "exists w == ok and s == ok and r == ok and si == ok and so == ok and pr == ok\n"
+		     "exists dw == ok and dr == ok and t == ok and short == ok and p == ok\n"
+		     "expect ok\n");
 }
 
 /* A read whose bytes differ from its expect is the "expect" oracle. */
 static void test_expect_oracle(void **state)
 {
-	struct outcome o;
-
 	(void)state;
-	run(HEAD "init {\n process P\n on P: map a anon len 4K prot rw private\n"
-	    " on P: write a \"ab\"\n}\n"
-	    "thread T on P cpu 0 { read a expect \"ax\" }\nexpect ok\n", &o);
-	assert_int_equal(o.r.violations, 1);
-	assert_string_equal(o.r.oracle, "expect");
-	assert_non_null(strstr(o.r.message, "found \"ab\", expected \"ax\""));
-	pmm_explore_result_release(&o.r);
+	expect_oracle_fires(HEAD "init {\n process P\n on P: map a anon len 4K prot rw private\n"
+			    " on P: write a \"ab\"\n}\n"
+			    "thread T on P cpu 0 { read a expect \"ax\" }\nexpect ok\n",
+			    "found \"ab\", expected \"ax\"");
 }
 
 /*
@@ -234,26 +247,18 @@ static void test_fork_in_thread(void **state)
 /* A register compared with a number: the count the operation returned. */
 static void test_register_counts(void **state)
 {
-	struct outcome o;
-
 	(void)state;
-	run(HEAD
-	    "init {\n process P\n file F size 16K\n"
-	    " on P: map buf anon len 8K prot rw private\n on P: write buf \"file!\"\n}\n"
-	    "thread T on P cpu 0 {\n"
-	    " fwrite F from buf len 5 as w\n truncate F 2\n fread F to buf+4096 len 5 as r\n"
-	    " munmap buf len 8K\n fwrite F from buf len 5 as bad\n"
-	    "}\n"
-	    "exists w == 5 and w >= 5 and w < 6 and r == 2 and r != 5\n"
-	    "exists bad == efault and bad != 0 and not bad == 0 and not bad >= 0\n"
-	    "forbid w != 5\n"
-	    "expect ok\n", &o);
-	assert_int_equal(o.err, 0);
-	if (o.r.violations)
-		fail_msg("%s: %s", o.r.oracle, o.r.message);
-	assert_int_equal(o.exists[0], 1);
-	assert_int_equal(o.exists[1], 1);
-	pmm_explore_result_release(&o.r);
+	expect_clean(HEAD
+		     "init {\n process P\n file F size 16K\n"
+		     " on P: map buf anon len 8K prot rw private\n on P: write buf \"file!\"\n}\n"
+		     "thread T on P cpu 0 {\n"
+		     " fwrite F from buf len 5 as w\n truncate F 2\n fread F to buf+4096 len 5 as r\n"
+		     " munmap buf len 8K\n fwrite F from buf len 5 as bad\n"
+		     "}\n"
+		     "exists w == 5 and w >= 5 and w < 6 and r == 2 and r != 5\n"
+		     "exists bad == efault and bad != 0 and not bad == 0 and not bad >= 0\n"
+		     "forbid w != 5\n"
+		     "expect ok\n");
 }
 
 #define MTE_HEAD "scenario t\nmachine arm64-mte\nmemory 1M\nswap 1M\n"
@@ -264,41 +269,28 @@ static void test_register_counts(void **state)
  */
 static void test_tag_statements(void **state)
 {
-	struct outcome o;
-
 	(void)state;
-	run(MTE_HEAD
-	    "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n}\n"
-	    "thread T on P cpu 0 {\n"
-	    " store_tags a 0x3 len 32 as st\n store_tags a+32 0x7 len 16\n"
-	    " load_tags a len 32 expect 0x3 as lt\n write a tag 0x3 \"hi\" as w\n"
-	    " read a tag 3 expect \"hi\" as r\n read a tag 4 len 1 as bad\n"
-	    " write a+32 tag 7 \"x\" as w7\n"
-	    "}\n"
-	    "exists st == ok and lt == ok and w == ok and r == \"hi\" and w7 == ok\n"
-	    "exists bad == segv and tags(P:a) == 3 and tags(P:a+32) == 7 and tags(P:a+48) == 0\n"
-	    "expect ok\n", &o);
-	assert_int_equal(o.err, 0);
-	if (o.r.violations)
-		fail_msg("%s: %s", o.r.oracle, o.r.message);
-	assert_int_equal(o.exists[0], 1);
-	assert_int_equal(o.exists[1], 1);
-	pmm_explore_result_release(&o.r);
+	expect_clean(MTE_HEAD
+		     "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n}\n"
+		     "thread T on P cpu 0 {\n"
+		     " store_tags a 0x3 len 32 as st\n store_tags a+32 0x7 len 16\n"
+		     " load_tags a len 32 expect 0x3 as lt\n write a tag 0x3 \"hi\" as w\n"
+		     " read a tag 3 expect \"hi\" as r\n read a tag 4 len 1 as bad\n"
+		     " write a+32 tag 7 \"x\" as w7\n"
+		     "}\n"
+		     "exists st == ok and lt == ok and w == ok and r == \"hi\" and w7 == ok\n"
+		     "exists bad == segv and tags(P:a) == 3 and tags(P:a+32) == 7 and tags(P:a+48) == 0\n"
+		     "expect ok\n");
 }
 
 /* load_tags whose tags differ from its expect is the "expect" oracle. */
 static void test_tag_expect_oracle(void **state)
 {
-	struct outcome o;
-
 	(void)state;
-	run(MTE_HEAD "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n"
-	    " on P: store_tags a 0x3 len 16\n}\n"
-	    "thread T on P cpu 0 { load_tags a len 32 expect 0x3 }\nexpect ok\n", &o);
-	assert_int_equal(o.r.violations, 1);
-	assert_string_equal(o.r.oracle, "expect");
-	assert_non_null(strstr(o.r.message, "found tag 0 in granule +0x10, expected 0x3"));
-	pmm_explore_result_release(&o.r);
+	expect_oracle_fires(MTE_HEAD "init {\n process P\n on P: map a anon len 4K prot rw,mte private\n"
+			    " on P: store_tags a 0x3 len 16\n}\n"
+			    "thread T on P cpu 0 { load_tags a len 32 expect 0x3 }\nexpect ok\n",
+			    "found tag 0 in granule +0x10, expected 0x3");
 }
 
 /* The new forms' errors point at the token that is wrong. */
