@@ -208,7 +208,7 @@ static void tags_unmapped(struct mm_struct *mm, unsigned long start,
 		for (tp = tshadow->buckets[h]; tp; tp = tp->next)
 			if (tp->mm == mm &&
 			    tp->pgidx >= start >> PAGE_SHIFT &&
-			    tp->pgidx < (end + PAGE_SIZE - 1) >> PAGE_SHIFT)
+			    tp->pgidx <= (end - 1) >> PAGE_SHIFT)
 				memset(tp->stored, 0, sizeof(tp->stored));
 	}
 }

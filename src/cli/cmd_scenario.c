@@ -78,8 +78,11 @@ static void target_configure(const struct cli_args *a, struct target *t,
 				t->opts.seed = a->opts.seed;
 		}
 	}
-	if (a->preemptions_given)
+	/* --preemptions asks for a bounded depth-first search. */
+	if (a->preemptions_given) {
+		t->opts.strategy = PMM_STRATEGY_DFS;
 		t->opts.preemptions = a->opts.preemptions;
+	}
 	for (i = 0; i < a->nr_overrides; i++)
 		pmm_knob_set(a->overrides[i].key, a->overrides[i].value);
 	if ((t->opts.strategy == PMM_STRATEGY_RANDOM ||

@@ -45,8 +45,8 @@ static const char run_help[] =
 	"  --seed N                   random walk and PCT seed\n"
 	"  --depth D                  PCT bug depth (1-16)\n"
 	"  --bound N                  step bound of one execution\n"
-	"  --preemptions N            (dfs) only interleavings with at most N\n"
-	"                             preemptions\n"
+	"  --preemptions N            explore depth first, only interleavings\n"
+	"                             with at most N preemptions\n"
 	"  --all                      keep going after the first violation\n"
 	"  --schedule S               (replay) the schedule string to follow\n"
 	"  --config KEY=VALUE         override a knob (see 'protmm knobs')\n"
@@ -215,6 +215,11 @@ int parse_args(int argc, char **argv, struct cli_args *a, const char *help)
 				optarg ? optarg : "");
 			return EXIT_USAGE;
 		}
+	}
+	if (a->preemptions_given && a->opts.strategy != PMM_STRATEGY_DFS) {
+		usage_error("--preemptions bounds a depth-first search: not with "
+			    "--strategy %s", pmm_strategy_name(a->opts.strategy));
+		return EXIT_USAGE;
 	}
 	for (; optind < argc; optind++) {
 		if (a->nr_files == sizeof(a->files) / sizeof(a->files[0])) {

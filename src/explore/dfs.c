@@ -5,6 +5,11 @@
  * new decision. Afterwards the deepest decision with an untried runnable
  * task moves to the next one. Steps with a single runnable task are not
  * decisions and cost no stack.
+ *
+ * With a preemption bound (Musuvathi and Qadeer, "Iterative context
+ * bounding", PLDI 2007) a decision first goes on with the task that ran
+ * before, and tries another only while the execution has preempted fewer
+ * times than the bound: every interleaving within it, each once.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -495,10 +495,13 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		return;
 	}
 	if (is_swap_pte(pte)) {
-		/* zap_nonpresent_ptes(): the slot loses this PTE's hold. */
+		/*
+		 * zap_nonpresent_ptes(): the slot loses this PTE's hold, under
+		 * the PTL (the swap cache's folio is only trylocked).
+		 */
 		ptep_get_and_clear(mm, addr, ptep);
-		spin_unlock(ptl);
 		swap_mm_ops->free_swap_and_cache(pte_to_swp_entry(pte));
+		spin_unlock(ptl);
 		return;
 	}
 	pte = ptep_get_and_clear(mm, addr, ptep);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "mm/mmu_notifier.h"
 
+/* mmu_notifier_register(): no mm_take_all_locks(), setup() runs alone. */
 void mmu_notifier_register(struct mmu_notifier *sub, struct mm_struct *mm)
 {
 	sub->mm = mm;
@@ -8,6 +9,7 @@ void mmu_notifier_register(struct mmu_notifier *sub, struct mm_struct *mm)
 	mm->notifiers = sub;
 }
 
+/* mmu_notifier_range_init(): no owner, no flags. */
 void mmu_notifier_range_init(struct mmu_notifier_range *range,
 			     enum mmu_notifier_event event,
 			     struct mm_struct *mm, unsigned long start,
@@ -29,6 +31,7 @@ void mmu_notifier_invalidate_range_start(struct mmu_notifier_range *range)
 			sub->ops->invalidate_range_start(sub, range);
 }
 
+/* __mmu_notifier_invalidate_range_end(): each subscriber, in turn. */
 void mmu_notifier_invalidate_range_end(struct mmu_notifier_range *range)
 {
 	struct mmu_notifier *sub;

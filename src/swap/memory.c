@@ -49,8 +49,8 @@ static void map_swapped_folio(struct vm_fault *vmf, struct folio *folio,
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = (struct page *)folio;
-	bool exclusive = pte_swp_exclusive(vmf->orig_pte) &&
-			 !folio_test_writeback(folio);
+	/* The device has no SWP_STABLE_WRITES: writeback keeps it exclusive. */
+	bool exclusive = pte_swp_exclusive(vmf->orig_pte);
 	pte_t pte = pfn_pte(folio_pfn(folio), vma->vm_page_prot);
 
 	arch_swap_restore(entry, folio);
@@ -84,13 +84,14 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 	/* The slot was freed and the folio reused, or it left the cache. */
 	if (!folio_test_swapcache(folio) || folio->private != entry.val)
 		goto out_unlock;
-	if (!folio_test_uptodate(folio)) {
-		ret = VM_FAULT_SIGBUS;
-		goto out_unlock;
-	}
 	spin_lock(vmf->ptl);
 	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
 		spin_unlock(vmf->ptl);
+		goto out_unlock;
+	}
+	if (!folio_test_uptodate(folio)) {
+		spin_unlock(vmf->ptl);
+		ret = VM_FAULT_SIGBUS;
 		goto out_unlock;
 	}
 	map_swapped_folio(vmf, folio, entry);

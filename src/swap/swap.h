@@ -50,8 +50,6 @@ void swap_teardown(void);
  * 0 when the slot is free or holds only the cache.
  */
 int __swap_count(swp_entry_t entry);
-/* Whether @entry's slot is allocated at all (PTEs or the swap cache). */
-bool swap_entry_in_use(swp_entry_t entry);
 
 /* mm/swapfile.c */
 int folio_alloc_swap(struct folio *folio, swp_entry_t *entry);

@@ -61,13 +61,6 @@ int __swap_count(swp_entry_t entry)
 	return READ_ONCE(si->swap_map[swp_offset(entry)]) & ~SWAP_HAS_CACHE;
 }
 
-bool swap_entry_in_use(swp_entry_t entry)
-{
-	struct swap_info_struct *si = swp_info(entry);
-
-	return si && READ_ONCE(si->swap_map[swp_offset(entry)]);
-}
-
 /*
  * swap_range_free(): the slot is free again; its metadata goes with it
  * (arch_swap_invalidate_page(), zswap_invalidate()). si->lock held.

@@ -134,32 +134,37 @@ static struct folio *isolate_mapped_folio(struct vm_area_struct *vma,
 }
 
 /*
- * madvise_pageout() driving shrink_folio() for every page mapped in
- * [start, start + len), under mmap_lock for reading. Unlike MADV_PAGEOUT,
- * folios other processes map too are reclaimed, as memory pressure would.
+ * Memory pressure on a user range: the folios mapped in [start, start +
+ * len) are isolated (referenced) under mmap_lock for reading, as
+ * madvise_cold_or_pageout_pte_range() collects them, and then reclaimed
+ * with no mmap_lock held, as kswapd's shrink_folio_list() runs. Unlike
+ * MADV_PAGEOUT, folios other processes map too are taken.
  */
 long reclaim_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long len)
 {
+	unsigned long addr, n = 0, i;
+	struct folio **list = pmm_alloc(((len + PAGE_SIZE - 1) >> PAGE_SHIFT) *
+					sizeof(*list));
 	struct vm_area_struct *vma;
-	unsigned long addr;
 	long freed = 0;
 
+	if (!list)
+		return -ENOMEM;
 	mmap_read_lock(mm);
 	for (addr = start; addr < start + len; addr += PAGE_SIZE) {
-		struct folio *folio;
-
 		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start > addr)
-			continue;
-		folio = isolate_mapped_folio(vma, addr);
-		if (!folio)
-			continue;
-		if (shrink_folio(folio))
-			freed++;
-		else
-			folio_put(folio);
+		if (vma && vma->vm_start <= addr)
+			list[n] = isolate_mapped_folio(vma, addr);
+		if (vma && vma->vm_start <= addr && list[n])
+			n++;
 	}
 	mmap_read_unlock(mm);
+	for (i = 0; i < n; i++) {
+		if (shrink_folio(list[i]))
+			freed++;
+		else
+			folio_put(list[i]);
+	}
 	return freed;
 }

@@ -6,9 +6,12 @@
  * user_mem_abort() and emptied by the VMM's mmu notifiers.
  *
  * Simplifications, each with its reason:
- * - kvm->mmu_lock is a spinlock: arm64 has made it an rwlock (faults take
- *   it for reading and may run in parallel), which changes no outcome of
- *   a fault against an invalidation, only how many faults run at once.
+ * - kvm->mmu_lock is a spinlock, as in 5.13. Today's arm64 makes it an
+ *   rwlock: faults take it for reading and run sanitise_mte_tags() in
+ *   parallel (why today's version needs try_page_mte_tagging()). A fault
+ *   against an invalidation is modelled as the kernel has it; two faults
+ *   against each other are serialised here, so their race on the tags
+ *   cannot be explored.
  * - The stage-2 table is flat: one leaf entry per page of each memslot,
  *   no intermediate tables, no block (huge) mappings, no access flag.
  * - There is no stage-2 TLB: an entry cleared under mmu_lock is gone for

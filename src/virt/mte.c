@@ -20,9 +20,9 @@
 /*
  * sanitise_mte_tags(): under mmu_lock, for a translation fault. Today:
  * the winner of PG_mte_lock clears the tags, then sets PG_mte_tagged; a
- * loser waits for it. 2021 (5.13): test_bit, clear, set_bit — two faults
- * on the same page may both clear, and a tag store between the two clears
- * is lost. No hugetlb folios here.
+ * loser waits for it. 2021 (5.13): test_bit, clear, set_bit, under the
+ * then spinlock mmu_lock (as the model's mmu_lock is), so two faults did
+ * not race here. No hugetlb folios here.
  */
 void sanitise_mte_tags(struct pmm_vm *kvm, struct page *page)
 {

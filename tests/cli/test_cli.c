@@ -371,6 +371,13 @@ static const struct summary_case summaries[] = {
 	{ { "abba-deadlock", "--all" },
 	  "abba-deadlock: 6 executions (dfs, complete), 2 violating, "
 	  "2 deadlocks, 0 cut at bound 100000, " },
+	/* Two tasks of three steps: 2 runs without a preemption, 6 with one. */
+	{ { "independent-2x3", "--preemptions", "0" },
+	  "independent-2x3: 2 executions (dfs, complete to 0 preemptions), "
+	  "0 violating, 0 deadlocks, 0 cut at bound 100000, " },
+	{ { "independent-2x3", "--preemptions", "1" },
+	  "independent-2x3: 6 executions (dfs, complete to 1 preemption), "
+	  "0 violating, 0 deadlocks, 0 cut at bound 100000, " },
 	{ { "lost-update", "--bound", "2" },
 	  "lost-update: 4 executions (dfs, complete), 0 violating, "
 	  "0 deadlocks, 4 cut at bound 2, " },
@@ -513,6 +520,9 @@ static const struct bad_value bad_values[] = {
 	{ "--seed", "+5" },
 	{ "--seed", "5x" },
 	{ "--seed", "18446744073709551616" },	/* 2^64 */
+	{ "--preemptions", "65" },
+	{ "--preemptions", "-1" },
+	{ "--preemptions", "x" },
 	{ "--bound", "0" },
 	{ "--bound", "100000001" },
 	{ "--bound", "1.5" },
@@ -556,6 +566,9 @@ static void test_bad_values_blank(void **state)
 	struct run r;
 
 	(void)state;
+	RUN(&r, "explore", "--selfcheck", "lost-update", "--preemptions", "1",
+	    "--strategy", "pct");
+	expect_usage_error(&r, "--preemptions bounds a depth-first search");
 	RUN(&r, "explore", "--selfcheck", "lost-update", "--seed", " -5");
 	expect_usage_error(&r, "bad value");
 	RUN(&r, "explore", "--selfcheck", "lost-update", "--executions", " -1");

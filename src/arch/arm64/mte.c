@@ -289,15 +289,16 @@ static void mte_sync_page_tags_2021(struct page *page, pte_t old_pte,
 }
 
 /*
- * mte_sync_page_tags() under PG_mte_lock (6.1; today only its clearing
- * part remains, the restore is arch_swap_restore()'s): the old swap PTE is
- * consulted only when mte.sync_when=user sends untagged PTEs here.
+ * mte_sync_tags()'s work for one page today (since 6.4): clear the tags of
+ * a page not yet tagged, under PG_mte_lock. Swapped tags are restored
+ * earlier, by arch_swap_restore() in do_swap_page(), so the old PTE plays
+ * no part.
  */
 static void mte_sync_page_tags_locked(struct page *page, pte_t old_pte,
 				      bool check_swap, bool pte_is_tagged)
 {
-	if (check_swap && is_swap_pte(old_pte))
-		mte_restore_tags(pte_to_swp_entry(old_pte), page);
+	(void)old_pte;
+	(void)check_swap;
 	if (!pte_is_tagged)
 		return;
 	if (try_page_mte_tagging(page)) {
@@ -368,7 +369,16 @@ void mte_set_pte_hook(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 
 	(void)mm;
 	(void)addr;
-	if (!pte_user_accessible(pte) || pte_special(pte))
+	if (pte_special(pte))
+		return;
+	/* 5.12: pte_present(), PROT_NONE included, and pte_tagged(). */
+	if (knob(&mte_sync_when_knob) == 0 && mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
+		if (pte_present(pte) && pte_tagged(pte))
+			mte_sync_tags(ptep_get(ptep), pte);
+		return;
+	}
+	/* Today and 5.13: pte_access_permitted(), so PROT_NONE does not sync. */
+	if (!pte_user_accessible(pte))
 		return;
 	if (knob(&mte_sync_when_knob) == 0) {
 		if (pte_tagged(pte))

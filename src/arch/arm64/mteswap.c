@@ -81,12 +81,12 @@ static struct saved_tags **slot(unsigned long val)
 }
 
 /* xa_store(): replaces (and frees) tags an earlier save left. */
-static void saved_store(unsigned long val, const unsigned char *tags)
+static int saved_store(unsigned long val, const unsigned char *tags)
 {
 	struct saved_tags *s = pmm_alloc(sizeof(*s)), **pp;
 
 	if (!s)
-		return;
+		return -ENOMEM;
 	s->val = val;
 	s->freed_early = NULL;
 	memcpy(s->tags, tags, sizeof(s->tags));
@@ -95,6 +95,7 @@ static void saved_store(unsigned long val, const unsigned char *tags)
 	s->next = *pp ? (*pp)->next : NULL;
 	*pp = s;
 	spin_unlock(&mte_pages->lock);
+	return 0;
 }
 
 /*
@@ -155,8 +156,11 @@ static void lifetime_violation(swp_entry_t entry, const char *why)
 		      __swap_count(entry));
 }
 
-/* mte_save_tags(): only a page whose tags are valid has any to save. */
-static void mte_save_tags(struct page *page, swp_entry_t entry)
+/*
+ * mte_save_tags(): only a page whose tags are valid has any to save;
+ * -ENOMEM keeps the folio dirty and in memory (swap_writepage()).
+ */
+static int mte_save_tags(struct page *page, swp_entry_t entry)
 {
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
 	bool tagged = mte_sync_mode() == MTE_SYNC_MTE_LOCK ?
@@ -164,9 +168,9 @@ static void mte_save_tags(struct page *page, swp_entry_t entry)
 		      test_bit(PG_mte_tagged, &page->flags);
 
 	if (!tagged)
-		return;
+		return 0;
 	mte_read_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
-	saved_store(entry.val, tags);
+	return saved_store(entry.val, tags);
 }
 
 /* arch_prepare_to_swap(): the folio is in the swap cache (folio->swap). */
@@ -174,13 +178,14 @@ int mte_prepare_to_swap(struct folio *folio)
 {
 	swp_entry_t entry = folio_swap_entry(folio);
 	unsigned long i, nr = folio_nr_pages(folio);
+	int err = 0;
 
 	if (!mte_pages)
 		return 0;
-	for (i = 0; i < nr; i++)
-		mte_save_tags(folio_page(folio, i),
-			      (swp_entry_t){ entry.val + i });
-	return 0;
+	for (i = 0; i < nr && !err; i++)
+		err = mte_save_tags(folio_page(folio, i),
+				    (swp_entry_t){ entry.val + i });
+	return err;
 }
 
 /*
