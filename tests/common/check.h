@@ -19,4 +19,22 @@ static char failure[256];
 			 __FILE__, __LINE__, #cond);			\
 } while (0)
 
+/*
+ * After pmm_explore(): no oracle fired and no check() failed in any
+ * execution, and the search was complete. Returns the executions and
+ * releases @r. (The includer has included <cmocka.h> and protmm.h.)
+ */
+static inline uint64_t check_clean(struct pmm_explore_result *r)
+{
+	uint64_t n = r->executions;
+
+	if (r->violations)
+		fail_msg("%s: %s", r->oracle, r->message);
+	if (failures)
+		fail_msg("%u failed checks, first %s", failures, failure);
+	assert_true(r->complete);
+	pmm_explore_result_release(r);
+	return n;
+}
+
 #endif /* PMM_TESTS_COMMON_CHECK_H */

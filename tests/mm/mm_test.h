@@ -47,20 +47,12 @@ static inline uint64_t run_clean(void (*setup)(void *))
 	struct pmm_program prog = { "mm", "", setup, machine_down, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 	struct pmm_explore_result r;
-	uint64_t n;
 
 	failures = 0;
 	o.stop_on_violation = false;
 	o.trace = false;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	if (r.violations)
-		fail_msg("%s: %s", r.oracle, r.message);
-	if (failures)
-		fail_msg("%u failed checks, first %s", failures, failure);
-	assert_true(r.complete);
-	n = r.executions;
-	pmm_explore_result_release(&r);
-	return n;
+	return check_clean(&r);
 }
 
 #endif /* PMM_TESTS_MM_TEST_H */

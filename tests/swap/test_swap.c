@@ -82,15 +82,9 @@ static uint64_t run_clean(void (*setup)(void *))
 	o.stop_on_violation = false;
 	o.trace = false;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	if (r.violations)
-		fail_msg("%s: %s", r.oracle, r.message);
-	if (failures)
-		fail_msg("%u failed checks, first %s", failures, failure);
-	assert_true(r.complete);
-	n = r.executions;
+	n = check_clean(&r);
 	if (getenv("SWAP_COUNTS"))
 		print_message("%llu executions\n", (unsigned long long)n);
-	pmm_explore_result_release(&r);
 	return n;
 }
 

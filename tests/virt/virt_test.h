@@ -80,17 +80,9 @@ static inline void explore(void (*setup)(void *), void (*fin)(void *),
 static inline uint64_t run_clean(void (*setup)(void *), void (*fin)(void *))
 {
 	struct pmm_explore_result r;
-	uint64_t n;
 
 	explore(setup, fin, &r);
-	if (r.violations)
-		fail_msg("%s: %s", r.oracle, r.message);
-	if (failures)
-		fail_msg("%u failed checks, first %s", failures, failure);
-	assert_true(r.complete);
-	n = r.executions;
-	pmm_explore_result_release(&r);
-	return n;
+	return check_clean(&r);
 }
 
 /*
