@@ -9,13 +9,6 @@
 #include "mem/phys.h"
 #include "virt/kvm.h"
 
-/*
- * How often one access may fault and retry. Each retry follows an
- * invalidation that raced with the fault, and a scenario has finitely
- * many; past this the vCPU gives up as KVM_RUN failing would.
- */
-#define GUEST_FAULT_RETRIES 64
-
 static bool s2_permits(kvm_pte_t pte, bool write)
 {
 	return kvm_pte_valid(pte) && (!write || (pte & KVM_PTE_WRITABLE));
@@ -102,36 +95,55 @@ static int guest_access_page(struct pmm_vm *kvm, unsigned long gpa,
 	return -EFAULT;
 }
 
-static int guest_access(struct pmm_vm *kvm, unsigned long gpa, void *buf,
-			size_t len, bool write, const struct pmm_loc *loc)
+int kvm_guest_range(struct pmm_vm *kvm, unsigned long gpa, size_t len,
+		    int (*page)(struct pmm_vm *kvm, unsigned long gpa,
+				unsigned int tag, unsigned int len, size_t done,
+				void *arg, const struct pmm_loc *loc),
+		    void *arg, const struct pmm_loc *loc)
 {
-	unsigned char *p = buf;
 	unsigned int tag;
+	size_t done = 0;
 	int err;
 
 	if (!kvm || machine_cpu() < 0)
 		return -EINVAL;
 	err = kvm_untag_gpa(&gpa, &tag);
-	while (!err && len) {
+	while (!err && done < len) {
 		unsigned int off = gpa & ~PAGE_MASK;
-		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
-						len : PAGE_SIZE - off);
+		unsigned int n = (unsigned int)(len - done < PAGE_SIZE - off ?
+						len - done : PAGE_SIZE - off);
 
-		err = guest_access_page(kvm, gpa, tag, p, n, write, loc);
+		err = page(kvm, gpa, tag, n, done, arg, loc);
 		gpa += n;
-		p += n;
-		len -= n;
+		done += n;
 	}
 	return err;
+}
+
+static int guest_store_page(struct pmm_vm *kvm, unsigned long gpa,
+			    unsigned int tag, unsigned int len, size_t done,
+			    void *buf, const struct pmm_loc *loc)
+{
+	return guest_access_page(kvm, gpa, tag, (unsigned char *)buf + done,
+				 len, true, loc);
+}
+
+static int guest_load_page(struct pmm_vm *kvm, unsigned long gpa,
+			   unsigned int tag, unsigned int len, size_t done,
+			   void *buf, const struct pmm_loc *loc)
+{
+	return guest_access_page(kvm, gpa, tag, (unsigned char *)buf + done,
+				 len, false, loc);
 }
 
 int pmm_guest_store(struct pmm_vm *vm, unsigned long gpa, const void *buf,
 		    size_t len)
 {
-	return guest_access(vm, gpa, (void *)buf, len, true, PMM_HERE);
+	return kvm_guest_range(vm, gpa, len, guest_store_page, (void *)buf,
+			       PMM_HERE);
 }
 
 int pmm_guest_load(struct pmm_vm *vm, unsigned long gpa, void *buf, size_t len)
 {
-	return guest_access(vm, gpa, buf, len, false, PMM_HERE);
+	return kvm_guest_range(vm, gpa, len, guest_load_page, buf, PMM_HERE);
 }

@@ -105,6 +105,23 @@ static inline kvm_pte_t stage2_peek(const kvm_pte_t *ptep)
 int kvm_untag_gpa(unsigned long *gpa, unsigned int *tag);
 
 /*
+ * How often one guest access may fault and retry. Each retry follows an
+ * invalidation that raced with the fault, and a scenario has finitely
+ * many; past this the vCPU gives up as KVM_RUN failing would.
+ */
+#define GUEST_FAULT_RETRIES 64
+
+/*
+ * A guest access to [gpa, gpa + len) (its tag split off), page by page:
+ * @page does one page's part, @done bytes of the range before it.
+ */
+int kvm_guest_range(struct pmm_vm *kvm, unsigned long gpa, size_t len,
+		    int (*page)(struct pmm_vm *kvm, unsigned long gpa,
+				unsigned int tag, unsigned int len, size_t done,
+				void *arg, const struct pmm_loc *loc),
+		    void *arg, const struct pmm_loc *loc);
+
+/*
  * One try at translating @gfn for the calling vCPU: the stage-2 walk (a
  * yield on the entry), and on a miss or a write to a read-only entry the
  * stage-2 fault. 0 with the entry that permits the access, -EAGAIN after

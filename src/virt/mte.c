@@ -15,8 +15,6 @@
 #include "mm/mmap.h"
 #include "virt/kvm.h"
 
-#define GUEST_TAG_RETRIES 64
-
 /*
  * sanitise_mte_tags(): under mmu_lock, for a translation fault. Today:
  * the winner of PG_mte_lock clears the tags, then sets PG_mte_tagged; a
@@ -60,7 +58,7 @@ static int guest_tags_page(struct pmm_vm *kvm, unsigned long gpa,
 	kvm_pte_t pte;
 	int tries, err;
 
-	for (tries = 0; tries < GUEST_TAG_RETRIES; tries++) {
+	for (tries = 0; tries < GUEST_FAULT_RETRIES; tries++) {
 		struct mte_tag_access a = {
 			.who = ACCESS_GUEST, .mm = kvm->mm,
 			.offset = gpa & ~PAGE_MASK, .len = len, .tags = tags,
@@ -90,30 +88,37 @@ static int guest_tags_page(struct pmm_vm *kvm, unsigned long gpa,
 	return -EFAULT;
 }
 
+struct guest_tags_arg {
+	unsigned char *tags;
+	bool write;
+};
+
+static int guest_tags_range_page(struct pmm_vm *kvm, unsigned long gpa,
+				 unsigned int tag, unsigned int len, size_t done,
+				 void *arg, const struct pmm_loc *loc)
+{
+	struct guest_tags_arg *t = arg;
+
+	(void)tag;
+	return guest_tags_page(kvm, gpa, t->tags + done / MTE_GRANULE_SIZE, len,
+			       t->write, loc);
+}
+
 static int guest_tags(struct pmm_vm *kvm, unsigned long gpa, size_t len,
 		      unsigned char *tags, bool write, const struct pmm_loc *loc)
 {
+	struct guest_tags_arg t = { tags, write };
+	unsigned long untagged = gpa;
 	unsigned int tag;
-	int err;
 
 	if (!kvm || machine_cpu() < 0)
 		return -EINVAL;
 	if (!kvm_has_mte(kvm))
 		return -ENOTSUP;
-	err = kvm_untag_gpa(&gpa, &tag);
-	if (!err && ((gpa | len) & (MTE_GRANULE_SIZE - 1)))
-		err = -EINVAL;
-	while (!err && len) {
-		unsigned int off = gpa & ~PAGE_MASK;
-		unsigned int n = (unsigned int)(len < PAGE_SIZE - off ?
-						len : PAGE_SIZE - off);
-
-		err = guest_tags_page(kvm, gpa, tags, n, write, loc);
-		gpa += n;
-		tags += n / MTE_GRANULE_SIZE;
-		len -= n;
-	}
-	return err;
+	if (!kvm_untag_gpa(&untagged, &tag) &&
+	    ((untagged | len) & (MTE_GRANULE_SIZE - 1)))
+		return -EINVAL;
+	return kvm_guest_range(kvm, gpa, len, guest_tags_range_page, &t, loc);
 }
 
 int pmm_guest_store_tags(struct pmm_vm *vm, unsigned long gpa, size_t len,
