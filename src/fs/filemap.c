@@ -307,7 +307,11 @@ static int copy_to_user_from_folio(struct mm_struct *mm, int cpu,
 	return access_user(mm, cpu, ubuf, buf, n, true, ACCESS_KERNEL);
 }
 
-size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
+/*
+ * How many of @left bytes at @pos a read takes from the page holding @pos:
+ * no further than that page or the end of the file; 0 at or past the end.
+ */
+static size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
 {
 	long isize = READ_ONCE(inode->i_size);
 	size_t n = PAGE_SIZE - (size_t)(pos & ~PAGE_MASK);
@@ -321,8 +325,16 @@ size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
 	return n;
 }
 
-struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
-				     size_t *n, int *err)
+/*
+ * filemap_get_pages() for one page of a read: the uptodate folio holding
+ * @pos, with a reference, and *@n asked again once it is uptodate, since
+ * a truncate that ran meanwhile shortens it (filemap_read() and
+ * filemap_splice_read() re-read i_size after filemap_get_pages()). NULL,
+ * with *@err set or not, when the read ends here: an error, or @pos now
+ * past the end.
+ */
+static struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
+					    size_t *n, int *err)
 {
 	struct folio *folio = filemap_get_uptodate(inode,
 						   (unsigned long)pos >> PAGE_SHIFT,
@@ -338,29 +350,55 @@ struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
 	return folio;
 }
 
-ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
-		     loff_t pos, unsigned long ubuf, size_t len)
+ssize_t filemap_read_folios(struct inode *inode, loff_t pos, size_t len,
+			    int (*actor)(struct folio *folio, unsigned int off,
+					 unsigned int n, size_t done, void *arg),
+			    void *arg)
 {
 	size_t done = 0, n;
 	int err = 0;
 
-	down_read(&inode->i_rwsem);
 	while ((n = filemap_read_chunk(inode, pos, len - done))) {
 		struct folio *folio = filemap_read_get_folio(inode, pos, &n, &err);
 
 		if (!folio)
 			break;
-		err = copy_to_user_from_folio(mm, cpu, ubuf + done, folio,
-					      (unsigned int)(pos & ~PAGE_MASK),
-					      (unsigned int)n);
+		err = actor(folio, (unsigned int)(pos & ~PAGE_MASK),
+			    (unsigned int)n, done, arg);
 		folio_put(folio);
 		if (err)
 			break;
 		done += n;
 		pos += (loff_t)n;
 	}
-	up_read(&inode->i_rwsem);
 	return done ? (ssize_t)done : err;
+}
+
+struct user_read {
+	struct mm_struct *mm;
+	int cpu;
+	unsigned long ubuf;
+};
+
+static int copy_to_user_actor(struct folio *folio, unsigned int off,
+			      unsigned int n, size_t done, void *arg)
+{
+	const struct user_read *u = arg;
+
+	return copy_to_user_from_folio(u->mm, u->cpu, u->ubuf + done, folio,
+				       off, n);
+}
+
+ssize_t filemap_read(struct inode *inode, struct mm_struct *mm, int cpu,
+		     loff_t pos, unsigned long ubuf, size_t len)
+{
+	struct user_read u = { mm, cpu, ubuf };
+	ssize_t ret;
+
+	down_read(&inode->i_rwsem);
+	ret = filemap_read_folios(inode, pos, len, copy_to_user_actor, &u);
+	up_read(&inode->i_rwsem);
+	return ret;
 }
 
 /* Where written bytes come from: user memory or a kernel buffer. */

@@ -91,19 +91,18 @@ struct folio *filemap_get_uptodate(struct inode *inode, unsigned long index,
 				   int *err);
 
 /*
- * How many of @left bytes at @pos a read takes from the page holding @pos:
- * no further than that page or the end of the file; 0 at or past the end.
+ * The loop filemap_read() and filemap_splice_read() share: for each page
+ * of [pos, pos + len) up to the end of the file, the uptodate folio
+ * (filemap_get_pages()) goes to @actor with a reference held for the call
+ * (as the read_actor_t of do_generic_file_read() once did): its part at
+ * @off, @n bytes, @done bytes of the read before it. The caller holds
+ * what the read needs (i_rwsem, or the pipe). Returns the bytes read, or
+ * the error when none were.
  */
-size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left);
-/*
- * filemap_get_pages() as filemap_read() and filemap_splice_read() use it:
- * the uptodate folio holding @pos, with a reference, and *@n asked again
- * once it is uptodate, since a truncate that ran meanwhile shortens it
- * (both re-read i_size after filemap_get_pages()). NULL, with *@err set
- * or not, when the read ends here: an error, or @pos now past the end.
- */
-struct folio *filemap_read_get_folio(struct inode *inode, loff_t pos,
-				     size_t *n, int *err);
+ssize_t filemap_read_folios(struct inode *inode, loff_t pos, size_t len,
+			    int (*actor)(struct folio *folio, unsigned int off,
+					 unsigned int n, size_t done, void *arg),
+			    void *arg);
 
 /* The kernel reads bytes of a page-cache folio (checked as the file's). */
 int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,

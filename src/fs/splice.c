@@ -47,28 +47,22 @@ static int splice_folio(struct pipe_inode_info *pipe, struct folio *folio,
 	return 0;
 }
 
+static int splice_actor(struct folio *folio, unsigned int off,
+			unsigned int n, size_t done, void *pipe)
+{
+	(void)done;
+	return splice_folio(pipe, folio, off, n);
+}
+
 ssize_t filemap_splice_read(struct inode *inode, loff_t pos,
 			    struct pipe_inode_info *pipe, size_t len)
 {
-	size_t done = 0, n;
-	int err = 0;
+	ssize_t ret;
 
 	mutex_lock(&pipe->mutex);
-	while ((n = filemap_read_chunk(inode, pos, len - done))) {
-		struct folio *folio = filemap_read_get_folio(inode, pos, &n, &err);
-
-		if (!folio)
-			break;
-		err = splice_folio(pipe, folio, (unsigned int)(pos & ~PAGE_MASK),
-				   (unsigned int)n);
-		folio_put(folio);
-		if (err)
-			break;
-		done += n;
-		pos += (loff_t)n;
-	}
+	ret = filemap_read_folios(inode, pos, len, splice_actor, pipe);
 	mutex_unlock(&pipe->mutex);
-	return done ? (ssize_t)done : err;
+	return ret;
 }
 
 /* The buffer's page as the kernel reads it (copy_page_to_iter()). */
