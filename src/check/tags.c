@@ -45,7 +45,6 @@ static struct tag_page *lookup(const struct mm_struct *mm, unsigned long pgidx,
 	tp = pmm_alloc(sizeof(*tp));
 	if (!tp)
 		return NULL;
-	memset(tp, 0, sizeof(*tp));
 	tp->mm = mm;
 	tp->pgidx = pgidx;
 	tp->next = tshadow->buckets[h];
@@ -131,10 +130,12 @@ static int tags_access(struct phys_access *a)
 		int s = expected(mm, addr);
 		unsigned int m = mte_peek_tag(a->pfn, g);
 
-		/* A never-tagged granule's nonzero tag is named for its cause. */
-		if (s < 0 && m)
-			return check_tag(mm, addr, s, m, a->pfn, what), 0;
-		if ((unsigned int)(s < 0 ? 0 : s) == p && m != p) {
+		/*
+		 * The pointer's tag is the one stored there, yet memory's
+		 * differs. (A never-tagged granule's nonzero tag is a
+		 * tag-leak instead, named for its cause by check_tag().)
+		 */
+		if (s >= 0 && (unsigned int)s == p && m != p) {
 			pmm_violation("tag-mismatch",
 				      "%s at mm%d address %#lx faults: frame "
 				      "%#lx has tag %#x, but the tag last "
@@ -233,7 +234,6 @@ int tags_init(void)
 		tshadow = pmm_alloc(sizeof(*tshadow));
 		if (!tshadow)
 			return -ENOMEM;
-		memset(tshadow, 0, sizeof(*tshadow));
 		phys_watch(&tags_phys_watch);
 		mte_tag_watch(&tags_tag_watch);
 		mm_watch_register(&tags_mm_watch);

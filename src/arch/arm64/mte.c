@@ -70,10 +70,9 @@ static unsigned char *frame_tags(unsigned long pfn, bool create)
 	t = __atomic_load_n(&storage->frames[pfn], __ATOMIC_ACQUIRE);
 	if (t || !create)
 		return t;
-	fresh = pmm_alloc(MTE_GRANULES_PER_PAGE);
+	fresh = pmm_alloc(MTE_GRANULES_PER_PAGE);	/* zeroed: tag 0 */
 	if (!fresh)
 		return NULL;
-	memset(fresh, 0, MTE_GRANULES_PER_PAGE);
 	/* Natively two CPUs may make the array at once: one wins. */
 	if (__atomic_compare_exchange_n(&storage->frames[pfn], &t, fresh, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -230,7 +229,6 @@ int mte_init(void)
 	storage->frames = pmm_alloc(phys->nr_pfns * sizeof(*storage->frames));
 	if (!storage->frames)
 		return -ENOMEM;
-	memset(storage->frames, 0, phys->nr_pfns * sizeof(*storage->frames));
 	phys_watch(&mte_phys_watch);
 	return mteswap_init(true);
 }

@@ -64,7 +64,6 @@ int mteswap_init(bool enabled)
 	mte_pages = pmm_alloc(sizeof(*mte_pages));
 	if (!mte_pages)
 		return -ENOMEM;
-	memset(mte_pages, 0, sizeof(*mte_pages));
 	spin_lock_init(&mte_pages->lock);
 	pmm_obj_name(&mte_pages->lock, "mte_pages");
 	return 0;
