@@ -76,6 +76,7 @@ static bool remove_mapping(struct folio *folio)
 	return true;
 }
 
+/* shrink_folio_list() for one isolated folio (see swap.h). */
 bool shrink_folio(struct folio *folio)
 {
 	bool anon = folio_test_anon(folio);
@@ -154,10 +155,10 @@ long reclaim_range(struct mm_struct *mm, unsigned long start,
 	mmap_read_lock(mm);
 	for (addr = start; addr < start + len; addr += PAGE_SIZE) {
 		vma = find_vma(mm, addr);
-		if (vma && vma->vm_start <= addr)
-			list[n] = isolate_mapped_folio(vma, addr);
-		if (vma && vma->vm_start <= addr && list[n])
-			n++;
+		if (!vma || vma->vm_start > addr)
+			continue;
+		list[n] = isolate_mapped_folio(vma, addr);
+		n += list[n] != NULL;
 	}
 	mmap_read_unlock(mm);
 	for (i = 0; i < n; i++) {
