@@ -20,6 +20,7 @@
 #include "machine/machine.h"
 #include "mm/gup.h"
 #include "protmm/protmm.h"
+#include "sched/sched.h"
 
 #define A 0x100000ul
 #define B 0x200000ul
@@ -230,6 +231,81 @@ static void test_gupfast_backs_off_from_fork(void **state)
 }
 
 /*
+ * exit_group() while a sibling thread pins with GUP-fast. The sibling is
+ * a user of the mm (its task's mm_users reference, taken at clone), so
+ * the exit only drops the process's own user, and the teardown waits for
+ * the sibling's exit_mm(): GUP-fast never walks page tables exit_mmap()
+ * freed, and the last user, whichever it is, tears the mm down before
+ * the machine does. Classes: the pin made it (0) or found the process
+ * gone (1).
+ */
+static unsigned int exit_pin_seen[2];
+static bool exit_pin_bad;
+
+static void exiter(void *arg)
+{
+	(void)arg;
+	pmm_exit(W.p);
+}
+
+static void sibling_pinner(void *arg)
+{
+	struct pmm_pin *pin;
+	int err;
+
+	(void)arg;
+	/* A first step, so that the exit may come before the pin looks. */
+	sched_point(&W, PMM_ACC_READ);
+	err = pmm_pin(W.p, A, 1, PMM_GUP_FAST | PMM_GUP_WRITE, &pin);
+	if (!err) {
+		pmm_pin_dma(pin, 0, "D", 1, true);
+		pmm_unpin(pin);
+	}
+	exit_pin_seen[err != 0]++;
+	exit_pin_bad |= err && err != -ESRCH;
+	/* exit_mm() */
+	pmm_process_put(W.p);
+}
+
+static void exit_pin_setup(void *arg)
+{
+	(void)arg;
+	world_up();
+	/* clone(CLONE_VM): the sibling's user of the mm. */
+	if (pmm_process_get(W.p))
+		return;
+	pmm_task_create("exit", 0, exiter, NULL);
+	pmm_task_create("pin", 1, sibling_pinner, NULL);
+}
+
+static void exit_pin_finish(void *arg)
+{
+	/* Torn down by the last user, not by the machine's teardown. */
+	exit_pin_bad |= !W.p->mm->dead || W.p->mm->mm_users.counter;
+	finish(arg);
+}
+
+static void test_exit_vs_gupfast(void **state)
+{
+	struct pmm_program prog = { "exit-gupfast", "", exit_pin_setup, exit_pin_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	memset(exit_pin_seen, 0, sizeof(exit_pin_seen));
+	exit_pin_bad = false;
+	o.trace = false;
+	o.stop_on_violation = false;
+	o.preemptions = 2;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	assert_true(r.complete);
+	assert_int_equal(r.violations, 0);
+	assert_false(exit_pin_bad);
+	assert_true(exit_pin_seen[0] > 0 && exit_pin_seen[1] > 0);
+	pmm_explore_result_release(&r);
+}
+
+/*
  * COW against a pin across fork (cow.c, test_cow_in_parent with a R/W
  * pin): the parent pins A for a device, forks, and writes A; the device
  * keeps writing through the pin. Today fork copies the maybe-pinned page
@@ -401,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_gupfast_vs_munmap),
 		cmocka_unit_test(test_gupfast_without_recheck),
 		cmocka_unit_test(test_gupfast_backs_off_from_fork),
+		cmocka_unit_test(test_exit_vs_gupfast),
 		cmocka_unit_test(test_cow_vs_pin),
 		cmocka_unit_test(test_cow_vs_pin_shared_at_fork),
 		cmocka_unit_test(test_munmap_flushes_before_free),
