@@ -102,8 +102,32 @@ PMM_API int pmm_mprotect(struct pmm_process *p, unsigned long addr,
 			 unsigned long len, unsigned int prot);
 /* fork(): the child, or NULL when memory ran out. */
 PMM_API struct pmm_process *pmm_fork(struct pmm_process *p);
-/* exit(): the address space goes. */
+/*
+ * exit_group(): the process is marked exited, and its own user of the
+ * address space goes; the address space is torn down (exit_mmap()) when
+ * the last user is gone. Every later operation on @p that needs its
+ * address space fails with -ESRCH (pmm_pin(), pmm_mmap(), ...; pmm_fork()
+ * returns NULL).
+ */
 PMM_API void pmm_exit(struct pmm_process *p);
+/*
+ * Users of a process's address space (mm_users). A thread of @p holds one
+ * from its start (clone(CLONE_VM)) to its end (exit_mm()); a thread of
+ * another process holds one while it works on @p (get_task_mm()). An
+ * operation in flight on @p when another task calls pmm_exit(@p) must
+ * hold one: it then runs to its end on a live address space, which goes
+ * only after the last pmm_process_put(). pmm_process_get() fails with
+ * -ESRCH once @p has exited.
+ */
+PMM_API int pmm_process_get(struct pmm_process *p);
+PMM_API void pmm_process_put(struct pmm_process *p);
+/*
+ * Whether @p has exited: what a thread of @p sees on its way back to user
+ * space (fatal_signal_pending() after a sibling's exit_group()). Like
+ * pmm_process_get() and pmm_process_put() (but for a put that may be the
+ * last), no yield point of its own: it answers as of the caller's step.
+ */
+PMM_API bool pmm_process_exited(struct pmm_process *p);
 
 /* User loads and stores through this CPU's TLB and the page tables. */
 PMM_API int pmm_store(struct pmm_process *p, unsigned long addr,

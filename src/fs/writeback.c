@@ -53,37 +53,81 @@ int filemap_writeout(struct folio *folio)
 	return write_folio(mapping_inode(folio->mapping), folio);
 }
 
-/* write_cache_pages() over the range, then wait on what it started. */
-int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end)
+/*
+ * folio_prepare_writeback() for WB_SYNC_ALL: a folio truncated away or
+ * cleaned by someone else is skipped; one under writeback is waited on,
+ * since its bytes may have changed since that write began.
+ */
+static bool folio_prepare_writeback(struct inode *inode, struct folio *folio)
 {
-	unsigned long index, last = (unsigned long)(end >> PAGE_SHIFT);
+	if (READ_ONCE(folio->mapping) != &inode->i_mapping ||
+	    !folio_test_dirty(folio))
+		return false;
+	folio_wait_writeback(folio);
+	return folio_clear_dirty_for_io(folio);
+}
+
+/* write_cache_pages() with WB_SYNC_ALL: start writing every dirty folio. */
+static int filemap_fdatawrite_range(struct inode *inode, unsigned long first,
+				    unsigned long last)
+{
+	unsigned long index;
 	int err = 0, ret;
 
-	if (last >= inode->i_max_pages)
-		last = inode->i_max_pages - 1;
-	for (index = (unsigned long)(start >> PAGE_SHIFT); index <= last; index++) {
+	for (index = first; index <= last; index++) {
 		struct folio *folio = filemap_get_entry(&inode->i_mapping, index);
 
 		if (!folio)
 			continue;
 		folio_lock(folio);
-		if (READ_ONCE(folio->mapping) != &inode->i_mapping ||
-		    !folio_test_dirty(folio)) {
+		if (!folio_prepare_writeback(inode, folio)) {
 			folio_unlock(folio);
 			folio_put(folio);
 			continue;
 		}
-		folio_wait_writeback(folio);
-		if (!folio_clear_dirty_for_io(folio)) {
-			folio_unlock(folio);
-			folio_put(folio);
-			continue;
-		}
+		/* folio_submit_write() unlocks the folio. */
 		ret = write_folio(inode, folio);
 		if (ret && !err)
 			err = ret;
+		folio_put(folio);
+	}
+	return err;
+}
+
+/*
+ * __filemap_fdatawait_range(): wait on every folio under writeback in the
+ * range, whoever started it. A folio that reclaim or another fsync is
+ * writing is clean already, and the write above skipped it; until its
+ * write completes the disk still holds the old bytes. (The kernel finds
+ * them by PAGECACHE_TAG_WRITEBACK; the model looks at each index.)
+ */
+static void filemap_fdatawait_range(struct inode *inode, unsigned long first,
+				    unsigned long last)
+{
+	unsigned long index;
+
+	for (index = first; index <= last; index++) {
+		struct folio *folio = filemap_get_entry(&inode->i_mapping, index);
+
+		if (!folio)
+			continue;
 		folio_wait_writeback(folio);
 		folio_put(folio);
 	}
+}
+
+/* filemap_write_and_wait_range(): start writeback, then wait on the range. */
+int filemap_write_and_wait_range(struct inode *inode, loff_t start, loff_t end)
+{
+	unsigned long first = (unsigned long)(start >> PAGE_SHIFT);
+	unsigned long last = (unsigned long)(end >> PAGE_SHIFT);
+	int err;
+
+	if (last >= inode->i_max_pages)
+		last = inode->i_max_pages - 1;
+	err = filemap_fdatawrite_range(inode, first, last);
+	/* Even a failed write may have started some: wait, but for -EIO. */
+	if (err != -EIO)
+		filemap_fdatawait_range(inode, first, last);
 	return err;
 }

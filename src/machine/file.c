@@ -21,17 +21,20 @@ struct pmm_file *pmm_file_create(unsigned long max_bytes)
 	return f;
 }
 
-static int cpu_or_einval(struct pmm_process *p)
+/* The calling task's CPU, or -ESRCH (@p exited) or -EINVAL. */
+static int user_cpu(struct pmm_process *p)
 {
 	int cpu = machine_cpu();
 
-	return cpu < 0 || p->exited ? -EINVAL : cpu;
+	if (process_gone(p))
+		return -ESRCH;
+	return cpu < 0 ? -EINVAL : cpu;
 }
 
 ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
 		      unsigned long off, unsigned long uaddr, size_t len)
 {
-	int cpu = cpu_or_einval(p);
+	int cpu = user_cpu(p);
 
 	if (cpu < 0)
 		return cpu;
@@ -41,7 +44,7 @@ ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
 ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
 		       unsigned long off, unsigned long uaddr, size_t len)
 {
-	int cpu = cpu_or_einval(p);
+	int cpu = user_cpu(p);
 
 	if (cpu < 0)
 		return cpu;
@@ -53,12 +56,16 @@ ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
 ssize_t pmm_file_read_direct(struct pmm_process *p, struct pmm_file *f,
 			     unsigned long off, unsigned long uaddr, size_t len)
 {
+	if (process_gone(p))
+		return -ESRCH;
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, false);
 }
 
 ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
 			      unsigned long off, unsigned long uaddr, size_t len)
 {
+	if (process_gone(p))
+		return -ESRCH;
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, true);
 }
 
@@ -103,7 +110,7 @@ ssize_t pmm_splice_to_pipe(struct pmm_file *f, unsigned long off,
 ssize_t pmm_pipe_read(struct pmm_process *p, struct pmm_pipe *pipe,
 		      unsigned long uaddr, size_t len)
 {
-	int cpu = cpu_or_einval(p);
+	int cpu = user_cpu(p);
 
 	if (cpu < 0)
 		return cpu;

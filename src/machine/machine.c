@@ -118,8 +118,19 @@ static struct pmm_process *process_new(struct mm_struct *mm)
 	p = pmm_alloc(sizeof(*p));
 	p->mm = mm;
 	p->pid = (int)i + 1;
+	pmm_obj_namef(&p->exited, "pid%d exited", p->pid);
 	machine->procs[i] = p;
 	return p;
+}
+
+/*
+ * Whether @p has exited, as of the caller's step (no yield point): an
+ * operation that finds it has not goes on on a live mm, as long as its
+ * caller holds a user of it (pmm_process_get()).
+ */
+bool process_gone(const struct pmm_process *p)
+{
+	return __atomic_load_n(&p->exited, __ATOMIC_RELAXED);
 }
 
 struct pmm_process *pmm_process_create(void)
@@ -135,6 +146,8 @@ int pmm_mmap(struct pmm_process *p, unsigned long addr, unsigned long len,
 {
 	struct mmap_source src = { 0 };
 
+	if (process_gone(p))
+		return -ESRCH;
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	if (file) {
@@ -148,28 +161,83 @@ int pmm_mmap(struct pmm_process *p, unsigned long addr, unsigned long len,
 
 int pmm_munmap(struct pmm_process *p, unsigned long addr, unsigned long len)
 {
-	return do_munmap(p->mm, addr, len);
+	return process_gone(p) ? -ESRCH : do_munmap(p->mm, addr, len);
 }
 
 int pmm_mprotect(struct pmm_process *p, unsigned long addr, unsigned long len,
 		 unsigned int prot)
 {
-	return do_mprotect(p->mm, addr, len, prot);
+	return process_gone(p) ? -ESRCH : do_mprotect(p->mm, addr, len, prot);
 }
 
 struct pmm_process *pmm_fork(struct pmm_process *p)
 {
-	struct mm_struct *mm = dup_mm(p->mm);
+	struct mm_struct *mm = process_gone(p) ? NULL : dup_mm(p->mm);
 
 	return mm ? process_new(mm) : NULL;
 }
 
+/*
+ * exit_group() and the exiting task's exit_mm(): the group is marked once
+ * (SIGNAL_GROUP_EXIT), and the process's own user goes. Its other threads
+ * keep theirs until they see the mark, so what they are doing finishes on
+ * a live mm; the last user tears it down.
+ */
 void pmm_exit(struct pmm_process *p)
 {
-	if (p->exited)
+	sched_point(&p->exited, PMM_ACC_RMW);
+	if (__atomic_exchange_n(&p->exited, true, __ATOMIC_SEQ_CST))
 		return;
-	p->exited = true;
-	exit_mmap(p->mm);
+	mmput(p->mm);
+}
+
+bool pmm_process_exited(struct pmm_process *p)
+{
+	return process_gone(p);
+}
+
+/* mmget_not_zero() with no yield point of its own: see pmm_process_get(). */
+static bool users_inc_not_zero(struct mm_struct *mm)
+{
+	int c = __atomic_load_n(&mm->mm_users.counter, __ATOMIC_RELAXED);
+
+	do {
+		if (!c)
+			return false;
+	} while (!__atomic_compare_exchange_n(&mm->mm_users.counter, &c, c + 1,
+					      false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+/*
+ * pmm_exit() marks the process before it drops the process's own user, so
+ * while the mark is not set the count is at least one before and after
+ * any get or put: such a get or put can neither find the count at zero nor
+ * bring it there, and whatever else runs cannot tell when it happened. So
+ * a get, or a put before the mark, is no yield point of its own: it is
+ * part of the step its caller is in (the explorer runs fewer, equivalent
+ * interleavings). A put after the mark may be the last: that one is the
+ * yielding mmput(). Natively the mark can be set between the read and
+ * the update, which the zero checks cover.
+ */
+int pmm_process_get(struct pmm_process *p)
+{
+	if (process_gone(p) || !users_inc_not_zero(p->mm))
+		return -ESRCH;
+	return 0;
+}
+
+void pmm_process_put(struct pmm_process *p)
+{
+	struct mm_struct *mm = p->mm;
+
+	if (process_gone(p)) {
+		mmput(mm);
+		return;
+	}
+	if (!__atomic_sub_fetch(&mm->mm_users.counter, 1, __ATOMIC_SEQ_CST))
+		__mmput(mm);
 }
 
 static int user_access(struct pmm_process *p, unsigned long addr, void *buf,
@@ -177,7 +245,9 @@ static int user_access(struct pmm_process *p, unsigned long addr, void *buf,
 {
 	int cpu = machine_cpu();
 
-	if (cpu < 0 || p->exited)
+	if (process_gone(p))
+		return -ESRCH;
+	if (cpu < 0)
 		return -EINVAL;
 	return access_user(p->mm, cpu, addr, buf, len, write, ACCESS_USER);
 }
@@ -201,7 +271,9 @@ int pmm_store_tags(struct pmm_process *p, unsigned long addr, size_t len,
 	size_t done, n;
 	int err = 0;
 
-	if (cpu < 0 || p->exited || tag > 0xf)
+	if (process_gone(p))
+		return -ESRCH;
+	if (cpu < 0 || tag > 0xf)
 		return -EINVAL;
 	memset(tags, (int)tag, sizeof(tags));
 	for (done = 0; !err && done < len; done += n) {
@@ -216,14 +288,18 @@ int pmm_load_tags(struct pmm_process *p, unsigned long addr, size_t len,
 {
 	int cpu = machine_cpu();
 
-	if (cpu < 0 || p->exited)
+	if (process_gone(p))
+		return -ESRCH;
+	if (cpu < 0)
 		return -EINVAL;
 	return access_user_tags(p->mm, cpu, addr, tags, len, false);
 }
 
 long pmm_reclaim(struct pmm_process *p, unsigned long addr, unsigned long len)
 {
-	if (p->exited || (addr & ~PAGE_MASK) || !len || addr + len < addr)
+	if (process_gone(p))
+		return -ESRCH;
+	if ((addr & ~PAGE_MASK) || !len || addr + len < addr)
 		return -EINVAL;
 	return reclaim_range(p->mm, addr, len);
 }
@@ -272,6 +348,8 @@ int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,
 	if (!nr_pages || nr_pages > PIN_MAX_PAGES || (addr & ~PAGE_MASK) ||
 	    flags & ~(PMM_GUP_WRITE | PMM_GUP_LONGTERM | PMM_GUP_FAST | PMM_GUP_GET))
 		return -EINVAL;
+	if (process_gone(p))
+		return -ESRCH;
 	pin = pmm_alloc(sizeof(*pin));
 	pin->p = p;
 	pin->addr = addr;
@@ -328,7 +406,7 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 
 static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
 {
-	pte_t *ptep = p->exited ? NULL : pte_offset_map(p->mm, addr, NULL);
+	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
 
 	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
 		      __pte(0);
@@ -357,7 +435,7 @@ int pmm_mem_tag(struct pmm_process *p, unsigned long addr)
 int pmm_page_state(struct pmm_process *p, unsigned long addr,
 		   struct pmm_page_state *st)
 {
-	pte_t *ptep = p->exited ? NULL : pte_offset_map(p->mm, addr, NULL);
+	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
 	struct folio *folio;
 	pte_t pte;
 

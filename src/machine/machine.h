@@ -55,5 +55,7 @@ extern struct machine *machine;
 
 /* The calling task's CPU; CPU 0 in setup(). -1 if out of range. */
 int machine_cpu(void);
+/* Whether @p has exited: operations on its mm then fail with -ESRCH. */
+bool process_gone(const struct pmm_process *p);
 
 #endif /* PMM_MACHINE_MACHINE_H */

@@ -279,6 +279,19 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 }
 
 /*
+ * gup_fast_unpin_user_pages(): the back-off after a racing fork. Such a
+ * fork may have made a pinned anonymous page shared (it is why GUP-fast
+ * backs off), so unpin_user_page()'s exclusivity check does not apply.
+ */
+static void gup_fast_unpin_user_pages(struct page **pages, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		ungrab(page_folio(pages[i]), FOLL_PIN);
+}
+
+/*
  * gup_fast(): for pins, back off while fork is write-protecting this mm,
  * and give everything back if a fork ran meanwhile.
  */
@@ -300,7 +313,7 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 			break;
 	}
 	if ((gup_flags & FOLL_PIN) && READ_ONCE(mm->write_protect_seq) != seq) {
-		unpin_user_pages(pages, i);
+		gup_fast_unpin_user_pages(pages, i);
 		return 0;
 	}
 	return (long)i;

@@ -13,7 +13,9 @@
  *
  * Simplifications: no FOLL_LONGTERM migration out of movable zones (there
  * are none), no huge PMD/PUD leaves, IRQ disabling in GUP-fast is not
- * modelled (page tables are freed only with their mm).
+ * modelled: page tables are freed only with their mm, by its last user
+ * (mmput()), and GUP-fast runs on the mm of its caller, which is a user
+ * (a thread of the process, or one holding pmm_process_get()).
  */
 #ifndef PMM_MM_GUP_H
 #define PMM_MM_GUP_H

@@ -21,6 +21,7 @@
 
 #include "mem/folio.h"
 #include "mm/pgtable.h"
+#include "sched/atomic.h"
 #include "sched/rwsem.h"
 
 /* vm_flags (include/linux/mm.h) */
@@ -110,6 +111,12 @@ struct anon_vma {
 };
 
 struct mm_struct {
+	/*
+	 * Users of the address space: each thread that runs in it, the
+	 * process itself until it exits, and whoever borrows it for a while
+	 * (get_task_mm()). The last one to go tears it down (mmput()).
+	 */
+	atomic_t mm_users;
 	struct rw_semaphore mmap_lock;
 	spinlock_t page_table_lock;
 	/* The PGD's frame. */

@@ -26,6 +26,9 @@ struct mm_struct *mm_alloc(void)
 	spin_lock_init(&mm->page_table_lock);
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->id = __atomic_add_fetch(&mm_ids, 1, __ATOMIC_RELAXED);
+	/* mm_init(): the one user is the task the mm is made for. */
+	mm->mm_users.counter = 1;
+	pmm_obj_namef(&mm->mm_users, "mm%d mm_users", mm->id);
 	pmm_obj_namef(&mm->mmap_lock, "mm%d mmap_lock", mm->id);
 	pmm_obj_namef(&mm->flags, "mm%d flags", mm->id);
 	pmm_obj_namef(&mm->write_protect_seq, "mm%d write_protect_seq", mm->id);
@@ -417,4 +420,25 @@ void exit_mmap(struct mm_struct *mm)
 	free_pgd_range(mm);
 	mm->dead = true;
 	mmap_write_unlock(mm);
+}
+
+/*
+ * __mmput() (kernel/fork.c) is exit_mmap() here: the model has no AIO,
+ * KSM, khugepaged or uprobes state to drop first.
+ */
+void __mmput(struct mm_struct *mm)
+{
+	exit_mmap(mm);
+}
+
+/* mmput(): a user that goes below zero is a refcount bug, not a teardown. */
+void mmput(struct mm_struct *mm)
+{
+	int users = atomic_dec_return(&mm->mm_users);
+
+	if (users < 0)
+		pmm_violation("refcount-underflow", "mm%d mm_users went below zero",
+			      mm->id);
+	else if (!users)
+		__mmput(mm);
 }

@@ -54,6 +54,10 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 struct mm_struct *dup_mm(struct mm_struct *oldmm);
 /* exit_mmap(): unmap everything and free the page tables. */
 void exit_mmap(struct mm_struct *mm);
+/* mmput(): drop a user of @mm; the last one tears it down (__mmput()). */
+void mmput(struct mm_struct *mm);
+/* __mmput(): the teardown, once mm_users has reached zero. */
+void __mmput(struct mm_struct *mm);
 
 /*
  * Watchers of address spaces: forked() runs inside fork once the parent's

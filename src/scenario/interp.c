@@ -60,6 +60,9 @@ struct scn_run {
 	struct pmm_pin *pin[SCN_MAX_SYMBOLS];
 	struct scn_reg *reg[SCN_MAX_SYMBOLS];
 	struct pmm_vm *vm[SCN_MAX_VMS];
+	/* Per thread: it holds a user of its process's mm; it was killed. */
+	bool holds_mm[SCN_MAX_THREADS];
+	bool killed[SCN_MAX_THREADS];
 };
 
 struct scn_state {
@@ -339,7 +342,15 @@ static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
 	}
 }
 
-static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc)
+/*
+ * @own: the process whose mm the thread holds a user of, if any. A
+ * statement on another process (or by a thread holding none) borrows a
+ * user for its duration, as get_task_mm() does; the process having
+ * exited, it fails with esrch. 'unpin' needs no mm: it releases pages the
+ * pin holds.
+ */
+static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc,
+		 struct pmm_process *own)
 {
 	int pi = st->proc >= 0 ? st->proc : thread_proc;
 	struct pmm_process *p = NULL;
@@ -374,18 +385,77 @@ static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc)
 		break;
 	}
 	/* A process forked by a statement that has not run (yet): ESRCH. */
-	ret = !p ? -ESRCH : exec_mm(r, st, p);
+	if (!p)
+		ret = -ESRCH;
+	else if (p == own || st->op == OP_UNPIN)
+		ret = exec_mm(r, st, p);
+	else if (pmm_process_get(p))
+		ret = -ESRCH;
+	else {
+		ret = exec_mm(r, st, p);
+		pmm_process_put(p);
+	}
 	set_status(r, st, ret);
 }
 
+/*
+ * A thread holds a user of its process's mm from its start to its end.
+ * Once its process has exited it is killed (exit_group()): it sees that
+ * on its way back to user space, before its next statement, and drops
+ * its user (do_exit() -> exit_mm()); the last user to go tears the mm
+ * down. The statement in flight when a sibling exits thus finishes on a
+ * live mm, and the later ones fail with esrch, touching no address
+ * space -- but for 'unpin', which stands for the pin's release when the
+ * process's files close (exit_files()).
+ *
+ * The body starts with a yield point, so that not even the look before
+ * the first statement runs until the explorer picks the thread (code up
+ * to a task's first yield point runs at its creation). The look before a
+ * later statement ends the step that ended the statement before: the
+ * return to user space after the syscall's last shared access.
+ */
 static void thread_fn(void *arg)
 {
 	const struct scn_thread *t = arg;
-	unsigned int i;
+	unsigned int ti = (unsigned int)(t - state.s->threads), i;
+	struct scn_run *r = state.run;
+	struct pmm_process *own = r->holds_mm[ti] ? r->proc[t->proc] : NULL;
 
+	if (t->body.nr)
+		pmm_task_op(t->body.stmts[0].label);
+	sched_point(t, PMM_ACC_READ);
 	for (i = 0; i < t->body.nr; i++) {
-		pmm_task_op(t->body.stmts[i].label);
-		exec(state.run, &t->body.stmts[i], t->proc);
+		const struct scn_stmt *st = &t->body.stmts[i];
+
+		pmm_task_op(st->label);
+		if (own && pmm_process_exited(own)) {
+			pmm_process_put(own);
+			own = NULL;
+			r->killed[ti] = true;
+		}
+		if (r->killed[ti] && st->op != OP_UNPIN)
+			set_status(r, st, -ESRCH);
+		else
+			exec(r, st, t->proc, own);
+	}
+	if (own)
+		pmm_process_put(own);
+}
+
+/* clone(CLONE_VM): a thread of a process that has exited is born killed. */
+static void thread_start(struct scn_run *r, struct scenario *s,
+			 unsigned int i)
+{
+	struct pmm_process *p = s->threads[i].proc >= 0 ?
+				r->proc[s->threads[i].proc] : NULL;
+
+	pmm_obj_namef(&s->threads[i], "%s start", s->threads[i].name);
+	r->holds_mm[i] = p && !pmm_process_get(p);
+	r->killed[i] = p && !r->holds_mm[i];
+	if (pmm_task_create(s->threads[i].name, s->threads[i].cpu, thread_fn,
+			    &s->threads[i]) < 0 && r->holds_mm[i]) {
+		pmm_process_put(p);
+		r->holds_mm[i] = false;
 	}
 }
 
@@ -406,10 +476,9 @@ static void setup(void *arg)
 	if (!state.run)
 		return;
 	for (i = 0; i < s->init.nr; i++)
-		exec(state.run, &s->init.stmts[i], -1);
+		exec(state.run, &s->init.stmts[i], -1, NULL);
 	for (i = 0; i < s->nr_threads; i++)
-		pmm_task_create(s->threads[i].name, s->threads[i].cpu, thread_fn,
-				&s->threads[i]);
+		thread_start(state.run, s, i);
 }
 
 static const int status_errno[] = {

@@ -22,7 +22,7 @@ struct pmm_vm *pmm_vm_create(struct pmm_process *vmm, unsigned int flags)
 {
 	struct pmm_vm *kvm;
 
-	if (!vmm || vmm->exited || (flags & ~PMM_VM_MTE))
+	if (!vmm || process_gone(vmm) || (flags & ~PMM_VM_MTE))
 		return NULL;
 	if ((flags & PMM_VM_MTE) && !system_supports_mte())
 		return NULL;

@@ -525,6 +525,64 @@ static void test_fsync_vs_store(void **state)
 	native_expect_clean(&p, 300);
 }
 
+/*
+ * Two fsyncs of one dirty page. The first to lock the folio clears
+ * PG_dirty and starts the write; the other may find the folio clean but
+ * still under writeback. fsync returns only once the bytes are on the
+ * disk, whoever wrote them, so it must wait for that write too
+ * (__filemap_fdatawait_range() waits on every folio under writeback in
+ * the range): each fsync, when it returns, finds the page on the disk.
+ *
+ * Classes: 0, the other fsync had not started or had returned; 1, it was
+ * still running: the race where one may have found the other's write in
+ * flight.
+ */
+static bool in_fsync[2];
+
+static void fsync_wait_task(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	in_fsync[i] = true;
+	if (pmm_fsync(env->f) || !disk_is(env->f, 0, 'a', PAGE))
+		rc->err = 1;
+	in_fsync[i] = false;
+	seen[in_fsync[!i]]++;
+}
+
+static void fsync_fsync_setup(void *arg)
+{
+	(void)arg;
+	in_fsync[0] = in_fsync[1] = false;
+	if (!race_machine(1, false)) {
+		pmm_violation("setup", "setup failed");
+		return;
+	}
+	task_new("fsync0", 0, fsync_wait_task, (void *)(intptr_t)0);
+	task_new("fsync1", 1, fsync_wait_task, (void *)(intptr_t)1);
+}
+
+static void fsync_fsync_finish(void *arg)
+{
+	if (rc->err) {
+		pmm_violation("final-state", "fsync returned before the page was "
+			      "on the disk");
+		return;
+	}
+	race_finish(arg);
+}
+
+static void test_fsync_waits_for_writeback(void **state)
+{
+	const struct pmm_program p = PROGRAM("fsync-vs-fsync", fsync_fsync_setup,
+					     fsync_fsync_finish);
+
+	(void)state;
+	memset(seen, 0, sizeof(seen));
+	sample_clean(&p);
+	assert_true(seen[0] > 0 && seen[1] > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_fault_vs_truncate),
 		cmocka_unit_test(test_write_vs_store),
 		cmocka_unit_test(test_fsync_vs_store),
+		cmocka_unit_test(test_fsync_waits_for_writeback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

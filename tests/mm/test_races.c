@@ -17,7 +17,10 @@
 
 #include <cmocka.h>
 
+#include "machine/machine.h"
+#include "mm/gup.h"
 #include "protmm/protmm.h"
+#include "sched/sched.h"
 
 #define A 0x100000ul
 #define B 0x200000ul
@@ -31,7 +34,7 @@ struct world {
 
 static struct world W;
 
-static void machine(void)
+static void world_up(void)
 {
 	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 
@@ -90,7 +93,7 @@ static int explore(void (*setup)(void *), uint64_t max, struct pmm_explore_resul
  *	T0    : without the recheck, the device writes into Q's page.
  *
  * (Were X to become one of Q's page tables instead, the device would
- * corrupt a PTE: machine() faults Q's tables in first, so that the
+ * corrupt a PTE: world_up() faults Q's tables in first, so that the
  * stray write lands in Q's data, where the data oracle sees it.)
  */
 static void gupfast_pinner(void *arg)
@@ -128,7 +131,7 @@ static void gupfast_finish(void *arg)
 static void gupfast_setup(void *arg)
 {
 	(void)arg;
-	machine();
+	world_up();
 	pmm_task_create("pin", 0, gupfast_pinner, NULL);
 	pmm_task_create("munmap", 1, unmapper, NULL);
 	/* On munmap's CPU: the frame it frees is the next one handed out. */
@@ -164,6 +167,145 @@ static void test_gupfast_without_recheck(void **state)
 }
 
 /*
+ * GUP-fast against fork (gup_fast()'s write_protect_seq check). fork()
+ * shares P's anonymous page with the child and clears PageAnonExclusive
+ * before it write-protects the PTE; a GUP-fast pin that read the PTE still
+ * writable in between holds a page it may no longer own:
+ *
+ *	pinner: reads write_protect_seq (even)
+ *	fork  : raw_write_seqcount_begin(); copy_present_pte() shares A
+ *	pinner: reads A's PTE, still writable, pins the folio
+ *	fork  : write-protects A, raw_write_seqcount_end()
+ *	pinner: the sequence moved: back off, give the pin back
+ *
+ * The back-off gives the pin back with gup_fast_unpin_user_pages(), not
+ * unpin_user_pages(), whose DEBUG_VM check would call the shared page a
+ * bug. FOLL_FAST_ONLY keeps the slow path from refilling pages[]: a
+ * back-off is the walk that returns 0 having filled pages[0].
+ */
+static unsigned long fork_backoffs;
+
+static void fast_pinner(void *arg)
+{
+	struct page *pages[1] = { NULL };
+	long n;
+
+	(void)arg;
+	n = pin_user_pages_fast(W.p->mm, A, 1, FOLL_WRITE | FOLL_FAST_ONLY, pages);
+	if (n == 1)
+		unpin_user_pages(pages, 1);
+	else if (pages[0])
+		fork_backoffs++;
+}
+
+static void forker(void *arg)
+{
+	(void)arg;
+	W.c = pmm_fork(W.p);
+}
+
+static void fork_gupfast_setup(void *arg)
+{
+	(void)arg;
+	world_up();
+	pmm_task_create("fork", 0, forker, NULL);
+	pmm_task_create("pin", 1, fast_pinner, NULL);
+}
+
+static void test_gupfast_backs_off_from_fork(void **state)
+{
+	struct pmm_program prog = { "fork-gupfast", "", fork_gupfast_setup, finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	o.trace = false;
+	o.stop_on_violation = false;
+	o.preemptions = 3;
+	fork_backoffs = 0;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	assert_true(r.complete);
+	assert_int_equal(r.violations, 0);
+	assert_true(fork_backoffs > 0);
+	pmm_explore_result_release(&r);
+}
+
+/*
+ * exit_group() while a sibling thread pins with GUP-fast. The sibling is
+ * a user of the mm (its task's mm_users reference, taken at clone), so
+ * the exit only drops the process's own user, and the teardown waits for
+ * the sibling's exit_mm(): GUP-fast never walks page tables exit_mmap()
+ * freed, and the last user, whichever it is, tears the mm down before
+ * the machine does. Classes: the pin made it (0) or found the process
+ * gone (1).
+ */
+static unsigned int exit_pin_seen[2];
+static bool exit_pin_bad;
+
+static void exiter(void *arg)
+{
+	(void)arg;
+	pmm_exit(W.p);
+}
+
+static void sibling_pinner(void *arg)
+{
+	struct pmm_pin *pin;
+	int err;
+
+	(void)arg;
+	/* A first step, so that the exit may come before the pin looks. */
+	sched_point(&W, PMM_ACC_READ);
+	err = pmm_pin(W.p, A, 1, PMM_GUP_FAST | PMM_GUP_WRITE, &pin);
+	if (!err) {
+		pmm_pin_dma(pin, 0, "D", 1, true);
+		pmm_unpin(pin);
+	}
+	exit_pin_seen[err != 0]++;
+	exit_pin_bad |= err && err != -ESRCH;
+	/* exit_mm() */
+	pmm_process_put(W.p);
+}
+
+static void exit_pin_setup(void *arg)
+{
+	(void)arg;
+	world_up();
+	/* clone(CLONE_VM): the sibling's user of the mm. */
+	if (pmm_process_get(W.p))
+		return;
+	pmm_task_create("exit", 0, exiter, NULL);
+	pmm_task_create("pin", 1, sibling_pinner, NULL);
+}
+
+static void exit_pin_finish(void *arg)
+{
+	/* Torn down by the last user, not by the machine's teardown. */
+	exit_pin_bad |= !W.p->mm->dead || W.p->mm->mm_users.counter;
+	finish(arg);
+}
+
+static void test_exit_vs_gupfast(void **state)
+{
+	struct pmm_program prog = { "exit-gupfast", "", exit_pin_setup, exit_pin_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	memset(exit_pin_seen, 0, sizeof(exit_pin_seen));
+	exit_pin_bad = false;
+	o.trace = false;
+	o.stop_on_violation = false;
+	o.preemptions = 2;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	assert_true(r.complete);
+	assert_int_equal(r.violations, 0);
+	assert_false(exit_pin_bad);
+	assert_true(exit_pin_seen[0] > 0 && exit_pin_seen[1] > 0);
+	pmm_explore_result_release(&r);
+}
+
+/*
  * COW against a pin across fork (cow.c, test_cow_in_parent with a R/W
  * pin): the parent pins A for a device, forks, and writes A; the device
  * keeps writing through the pin. Today fork copies the maybe-pinned page
@@ -193,7 +335,7 @@ static void parent_reader(void *arg)
 static void cow_pin_setup(void *arg)
 {
 	(void)arg;
-	machine();
+	world_up();
 	if (pmm_pin(W.p, A, 1, PMM_GUP_WRITE | PMM_GUP_LONGTERM, &W.pin))
 		return;
 	W.c = pmm_fork(W.p);
@@ -260,7 +402,7 @@ static void toucher(void *arg)
 static void tlb_setup(void *arg)
 {
 	(void)arg;
-	machine();
+	world_up();
 	pmm_task_create("toucher", 0, toucher, NULL);
 	pmm_task_create("munmap", 1, unmapper, NULL);
 }
@@ -311,7 +453,7 @@ static void truncater(void *arg)
 static void cache_setup(void *arg)
 {
 	(void)arg;
-	machine();
+	world_up();
 	W.f = pmm_file_create(8192);
 	pmm_store(W.p, A, "file", 4);
 	pmm_file_write(W.p, W.f, 0, A, 4);
@@ -334,6 +476,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gupfast_vs_munmap),
 		cmocka_unit_test(test_gupfast_without_recheck),
+		cmocka_unit_test(test_gupfast_backs_off_from_fork),
+		cmocka_unit_test(test_exit_vs_gupfast),
 		cmocka_unit_test(test_cow_vs_pin),
 		cmocka_unit_test(test_cow_vs_pin_shared_at_fork),
 		cmocka_unit_test(test_munmap_flushes_before_free),
