@@ -8,21 +8,47 @@
 #include "mem/phys.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
+#include "protmm/machine.h"
 
 #define SHADOW_BUCKETS 1024
+/* The end of an operation still running. */
+#define OP_RUNNING UINT64_MAX
+
+/* An operation's window on the execution's clock. */
+struct shadow_op {
+	uint64_t start, end;
+};
+
+/* One write to [off, off + len) of a logical page, newest first. */
+struct shadow_write {
+	struct shadow_write *older;
+	/* Its operation's window; NULL: a write outside any, at @stamp. */
+	const struct shadow_op *op;
+	uint64_t stamp;
+	unsigned int off, len;
+	/* NULL: zeros (truncation, hole punching). */
+	const uint8_t *bytes;
+};
 
 struct shadow_page {
 	struct shadow_page *next;
 	const void *obj;
 	unsigned long pgidx;
-	/* A private file page the process has written: it owns its copy. */
+	/* A private file page the process has its own copy of. */
 	bool owned;
+	/* Every write, shared with a forked child's copy of the page. */
+	struct shadow_write *writes;
+	/* The last write's bytes: the answer of every read that agrees. */
 	uint8_t known[PAGE_SIZE / 8];
 	uint8_t data[PAGE_SIZE];
 };
 
 struct shadow {
 	struct shadow_page *buckets[SHADOW_BUCKETS];
+	/* Bumped at each operation's start and end and at each write. */
+	uint64_t clock;
+	/* The operation each task is running, if any. */
+	struct shadow_op *op[PMM_MAX_TASKS];
 };
 
 static struct shadow *shadow;
@@ -55,21 +81,154 @@ static struct shadow_page *lookup(const void *obj, unsigned long pgidx,
 	return sp;
 }
 
-static void record(const void *obj, unsigned long off, const uint8_t *buf,
-		   unsigned int len)
+static struct shadow_op **task_op(void)
 {
-	unsigned int i;
+	int id = pmm_task_id();
 
-	for (i = 0; i < len; i++) {
-		unsigned long o = off + i;
-		struct shadow_page *sp = lookup(obj, o >> PAGE_SHIFT, true);
-		unsigned int b = o & ~PAGE_MASK;
+	return shadow && id >= 0 && id < PMM_MAX_TASKS ? &shadow->op[id] : NULL;
+}
+
+void pmm_op_begin(void)
+{
+	struct shadow_op **op = sched_exploring() ? task_op() : NULL;
+
+	if (!op)
+		return;
+	if (*op)
+		(*op)->end = ++shadow->clock;
+	*op = pmm_alloc(sizeof(**op));
+	(*op)->start = ++shadow->clock;
+	(*op)->end = OP_RUNNING;
+}
+
+void pmm_op_end(void)
+{
+	struct shadow_op **op = sched_exploring() ? task_op() : NULL;
+
+	if (!op || !*op)
+		return;
+	(*op)->end = ++shadow->clock;
+	*op = NULL;
+}
+
+/* When a read by the calling task may start finding values: its operation's start. */
+uint64_t shadow_stamp(void)
+{
+	struct shadow_op **op = task_op();
+
+	if (!shadow || !sched_exploring())
+		return 0;
+	if (op && *op)
+		return (*op)->start;
+	return ++shadow->clock;
+}
+
+static uint64_t write_start(const struct shadow_write *w)
+{
+	return w->op ? w->op->start : w->stamp;
+}
+
+static uint64_t write_end(const struct shadow_write *w)
+{
+	return w->op ? w->op->end : w->stamp;
+}
+
+static bool write_covers(const struct shadow_write *w, unsigned int b)
+{
+	return b >= w->off && b - w->off < w->len;
+}
+
+static uint8_t write_byte(const struct shadow_write *w, unsigned int b)
+{
+	return w->bytes ? w->bytes[b - w->off] : 0;
+}
+
+/* One page's part of a write: the last value, and the history entry. */
+static void record_page(struct shadow_page *sp, unsigned int off,
+			const uint8_t *buf, unsigned int len)
+{
+	struct shadow_write *w = pmm_alloc(sizeof(*w));
+	struct shadow_op **op = task_op();
+	unsigned int b;
+
+	if (!w)
+		return;
+	w->op = op ? *op : NULL;
+	w->stamp = ++shadow->clock;
+	w->off = off;
+	w->len = len;
+	if (buf) {
+		uint8_t *copy = pmm_alloc_raw(len);
+
+		if (!copy)
+			return;
+		memcpy(copy, buf, len);
+		w->bytes = copy;
+		memcpy(sp->data + off, buf, len);
+	} else {
+		memset(sp->data + off, 0, len);
+	}
+	for (b = off; b < off + len && b % 8; b++)
+		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+	if (off + len - b >= 8) {
+		memset(sp->known + b / 8, 0xff, (off + len - b) / 8);
+		b += (off + len - b) & ~7u;
+	}
+	for (; b < off + len; b++)
+		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+	w->older = sp->writes;
+	sp->writes = w;
+}
+
+/* A write of @len bytes (@buf NULL: zeros) at @off of @obj. */
+static void record(const void *obj, unsigned long off, const uint8_t *buf,
+		   unsigned long len)
+{
+	while (len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - po ? len : PAGE_SIZE - po);
+		struct shadow_page *sp = lookup(obj, off >> PAGE_SHIFT, true);
 
 		if (!sp)
 			return;
-		sp->data[b] = buf[i];
-		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+		record_page(sp, po, buf, n);
+		off += n;
+		len -= n;
+		if (buf)
+			buf += n;
 	}
+}
+
+/*
+ * Whether a read whose window opened at @since may find @v in byte @b: a
+ * write of @v may have been current at some point since then, i.e. no
+ * other write to the byte began after it ended and ended before @since.
+ * Every write takes effect at some point of its operation's window, so
+ * that is exactly what concurrent operations allow. The byte's unknown
+ * content before its first write may be current too, until a write has
+ * ended before @since.
+ */
+static bool may_read(const struct shadow_page *sp, unsigned int b, uint8_t v,
+		     uint64_t since)
+{
+	const struct shadow_write *w;
+	uint64_t latest = 0;
+	bool overwritten = false;
+
+	for (w = sp->writes; w; w = w->older) {
+		if (!write_covers(w, b) || write_end(w) >= since)
+			continue;
+		if (!overwritten || write_start(w) > latest)
+			latest = write_start(w);
+		overwritten = true;
+	}
+	if (!overwritten)
+		return true;
+	for (w = sp->writes; w; w = w->older)
+		if (write_covers(w, b) && write_byte(w, b) == v &&
+		    write_end(w) >= latest)
+			return true;
+	return false;
 }
 
 static const char *const who_names[] = {
@@ -98,37 +257,68 @@ static void describe(const struct lkey *k, unsigned long off, char *buf,
 			 mapping_inode((struct address_space *)k->obj)->i_ino, off);
 }
 
+/* Where the window of what @a may read opens. */
+static uint64_t read_since(const struct phys_access *a)
+{
+	struct shadow_op **op = task_op();
+	uint64_t since = op && *op ? (*op)->start : shadow->clock + 1;
+
+	return a->since && a->since < since ? a->since : since;
+}
+
+/* The first byte of [off, off + len) of @sp that @a may not have read, or -1. */
+static int page_mismatch(const struct shadow_page *sp, unsigned int off,
+			 const uint8_t *buf, unsigned int len,
+			 const struct phys_access *a)
+{
+	unsigned int i, b;
+
+	/* The usual case: every byte is the last one written (or unknown). */
+	if (!memcmp(sp->data + off, buf, len))
+		return -1;
+	for (i = 0; i < len; i++) {
+		b = off + i;
+		if ((sp->known[b / 8] & (1u << (b % 8))) && sp->data[b] != buf[i] &&
+		    !may_read(sp, b, buf[i], read_since(a)))
+			return (int)i;
+	}
+	return -1;
+}
+
 static void check(const struct lkey *k, const uint8_t *buf, unsigned int len,
 		  const struct phys_access *a)
 {
-	const void *obj = k->obj;
 	unsigned long off = k->off;
 	char where[64];
-	unsigned int i;
 
-	for (i = 0; i < len; i++) {
-		unsigned long o = off + i;
-		struct shadow_page *sp = lookup(obj, o >> PAGE_SHIFT, false);
-		unsigned int b = o & ~PAGE_MASK;
+	while (len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = len < PAGE_SIZE - po ? len : PAGE_SIZE - po;
+		const struct shadow_page *sp = lookup(k->obj, off >> PAGE_SHIFT, false);
+		int bad = sp ? page_mismatch(sp, po, buf, n, a) : -1;
 
-		if (!sp || !(sp->known[b / 8] & (1u << (b % 8))) ||
-		    sp->data[b] == buf[i])
-			continue;
-		describe(k, o, where, sizeof(where));
-		pmm_violation("data-corruption",
-			      "%s %s of %s found %#04x in frame %#lx, "
-			      "but %#04x was last written there", who_names[a->who],
-			      a->write ? "write" : "read", where, buf[i], a->pfn,
-			      sp->data[b]);
-		return;
+		if (bad >= 0) {
+			describe(k, off + (unsigned int)bad, where, sizeof(where));
+			pmm_violation("data-corruption",
+				      "%s %s of %s found %#04x in frame %#lx, "
+				      "but %#04x was last written there",
+				      who_names[a->who], a->write ? "write" : "read",
+				      where, buf[bad], a->pfn, sp->data[po + (unsigned int)bad]);
+			return;
+		}
+		off += n;
+		buf += n;
+		len -= n;
 	}
 }
 
-/* The logical location of a user address, at the time of the access. */
-static bool user_key(const struct phys_access *a, bool write, struct lkey *k)
+/*
+ * The logical location of a user address, at the time of the access:
+ * anonymous memory and a private file page the process has its own copy
+ * of are (mm, address); other file pages are the file's.
+ */
+static bool user_key(const struct phys_access *a, struct lkey *k)
 {
-	const void **obj = &k->obj;
-	unsigned long *off = &k->off;
 	struct mm_struct *mm = (struct mm_struct *)a->mm;
 	struct vm_area_struct *vma = find_vma(mm, a->vaddr);
 	unsigned long page = a->vaddr & PAGE_MASK;
@@ -136,35 +326,17 @@ static bool user_key(const struct phys_access *a, bool write, struct lkey *k)
 
 	if (!vma || a->vaddr < vma->vm_start || (vma->vm_flags & VM_PFNMAP))
 		return false;
-	*obj = mm;
-	*off = a->vaddr;
-	k->mm = true;
+	*k = (struct lkey){ mm, a->vaddr, true };
 	if (!vma->vm_file)
 		return true;
 	if (!(vma->vm_flags & VM_SHARED)) {
-		sp = lookup(mm, page >> PAGE_SHIFT, write);
+		sp = lookup(mm, page >> PAGE_SHIFT, false);
 		if (sp && sp->owned)
 			return true;
 	}
-	*obj = vma->vm_file;
-	*off = (linear_page_index(vma, page) << PAGE_SHIFT) | (a->vaddr & ~PAGE_MASK);
-	k->mm = false;
-	if ((vma->vm_flags & VM_SHARED) || !write)
-		return true;
-	/* First write to a private file page: the copy starts as the file. */
-	sp = lookup(mm, page >> PAGE_SHIFT, true);
-	if (sp) {
-		struct shadow_page *fsp = lookup(*obj, *off >> PAGE_SHIFT, false);
-
-		if (fsp) {
-			memcpy(sp->data, fsp->data, PAGE_SIZE);
-			memcpy(sp->known, fsp->known, sizeof(sp->known));
-		}
-		sp->owned = true;
-	}
-	*obj = mm;
-	*off = a->vaddr;
-	k->mm = true;
+	*k = (struct lkey){ vma->vm_file,
+			    (linear_page_index(vma, page) << PAGE_SHIFT) |
+			    (a->vaddr & ~PAGE_MASK), false };
 	return true;
 }
 
@@ -175,7 +347,7 @@ static void shadow_accessed(const struct phys_access *a)
 
 	if (!shadow || !sched_exploring())
 		return;
-	if (a->mm && user_key(a, a->write, &k)) {
+	if (a->mm && user_key(a, &k)) {
 		if (a->write)
 			record(k.obj, k.off, buf, a->len);
 		else
@@ -191,18 +363,14 @@ static void shadow_accessed(const struct phys_access *a)
 
 static void shadow_zeroed(const void *obj, unsigned long off, unsigned long len)
 {
-	static const uint8_t zeros[PAGE_SIZE];
-
-	while (shadow && len) {
-		unsigned int n = (unsigned int)(len < PAGE_SIZE ? len : PAGE_SIZE);
-
-		record(obj, off, zeros, n);
-		off += n;
-		len -= n;
-	}
+	if (shadow && sched_exploring())
+		record(obj, off, NULL, len);
 }
 
-/* The child's private shadow starts as a copy of the parent's. */
+/*
+ * The child's private shadow starts as the parent's: the same bytes, and
+ * the same history (shared: a write to either adds to its own page only).
+ */
 static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 {
 	unsigned int h;
@@ -223,6 +391,7 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 			memcpy(c->data, sp->data, PAGE_SIZE);
 			memcpy(c->known, sp->known, sizeof(c->known));
 			c->owned = sp->owned;
+			c->writes = sp->writes;
 		}
 	}
 }
@@ -230,6 +399,7 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 /*
  * munmap and exit: what [start, end) of @mm held is gone; a new mapping
  * there starts empty (anonymous memory reads zeros, a file its content).
+ * Truncation's zap of a private COW copy: the file shows through again.
  */
 static void shadow_unmapped(struct mm_struct *mm, unsigned long start,
 			    unsigned long end)
@@ -253,6 +423,27 @@ static void shadow_unmapped(struct mm_struct *mm, unsigned long start,
 	}
 }
 
+/*
+ * A private copy of a file page became @mm's page at @addr: from now on
+ * the address holds the copy, and the copy is what the model copied, when
+ * it copied it (the copy itself was checked against the file).
+ */
+static void shadow_private_copy(struct mm_struct *mm, unsigned long addr,
+				unsigned long pfn)
+{
+	unsigned char buf[PAGE_SIZE];
+	struct shadow_page *sp;
+
+	if (!shadow || !sched_exploring())
+		return;
+	sp = lookup(mm, addr >> PAGE_SHIFT, true);
+	if (!sp)
+		return;
+	frame_peek(pfn, 0, buf, PAGE_SIZE);
+	record_page(sp, 0, buf, PAGE_SIZE);
+	sp->owned = true;
+}
+
 static const struct phys_watch shadow_watch = {
 	.accessed = shadow_accessed,
 	.zeroed = shadow_zeroed,
@@ -261,6 +452,7 @@ static const struct phys_watch shadow_watch = {
 static const struct mm_watch shadow_mm_watch = {
 	.forked = shadow_forked,
 	.unmapped = shadow_unmapped,
+	.private_copy = shadow_private_copy,
 };
 
 int shadow_init(void)

@@ -277,6 +277,7 @@ int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,
 	pin->addr = addr;
 	pin->nr = nr_pages;
 	pin->flags = flags;
+	pin->since = shadow_stamp();
 	got = do_gup(pin);
 	if (got < 0)
 		return (int)got;
@@ -298,10 +299,62 @@ void pmm_unpin(struct pmm_pin *pin)
 	release_pages(pin, pin->nr);
 }
 
-/* A device DMAs through the pin: the bytes belong where they were pinned. */
+/*
+ * gup_must_unshare(): whether the process's later stores reach the
+ * anonymous page or zero page @page. A FOLL_PIN for writing or longterm,
+ * or of an anonymous page (made exclusive: no COW moves the process off
+ * it), follows the page tables; a short-term R/O pin of the zero page
+ * does not ("R/O short-term pinning does not have the semantics to
+ * observe successive changes through the process page tables"), nor does
+ * a FOLL_GET reference, which nothing keeps coherent.
+ */
+static bool pin_follows_stores(const struct pmm_pin *pin, struct page *page)
+{
+	if (pin->flags & PMM_GUP_GET)
+		return false;
+	return (pin->flags & (PMM_GUP_WRITE | PMM_GUP_LONGTERM)) ||
+	       folio_test_anon(page_folio(page));
+}
+
+/*
+ * Where the bytes a device moves through @pin's @page at @off belong, for
+ * the data oracle, in the step that moves them. A page-cache page is its
+ * file's bytes at its index while it is in the cache, and nobody's once
+ * truncation, a hole punch or an invalidation took it out: no pin keeps a
+ * page in its file. Other pages are the process's at the pinned address;
+ * through a reference that does not follow the page tables the device
+ * reads the page as it was: any bytes the location held since the pin.
+ */
+static void pin_dma_location(const struct pmm_pin *pin, struct page *page,
+			     unsigned long off, struct phys_access *a)
+{
+	struct folio *folio = page_folio(page);
+	unsigned long foff;
+
+	if (!folio_test_anon(folio) && !is_zero_pfn(folio_pfn(folio))) {
+		if (!folio->mapping)
+			return;
+		foff = (folio->index << PAGE_SHIFT) + a->offset;
+		if (a->write) {
+			a->record_obj = folio->mapping;
+			a->record_off = foff;
+		} else {
+			a->check_obj = folio->mapping;
+			a->check_off = foff;
+		}
+		return;
+	}
+	a->mm = pin->p->mm;
+	a->vaddr = pin->addr + off;
+	if (!a->write && !pin_follows_stores(pin, page))
+		a->since = pin->since;
+}
+
+/* A device DMAs through the pin. */
 int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		bool write)
 {
+	const struct pmm_loc *loc = PMM_HERE;
 	unsigned char *b = buf;
 
 	if (pin->released || off + len > pin->nr * PAGE_SIZE || off + len < off)
@@ -311,12 +364,15 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 	while (len) {
 		unsigned int po = off & ~PAGE_MASK;
 		unsigned int n = (unsigned int)(len < PAGE_SIZE - po ? len : PAGE_SIZE - po);
+		struct page *page = pin->pages[off >> PAGE_SHIFT];
 		struct phys_access a = { .who = ACCESS_DMA, .cpu = -1, .write = write,
-					 .pfn = page_to_pfn(pin->pages[off >> PAGE_SHIFT]),
-					 .offset = po, .len = n, .buf = b,
-					 .mm = pin->p->mm, .vaddr = pin->addr + off };
-		int err = phys_access(&a);
+					 .pfn = page_to_pfn(page),
+					 .offset = po, .len = n, .buf = b };
+		int err;
 
+		sched_point_at(frame_obj(a.pfn), write ? PMM_ACC_WRITE : PMM_ACC_READ, loc);
+		pin_dma_location(pin, page, off, &a);
+		err = __phys_access(&a, loc);
 		if (err)
 			return err;
 		off += n;

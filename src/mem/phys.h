@@ -55,6 +55,14 @@ struct phys_access {
 	unsigned long check_off;
 	const void *record_obj;
 	unsigned long record_off;
+	/*
+	 * A device reading @mm's memory through a reference that does not
+	 * follow the page tables (a FOLL_GET reference, a short-term R/O pin
+	 * of the zero page): the data oracle's stamp of when it was taken,
+	 * since when the bytes may be any the location held. 0 for every
+	 * other access.
+	 */
+	uint64_t since;
 };
 
 /*

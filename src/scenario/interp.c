@@ -19,7 +19,7 @@
 
 const struct oracle_info oracles[] = {
 	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
-	{ "data-corruption", "a read returned other than the last write to that logical location (file and offset, or process and address)" },
+	{ "data-corruption", "a read found a byte no write to its logical location (file and offset, or process and address) can have left there: a write takes effect at some point of its statement, and a read may return any value current at some point between the start of its statement and the read, so a value is a violation only once a write that began after it ended before the read's statement began; a DMA read through a 'get' reference or a short-term read-only pin of the zero page reads from the start of the statement that took it, and a DMA through a pinned page-cache page moves its file's bytes only while the page is in the file" },
 	{ "deadlock", "every live task is blocked" },
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
 	{ "final-state", "a program's own final condition failed (self-check programs)" },
@@ -385,7 +385,10 @@ static void thread_fn(void *arg)
 
 	for (i = 0; i < t->body.nr; i++) {
 		pmm_task_op(t->body.stmts[i].label);
+		/* The statement's window, for the data oracle. */
+		pmm_op_begin();
 		exec(state.run, &t->body.stmts[i], t->proc);
+		pmm_op_end();
 	}
 }
 
