@@ -8,6 +8,8 @@
 #include "mem/phys.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
+#include "mm/pgalloc.h"
+#include "mm/swapops.h"
 #include "protmm/machine.h"
 
 #define SHADOW_BUCKETS 1024
@@ -109,18 +111,6 @@ void pmm_op_end(void)
 		return;
 	(*op)->end = ++shadow->clock;
 	*op = NULL;
-}
-
-/* When a read by the calling task may start finding values: its operation's start. */
-uint64_t shadow_stamp(void)
-{
-	struct shadow_op **op = task_op();
-
-	if (!shadow || !sched_exploring())
-		return 0;
-	if (op && *op)
-		return (*op)->start;
-	return ++shadow->clock;
 }
 
 static uint64_t write_start(const struct shadow_write *w)
@@ -257,19 +247,17 @@ static void describe(const struct lkey *k, unsigned long off, char *buf,
 			 mapping_inode((struct address_space *)k->obj)->i_ino, off);
 }
 
-/* Where the window of what @a may read opens. */
-static uint64_t read_since(const struct phys_access *a)
+/* Where the window of what the calling task reads opens. */
+static uint64_t read_since(void)
 {
 	struct shadow_op **op = task_op();
-	uint64_t since = op && *op ? (*op)->start : shadow->clock + 1;
 
-	return a->since && a->since < since ? a->since : since;
+	return op && *op ? (*op)->start : shadow->clock + 1;
 }
 
-/* The first byte of [off, off + len) of @sp that @a may not have read, or -1. */
+/* The first byte of [off, off + len) of @sp a read may not have found, or -1. */
 static int page_mismatch(const struct shadow_page *sp, unsigned int off,
-			 const uint8_t *buf, unsigned int len,
-			 const struct phys_access *a)
+			 const uint8_t *buf, unsigned int len)
 {
 	unsigned int i, b;
 
@@ -279,37 +267,54 @@ static int page_mismatch(const struct shadow_page *sp, unsigned int off,
 	for (i = 0; i < len; i++) {
 		b = off + i;
 		if ((sp->known[b / 8] & (1u << (b % 8))) && sp->data[b] != buf[i] &&
-		    !may_read(sp, b, buf[i], read_since(a)))
+		    !may_read(sp, b, buf[i], read_since()))
 			return (int)i;
 	}
 	return -1;
 }
 
+/* The first of @len bytes read at @k that no write can have left there, or -1. */
+static long mismatch(const struct lkey *k, const uint8_t *buf, unsigned int len)
+{
+	unsigned long off = k->off;
+	unsigned int done = 0;
+
+	while (done < len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = len - done < PAGE_SIZE - po ? len - done : PAGE_SIZE - po;
+		const struct shadow_page *sp = lookup(k->obj, off >> PAGE_SHIFT, false);
+		int bad = sp ? page_mismatch(sp, po, buf + done, n) : -1;
+
+		if (bad >= 0)
+			return (long)(done + (unsigned int)bad);
+		off += n;
+		done += n;
+	}
+	return -1;
+}
+
+static void report(const struct lkey *k, long bad, const uint8_t *buf,
+		   const struct phys_access *a)
+{
+	unsigned long o = k->off + (unsigned long)bad;
+	const struct shadow_page *sp = lookup(k->obj, o >> PAGE_SHIFT, false);
+	char where[64];
+
+	describe(k, o, where, sizeof(where));
+	pmm_violation("data-corruption",
+		      "%s %s of %s found %#04x in frame %#lx, "
+		      "but %#04x was last written there", who_names[a->who],
+		      a->write ? "write" : "read", where, buf[bad], a->pfn,
+		      sp->data[o & ~PAGE_MASK]);
+}
+
 static void check(const struct lkey *k, const uint8_t *buf, unsigned int len,
 		  const struct phys_access *a)
 {
-	unsigned long off = k->off;
-	char where[64];
+	long bad = mismatch(k, buf, len);
 
-	while (len) {
-		unsigned int po = off & ~PAGE_MASK;
-		unsigned int n = len < PAGE_SIZE - po ? len : PAGE_SIZE - po;
-		const struct shadow_page *sp = lookup(k->obj, off >> PAGE_SHIFT, false);
-		int bad = sp ? page_mismatch(sp, po, buf, n, a) : -1;
-
-		if (bad >= 0) {
-			describe(k, off + (unsigned int)bad, where, sizeof(where));
-			pmm_violation("data-corruption",
-				      "%s %s of %s found %#04x in frame %#lx, "
-				      "but %#04x was last written there",
-				      who_names[a->who], a->write ? "write" : "read",
-				      where, buf[bad], a->pfn, sp->data[po + (unsigned int)bad]);
-			return;
-		}
-		off += n;
-		buf += n;
-		len -= n;
-	}
+	if (bad >= 0)
+		report(k, bad, buf, a);
 }
 
 /*
@@ -340,6 +345,82 @@ static bool user_key(const struct phys_access *a, struct lkey *k)
 	return true;
 }
 
+/*
+ * Whether @pte maps frame @pfn of @folio: present and pointing at it, or
+ * a swap entry whose swap-cache folio it is (reclaim unmapped it but could
+ * not free it: a swap-in maps it again). No yield: an oracle's look.
+ */
+static bool pte_maps(pte_t pte, const struct folio *folio, unsigned long pfn)
+{
+	unsigned long flags = __atomic_load_n(&folio->flags, __ATOMIC_RELAXED);
+
+	if (pte_present(pte))
+		return pte_pfn(pte) == pfn;
+	return is_swap_pte(pte) && (flags & (1UL << PG_swapcache)) &&
+	       pte_to_swp_entry(pte).val == folio->private;
+}
+
+#define FRAME_MAX_OWNERS 16
+
+/*
+ * The logical locations frame @a->pfn holds now: a page-cache page is its
+ * file's bytes at its index while it is in the file, nobody's after; an
+ * anonymous page is every (mm, address) whose PTE maps it (several after
+ * fork, until a COW); the zero page is nobody's.
+ */
+static unsigned int frame_owners(const struct phys_access *a, struct lkey *keys)
+{
+	struct folio *folio = pfn_folio(a->pfn);
+	unsigned long idx = folio->index + (a->pfn - folio_pfn(folio));
+	struct vm_area_struct *vma;
+	struct anon_vma *av;
+	unsigned int n = 0;
+
+	if (is_zero_pfn(a->pfn) || !folio->mapping)
+		return 0;
+	if (!folio_test_anon(folio)) {
+		keys[0] = (struct lkey){ folio->mapping,
+					 (idx << PAGE_SHIFT) + a->offset, false };
+		return 1;
+	}
+	av = (struct anon_vma *)((unsigned long)folio->mapping & ~PAGE_MAPPING_ANON);
+	list_for_each_entry(vma, &av->vmas, anon_list) {
+		unsigned long addr;
+		pte_t *ptep;
+
+		if (idx < vma->vm_pgoff || n == FRAME_MAX_OWNERS)
+			continue;
+		addr = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
+		if (addr >= vma->vm_end)
+			continue;
+		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
+		if (ptep && pte_maps(__pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)),
+				     folio, a->pfn))
+			keys[n++] = (struct lkey){ vma->vm_mm, addr + a->offset, true };
+	}
+	return n;
+}
+
+/*
+ * A device reaching a frame through a reference that does not follow the
+ * page tables: a write lands in every location the frame is now; a read
+ * must have found what one of them may hold.
+ */
+static void frame_accessed(const struct phys_access *a)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int i, n = frame_owners(a, keys);
+
+	for (i = 0; i < n; i++) {
+		if (a->write)
+			record(keys[i].obj, keys[i].off, a->buf, a->len);
+		else if (mismatch(&keys[i], a->buf, a->len) < 0)
+			return;
+	}
+	if (n && !a->write)
+		report(&keys[0], mismatch(&keys[0], a->buf, a->len), a->buf, a);
+}
+
 static void shadow_accessed(const struct phys_access *a)
 {
 	const uint8_t *buf = a->buf;
@@ -347,6 +428,8 @@ static void shadow_accessed(const struct phys_access *a)
 
 	if (!shadow || !sched_exploring())
 		return;
+	if (a->by_frame)
+		frame_accessed(a);
 	if (a->mm && user_key(a, &k)) {
 		if (a->write)
 			record(k.obj, k.off, buf, a->len);

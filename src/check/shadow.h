@@ -15,11 +15,13 @@
  * began after w ended and ended before the read's window began (or the
  * byte's unknown content before its first write, until a write ended
  * before the window). The last value written always is; the history is
- * looked at only when a byte differs from it. A device reading through a
- * reference that does not follow the page tables (struct phys_access
- * since) reads in a window that began when the reference was taken; one
- * reaching a pinned page-cache page moves its file's bytes while the page
- * is in the file, nobody's after (the machine layer keys such accesses).
+ * looked at only when a byte differs from it.
+ *
+ * A device reaching memory through a reference that does not follow the
+ * page tables (struct phys_access by_frame) moves the frame's bytes: a
+ * page-cache page's file's while the page is in the file, an anonymous
+ * page's every (mm, address) whose PTE maps it then, the zero page's
+ * nobody's. A write lands in each; a read is checked against any.
  *
  * User addresses resolve through the VMA at the time of the access:
  * anonymous memory is (mm, address); a shared file mapping is (file,
@@ -35,16 +37,7 @@
 #ifndef PMM_CHECK_SHADOW_H
 #define PMM_CHECK_SHADOW_H
 
-#include <stdint.h>
-
 /* A fresh, empty shadow for this execution; registers the watchers. */
 int shadow_init(void);
-
-/*
- * The oracle's time at which the calling task's operation began (now,
- * outside one): a reference taken now may show what the location held
- * since then (struct phys_access's since). 0 outside exploration.
- */
-uint64_t shadow_stamp(void);
 
 #endif /* PMM_CHECK_SHADOW_H */

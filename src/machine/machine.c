@@ -277,7 +277,6 @@ int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,
 	pin->addr = addr;
 	pin->nr = nr_pages;
 	pin->flags = flags;
-	pin->since = shadow_stamp();
 	got = do_gup(pin);
 	if (got < 0)
 		return (int)got;
@@ -300,61 +299,35 @@ void pmm_unpin(struct pmm_pin *pin)
 }
 
 /*
- * gup_must_unshare(): whether the process's later stores reach the
- * anonymous page or zero page @page. A FOLL_PIN for writing or longterm,
- * or of an anonymous page (made exclusive: no COW moves the process off
- * it), follows the page tables; a short-term R/O pin of the zero page
- * does not ("R/O short-term pinning does not have the semantics to
- * observe successive changes through the process page tables"), nor does
- * a FOLL_GET reference, which nothing keeps coherent.
+ * gup_must_unshare(): whether a device reaching @page through @pin sees
+ * the process's memory at the pinned address from now on. A FOLL_PIN of
+ * an anonymous page does (it was made exclusive: no COW moves the
+ * process off it), as must a pin for writing or longterm; a short-term
+ * R/O pin of the zero page does not ("R/O short-term pinning does not
+ * have the semantics to observe successive changes through the process
+ * page tables"), nor does a FOLL_GET reference, nor any pin of a
+ * page-cache page, which truncation can take out of its file.
  */
-static bool pin_follows_stores(const struct pmm_pin *pin, struct page *page)
+static bool pin_follows_process(const struct pmm_pin *pin, struct page *page)
 {
+	struct folio *folio = page_folio(page);
+
 	if (pin->flags & PMM_GUP_GET)
 		return false;
+	if (!folio_test_anon(folio) && !is_zero_pfn(folio_pfn(folio)))
+		return false;
 	return (pin->flags & (PMM_GUP_WRITE | PMM_GUP_LONGTERM)) ||
-	       folio_test_anon(page_folio(page));
+	       folio_test_anon(folio);
 }
 
 /*
- * Where the bytes a device moves through @pin's @page at @off belong, for
- * the data oracle, in the step that moves them. A page-cache page is its
- * file's bytes at its index while it is in the cache, and nobody's once
- * truncation, a hole punch or an invalidation took it out: no pin keeps a
- * page in its file. Other pages are the process's at the pinned address;
- * through a reference that does not follow the page tables the device
- * reads the page as it was: any bytes the location held since the pin.
+ * A device DMAs through the pin: to or from the process's memory at the
+ * pinned address where the pin follows it, otherwise to or from whatever
+ * the frame is now (struct phys_access by_frame).
  */
-static void pin_dma_location(const struct pmm_pin *pin, struct page *page,
-			     unsigned long off, struct phys_access *a)
-{
-	struct folio *folio = page_folio(page);
-	unsigned long foff;
-
-	if (!folio_test_anon(folio) && !is_zero_pfn(folio_pfn(folio))) {
-		if (!folio->mapping)
-			return;
-		foff = (folio->index << PAGE_SHIFT) + a->offset;
-		if (a->write) {
-			a->record_obj = folio->mapping;
-			a->record_off = foff;
-		} else {
-			a->check_obj = folio->mapping;
-			a->check_off = foff;
-		}
-		return;
-	}
-	a->mm = pin->p->mm;
-	a->vaddr = pin->addr + off;
-	if (!a->write && !pin_follows_stores(pin, page))
-		a->since = pin->since;
-}
-
-/* A device DMAs through the pin. */
 int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		bool write)
 {
-	const struct pmm_loc *loc = PMM_HERE;
 	unsigned char *b = buf;
 
 	if (pin->released || off + len > pin->nr * PAGE_SIZE || off + len < off)
@@ -370,9 +343,13 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 					 .offset = po, .len = n, .buf = b };
 		int err;
 
-		sched_point_at(frame_obj(a.pfn), write ? PMM_ACC_WRITE : PMM_ACC_READ, loc);
-		pin_dma_location(pin, page, off, &a);
-		err = __phys_access(&a, loc);
+		if (pin_follows_process(pin, page)) {
+			a.mm = pin->p->mm;
+			a.vaddr = pin->addr + off;
+		} else {
+			a.by_frame = true;
+		}
+		err = phys_access(&a);
 		if (err)
 			return err;
 		off += n;

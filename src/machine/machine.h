@@ -34,8 +34,6 @@ struct pmm_pin {
 	unsigned long addr;
 	unsigned long nr;
 	unsigned int flags;
-	/* The data oracle's stamp of when it was taken (shadow_stamp()). */
-	uint64_t since;
 	bool dma_written;
 	bool released;
 	struct page *pages[PIN_MAX_PAGES];

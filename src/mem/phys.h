@@ -56,13 +56,13 @@ struct phys_access {
 	const void *record_obj;
 	unsigned long record_off;
 	/*
-	 * A device reading @mm's memory through a reference that does not
-	 * follow the page tables (a FOLL_GET reference, a short-term R/O pin
-	 * of the zero page): the data oracle's stamp of when it was taken,
-	 * since when the bytes may be any the location held. 0 for every
-	 * other access.
+	 * A device reaching the frame through a reference that does not
+	 * follow a process's page tables (a FOLL_GET reference, a pin of a
+	 * page-cache page or of the zero page): the bytes are the frame's,
+	 * that is those of whatever maps it at the time of the access (the
+	 * oracle looks the owners up), not the pinned address's.
 	 */
-	uint64_t since;
+	bool by_frame;
 };
 
 /*

@@ -2,10 +2,10 @@
 /*
  * The data oracle ("data-corruption", src/check/shadow.c) accepts for a
  * read any value its location held at some point of the reading
- * operation's window, and for a device reading through a reference that
- * does not follow the page tables, any value held since the reference was
- * taken. These tests hold it to the other half of that bargain: a value
- * lost for good is still reported.
+ * operation's window, and for a device reaching memory through a
+ * reference that does not follow the page tables, the bytes of whatever
+ * the frame is then. These tests hold it to the other half of that
+ * bargain: a value lost for good is still reported.
  *
  * A "lost write" is made by a deliberately broken step: the test puts the
  * old byte back in the frame behind the oracle's back (frame_poke()),
@@ -29,6 +29,8 @@
 #include "protmm/protmm.h"
 #include "sched/completion.h"
 #include "sched/sched.h"
+
+#include "../common/check.h"
 
 #define A	0x100000ul
 #define M	0x400000ul
@@ -211,10 +213,11 @@ static void test_window_is_exact(void **state)
 }
 
 /*
- * A FOLL_GET reference taken after a write ended: the device may read
- * what the page held since the reference was taken, not before. With the
- * write lost, the DMA read finds the older "a": a violation. (A reference
- * taken before the write may read "a": get-ref-vs-punch.pmm.)
+ * A FOLL_GET reference to a page the process still maps: the device reads
+ * the process's memory, as it is when the DMA runs. With the write lost,
+ * the DMA read finds the older "a" after the write ended: a violation.
+ * (Once the page is another process's, or no file's, the device reads
+ * that: get-ref-write-after-fork.pmm, get-ref-vs-punch.pmm.)
  */
 static void get_task(void *arg)
 {
@@ -240,11 +243,63 @@ static void get_setup(void *arg)
 	pmm_task_create("T", 0, get_task, NULL);
 }
 
-static void test_reference_window_starts_at_pin(void **state)
+static void test_reference_reads_frame_owner(void **state)
 {
 	(void)state;
 	expect_corruption(get_setup, "DMA read of mm1 address 0x100000 found 0x61");
 	expect_clean(get_setup);
+}
+
+/*
+ * A FOLL_GET reference to a page reclaim unmapped but could not free (the
+ * reference holds it in the swap cache; the PTE is a swap entry for it):
+ * the page is still the process's, so what the device writes there is
+ * what the process reads back once it faults the page in again.
+ */
+static void swapped_task(void *arg)
+{
+	char c;
+
+	(void)arg;
+	pmm_op_begin();
+	pmm_pin(W.p, A, 1, PMM_GUP_GET | PMM_GUP_WRITE, &W.pin);
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_reclaim(W.p, A, PAGE_SIZE);
+	check(pmm_swapped(W.p, A));
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_pin_dma(W.pin, 0, "D", 1, true);
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_load(W.p, A, &c, 1);
+	check(c == 'D');
+	pmm_unpin(W.pin);
+	pmm_op_end();
+}
+
+static void swapped_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	(void)arg;
+	o.ram_bytes = 1ul << 20;
+	o.swap_bytes = 64ul << 10;
+	if (pmm_machine_init(&o))
+		return;
+	W.p = pmm_process_create();
+	pmm_mmap(W.p, A, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(W.p, A, "a", 1);
+	pmm_task_create("T", 0, swapped_task, NULL);
+}
+
+static void test_reference_reaches_swapped_owner(void **state)
+{
+	(void)state;
+	failures = 0;
+	expect_clean(swapped_setup);
+	if (failures)
+		fail_msg("%s", failure);
 }
 
 /*
@@ -527,7 +582,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_after_completed_write),
 		cmocka_unit_test(test_window_is_exact),
-		cmocka_unit_test(test_reference_window_starts_at_pin),
+		cmocka_unit_test(test_reference_reads_frame_owner),
+		cmocka_unit_test(test_reference_reaches_swapped_owner),
 		cmocka_unit_test(test_pinned_cow_share_still_caught),
 		cmocka_unit_test(test_gupfast_no_recheck_still_caught),
 		cmocka_unit_test(test_skipped_invalidation_caught),
