@@ -68,6 +68,18 @@ PMM_API int pmm_machine_init(const struct pmm_machine_opts *opts);
  */
 PMM_API void pmm_machine_finish(void);
 
+/*
+ * The calling task's operation (a scenario statement, a system call):
+ * it begins, then ends. A read in it may return any value its location
+ * held at some point since the operation began, and a write in it takes
+ * effect at some point before it ends: the data oracle accepts what
+ * concurrent operations allow. Accesses outside an operation (setup(),
+ * finish(), a task that never calls these) are instants. No effect
+ * outside exploration.
+ */
+PMM_API void pmm_op_begin(void);
+PMM_API void pmm_op_end(void);
+
 /* Free RAM pages now, and frames currently allocated. */
 PMM_API unsigned long pmm_free_pages(void);
 

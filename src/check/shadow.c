@@ -8,21 +8,49 @@
 #include "mem/phys.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
+#include "mm/pgalloc.h"
+#include "mm/swapops.h"
+#include "protmm/machine.h"
 
 #define SHADOW_BUCKETS 1024
+/* The end of an operation still running. */
+#define OP_RUNNING UINT64_MAX
+
+/* An operation's window on the execution's clock. */
+struct shadow_op {
+	uint64_t start, end;
+};
+
+/* One write to [off, off + len) of a logical page, newest first. */
+struct shadow_write {
+	struct shadow_write *older;
+	/* Its operation's window; NULL: a write outside any, at @stamp. */
+	const struct shadow_op *op;
+	uint64_t stamp;
+	unsigned int off, len;
+	/* NULL: zeros (truncation, hole punching). */
+	const uint8_t *bytes;
+};
 
 struct shadow_page {
 	struct shadow_page *next;
 	const void *obj;
 	unsigned long pgidx;
-	/* A private file page the process has written: it owns its copy. */
+	/* A private file page the process has its own copy of. */
 	bool owned;
+	/* Every write, shared with a forked child's copy of the page. */
+	struct shadow_write *writes;
+	/* The last write's bytes: the answer of every read that agrees. */
 	uint8_t known[PAGE_SIZE / 8];
 	uint8_t data[PAGE_SIZE];
 };
 
 struct shadow {
 	struct shadow_page *buckets[SHADOW_BUCKETS];
+	/* Bumped at each operation's start and end and at each write. */
+	uint64_t clock;
+	/* The operation each task is running, if any. */
+	struct shadow_op *op[PMM_MAX_TASKS];
 };
 
 static struct shadow *shadow;
@@ -55,21 +83,142 @@ static struct shadow_page *lookup(const void *obj, unsigned long pgidx,
 	return sp;
 }
 
-static void record(const void *obj, unsigned long off, const uint8_t *buf,
-		   unsigned int len)
+static struct shadow_op **task_op(void)
 {
-	unsigned int i;
+	int id = pmm_task_id();
 
-	for (i = 0; i < len; i++) {
-		unsigned long o = off + i;
-		struct shadow_page *sp = lookup(obj, o >> PAGE_SHIFT, true);
-		unsigned int b = o & ~PAGE_MASK;
+	return shadow && id >= 0 && id < PMM_MAX_TASKS ? &shadow->op[id] : NULL;
+}
+
+void pmm_op_begin(void)
+{
+	struct shadow_op **op = sched_exploring() ? task_op() : NULL;
+
+	if (!op)
+		return;
+	if (*op)
+		(*op)->end = ++shadow->clock;
+	*op = pmm_alloc(sizeof(**op));
+	(*op)->start = ++shadow->clock;
+	(*op)->end = OP_RUNNING;
+}
+
+void pmm_op_end(void)
+{
+	struct shadow_op **op = sched_exploring() ? task_op() : NULL;
+
+	if (!op || !*op)
+		return;
+	(*op)->end = ++shadow->clock;
+	*op = NULL;
+}
+
+static uint64_t write_start(const struct shadow_write *w)
+{
+	return w->op ? w->op->start : w->stamp;
+}
+
+static uint64_t write_end(const struct shadow_write *w)
+{
+	return w->op ? w->op->end : w->stamp;
+}
+
+static bool write_covers(const struct shadow_write *w, unsigned int b)
+{
+	return b >= w->off && b - w->off < w->len;
+}
+
+static uint8_t write_byte(const struct shadow_write *w, unsigned int b)
+{
+	return w->bytes ? w->bytes[b - w->off] : 0;
+}
+
+/* One page's part of a write: the last value, and the history entry. */
+static void record_page(struct shadow_page *sp, unsigned int off,
+			const uint8_t *buf, unsigned int len)
+{
+	struct shadow_write *w = pmm_alloc(sizeof(*w));
+	struct shadow_op **op = task_op();
+	unsigned int b;
+
+	if (!w)
+		return;
+	w->op = op ? *op : NULL;
+	w->stamp = ++shadow->clock;
+	w->off = off;
+	w->len = len;
+	if (buf) {
+		uint8_t *copy = pmm_alloc_raw(len);
+
+		if (!copy)
+			return;
+		memcpy(copy, buf, len);
+		w->bytes = copy;
+		memcpy(sp->data + off, buf, len);
+	} else {
+		memset(sp->data + off, 0, len);
+	}
+	for (b = off; b < off + len && b % 8; b++)
+		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+	if (off + len - b >= 8) {
+		memset(sp->known + b / 8, 0xff, (off + len - b) / 8);
+		b += (off + len - b) & ~7u;
+	}
+	for (; b < off + len; b++)
+		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+	w->older = sp->writes;
+	sp->writes = w;
+}
+
+/* A write of @len bytes (@buf NULL: zeros) at @off of @obj. */
+static void record(const void *obj, unsigned long off, const uint8_t *buf,
+		   unsigned long len)
+{
+	while (len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = (unsigned int)(len < PAGE_SIZE - po ? len : PAGE_SIZE - po);
+		struct shadow_page *sp = lookup(obj, off >> PAGE_SHIFT, true);
 
 		if (!sp)
 			return;
-		sp->data[b] = buf[i];
-		sp->known[b / 8] |= (uint8_t)(1u << (b % 8));
+		record_page(sp, po, buf, n);
+		off += n;
+		len -= n;
+		if (buf)
+			buf += n;
 	}
+}
+
+/*
+ * Whether a read whose window opened at @since may find @v in byte @b: a
+ * write of @v may have been current at some point since then, i.e. no
+ * other write to the byte began after it ended and ended before @since.
+ * Every write takes effect at some point of its operation's window, so
+ * that is exactly what concurrent operations allow. The byte's unknown
+ * content before its first write may be current too, until a write has
+ * ended before @since.
+ */
+static bool may_read(const struct shadow_page *sp, unsigned int b, uint8_t v,
+		     uint64_t since)
+{
+	const struct shadow_write *w;
+	uint64_t latest = 0;
+	bool overwritten = false;
+
+	for (w = sp->writes; w; w = w->older) {
+		if (!write_covers(w, b) || write_end(w) >= since)
+			continue;
+		if (!overwritten || write_start(w) > latest)
+			latest = write_start(w);
+		overwritten = true;
+	}
+	if (!overwritten)
+		return true;
+	for (w = sp->writes; w; w = w->older)
+		if (write_covers(w, b) && write_byte(w, b) == v &&
+		    write_end(w) >= latest)
+			return true;
+	return false;
 }
 
 static const char *const who_names[] = {
@@ -98,37 +247,83 @@ static void describe(const struct lkey *k, unsigned long off, char *buf,
 			 mapping_inode((struct address_space *)k->obj)->i_ino, off);
 }
 
+/* Where the window of what the calling task reads opens. */
+static uint64_t read_since(void)
+{
+	struct shadow_op **op = task_op();
+
+	return op && *op ? (*op)->start : shadow->clock + 1;
+}
+
+/* The first byte of [off, off + len) of @sp a read may not have found, or -1. */
+static int page_mismatch(const struct shadow_page *sp, unsigned int off,
+			 const uint8_t *buf, unsigned int len)
+{
+	unsigned int i, b;
+
+	/* The usual case: every byte is the last one written (or unknown). */
+	if (!memcmp(sp->data + off, buf, len))
+		return -1;
+	for (i = 0; i < len; i++) {
+		b = off + i;
+		if ((sp->known[b / 8] & (1u << (b % 8))) && sp->data[b] != buf[i] &&
+		    !may_read(sp, b, buf[i], read_since()))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The first of @len bytes read at @k that no write can have left there, or -1. */
+static long mismatch(const struct lkey *k, const uint8_t *buf, unsigned int len)
+{
+	unsigned long off = k->off;
+	unsigned int done = 0;
+
+	while (done < len) {
+		unsigned int po = off & ~PAGE_MASK;
+		unsigned int n = len - done < PAGE_SIZE - po ? len - done : PAGE_SIZE - po;
+		const struct shadow_page *sp = lookup(k->obj, off >> PAGE_SHIFT, false);
+		int bad = sp ? page_mismatch(sp, po, buf + done, n) : -1;
+
+		if (bad >= 0)
+			return (long)(done + (unsigned int)bad);
+		off += n;
+		done += n;
+	}
+	return -1;
+}
+
+static void report(const struct lkey *k, long bad, const uint8_t *buf,
+		   const struct phys_access *a)
+{
+	unsigned long o = k->off + (unsigned long)bad;
+	const struct shadow_page *sp = lookup(k->obj, o >> PAGE_SHIFT, false);
+	char where[64];
+
+	describe(k, o, where, sizeof(where));
+	pmm_violation("data-corruption",
+		      "%s %s of %s found %#04x in frame %#lx, "
+		      "but %#04x was last written there", who_names[a->who],
+		      a->write ? "write" : "read", where, buf[bad], a->pfn,
+		      sp->data[o & ~PAGE_MASK]);
+}
+
 static void check(const struct lkey *k, const uint8_t *buf, unsigned int len,
 		  const struct phys_access *a)
 {
-	const void *obj = k->obj;
-	unsigned long off = k->off;
-	char where[64];
-	unsigned int i;
+	long bad = mismatch(k, buf, len);
 
-	for (i = 0; i < len; i++) {
-		unsigned long o = off + i;
-		struct shadow_page *sp = lookup(obj, o >> PAGE_SHIFT, false);
-		unsigned int b = o & ~PAGE_MASK;
-
-		if (!sp || !(sp->known[b / 8] & (1u << (b % 8))) ||
-		    sp->data[b] == buf[i])
-			continue;
-		describe(k, o, where, sizeof(where));
-		pmm_violation("data-corruption",
-			      "%s %s of %s found %#04x in frame %#lx, "
-			      "but %#04x was last written there", who_names[a->who],
-			      a->write ? "write" : "read", where, buf[i], a->pfn,
-			      sp->data[b]);
-		return;
-	}
+	if (bad >= 0)
+		report(k, bad, buf, a);
 }
 
-/* The logical location of a user address, at the time of the access. */
-static bool user_key(const struct phys_access *a, bool write, struct lkey *k)
+/*
+ * The logical location of a user address, at the time of the access:
+ * anonymous memory and a private file page the process has its own copy
+ * of are (mm, address); other file pages are the file's.
+ */
+static bool user_key(const struct phys_access *a, struct lkey *k)
 {
-	const void **obj = &k->obj;
-	unsigned long *off = &k->off;
 	struct mm_struct *mm = (struct mm_struct *)a->mm;
 	struct vm_area_struct *vma = find_vma(mm, a->vaddr);
 	unsigned long page = a->vaddr & PAGE_MASK;
@@ -136,36 +331,94 @@ static bool user_key(const struct phys_access *a, bool write, struct lkey *k)
 
 	if (!vma || a->vaddr < vma->vm_start || (vma->vm_flags & VM_PFNMAP))
 		return false;
-	*obj = mm;
-	*off = a->vaddr;
-	k->mm = true;
+	*k = (struct lkey){ mm, a->vaddr, true };
 	if (!vma->vm_file)
 		return true;
 	if (!(vma->vm_flags & VM_SHARED)) {
-		sp = lookup(mm, page >> PAGE_SHIFT, write);
+		sp = lookup(mm, page >> PAGE_SHIFT, false);
 		if (sp && sp->owned)
 			return true;
 	}
-	*obj = vma->vm_file;
-	*off = (linear_page_index(vma, page) << PAGE_SHIFT) | (a->vaddr & ~PAGE_MASK);
-	k->mm = false;
-	if ((vma->vm_flags & VM_SHARED) || !write)
-		return true;
-	/* First write to a private file page: the copy starts as the file. */
-	sp = lookup(mm, page >> PAGE_SHIFT, true);
-	if (sp) {
-		struct shadow_page *fsp = lookup(*obj, *off >> PAGE_SHIFT, false);
-
-		if (fsp) {
-			memcpy(sp->data, fsp->data, PAGE_SIZE);
-			memcpy(sp->known, fsp->known, sizeof(sp->known));
-		}
-		sp->owned = true;
-	}
-	*obj = mm;
-	*off = a->vaddr;
-	k->mm = true;
+	*k = (struct lkey){ vma->vm_file,
+			    (linear_page_index(vma, page) << PAGE_SHIFT) |
+			    (a->vaddr & ~PAGE_MASK), false };
 	return true;
+}
+
+/*
+ * Whether @pte maps frame @pfn of @folio: present and pointing at it, or
+ * a swap entry whose swap-cache folio it is (reclaim unmapped it but could
+ * not free it: a swap-in maps it again). No yield: an oracle's look.
+ */
+static bool pte_maps(pte_t pte, const struct folio *folio, unsigned long pfn)
+{
+	unsigned long flags = __atomic_load_n(&folio->flags, __ATOMIC_RELAXED);
+
+	if (pte_present(pte))
+		return pte_pfn(pte) == pfn;
+	return is_swap_pte(pte) && (flags & (1UL << PG_swapcache)) &&
+	       pte_to_swp_entry(pte).val == folio->private;
+}
+
+#define FRAME_MAX_OWNERS 16
+
+/*
+ * The logical locations frame @a->pfn holds now: a page-cache page is its
+ * file's bytes at its index while it is in the file, nobody's after; an
+ * anonymous page is every (mm, address) whose PTE maps it (several after
+ * fork, until a COW); the zero page is nobody's.
+ */
+static unsigned int frame_owners(const struct phys_access *a, struct lkey *keys)
+{
+	struct folio *folio = pfn_folio(a->pfn);
+	unsigned long idx = folio->index + (a->pfn - folio_pfn(folio));
+	struct vm_area_struct *vma;
+	struct anon_vma *av;
+	unsigned int n = 0;
+
+	if (is_zero_pfn(a->pfn) || !folio->mapping)
+		return 0;
+	if (!folio_test_anon(folio)) {
+		keys[0] = (struct lkey){ folio->mapping,
+					 (idx << PAGE_SHIFT) + a->offset, false };
+		return 1;
+	}
+	av = (struct anon_vma *)((unsigned long)folio->mapping & ~PAGE_MAPPING_ANON);
+	list_for_each_entry(vma, &av->vmas, anon_list) {
+		unsigned long addr;
+		pte_t *ptep;
+
+		if (idx < vma->vm_pgoff || n == FRAME_MAX_OWNERS)
+			continue;
+		addr = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
+		if (addr >= vma->vm_end)
+			continue;
+		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
+		if (ptep && pte_maps(__pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)),
+				     folio, a->pfn))
+			keys[n++] = (struct lkey){ vma->vm_mm, addr + a->offset, true };
+	}
+	return n;
+}
+
+/*
+ * A device reaching a frame through a reference that does not follow the
+ * page tables: a write lands in every location the frame is now; a read
+ * must have found what one of them may hold.
+ */
+static void frame_accessed(const struct phys_access *a)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int i, n = frame_owners(a, keys);
+
+	for (i = 0; i < n; i++) {
+		if (a->write)
+			record(keys[i].obj, keys[i].off, a->buf, a->len);
+		else if (mismatch(&keys[i], a->buf, a->len) < 0)
+			return;
+	}
+	if (n && !a->write)
+		report(&keys[0], mismatch(&keys[0], a->buf, a->len), a->buf, a);
 }
 
 static void shadow_accessed(const struct phys_access *a)
@@ -175,7 +428,9 @@ static void shadow_accessed(const struct phys_access *a)
 
 	if (!shadow || !sched_exploring())
 		return;
-	if (a->mm && user_key(a, a->write, &k)) {
+	if (a->by_frame)
+		frame_accessed(a);
+	if (a->mm && user_key(a, &k)) {
 		if (a->write)
 			record(k.obj, k.off, buf, a->len);
 		else
@@ -191,18 +446,14 @@ static void shadow_accessed(const struct phys_access *a)
 
 static void shadow_zeroed(const void *obj, unsigned long off, unsigned long len)
 {
-	static const uint8_t zeros[PAGE_SIZE];
-
-	while (shadow && len) {
-		unsigned int n = (unsigned int)(len < PAGE_SIZE ? len : PAGE_SIZE);
-
-		record(obj, off, zeros, n);
-		off += n;
-		len -= n;
-	}
+	if (shadow && sched_exploring())
+		record(obj, off, NULL, len);
 }
 
-/* The child's private shadow starts as a copy of the parent's. */
+/*
+ * The child's private shadow starts as the parent's: the same bytes, and
+ * the same history (shared: a write to either adds to its own page only).
+ */
 static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 {
 	unsigned int h;
@@ -223,6 +474,7 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 			memcpy(c->data, sp->data, PAGE_SIZE);
 			memcpy(c->known, sp->known, sizeof(c->known));
 			c->owned = sp->owned;
+			c->writes = sp->writes;
 		}
 	}
 }
@@ -230,6 +482,7 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 /*
  * munmap and exit: what [start, end) of @mm held is gone; a new mapping
  * there starts empty (anonymous memory reads zeros, a file its content).
+ * Truncation's zap of a private COW copy: the file shows through again.
  */
 static void shadow_unmapped(struct mm_struct *mm, unsigned long start,
 			    unsigned long end)
@@ -253,6 +506,27 @@ static void shadow_unmapped(struct mm_struct *mm, unsigned long start,
 	}
 }
 
+/*
+ * A private copy of a file page became @mm's page at @addr: from now on
+ * the address holds the copy, and the copy is what the model copied, when
+ * it copied it (the copy itself was checked against the file).
+ */
+static void shadow_private_copy(struct mm_struct *mm, unsigned long addr,
+				unsigned long pfn)
+{
+	unsigned char buf[PAGE_SIZE];
+	struct shadow_page *sp;
+
+	if (!shadow || !sched_exploring())
+		return;
+	sp = lookup(mm, addr >> PAGE_SHIFT, true);
+	if (!sp)
+		return;
+	frame_peek(pfn, 0, buf, PAGE_SIZE);
+	record_page(sp, 0, buf, PAGE_SIZE);
+	sp->owned = true;
+}
+
 static const struct phys_watch shadow_watch = {
 	.accessed = shadow_accessed,
 	.zeroed = shadow_zeroed,
@@ -261,6 +535,7 @@ static const struct phys_watch shadow_watch = {
 static const struct mm_watch shadow_mm_watch = {
 	.forked = shadow_forked,
 	.unmapped = shadow_unmapped,
+	.private_copy = shadow_private_copy,
 };
 
 int shadow_init(void)

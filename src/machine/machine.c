@@ -376,7 +376,33 @@ void pmm_unpin(struct pmm_pin *pin)
 	release_pages(pin, pin->nr);
 }
 
-/* A device DMAs through the pin: the bytes belong where they were pinned. */
+/*
+ * gup_must_unshare(): whether a device reaching @page through @pin sees
+ * the process's memory at the pinned address from now on. A FOLL_PIN of
+ * an anonymous page does (it was made exclusive: no COW moves the
+ * process off it), as must a pin for writing or longterm; a short-term
+ * R/O pin of the zero page does not ("R/O short-term pinning does not
+ * have the semantics to observe successive changes through the process
+ * page tables"), nor does a FOLL_GET reference, nor any pin of a
+ * page-cache page, which truncation can take out of its file.
+ */
+static bool pin_follows_process(const struct pmm_pin *pin, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (pin->flags & PMM_GUP_GET)
+		return false;
+	if (!folio_test_anon(folio) && !is_zero_pfn(folio_pfn(folio)))
+		return false;
+	return (pin->flags & (PMM_GUP_WRITE | PMM_GUP_LONGTERM)) ||
+	       folio_test_anon(folio);
+}
+
+/*
+ * A device DMAs through the pin: to or from the process's memory at the
+ * pinned address where the pin follows it, otherwise to or from whatever
+ * the frame is now (struct phys_access by_frame).
+ */
 int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		bool write)
 {
@@ -389,12 +415,19 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 	while (len) {
 		unsigned int po = off & ~PAGE_MASK;
 		unsigned int n = (unsigned int)(len < PAGE_SIZE - po ? len : PAGE_SIZE - po);
+		struct page *page = pin->pages[off >> PAGE_SHIFT];
 		struct phys_access a = { .who = ACCESS_DMA, .cpu = -1, .write = write,
-					 .pfn = page_to_pfn(pin->pages[off >> PAGE_SHIFT]),
-					 .offset = po, .len = n, .buf = b,
-					 .mm = pin->p->mm, .vaddr = pin->addr + off };
-		int err = phys_access(&a);
+					 .pfn = page_to_pfn(page),
+					 .offset = po, .len = n, .buf = b };
+		int err;
 
+		if (pin_follows_process(pin, page)) {
+			a.mm = pin->p->mm;
+			a.vaddr = pin->addr + off;
+		} else {
+			a.by_frame = true;
+		}
+		err = phys_access(&a);
 		if (err)
 			return err;
 		off += n;

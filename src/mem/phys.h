@@ -55,6 +55,14 @@ struct phys_access {
 	unsigned long check_off;
 	const void *record_obj;
 	unsigned long record_off;
+	/*
+	 * A device reaching the frame through a reference that does not
+	 * follow a process's page tables (a FOLL_GET reference, a pin of a
+	 * page-cache page or of the zero page): the bytes are the frame's,
+	 * that is those of whatever maps it at the time of the access (the
+	 * oracle looks the owners up), not the pinned address's.
+	 */
+	bool by_frame;
 };
 
 /*

@@ -12,6 +12,7 @@
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
+#include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
@@ -45,15 +46,26 @@ static pte_t mk_pte(struct page *page, pgprot_t prot)
 /*
  * copy_user_highpage(): the kernel reads one frame and writes another,
  * then the architecture copies what else the page carries (arm64: tags).
+ * A page-cache page read must hold its file's bytes (the data oracle
+ * checks them; the folio's mapping is read in the step that reads the
+ * bytes, so a truncation cannot slip between).
  */
 static void copy_user_highpage(struct page *to, struct page *from)
 {
 	unsigned char buf[PAGE_SIZE];
+	struct folio *src = page_folio(from);
 	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
 				 .pfn = page_to_pfn(from), .len = PAGE_SIZE,
 				 .buf = buf };
+	const struct pmm_loc *loc = PMM_HERE;
 
-	phys_access(&a);
+	sched_point_at(frame_obj(a.pfn), PMM_ACC_READ, loc);
+	if (!folio_test_anon(src) && !is_zero_pfn(a.pfn)) {
+		a.check_obj = src->mapping;
+		a.check_off = src->index << PAGE_SHIFT;
+	}
+	__phys_access(&a, loc);
+	a.check_obj = NULL;
 	a.pfn = page_to_pfn(to);
 	a.write = true;
 	phys_access(&a);
@@ -109,6 +121,8 @@ static void set_pte_one(struct vm_fault *vmf, struct folio *folio,
 	else
 		folio_add_file_rmap_pte(folio, page, vma);
 	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+	if (anon)
+		mm_notify_private_copy(vma->vm_mm, vmf->address, page_to_pfn(page));
 }
 
 vm_fault_t finish_fault(struct vm_fault *vmf)
@@ -298,6 +312,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		ptep_clear_flush(vma, vmf->address, vmf->pte);
 		folio_add_new_anon_rmap(new, vma, vmf->address);
 		set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
+		if (old && !folio_test_anon(old))
+			mm_notify_private_copy(vma->vm_mm, vmf->address,
+					       folio_pfn(new));
 		if (old)
 			folio_remove_rmap_pte(old, vmf->page, vma);
 		put = old;
@@ -479,6 +496,7 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	struct mmu_gather *tlb = arg;
 	struct page *page;
 	struct folio *folio;
+	bool cow;
 	pte_t pte;
 
 	spin_lock(ptl);
@@ -494,17 +512,24 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 		spin_unlock(ptl);
 		return;
 	}
+	/* A private COW copy of a file page goes: the file shows through again. */
+	cow = tlb->vma->vm_file &&
+	      (is_swap_pte(pte) || (page && folio_test_anon(page_folio(page))));
 	if (is_swap_pte(pte)) {
 		/*
 		 * zap_nonpresent_ptes(): the slot loses this PTE's hold, under
 		 * the PTL (the swap cache's folio is only trylocked).
 		 */
 		ptep_get_and_clear(mm, addr, ptep);
+		if (cow)
+			mm_notify_unmapped(mm, addr, addr + PAGE_SIZE);
 		swap_mm_ops->free_swap_and_cache(pte_to_swp_entry(pte));
 		spin_unlock(ptl);
 		return;
 	}
 	pte = ptep_get_and_clear(mm, addr, ptep);
+	if (cow)
+		mm_notify_unmapped(mm, addr, addr + PAGE_SIZE);
 	if (!tlb->end)
 		tlb->start = addr;
 	tlb->end = addr + PAGE_SIZE;

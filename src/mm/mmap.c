@@ -117,6 +117,16 @@ void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			mm_watches[i]->unmapped(mm, start, end);
 }
 
+void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
+			    unsigned long pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->private_copy)
+			mm_watches[i]->private_copy(mm, addr, pfn);
+}
+
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;

@@ -66,14 +66,26 @@ void __mmput(struct mm_struct *mm);
  */
 struct mm_watch {
 	void (*forked)(struct mm_struct *oldmm, struct mm_struct *mm);
-	/* [start, end) of @mm was unmapped (munmap, exit): its content is gone. */
+	/*
+	 * [start, end) of @mm lost what it held: unmapped (munmap, exit), or
+	 * a private COW copy of a file page zapped (truncation's even_cows).
+	 */
 	void (*unmapped)(struct mm_struct *mm, unsigned long start,
 			 unsigned long end);
+	/*
+	 * @mm now maps at @addr frame @pfn, a private copy of a file page
+	 * (a COW fault of a MAP_PRIVATE file mapping), made by the faulting
+	 * task: the page is the process's own from now on.
+	 */
+	void (*private_copy)(struct mm_struct *mm, unsigned long addr,
+			     unsigned long pfn);
 };
 void mm_watch_register(const struct mm_watch *w);
 void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
 void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end);
+void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
+			    unsigned long pfn);
 
 /* vm_flags from PROT_* / MAP_* (calc_vm_prot_bits, calc_vm_flag_bits). */
 unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
