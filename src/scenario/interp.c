@@ -19,6 +19,7 @@
 
 const struct oracle_info oracles[] = {
 	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
+	{ "crash", "model code died in an execution (a fault, an abort, a sanitizer report): its signal, schedule and trace are reported, and run goes on" },
 	{ "data-corruption", "a read returned other than the last write to that logical location (file and offset, or process and address)" },
 	{ "deadlock", "every live task is blocked" },
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
