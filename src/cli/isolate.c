@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,14 +150,15 @@ int isolate(void (*fn)(void *arg, struct child_report *rep), void *arg,
 	    struct child_end *end)
 {
 	int fds[2], status;
+	pid_t pid, parent;
 	bool whole;
-	pid_t pid;
 
 	memset(end, 0, sizeof(*end));
 	if (pipe(fds))
 		return -errno;
 	fflush(stdout);
 	fflush(stderr);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
@@ -165,6 +167,9 @@ int isolate(void (*fn)(void *arg, struct child_report *rep), void *arg,
 	}
 	if (!pid) {
 		close(fds[0]);
+		/* A parent killed outright takes its exploration with it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(EXIT_MISMATCH);
 		child_main(fn, arg, fds[1]);
 	}
 	child_pid = pid;
