@@ -59,8 +59,8 @@ void usage_error(const char *fmt, const char *arg);
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /*
  * Parses the options of run/explore/replay/check/list; @allowed are the
- * OPT_BIT()s of those that apply to the command, @why says why the others
- * do not. 0 or an exit status.
+ * OPT_BIT()s of those that apply to the command, @why (or NULL) says why
+ * the others do not. 0 or an exit status.
  */
 int parse_args(int argc, char **argv, struct cli_args *a, const char *help,
 	       unsigned int allowed, const char *why);

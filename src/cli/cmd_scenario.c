@@ -430,7 +430,7 @@ static int one_exploration(const struct cli_args *a, enum command cmd)
 	return finish(stop_signal(), rp.printed ? 0 : err);
 }
 
-/* What explore and replay take, and why not the others. */
+/* The options of run and explore (all of them) and of replay. */
 #define SEARCH_OPTS (OPT_BIT(OPT_STRATEGY) | OPT_BIT(OPT_SEED) |		\
 		     OPT_BIT(OPT_DEPTH) | OPT_BIT(OPT_EXECUTIONS) |		\
 		     OPT_BIT(OPT_SECONDS) | OPT_BIT(OPT_PREEMPTIONS) |	\
@@ -445,7 +445,7 @@ static int one_exploration(const struct cli_args *a, enum command cmd)
 int cmd_explore(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a, RUN_OPTS, "");
+	int err = one_target(argc, argv, &a, RUN_OPTS, NULL);
 
 	if (err)
 		return err;
@@ -609,7 +609,7 @@ int cmd_run(int argc, char **argv)
 	struct file_list l = { 0 };
 	struct report rp = { .a = &a, .cmd = CMD_RUN };
 	unsigned int i;
-	int err = parse_args(argc, argv, &a, NULL, RUN_OPTS, "");
+	int err = parse_args(argc, argv, &a, NULL, RUN_OPTS, NULL);
 
 	if (err)
 		return err;

@@ -213,8 +213,8 @@ int parse_args(int argc, char **argv, struct cli_args *a, const char *help,
 	}
 	c = not_applying(a, allowed);
 	if (c >= 0) {
-		snprintf(msg, sizeof(msg), "%s: --%s does not apply: %s", argv[0],
-			 cli_options[c].name, why);
+		snprintf(msg, sizeof(msg), "%s: --%s does not apply%s%s", argv[0],
+			 cli_options[c].name, why ? ": " : "", why ? why : "");
 		usage_error("%s", msg);
 		return EXIT_USAGE;
 	}
