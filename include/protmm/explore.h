@@ -13,9 +13,11 @@
 #ifndef PROTMM_EXPLORE_H
 #define PROTMM_EXPLORE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "protmm/common.h"
 #include "protmm/sched.h"
@@ -49,6 +51,23 @@ PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 struct pmm_explore_result;
 
 #define PMM_PREEMPTIONS_ALL	(~0u)
+
+/*
+ * The execution in progress, published as it runs for a watcher in
+ * another process: the protmm command explores in a child process and,
+ * when model code crashes there, reads from this (in MAP_SHARED memory)
+ * which execution it was and the schedule it had followed, to replay it.
+ * Written with relaxed atomic stores; meant to be read once the writer is
+ * gone.
+ */
+struct pmm_explore_live {
+	/* 1-based number of the execution in progress (0: none began). */
+	uint64_t execution;
+	/* Steps chosen so far in it, and the task of each. */
+	uint64_t nr_steps;
+	/* Room for step_bound task ids, filled from the start. */
+	uint8_t *steps;
+};
 
 struct pmm_explore_opts {
 	enum pmm_strategy strategy;
@@ -90,6 +109,23 @@ struct pmm_explore_opts {
 	 */
 	void (*progress)(const struct pmm_explore_result *res, void *arg);
 	void *progress_arg;
+	/* Where to publish the execution in progress; NULL: nowhere. */
+	struct pmm_explore_live *live;
+	/*
+	 * When *interrupt is nonzero at the end of an execution, stop there
+	 * and set res->interrupted: a signal handler sets it (reading it is
+	 * all the explorer does). NULL: never.
+	 */
+	const volatile sig_atomic_t *interrupt;
+	/*
+	 * REPLAY with trace: write the trace, text and JSON, to these as the
+	 * execution runs instead of into res->trace and res->trace_json.
+	 * Each step is written when the next one begins: on unbuffered
+	 * streams (setvbuf _IONBF), a crash loses only the step it happened
+	 * in. Both or neither.
+	 */
+	FILE *trace_stream;
+	FILE *trace_json_stream;
 };
 
 #define PMM_EXPLORE_OPTS_INIT {                 \
@@ -107,6 +143,10 @@ struct pmm_explore_opts {
 	.memory_limit = (size_t)256 << 20,      \
 	.progress = NULL,                       \
 	.progress_arg = NULL,                   \
+	.live = NULL,                           \
+	.interrupt = NULL,                      \
+	.trace_stream = NULL,                   \
+	.trace_json_stream = NULL,              \
 }
 
 /* Longest oracle message kept. */
@@ -123,6 +163,8 @@ struct pmm_explore_result {
 	uint64_t steps;
 	/* Every interleaving up to the bound was visited (DFS only). */
 	bool complete;
+	/* Stopped early because *opts.interrupt was set. */
+	bool interrupted;
 	double seconds;
 	/* The first violation: its oracle, message, schedule and trace. */
 	char oracle[32];

@@ -1,36 +1,30 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * protmm run, explore, replay, check, list, knobs, oracles: scenarios (or
- * built-in self-check programs) explored, replayed and reported.
+ * built-in self-check programs) explored, replayed and reported. Each
+ * exploration runs in a child process, so that a crash in model code is
+ * reported as a violation and the next scenario still runs.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/report.h"
 
-/* What is being explored: a scenario file, or a self-check program. */
-struct target {
-	const char *label;
-	struct scenario *scn;
-	const struct selfcheck *check;
-	struct pmm_program prog;
-	struct pmm_explore_opts opts;
-};
-
-/* Loads @file; on a bad scenario prints file:line:col and returns 2. */
+/* Loads @file (@quiet: without printing its errors); 2 if it is malformed. */
 static int target_open(const struct cli_args *a, const char *file,
-		       struct target *t)
+		       struct target *t, bool quiet)
 {
 	struct scn_error err;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	t->opts = a->opts;
 	if (!file) {
 		t->label = a->check->name;
 		t->check = a->check;
@@ -42,7 +36,8 @@ static int target_open(const struct cli_args *a, const char *file,
 	t->label = file;
 	ret = scenario_load(file, &t->scn, &err);
 	if (ret) {
-		scn_error_print(stderr, file, &err);
+		if (!quiet)
+			scn_error_print(stderr, file, &err);
 		return EXIT_USAGE;
 	}
 	scenario_program(t->scn, &t->prog);
@@ -57,153 +52,88 @@ static void target_close(struct target *t)
 	pmm_knob_reset();
 }
 
+/* An option that makes no sense for the strategy in force: exit 2. */
+static int inapplicable(const struct target *t, const char *what,
+			const char *from)
+{
+	fprintf(stderr, "protmm: %s: %s: not with strategy %s (from %s)\n",
+		t->label, what, pmm_strategy_name(t->opts.strategy), from);
+	return EXIT_USAGE;
+}
+
 /*
- * Knobs: the scenario's config lines, then the command line's overrides.
- * Exploration: the scenario's 'explore' line unless the command line set
- * a strategy or budget; a sampling strategy gets 100000 executions.
+ * How @t is explored: the scenario's 'explore' line (or the defaults),
+ * each field the command line gives replacing that field alone. The
+ * scenario's preemption bound belongs to its dfs and goes if --strategy
+ * replaces it; a command-line option the strategy in force has no use for
+ * is an error. A sampling strategy without a limit gets 100000
+ * executions; run gives an exhaustive search a minute.
  */
-static void target_configure(const struct cli_args *a, struct target *t,
-			     bool run_budget)
+static int target_plan(const struct cli_args *a, struct target *t,
+		       enum command cmd)
+{
+	struct pmm_explore_opts *o = &t->opts;
+	const struct pmm_explore_opts *c = &a->opts;
+	const char *from = "the default";
+
+	*o = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
+	if (t->scn && t->scn->has_explore) {
+		*o = t->scn->explore;
+		from = "the scenario's 'explore' line";
+	}
+	if (given(a, OPT_STRATEGY)) {
+		o->strategy = c->strategy;
+		from = "--strategy";
+	}
+	if (given(a, OPT_SEED))
+		o->seed = c->seed;
+	if (given(a, OPT_DEPTH))
+		o->pct_depth = c->pct_depth;
+	if (given(a, OPT_EXECUTIONS))
+		o->max_executions = c->max_executions;
+	if (given(a, OPT_SECONDS))
+		o->max_seconds = c->max_seconds;
+	if (given(a, OPT_BOUND))
+		o->step_bound = c->step_bound;
+	if (given(a, OPT_PREEMPTIONS))
+		o->preemptions = c->preemptions;
+	o->stop_on_violation = c->stop_on_violation;
+	o->schedule = c->schedule;
+	if (cmd == CMD_REPLAY) {
+		o->strategy = PMM_STRATEGY_REPLAY;
+		return 0;
+	}
+	if (o->strategy != PMM_STRATEGY_DFS && !given(a, OPT_PREEMPTIONS))
+		o->preemptions = PMM_PREEMPTIONS_ALL;
+	if (given(a, OPT_SEED) && o->strategy == PMM_STRATEGY_DFS)
+		return inapplicable(t, "--seed seeds a random walk or PCT", from);
+	if (given(a, OPT_DEPTH) && o->strategy != PMM_STRATEGY_PCT)
+		return inapplicable(t, "--depth is PCT's bug depth", from);
+	if (given(a, OPT_PREEMPTIONS) && o->strategy != PMM_STRATEGY_DFS)
+		return inapplicable(t, "--preemptions bounds a depth-first search",
+				    from);
+	if (o->strategy != PMM_STRATEGY_DFS && !o->max_executions && !o->max_seconds)
+		o->max_executions = 100000;
+	if (cmd == CMD_RUN && o->strategy == PMM_STRATEGY_DFS &&
+	    !o->max_seconds && !o->max_executions)
+		o->max_seconds = 60;
+	if (isatty(STDERR_FILENO) && a->format == FORMAT_TEXT) {
+		o->progress = progress;
+		o->progress_arg = (void *)t->label;
+	}
+	return 0;
+}
+
+/* Knobs: the scenario's config lines, then the command line's overrides. */
+static void target_knobs(const struct cli_args *a, const struct target *t)
 {
 	struct scn_error err;
 	unsigned int i;
 
-	if (t->scn) {
+	if (t->scn)
 		scenario_apply_config(t->scn, &err);
-		if (t->scn->has_explore && !a->opts_given) {
-			t->opts = t->scn->explore;
-			t->opts.stop_on_violation = a->opts.stop_on_violation;
-			t->opts.schedule = a->opts.schedule;
-			if (a->opts.seed != 1)
-				t->opts.seed = a->opts.seed;
-		}
-	}
-	/* --preemptions asks for a bounded depth-first search. */
-	if (a->preemptions_given) {
-		t->opts.strategy = PMM_STRATEGY_DFS;
-		t->opts.preemptions = a->opts.preemptions;
-	}
 	for (i = 0; i < a->nr_overrides; i++)
 		pmm_knob_set(a->overrides[i].key, a->overrides[i].value);
-	if ((t->opts.strategy == PMM_STRATEGY_RANDOM ||
-	     t->opts.strategy == PMM_STRATEGY_PCT) && !t->opts.max_executions &&
-	    !t->opts.max_seconds)
-		t->opts.max_executions = 100000;
-	/* run: an exhaustive search that outgrows a minute stops there. */
-	if (run_budget && t->opts.strategy == PMM_STRATEGY_DFS && !t->opts.max_seconds &&
-	    !t->opts.max_executions)
-		t->opts.max_seconds = 60;
-	if (isatty(STDERR_FILENO) && a->format == FORMAT_TEXT) {
-		t->opts.progress = progress;
-		t->opts.progress_arg = (void *)t->label;
-	}
-}
-
-/* The command that replays @schedule of this target, overrides included. */
-static void print_replay_command(FILE *f, const struct cli_args *a,
-				 const struct target *t, const char *schedule)
-{
-	unsigned int i;
-
-	if (t->check)
-		fprintf(f, "protmm replay --selfcheck %s", t->label);
-	else
-		fprintf(f, "protmm replay %s", t->label);
-	for (i = 0; i < a->nr_overrides; i++)
-		fprintf(f, " --config %s=%s", a->overrides[i].key, a->overrides[i].value);
-	fprintf(f, " --schedule %s", schedule);
-}
-
-static const char *target_name(const struct target *t)
-{
-	return t->scn ? t->scn->name : t->label;
-}
-
-static void print_counterexample(const struct cli_args *a, const struct target *t,
-				 const struct pmm_explore_result *r)
-{
-	printf("%s: violation %s: %s\n", target_name(t), r->oracle, r->message);
-	printf("  found in execution %llu (%s, seed %llu)\n",
-	       (unsigned long long)r->violation_execution,
-	       pmm_strategy_name(t->opts.strategy),
-	       (unsigned long long)t->opts.seed);
-	printf("  schedule: %s\n", r->schedule);
-	printf("  replay:   ");
-	print_replay_command(stdout, a, t, r->schedule);
-	printf("\n");
-	if (r->trace)
-		printf("%s", r->trace);
-}
-
-/* ", complete", or ", complete to 2 preemptions" for a bounded search. */
-static const char *completeness(const struct target *t,
-				const struct pmm_explore_result *r)
-{
-	static char buf[64];
-
-	if (!r->complete)
-		return "";
-	if (t->opts.preemptions == PMM_PREEMPTIONS_ALL)
-		return ", complete";
-	snprintf(buf, sizeof(buf), ", complete to %u preemption%s",
-		 t->opts.preemptions, t->opts.preemptions == 1 ? "" : "s");
-	return buf;
-}
-
-static void print_summary(const struct target *t,
-			  const struct pmm_explore_result *r)
-{
-	printf("%s: %llu executions (%s%s), %llu violating, %llu deadlocks, "
-	       "%llu cut at bound %u, %.2fs\n", target_name(t),
-	       (unsigned long long)r->executions,
-	       pmm_strategy_name(t->opts.strategy), completeness(t, r),
-	       (unsigned long long)r->violations,
-	       (unsigned long long)r->deadlocks,
-	       (unsigned long long)r->truncated, t->opts.step_bound,
-	       r->seconds);
-}
-
-static void json_result(FILE *f, const struct cli_args *a, const struct target *t,
-			const struct pmm_explore_result *r)
-{
-	fprintf(f, "{\"name\":");
-	json_string(f, target_name(t));
-	fprintf(f, ",\"file\":");
-	json_string(f, t->check ? "" : t->label);
-	fprintf(f, ",\"strategy\":\"%s\",\"seed\":%llu,\"executions\":%llu,"
-		"\"violations\":%llu,\"deadlocks\":%llu,\"truncated\":%llu,"
-		"\"complete\":%s,\"preemptions\":%d,\"seconds\":%.3f",
-		pmm_strategy_name(t->opts.strategy), (unsigned long long)t->opts.seed,
-		(unsigned long long)r->executions, (unsigned long long)r->violations,
-		(unsigned long long)r->deadlocks, (unsigned long long)r->truncated,
-		r->complete ? "true" : "false",
-		t->opts.preemptions == PMM_PREEMPTIONS_ALL ? -1 :
-		(int)t->opts.preemptions, r->seconds);
-	if (r->violations) {
-		char *cmd = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&cmd, &len);
-
-		if (m) {
-			print_replay_command(m, a, t, r->schedule);
-			fclose(m);
-		}
-		fprintf(f, ",\"violation\":{\"oracle\":");
-		json_string(f, r->oracle);
-		fprintf(f, ",\"message\":");
-		json_string(f, r->message);
-		fprintf(f, ",\"execution\":%llu,\"schedule\":",
-			(unsigned long long)r->violation_execution);
-		json_string(f, r->schedule);
-		fprintf(f, ",\"replay\":");
-		json_string(f, cmd ? cmd : "");
-		fprintf(f, ",\"trace\":%s}", r->trace_json ? r->trace_json : "null");
-		free(cmd);
-	} else if (r->trace_json) {
-		/* A replay without a violation still has its trace. */
-		fprintf(f, ",\"trace\":%s", r->trace_json);
-	}
-	fprintf(f, "}");
 }
 
 /* Runs the exploration; on an error prints it and returns 1 or 2. */
@@ -222,9 +152,238 @@ static int explore_target(struct target *t, struct pmm_explore_result *r)
 	return err == -EINVAL ? EXIT_USAGE : EXIT_MISMATCH;
 }
 
-static int one_target(int argc, char **argv, struct cli_args *a)
+static double now(void)
 {
-	int err = parse_args(argc, argv, a, NULL);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One target explored in a child process, the @n-th of the command. */
+struct job {
+	struct report *rp;
+	struct target *t;
+	unsigned int n;
+};
+
+static void explore_child(void *arg, struct child_report *rep)
+{
+	struct job *j = arg;
+	struct pmm_explore_result r;
+
+	rep->status = explore_target(j->t, &r);
+	if (rep->status)
+		return;
+	rep->status = report_entry(j->rp, j->t, &r, j->n, &rep->interrupted);
+	rep->printed = true;
+	pmm_explore_result_release(&r);
+}
+
+/* The replay of a crash, its trace streamed to files that outlive it. */
+struct trace_job {
+	const struct target *t;
+	const char *schedule;
+	FILE *text, *json;
+};
+
+static void trace_child(void *arg, struct child_report *rep)
+{
+	struct trace_job *j = arg;
+	struct pmm_explore_opts o = j->t->opts;
+	struct pmm_explore_result r;
+
+	o.strategy = PMM_STRATEGY_REPLAY;
+	o.schedule = j->schedule;
+	o.trace = true;
+	o.trace_stream = j->text;
+	o.trace_json_stream = j->json;
+	o.live = NULL;
+	o.interrupt = NULL;
+	o.progress = NULL;
+	rep->status = pmm_explore(&j->t->prog, &o, &r) ? EXIT_MISMATCH : 0;
+	pmm_explore_result_release(&r);
+}
+
+static char *file_text(FILE *f)
+{
+	long n;
+	char *buf;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0)
+		return NULL;
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static unsigned int count_of(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	while (s && (s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
+/* @s, then the printf of @fmt: a new string, or @s if out of memory. */
+static char *append(char *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static char *append(char *s, const char *fmt, ...)
+{
+	char *tail, *out;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&tail, fmt, ap) < 0)
+		tail = NULL;
+	va_end(ap);
+	if (!tail || asprintf(&out, "%s%s", s ? s : "", tail) < 0) {
+		free(tail);
+		return s;
+	}
+	free(tail);
+	free(s);
+	return out;
+}
+
+/*
+ * The crash's trace: its schedule replayed in another child, which
+ * streams the steps out before it dies the same way; the step that
+ * crashed never ends, so the end line names it.
+ */
+static void crash_trace(const struct target *t, const struct pmm_explore_live *live,
+			const char *how, struct pmm_explore_result *r)
+{
+	struct trace_job j = { t, r->schedule, tmpfile(), tmpfile() };
+	uint64_t steps = live->nr_steps;
+	unsigned int traced;
+	struct child_end e;
+
+	if (!j.text || !j.json || setvbuf(j.text, NULL, _IONBF, 0) ||
+	    setvbuf(j.json, NULL, _IONBF, 0) || isolate(trace_child, &j, &e))
+		goto out;
+	r->trace = file_text(j.text);
+	r->trace_json = file_text(j.json);
+	if (!r->trace || !r->trace_json)
+		goto out;
+	if (e.reported) {
+		r->trace = append(r->trace, "  note  replayed, this schedule did not "
+				  "crash: the model is not deterministic\n");
+		goto out;
+	}
+	traced = count_of(r->trace_json, "\"kind\":\"step\"");
+	if (!steps)
+		r->trace = append(r->trace, "   end  %s before the first step\n", how);
+	else if (traced >= steps)
+		r->trace = append(r->trace, "   end  %s after the last step\n", how);
+	else
+		r->trace = append(r->trace, "   end  %s in step %llu (task %u)\n", how,
+				  (unsigned long long)steps - 1, live->steps[steps - 1]);
+	r->trace_json = append(r->trace_json, "%s{\"kind\":\"end\",\"end\":\"crash\","
+			       "\"crash\":\"%s\",\"steps\":%llu}\n]", traced ? ",\n" : "",
+			       how, (unsigned long long)steps);
+out:
+	if (j.text)
+		fclose(j.text);
+	if (j.json)
+		fclose(j.json);
+}
+
+/* A child that died in model code: a violation of the oracle "crash". */
+static void crash_result(const struct target *t, const struct pmm_explore_live *live,
+			 const struct child_end *e, double seconds,
+			 struct pmm_explore_result *r)
+{
+	char buf[32], how[48];
+	uint64_t n = live->execution;
+
+	memset(r, 0, sizeof(*r));
+	if (e->signal)
+		snprintf(how, sizeof(how), "%s", signal_name(e->signal, buf, sizeof(buf)));
+	else
+		snprintf(how, sizeof(how), "exit status %d", e->exit_code);
+	snprintf(r->oracle, sizeof(r->oracle), "crash");
+	r->executions = n;
+	r->violations = 1;
+	r->violation_execution = n;
+	r->seconds = seconds;
+	if (!n) {
+		snprintf(r->message, sizeof(r->message), "%s before the first execution",
+			 how);
+		return;
+	}
+	snprintf(r->message, sizeof(r->message), "%s in execution %llu", how,
+		 (unsigned long long)n);
+	r->schedule = pmm_schedule_format(live->steps, (size_t)live->nr_steps);
+	if (r->schedule)
+		crash_trace(t, live, how, r);
+}
+
+/*
+ * Explores @t in a child and counts its verdict; a child that dies of a
+ * signal (or exits without reporting: a sanitizer) is reported here as a
+ * crash. Returns the child's status: 0, 1 or 2.
+ */
+static int explore_isolated(struct report *rp, struct target *t, unsigned int n)
+{
+	struct pmm_explore_live *live = live_map(t->opts.step_bound);
+	struct job j = { rp, t, n };
+	struct pmm_explore_result r;
+	struct child_end e;
+	double t0 = now();
+	int err = -ENOMEM;
+	bool cut = false;
+
+	t->opts.live = live;
+	t->opts.interrupt = stop_flag();
+	if (live)
+		err = isolate(explore_child, &j, &e);
+	if (err) {
+		fprintf(stderr, "protmm: %s: cannot explore in a child: %s\n",
+			t->label, strerror(-err));
+		live_unmap(live, t->opts.step_bound);
+		return EXIT_MISMATCH;
+	}
+	if (e.reported) {
+		err = e.report.status;
+		cut = e.report.interrupted;
+		rp->begun |= e.report.printed;
+		rp->printed += e.report.printed;
+	} else if (e.signal == SIGINT || e.signal == SIGTERM) {
+		/* Stopped from outside, without a report: cut short. */
+		signals_note(e.signal);
+		cut = true;
+	} else {
+		if (t->opts.progress)
+			progress_clear();
+		crash_result(t, live, &e, now() - t0, &r);
+		err = report_entry(rp, t, &r, n, &cut);
+		pmm_explore_result_release(&r);
+	}
+	live_unmap(live, t->opts.step_bound);
+	if (cut)
+		rp->cut++;
+	else if (err == EXIT_USAGE)
+		rp->broken++;
+	else if (err)
+		rp->bad++;
+	else
+		rp->good++;
+	return err;
+}
+
+static int one_target(int argc, char **argv, struct cli_args *a,
+		      unsigned int allowed, const char *why)
+{
+	int err = parse_args(argc, argv, a, NULL, allowed, why);
 
 	if (err)
 		return err;
@@ -235,60 +394,58 @@ static int one_target(int argc, char **argv, struct cli_args *a)
 	return 0;
 }
 
-static void print_explored(const struct cli_args *a, const struct target *t,
-			   const struct pmm_explore_result *r)
+/* The exit status of a command @sig stopped, else @status. */
+static int finish(int sig, int status)
 {
-	if (r->violations)
-		print_counterexample(a, t, r);
-	print_summary(t, r);
+	char buf[32];
+
+	if (!sig)
+		return status;
+	fprintf(stderr, "protmm: interrupted by %s\n", signal_name(sig, buf, sizeof(buf)));
+	return 128 + sig;
 }
 
-static void print_replayed(const struct cli_args *a, const struct target *t,
-			   const struct pmm_explore_result *r)
+/* explore and replay: one target, explored in a child, reported. */
+static int one_exploration(const struct cli_args *a, enum command cmd)
 {
-	(void)a;
-	printf("%s: schedule %s\n", target_name(t), t->opts.schedule);
-	printf("%s", r->trace ? r->trace : "");
-	if (r->violations)
-		printf("%s: violation %s: %s\n", target_name(t), r->oracle, r->message);
-	else
-		printf("%s: no violation\n", target_name(t));
-}
-
-/* explore and replay: one target, explored, printed as text or JSON. */
-static int one_exploration(const struct cli_args *a, bool replay,
-			   void (*print)(const struct cli_args *, const struct target *,
-					 const struct pmm_explore_result *))
-{
-	struct pmm_explore_result r;
+	struct report rp = { .a = a, .cmd = cmd, .planned = 1 };
 	struct target t;
-	int err = target_open(a, a->nr_files ? a->files[0] : NULL, &t);
+	int err = target_open(a, a->nr_files ? a->files[0] : NULL, &t, false);
 
 	if (err)
 		return err;
-	target_configure(a, &t, false);
-	if (replay) {
-		t.opts.strategy = PMM_STRATEGY_REPLAY;
-		t.opts.progress = NULL;
+	err = target_plan(a, &t, cmd);
+	if (err) {
+		target_close(&t);
+		return err;
 	}
-	err = explore_target(&t, &r);
-	if (!err) {
-		if (a->format == FORMAT_JSON) {
-			json_result(stdout, a, &t, &r);
-			printf("\n");
-		} else {
-			print(a, &t, &r);
-		}
-		pmm_explore_result_release(&r);
-	}
+	target_knobs(a, &t);
+	signals_catch();
+	err = explore_isolated(&rp, &t, 1);
 	target_close(&t);
-	return err;
+	/* A failed exploration printed its error and no document. */
+	if (rp.printed || stop_signal())
+		report_end(&rp, stop_signal());
+	/* explore and replay report what they find; only errors fail. */
+	return finish(stop_signal(), rp.printed ? 0 : err);
 }
+
+/* The options of run and explore (all of them) and of replay. */
+#define SEARCH_OPTS (OPT_BIT(OPT_STRATEGY) | OPT_BIT(OPT_SEED) |		\
+		     OPT_BIT(OPT_DEPTH) | OPT_BIT(OPT_EXECUTIONS) |		\
+		     OPT_BIT(OPT_SECONDS) | OPT_BIT(OPT_PREEMPTIONS) |	\
+		     OPT_BIT(OPT_ALL))
+#define RUN_OPTS (SEARCH_OPTS | OPT_BIT(OPT_BOUND) | OPT_BIT(OPT_CONFIG) |	\
+		  OPT_BIT(OPT_FORMAT) | OPT_BIT(OPT_SELFCHECK) |		\
+		  OPT_BIT(OPT_SCHEDULE))
+#define REPLAY_OPTS (OPT_BIT(OPT_SCHEDULE) | OPT_BIT(OPT_BOUND) |		\
+		     OPT_BIT(OPT_CONFIG) | OPT_BIT(OPT_FORMAT) |		\
+		     OPT_BIT(OPT_SELFCHECK))
 
 int cmd_explore(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a);
+	int err = one_target(argc, argv, &a, RUN_OPTS, NULL);
 
 	if (err)
 		return err;
@@ -296,13 +453,14 @@ int cmd_explore(int argc, char **argv)
 		usage_error("%s: use 'protmm replay' to follow a schedule", argv[0]);
 		return EXIT_USAGE;
 	}
-	return one_exploration(&a, false, print_explored);
+	return one_exploration(&a, CMD_EXPLORE);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a);
+	int err = one_target(argc, argv, &a, REPLAY_OPTS,
+			     "replay runs the one execution --schedule names");
 
 	if (err)
 		return err;
@@ -310,7 +468,7 @@ int cmd_replay(int argc, char **argv)
 		usage_error("%s needs --schedule S", argv[0]);
 		return EXIT_USAGE;
 	}
-	return one_exploration(&a, true, print_replayed);
+	return one_exploration(&a, CMD_REPLAY);
 }
 
 /* The files a FILE|DIR argument stands for: .pmm files, sorted, recursively. */
@@ -398,104 +556,44 @@ static int gather(const struct cli_args *a, struct file_list *l)
 	return 0;
 }
 
-/* The verdict of one scenario run. */
-struct verdict {
-	bool as_expected;
-	char expected[96];
-	char got[160];
-};
-
-static void judge(const struct target *t, const struct pmm_explore_result *r,
-		  struct verdict *v)
+/*
+ * Every option must apply to every scenario: checked before anything
+ * runs, each scenario whose strategy an option does not fit named.
+ */
+static int plan_all(const struct cli_args *a, const struct file_list *l)
 {
-	const struct scenario *s = t->scn;
-	const struct scn_outcome *o = scenario_outcome(s);
-	unsigned int i;
-	bool found = r->violations > 0;
-
-	if (s->expect_oracle[0])
-		snprintf(v->expected, sizeof(v->expected), "violation %s", s->expect_oracle);
-	else
-		snprintf(v->expected, sizeof(v->expected), "ok");
-	if (found)
-		snprintf(v->got, sizeof(v->got), "violation %s in execution %llu",
-			 r->oracle, (unsigned long long)r->violation_execution);
-	else
-		snprintf(v->got, sizeof(v->got), "no violation%s",
-			 r->complete ? " in any interleaving" : " found");
-	v->as_expected = s->expect_oracle[0] ? found && !strcmp(r->oracle, s->expect_oracle) :
-			 !found;
-	for (i = 0; i < s->nr_finals; i++) {
-		if (s->finals[i].forbid || o->exists_seen[i])
-			continue;
-		v->as_expected = false;
-		snprintf(v->got + strlen(v->got), sizeof(v->got) - strlen(v->got),
-			 "; '%s' never held", s->finals[i].text);
-	}
-}
-
-static void print_verdict_text(const struct cli_args *a, const struct target *t,
-			       const struct pmm_explore_result *r,
-			       const struct verdict *v)
-{
-	printf("%-16s %s: expected %s, got %s; %llu executions (%s%s), %.2fs\n",
-	       v->as_expected ? "as expected" : "NOT as expected", t->label,
-	       v->expected, v->got, (unsigned long long)r->executions,
-	       pmm_strategy_name(t->opts.strategy), completeness(t, r),
-	       r->seconds);
-	if (!v->as_expected && r->violations) {
-		printf("  schedule: %s\n  replay:   ", r->schedule);
-		print_replay_command(stdout, a, t, r->schedule);
-		printf("\n%s", r->trace ? r->trace : "");
-	}
-}
-
-static void print_verdict(const struct cli_args *a, const struct target *t,
-			  const struct pmm_explore_result *r,
-			  const struct verdict *v, unsigned int n)
-{
-	switch (a->format) {
-	case FORMAT_TEXT:
-		print_verdict_text(a, t, r, v);
-		break;
-	case FORMAT_TAP:
-		printf("%s %u - %s # expected %s, got %s; %llu executions\n",
-		       v->as_expected ? "ok" : "not ok", n, t->label, v->expected,
-		       v->got, (unsigned long long)r->executions);
-		break;
-	case FORMAT_JSON:
-		printf("%s{\"verdict\":\"%s\",\"expected\":", n > 1 ? "," : "",
-		       v->as_expected ? "as expected" : "NOT as expected");
-		json_string(stdout, v->expected);
-		printf(",\"got\":");
-		json_string(stdout, v->got);
-		printf(",\"result\":");
-		json_result(stdout, a, t, r);
-		printf("}\n");
-		break;
-	}
-}
-
-/* 0 as expected, 1 not, 2 unreadable or malformed. */
-static int run_one(const struct cli_args *a, const char *file, unsigned int n)
-{
-	struct pmm_explore_result r;
-	struct verdict v;
 	struct target t;
-	int err = target_open(a, file, &t);
+	unsigned int i;
+	int err = 0;
 
-	if (err)
-		return err;
-	target_configure(a, &t, true);
-	err = explore_target(&t, &r);
-	if (!err) {
-		judge(&t, &r, &v);
-		print_verdict(a, &t, &r, &v, n);
-		err = v.as_expected ? 0 : EXIT_MISMATCH;
-		pmm_explore_result_release(&r);
+	for (i = 0; i < l->nr; i++) {
+		/* A malformed file is reported when its turn comes. */
+		if (target_open(a, l->names[i], &t, true))
+			continue;
+		if (target_plan(a, &t, CMD_RUN))
+			err = EXIT_USAGE;
+		target_close(&t);
+	}
+	return err;
+}
+
+/* The @n-th scenario of run. */
+static void run_one(struct report *rp, const char *file, unsigned int n)
+{
+	struct target t;
+
+	if (target_open(rp->a, file, &t, false)) {
+		rp->broken++;
+		report_malformed(rp, file, n);
+		return;
+	}
+	if (target_plan(rp->a, &t, CMD_RUN)) {
+		rp->broken++;
+	} else {
+		target_knobs(rp->a, &t);
+		explore_isolated(rp, &t, n);
 	}
 	target_close(&t);
-	return err;
 }
 
 static const char list_help[] =
@@ -509,8 +607,9 @@ int cmd_run(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
 	struct file_list l = { 0 };
-	unsigned int i, good = 0, bad = 0, broken = 0;
-	int err = parse_args(argc, argv, &a, NULL);
+	struct report rp = { .a = &a, .cmd = CMD_RUN };
+	unsigned int i;
+	int err = parse_args(argc, argv, &a, NULL, RUN_OPTS, NULL);
 
 	if (err)
 		return err;
@@ -518,34 +617,30 @@ int cmd_run(int argc, char **argv)
 		usage_error("%s", "run needs FILE|DIR arguments");
 		return EXIT_USAGE;
 	}
+	if (a.opts.schedule) {
+		usage_error("%s", "run: use 'protmm replay' to follow a schedule");
+		return EXIT_USAGE;
+	}
 	err = gather(&a, &l);
 	if (!err && !l.nr) {
 		fprintf(stderr, "protmm: no .pmm scenario in the given paths\n");
 		err = EXIT_USAGE;
 	}
+	if (!err)
+		err = plan_all(&a, &l);
 	if (err) {
 		free_list(&l);
 		return err;
 	}
-	if (a.format == FORMAT_TAP)
-		printf("TAP version 13\n1..%u\n", l.nr);
-	else if (a.format == FORMAT_JSON)
-		printf("{\"scenarios\":[\n");
-	for (i = 0; i < l.nr; i++) {
-		int ret = run_one(&a, l.names[i], i + 1);
-
-		good += ret == 0;
-		bad += ret == EXIT_MISMATCH;
-		broken += ret == EXIT_USAGE;
-	}
-	if (a.format == FORMAT_JSON)
-		printf("],\"as_expected\":%u,\"not_as_expected\":%u,\"malformed\":%u}\n",
-		       good, bad, broken);
-	else if (a.format == FORMAT_TEXT)
-		printf("%u scenarios: %u as expected, %u NOT as expected, %u malformed\n",
-		       l.nr, good, bad, broken);
+	signals_catch();
+	rp.planned = l.nr;
+	report_begin(&rp);
+	for (i = 0; i < l.nr && !stop_signal(); i++)
+		run_one(&rp, l.names[i], i + 1);
+	rp.not_run = l.nr - i;
+	report_end(&rp, stop_signal());
 	free_list(&l);
-	return broken ? EXIT_USAGE : bad ? EXIT_MISMATCH : 0;
+	return finish(stop_signal(), rp.broken ? EXIT_USAGE : rp.bad ? EXIT_MISMATCH : 0);
 }
 
 static const char check_help[] =
@@ -559,7 +654,7 @@ int cmd_check(int argc, char **argv)
 	struct cli_args a = { 0 };
 	struct file_list l = { 0 };
 	unsigned int i, bad = 0;
-	int err = parse_args(argc, argv, &a, check_help);
+	int err = parse_args(argc, argv, &a, check_help, 0, "check runs nothing");
 
 	if (err)
 		return err;
@@ -590,7 +685,7 @@ int cmd_list(int argc, char **argv)
 	struct file_list l = { 0 };
 	struct stat st;
 	unsigned int i;
-	int err = parse_args(argc, argv, &a, list_help);
+	int err = parse_args(argc, argv, &a, list_help, 0, "list runs nothing");
 
 	if (err)
 		return err;

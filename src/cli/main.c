@@ -38,20 +38,26 @@ static const char run_help[] =
 	"       protmm explore FILE [options]\n"
 	"       protmm replay FILE --schedule S [options]\n"
 	"\n"
+	"Each option sets its own field over the scenario's 'explore' line:\n"
 	"  --strategy dfs|random|pct  how to explore (default: the scenario's\n"
 	"                             'explore' line, else dfs)\n"
 	"  --executions N             at most N executions\n"
 	"  --seconds S                at most S seconds a scenario\n"
-	"  --seed N                   random walk and PCT seed\n"
-	"  --depth D                  PCT bug depth (1-16)\n"
+	"  --seed N                   random walk and PCT seed (not dfs)\n"
+	"  --depth D                  PCT bug depth (1-16; pct only)\n"
 	"  --bound N                  step bound of one execution\n"
-	"  --preemptions N            explore depth first, only interleavings\n"
-	"                             with at most N preemptions\n"
+	"  --preemptions N            only interleavings with at most N\n"
+	"                             preemptions (dfs only)\n"
 	"  --all                      keep going after the first violation\n"
 	"  --schedule S               (replay) the schedule string to follow\n"
 	"  --config KEY=VALUE         override a knob (see 'protmm knobs')\n"
-	"  --format text|json|tap     output format (run, explore, replay)\n"
-	"  --selfcheck NAME           a built-in self-check program instead of FILE\n";
+	"  --format text|json|tap     output format\n"
+	"  --selfcheck NAME           (explore, replay) a built-in self-check\n"
+	"                             program instead of FILE\n"
+	"\n"
+	"An option that does not apply to the command or to the strategy in\n"
+	"force is an error. SIGINT or SIGTERM stops at the end of the execution\n"
+	"running and reports what was explored (exit status 130 or 143).\n";
 
 void usage_error(const char *fmt, const char *arg)
 {
@@ -89,27 +95,6 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-enum { OPT_SELFCHECK = 256, OPT_STRATEGY, OPT_SEED, OPT_EXECUTIONS,
-       OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH,
-       OPT_CONFIG, OPT_FORMAT, OPT_PREEMPTIONS };
-
-static const struct option options[] = {
-	{ "selfcheck", required_argument, NULL, OPT_SELFCHECK },
-	{ "strategy", required_argument, NULL, OPT_STRATEGY },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "depth", required_argument, NULL, OPT_DEPTH },
-	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
-	{ "seconds", required_argument, NULL, OPT_SECONDS },
-	{ "bound", required_argument, NULL, OPT_BOUND },
-	{ "preemptions", required_argument, NULL, OPT_PREEMPTIONS },
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int parse_override(struct cli_args *a, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -146,12 +131,12 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 	struct pmm_explore_opts *o = &a->opts;
 	uint64_t v;
 
+	a->given |= OPT_BIT(c);
 	switch (c) {
 	case OPT_SELFCHECK:
 		a->check = selfcheck_find(arg);
 		return a->check ? 0 : -ENOENT;
 	case OPT_STRATEGY:
-		a->opts_given = true;
 		return pmm_strategy_parse(arg, &o->strategy);
 	case OPT_SEED:
 		return parse_u64(arg, 0, UINT64_MAX, &o->seed);
@@ -161,10 +146,8 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 		o->pct_depth = (unsigned int)v;
 		return 0;
 	case OPT_EXECUTIONS:
-		a->opts_given = true;
 		return parse_u64(arg, 1, UINT64_MAX, &o->max_executions);
 	case OPT_SECONDS:
-		a->opts_given = true;
 		return parse_seconds(arg, &o->max_seconds);
 	case OPT_BOUND:
 		if (parse_u64(arg, 1, 100000000, &v))
@@ -175,7 +158,6 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 		if (parse_u64(arg, 0, 64, &v))
 			return -EINVAL;
 		o->preemptions = (unsigned int)v;
-		a->preemptions_given = true;
 		return 0;
 	case OPT_ALL:
 		o->stop_on_violation = false;
@@ -191,15 +173,28 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 	return -EINVAL;
 }
 
-int parse_args(int argc, char **argv, struct cli_args *a, const char *help)
+/* The first option given that does not apply to the command, if any. */
+static int not_applying(const struct cli_args *a, unsigned int allowed)
 {
+	const struct option *o;
+
+	for (o = cli_options; o->name; o++)
+		if (given(a, o->val) && !(allowed & OPT_BIT(o->val)))
+			return (int)(o - cli_options);
+	return -1;
+}
+
+int parse_args(int argc, char **argv, struct cli_args *a, const char *help,
+	       unsigned int allowed, const char *why)
+{
+	char msg[256];
 	int c;
 
 	a->cmd = argv[0];
 	a->opts = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", cli_options, NULL)) != -1) {
 		if (c == OPT_HELP) {
 			fputs(help ? help : run_help, stdout);
 			exit(0);
@@ -216,9 +211,11 @@ int parse_args(int argc, char **argv, struct cli_args *a, const char *help)
 			return EXIT_USAGE;
 		}
 	}
-	if (a->preemptions_given && a->opts.strategy != PMM_STRATEGY_DFS) {
-		usage_error("--preemptions bounds a depth-first search: not with "
-			    "--strategy %s", pmm_strategy_name(a->opts.strategy));
+	c = not_applying(a, allowed);
+	if (c >= 0) {
+		snprintf(msg, sizeof(msg), "%s: --%s does not apply%s%s", argv[0],
+			 cli_options[c].name, why ? ": " : "", why ? why : "");
+		usage_error("%s", msg);
 		return EXIT_USAGE;
 	}
 	for (; optind < argc; optind++) {

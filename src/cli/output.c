@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Output helpers: JSON strings and progress on a terminal. */
+/* Output helpers: JSON strings, YAML lists, progress on a terminal. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -23,6 +25,22 @@ void json_string(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+void yaml_lines(FILE *f, const char *text, const char *indent)
+{
+	char *line;
+
+	while (text && *text) {
+		size_t len = strcspn(text, "\n");
+
+		line = strndup(text, len);
+		fprintf(f, "%s- ", indent);
+		json_string(f, line ? line : "");
+		fputc('\n', f);
+		free(line);
+		text += len + (text[len] == '\n');
+	}
 }
 
 /* Erases the progress line, if one was shown. */

@@ -60,6 +60,8 @@ struct explorer {
 	struct replay replay;
 	uint8_t *replay_steps;
 	struct sched_strategy strategy;
+	/* With opts->live: the strategy's own choose(), wrapped by live_choose(). */
+	struct sched_strategy inner;
 	double next_progress;
 };
 
@@ -71,49 +73,88 @@ static const char *const end_names[] = {
 	[SCHED_END_ERROR] = "schedule could not be followed",
 };
 
-/* Runs @steps once more with tracing, into res->trace and res->trace_json. */
-static int trace_execution(struct explorer *x, const uint8_t *steps, size_t n,
-			   enum sched_end *end)
+/* Where a traced execution writes: memory streams, or the caller's. */
+struct trace_bufs {
+	char *buf, *jbuf;
+	size_t len, jlen;
+};
+
+/* The caller's streams (opts->trace_stream) or memory ones, headed. */
+static int trace_begin(struct explorer *x, struct trace_bufs *b)
 {
 	struct sched *s = &x->sched;
-	struct replay rp = { .steps = steps, .n = n };
-	struct sched_strategy st = { replay_choose, &rp };
-	size_t len = 0, jlen = 0;
-	char *buf = NULL, *jbuf = NULL;
 
-	s->trace = open_memstream(&buf, &len);
-	s->trace_json = open_memstream(&jbuf, &jlen);
+	memset(b, 0, sizeof(*b));
+	if (x->opts->trace_stream) {
+		s->trace = x->opts->trace_stream;
+		s->trace_json = x->opts->trace_json_stream;
+	} else {
+		s->trace = open_memstream(&b->buf, &b->len);
+		s->trace_json = open_memstream(&b->jbuf, &b->jlen);
+	}
 	if (!s->trace || !s->trace_json) {
 		if (s->trace)
 			fclose(s->trace);
 		if (s->trace_json)
 			fclose(s->trace_json);
-		free(buf);
-		free(jbuf);
+		free(b->buf);
+		free(b->jbuf);
 		s->trace = s->trace_json = NULL;
 		return -ENOMEM;
 	}
 	fprintf(s->trace, "  step  task            cpu  operation      access   object"
 		"                 before -> after                          where\n");
 	fputs("[\n", s->trace_json);
-	*end = sched_run(s, x->prog, &st);
-	fprintf(s->trace, "   end  %s after %llu steps\n", end_names[*end],
+	return 0;
+}
+
+/* Ends the trace; what memory streams hold goes to res->trace{,_json}. */
+static void trace_end(struct explorer *x, enum sched_end end, struct trace_bufs *b)
+{
+	struct sched *s = &x->sched;
+
+	fprintf(s->trace, "   end  %s after %llu steps\n", end_names[end],
 		(unsigned long long)s->step);
 	fprintf(s->trace_json, "%s{\"kind\":\"end\",\"end\":\"%s\",\"steps\":%llu}\n]",
-		s->pend.json_n ? ",\n" : "", end_names[*end],
+		s->pend.json_n ? ",\n" : "", end_names[end],
 		(unsigned long long)s->step);
-	fclose(s->trace);
-	fclose(s->trace_json);
+	if (x->opts->trace_stream) {
+		fflush(s->trace);
+		fflush(s->trace_json);
+	} else {
+		fclose(s->trace);
+		fclose(s->trace_json);
+	}
 	s->trace = s->trace_json = NULL;
 	free(x->res->trace);
 	free(x->res->trace_json);
-	x->res->trace = buf;
-	x->res->trace_json = jbuf;
+	x->res->trace = b->buf;
+	x->res->trace_json = b->jbuf;
+}
+
+/* Runs @steps once more with tracing, into res->trace and res->trace_json. */
+static int trace_execution(struct explorer *x, const uint8_t *steps, size_t n,
+			   enum sched_end *end)
+{
+	struct replay rp = { .steps = steps, .n = n };
+	struct sched_strategy st = { replay_choose, &rp };
+	struct trace_bufs b;
+
+	if (trace_begin(x, &b))
+		return -ENOMEM;
+	*end = sched_run(&x->sched, x->prog, &st);
+	trace_end(x, *end, &b);
 	if (*end == SCHED_END_ERROR) {
 		snprintf(x->res->message, sizeof(x->res->message), "%s", rp.err);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* A replay whose trace streams out is traced as it first runs. */
+static bool streaming(const struct explorer *x)
+{
+	return x->opts->trace && x->opts->trace_stream;
 }
 
 static void record_violation(struct explorer *x)
@@ -154,6 +195,30 @@ static int trace_violation(struct explorer *x)
 	if (!err && (end != SCHED_END_VIOLATION && end != SCHED_END_DEADLOCK))
 		err = -EPROTO;
 	return err;
+}
+
+/* Publishes each step as it is chosen (opts->live). */
+static int live_choose(void *priv, uint64_t step, uint64_t enabled)
+{
+	struct explorer *x = priv;
+	struct pmm_explore_live *live = x->opts->live;
+	int id = x->inner.choose(x->inner.priv, step, enabled);
+
+	if (id >= 0) {
+		__atomic_store_n(&live->steps[step], (uint8_t)id, __ATOMIC_RELAXED);
+		__atomic_store_n(&live->nr_steps, step + 1, __ATOMIC_RELAXED);
+	}
+	return id;
+}
+
+static void live_begin(struct explorer *x)
+{
+	struct pmm_explore_live *live = x->opts->live;
+
+	if (!live)
+		return;
+	__atomic_store_n(&live->nr_steps, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&live->execution, x->res->executions + 1, __ATOMIC_RELAXED);
 }
 
 static int setup_strategy(struct explorer *x)
@@ -234,6 +299,11 @@ static bool more(struct explorer *x, double t0)
 			x->next_progress = t + 0.25;
 		}
 	}
+	/* Only an exploration that had more to do was interrupted. */
+	if (o->interrupt && *o->interrupt) {
+		res->interrupted = true;
+		return false;
+	}
 	if (o->strategy == PMM_STRATEGY_PCT)
 		pct_next(&x->pct, x->sched.step);
 	return true;
@@ -254,7 +324,15 @@ static int replay_leftover(struct explorer *x)
 static int run_one(struct explorer *x)
 {
 	struct sched *s = &x->sched;
-	enum sched_end end = sched_run(s, x->prog, &x->strategy);
+	struct trace_bufs b;
+	enum sched_end end;
+
+	live_begin(x);
+	if (streaming(x) && trace_begin(x, &b))
+		return -ENOMEM;
+	end = sched_run(s, x->prog, &x->strategy);
+	if (streaming(x))
+		trace_end(x, end, &b);
 
 	x->res->executions++;
 	x->res->steps += s->step;
@@ -293,7 +371,7 @@ static int explore(struct explorer *x)
 		err = run_one(x);
 	} while (!err && more(x, t0));
 	x->res->seconds = now() - t0;
-	if (err || !x->opts->trace)
+	if (err || !x->opts->trace || streaming(x))
 		return err;
 	if (x->opts->strategy == PMM_STRATEGY_REPLAY) {
 		enum sched_end end;
@@ -314,7 +392,10 @@ static bool opts_valid(const struct pmm_program *prog,
 	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
 	       o->memory_limit > 0 &&
 	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT &&
-	       (!sampling || o->max_executions || o->max_seconds > 0);
+	       (!sampling || o->max_executions || o->max_seconds > 0) &&
+	       (!o->live || o->live->steps) &&
+	       !o->trace_stream == !o->trace_json_stream &&
+	       (!o->trace_stream || o->strategy == PMM_STRATEGY_REPLAY);
 }
 
 int pmm_explore(const struct pmm_program *prog,
@@ -337,6 +418,10 @@ int pmm_explore(const struct pmm_program *prog,
 			 opts->memory_limit);
 	if (!err)
 		err = setup_strategy(x);
+	if (!err && opts->live) {
+		x->inner = x->strategy;
+		x->strategy = (struct sched_strategy){ live_choose, x };
+	}
 	if (!err)
 		err = explore(x);
 	if (opts->strategy == PMM_STRATEGY_DFS)

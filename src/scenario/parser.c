@@ -347,6 +347,38 @@ static const char *const opt_names[] = {
 
 #define NR_OPTS (sizeof(opt_names) / sizeof(opt_names[0]))
 
+/* The options each statement takes: what protmm(1) lists for it. */
+static const unsigned int op_opts[] = {
+	[OP_MAP] = O_ANON | O_FILE | O_OFF | O_LEN | O_PROT | O_PRIVATE | O_SHARED,
+	[OP_MUNMAP] = O_LEN | O_AS,
+	[OP_MPROTECT] = O_LEN | O_PROT | O_AS,
+	[OP_WRITE] = O_TAG | O_AS,
+	[OP_READ] = O_TAG | O_LEN | O_EXPECT | O_AS,
+	[OP_FORK] = O_AS,
+	[OP_PIN] = O_PAGES | O_WRITE | O_LONGTERM | O_FAST | O_GET | O_AS,
+	[OP_DMA_WRITE] = O_OFF,
+	[OP_DMA_READ] = O_OFF | O_LEN | O_EXPECT | O_AS,
+	[OP_FWRITE] = O_OFF | O_LEN | O_AS | O_FROM,
+	[OP_FWRITE_DIRECT] = O_OFF | O_LEN | O_AS | O_FROM,
+	[OP_FREAD] = O_OFF | O_LEN | O_AS | O_TO,
+	[OP_FREAD_DIRECT] = O_OFF | O_LEN | O_AS | O_TO,
+	[OP_FSYNC] = O_AS,
+	[OP_TRUNCATE] = O_AS,
+	[OP_PUNCH] = O_OFF | O_LEN | O_AS,
+	[OP_SPLICE_IN] = O_OFF | O_LEN | O_TO | O_AS,
+	[OP_SPLICE_OUT] = O_OFF | O_LEN | O_TO | O_AS,
+	[OP_PIPE_READ] = O_TO | O_LEN | O_AS,
+	[OP_STORE_TAGS] = O_LEN | O_AS,
+	[OP_LOAD_TAGS] = O_LEN | O_AS | O_EXPECT,
+	[OP_RECLAIM] = O_LEN | O_AS,
+	[OP_MEMSLOT] = O_GPA | O_AT | O_LEN,
+	[OP_GUEST_WRITE] = O_TAG | O_AS,
+	[OP_GUEST_READ] = O_TAG | O_LEN | O_EXPECT | O_AS,
+	[OP_GUEST_STORE_TAGS] = O_LEN | O_AS,
+	[OP_GUEST_LOAD_TAGS] = O_LEN | O_AS | O_EXPECT,
+	[OP_COPY_TAGS] = O_LEN | O_AS | O_EXPECT | O_SET,
+};
+
 static int opt_index(const struct parser *p)
 {
 	unsigned int i;
@@ -498,8 +530,7 @@ static bool map_stmt(struct parser *p, struct scn_stmt *st)
 		if (st->addr.sym < 0)
 			return false;
 	}
-	if (!options(p, st, O_ANON | O_FILE | O_OFF | O_LEN | O_PROT | O_PRIVATE |
-		     O_SHARED, O_LEN | O_PROT, "map"))
+	if (!options(p, st, op_opts[OP_MAP], O_LEN | O_PROT, "map"))
 		return false;
 	if (!(st->flags & (O_ANON | O_FILE)) || ((st->flags & O_ANON) && (st->flags & O_FILE)))
 		fail(p, st->pos, "'map' needs one of 'anon' or 'file NAME'");
@@ -544,11 +575,11 @@ static bool dma_stmt(struct parser *p, struct scn_stmt *st)
 		st->op = OP_DMA_WRITE;
 		if (!string(p, &st->str, &st->str_len, "the bytes the device writes"))
 			return false;
-		return options(p, st, O_OFF, 0, "dma write");
+		return options(p, st, op_opts[OP_DMA_WRITE], 0, "dma write");
 	}
 	if (accept_word(p, "read")) {
 		st->op = OP_DMA_READ;
-		return options(p, st, O_OFF | O_LEN | O_EXPECT | O_AS, 0, "dma read");
+		return options(p, st, op_opts[OP_DMA_READ], 0, "dma read");
 	}
 	fail(p, p->tok.pos, "'dma PIN' is followed by 'write \"bytes\"' or 'read'");
 	return false;
@@ -563,8 +594,7 @@ static bool file_io_stmt(struct parser *p, struct scn_stmt *st, bool to_file)
 
 	if ((st->file = use(p, SYM_FILE)) < 0)
 		return false;
-	if (!options(p, st, O_OFF | O_LEN | O_AS | (to_file ? O_FROM : O_TO),
-		     O_LEN | (to_file ? O_FROM : O_TO), verb))
+	if (!options(p, st, op_opts[st->op], O_LEN | (to_file ? O_FROM : O_TO), verb))
 		return false;
 	if (st->addr.sym < 0 && !st->addr.off)
 		fail(p, st->pos, "'%s' moves data between a file and an address", verb);
@@ -587,7 +617,7 @@ static bool splice_stmt(struct parser *p, struct scn_stmt *st)
 		return false;
 	}
 	st->file = st->pipe = -1;
-	if (!options(p, st, O_OFF | O_LEN | O_TO | O_AS, O_LEN | O_TO, "splice"))
+	if (!options(p, st, op_opts[OP_SPLICE_IN], O_LEN | O_TO, "splice"))
 		return false;
 	if (file >= 0 && st->pipe >= 0) {
 		st->op = OP_SPLICE_IN;
@@ -639,7 +669,7 @@ static bool write_stmt(struct parser *p, struct scn_stmt *st, const char *verb)
 		return false;
 	st->flags = seen;
 	return string(p, &st->str, &st->str_len, "the bytes to write") &&
-	       options(p, st, O_TAG | O_AS, 0, verb);
+	       options(p, st, op_opts[st->op], 0, verb);
 }
 
 /* The bytes a tag statement covers: whole granules (or pages), bounded. */
@@ -669,8 +699,7 @@ static bool tags_stmt(struct parser *p, struct scn_stmt *st, const char *verb)
 		return false;
 	if (st->op == OP_STORE_TAGS && !tag_value(p, &st->tag, "the tag to store"))
 		return false;
-	if (!options(p, st, O_LEN | O_AS | (st->op == OP_LOAD_TAGS ? O_EXPECT : 0),
-		     O_LEN, verb))
+	if (!options(p, st, op_opts[st->op], O_LEN, verb))
 		return false;
 	return tag_range(p, st, addr_value(&st->addr), st->addr.pos,
 			 SCN_MTE_GRANULE, "address");
@@ -679,7 +708,7 @@ static bool tags_stmt(struct parser *p, struct scn_stmt *st, const char *verb)
 /* reclaim ADDR [len N] [as R]: one page unless told. */
 static bool reclaim_stmt(struct parser *p, struct scn_stmt *st, const char *verb)
 {
-	if (!addr_stmt(p, st, O_LEN | O_AS, 0, verb))
+	if (!addr_stmt(p, st, op_opts[OP_RECLAIM], 0, verb))
 		return false;
 	if (!(st->flags & O_LEN)) {
 		st->len = PAGE;
@@ -731,7 +760,7 @@ static bool memslot_stmt(struct parser *p, struct scn_stmt *st, const char *verb
 		return false;
 	}
 	if ((st->vm = use(p, SYM_VM)) < 0 ||
-	    !options(p, st, O_GPA | O_AT | O_LEN, O_GPA | O_AT | O_LEN, verb))
+	    !options(p, st, op_opts[OP_MEMSLOT], O_GPA | O_AT | O_LEN, verb))
 		return false;
 	if (!st->len || st->len > SCN_MAX_MAP)
 		fail(p, st->len_pos, "memslot length must be between 4K and 64M");
@@ -778,7 +807,7 @@ static bool guest_rw_stmt(struct parser *p, struct scn_stmt *st, const char *ver
 	if (!vm_of_stmt(p, st) || !gpa(p, st))
 		return false;
 	if (st->op == OP_GUEST_READ) {
-		if (!options(p, st, O_TAG | O_LEN | O_EXPECT | O_AS, 0, verb))
+		if (!options(p, st, op_opts[OP_GUEST_READ], 0, verb))
 			return false;
 		if (!(st->flags & (O_LEN | O_EXPECT)))
 			fail(p, st->pos, "'guest_read' needs 'len N' or 'expect \"bytes\"'");
@@ -790,7 +819,7 @@ static bool guest_rw_stmt(struct parser *p, struct scn_stmt *st, const char *ver
 		return false;
 	st->flags = seen;
 	return string(p, &st->str, &st->str_len, "the bytes to write") &&
-	       options(p, st, O_TAG | O_AS, 0, verb);
+	       options(p, st, op_opts[st->op], 0, verb);
 }
 
 /*
@@ -805,8 +834,7 @@ static bool guest_tags_stmt(struct parser *p, struct scn_stmt *st, const char *v
 		return false;
 	if (st->op == OP_GUEST_STORE_TAGS && !tag_value(p, &st->tag, "the tag to store"))
 		return false;
-	if (!options(p, st, O_LEN | O_AS | (st->op == OP_GUEST_STORE_TAGS ? 0 : O_EXPECT) |
-		     (copy ? O_SET : 0), O_LEN, verb))
+	if (!options(p, st, op_opts[st->op], O_LEN, verb))
 		return false;
 	if (copy && (st->flags & O_EXPECT) && (st->flags & O_SET)) {
 		fail(p, st->pos, "'copy_tags' reads the tags ('expect TAG') or writes "
@@ -856,15 +884,15 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 	case OP_MAP:
 		return map_stmt(p, st);
 	case OP_MUNMAP:
-		return addr_stmt(p, st, O_LEN | O_AS, O_LEN, verb) &&
+		return addr_stmt(p, st, op_opts[OP_MUNMAP], O_LEN, verb) &&
 		       page_aligned(p, st->len, st->len_pos, "length");
 	case OP_MPROTECT:
-		return addr_stmt(p, st, O_LEN | O_PROT | O_AS, O_LEN | O_PROT, verb) &&
+		return addr_stmt(p, st, op_opts[OP_MPROTECT], O_LEN | O_PROT, verb) &&
 		       page_aligned(p, st->len, st->len_pos, "length");
 	case OP_WRITE:
 		return write_stmt(p, st, verb);
 	case OP_READ:
-		if (!addr_stmt(p, st, O_TAG | O_LEN | O_EXPECT | O_AS, 0, verb))
+		if (!addr_stmt(p, st, op_opts[OP_READ], 0, verb))
 			return false;
 		if (!(st->flags & (O_LEN | O_EXPECT)))
 			fail(p, st->pos, "'read' needs 'len N' or 'expect \"bytes\"'");
@@ -878,15 +906,15 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 		st->target = define(p, SYM_PROC, n, st->addr.pos);
 		if (st->target >= 0 && !p->in_init)
 			p->s->proc_forked_in_thread[st->target] = true;
-		return st->target >= 0 && options(p, st, O_AS, 0, verb);
+		return st->target >= 0 && options(p, st, op_opts[OP_FORK], 0, verb);
 	case OP_EXIT:
-		return options(p, st, 0, 0, verb);
+		return options(p, st, op_opts[OP_EXIT], 0, verb);
 	case OP_PIN:
 		st->reg = -1;
-		return addr_stmt(p, st, O_PAGES | O_WRITE | O_LONGTERM | O_FAST |
-				 O_GET | O_AS, O_AS, verb) && pin_checks(p, st);
+		return addr_stmt(p, st, op_opts[OP_PIN], O_AS, verb) && pin_checks(p, st);
 	case OP_UNPIN:
-		return (st->pin = use(p, SYM_PIN)) >= 0 && options(p, st, 0, 0, verb);
+		return (st->pin = use(p, SYM_PIN)) >= 0 &&
+		       options(p, st, op_opts[OP_UNPIN], 0, verb);
 	case OP_DMA_WRITE:
 		return dma_stmt(p, st);
 	case OP_FWRITE:
@@ -896,21 +924,22 @@ static bool stmt_body(struct parser *p, struct scn_stmt *st, const char *verb)
 	case OP_FREAD_DIRECT:
 		return file_io_stmt(p, st, false);
 	case OP_FSYNC:
-		return (st->file = use(p, SYM_FILE)) >= 0 && options(p, st, O_AS, 0, verb);
+		return (st->file = use(p, SYM_FILE)) >= 0 &&
+		       options(p, st, op_opts[OP_FSYNC], 0, verb);
 	case OP_TRUNCATE:
 		return (st->file = use(p, SYM_FILE)) >= 0 &&
 		       number(p, &st->size, "the new size") &&
-		       options(p, st, O_AS, 0, verb);
+		       options(p, st, op_opts[OP_TRUNCATE], 0, verb);
 	case OP_PUNCH:
 		return (st->file = use(p, SYM_FILE)) >= 0 &&
-		       options(p, st, O_OFF | O_LEN | O_AS, O_LEN, verb);
+		       options(p, st, op_opts[OP_PUNCH], O_LEN, verb);
 	case OP_SPLICE_IN:
 		return splice_stmt(p, st);
 	case OP_PIPE_READ: {
 		int src = use(p, SYM_PIPE);
 
 		st->pipe = src;
-		if (src < 0 || !options(p, st, O_TO | O_LEN | O_AS, O_TO | O_LEN, verb))
+		if (src < 0 || !options(p, st, op_opts[OP_PIPE_READ], O_TO | O_LEN, verb))
 			return false;
 		if (st->pipe != src || st->file >= 0 ||
 		    (st->addr.sym < 0 && !st->addr.off))
@@ -1123,6 +1152,11 @@ int scn_status_index(const char *w)
 	return -1;
 }
 
+/* The functions of a condition, in the order of fk[] in atom_body(). */
+static const char *const cond_fns[] = {
+	"refcount", "mapcount", "mapped", "pinned", "swapped", "tags",
+};
+
 static struct scn_cond *atom(struct parser *p)
 {
 	struct scn_cond *c;
@@ -1140,8 +1174,6 @@ static struct scn_cond *atom_body(struct parser *p)
 {
 	struct scn_cond *c;
 	char n[SCN_MAX_NAME];
-	static const char *const fns[] = { "refcount", "mapcount", "mapped", "pinned",
-					   "swapped", "tags" };
 	static const enum scn_cond_kind fk[] = { COND_REFCOUNT, COND_MAPCOUNT,
 						 COND_MAPPED, COND_PINNED,
 						 COND_SWAPPED, COND_TAGS };
@@ -1154,8 +1186,8 @@ static struct scn_cond *atom_body(struct parser *p)
 		expect_tok(p, TOK_RPAREN, "to close the parenthesis");
 		return c;
 	}
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		if (!is_word(p, fns[i]))
+	for (i = 0; i < sizeof(cond_fns) / sizeof(cond_fns[0]); i++) {
+		if (!is_word(p, cond_fns[i]))
 			continue;
 		c = new_cond(p, fk[i]);
 		advance(p);
@@ -1357,6 +1389,21 @@ static bool config_decl(struct parser *p, struct scn_pos pos)
 	return !p->failed;
 }
 
+/* The options of an 'explore' line; the n-th is bit 1 << n of 'seen'. */
+static const char *const explore_opts[] = {
+	"depth", "executions", "seconds", "seed", "bound", "preemptions",
+};
+
+static unsigned int explore_opt_bit(const char *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(explore_opts) / sizeof(explore_opts[0]); i++)
+		if (!strcmp(n, explore_opts[i]))
+			return 1u << i;
+	return 0;
+}
+
 static bool explore_decl(struct parser *p, struct scn_pos pos)
 {
 	struct pmm_explore_opts *o = &p->s->explore;
@@ -1382,9 +1429,7 @@ static bool explore_decl(struct parser *p, struct scn_pos pos)
 		pos = p->tok.pos;
 		if (!name(p, n, "an exploration option"))
 			return false;
-		bit = !strcmp(n, "depth") ? 1 : !strcmp(n, "executions") ? 2 :
-		      !strcmp(n, "seconds") ? 4 : !strcmp(n, "seed") ? 8 :
-		      !strcmp(n, "bound") ? 16 : !strcmp(n, "preemptions") ? 32 : 0;
+		bit = explore_opt_bit(n);
 		if (bit && (seen & bit)) {
 			fail(p, pos, "'%s' given twice", n);
 			return false;
@@ -1443,6 +1488,22 @@ static void machines_modelled(char *buf, size_t len)
 					 used ? ", " : "", m);
 }
 
+/* The declarations of a scenario: top_level() knows no other word. */
+static const char *const decls[] = {
+	"scenario", "machine", "config", "memory", "disk", "swap", "cpus",
+	"explore", "init", "thread", "expect", "exists", "forbid",
+};
+
+static bool is_decl(const char *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(decls) / sizeof(decls[0]); i++)
+		if (!strcmp(w, decls[i]))
+			return true;
+	return false;
+}
+
 static bool top_level(struct parser *p)
 {
 	struct scn_pos pos = p->tok.pos;
@@ -1458,6 +1519,10 @@ static bool top_level(struct parser *p)
 	}
 	if (!name(p, w, "'scenario', 'machine', 'init', 'thread', 'expect', ..."))
 		return false;
+	if (!is_decl(w)) {
+		fail(p, pos, "unknown declaration '%s'", w);
+		return false;
+	}
 	if (!strcmp(w, "scenario")) {
 		if (p->s->name[0]) {
 			fail(p, pos, "a scenario has one 'scenario' line");
@@ -1669,4 +1734,42 @@ void scn_error_print(FILE *f, const char *path, const struct scn_error *err)
 unsigned long scn_addr_value(const struct scn_addr *a)
 {
 	return addr_value(a);
+}
+
+/* The parser's own tables, for the test that protmm(1) documents them. */
+const char *scn_word(enum scn_word_kind kind, unsigned int i)
+{
+#define WORD(table, field)						\
+	(i < sizeof(table) / sizeof(table[0]) ? table[i]field : NULL)
+	switch (kind) {
+	case SCN_WORD_DECL:
+		return WORD(decls, );
+	case SCN_WORD_VERB:
+		return WORD(verbs, .verb);
+	case SCN_WORD_OPTION:
+		return WORD(opt_names, );
+	case SCN_WORD_EXPLORE:
+		return WORD(explore_opts, );
+	case SCN_WORD_FUNCTION:
+		return WORD(cond_fns, );
+	case SCN_WORD_STATUS:
+		return WORD(statuses, );
+	}
+	return NULL;
+#undef WORD
+}
+
+unsigned int scn_verb_options(const char *verb)
+{
+	unsigned int i, mask = 0;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verb, verbs[i].verb))
+			continue;
+		mask = op_opts[verbs[i].op];
+		/* One verb, two statements: 'dma P write' and 'dma P read'. */
+		if (verbs[i].op == OP_DMA_WRITE)
+			mask |= op_opts[OP_DMA_READ];
+	}
+	return mask;
 }

@@ -261,4 +261,21 @@ extern const struct oracle_info oracles[];
 extern const unsigned int nr_oracles;
 bool oracle_known(const char *name);
 
+/*
+ * The words the parser gives a meaning, read from its own tables (for the
+ * test that protmm(1) documents every one); NULL past the last.
+ */
+enum scn_word_kind {
+	SCN_WORD_DECL,		/* declarations: scenario, machine, init, ... */
+	SCN_WORD_VERB,		/* statements: map, write, pin, ... */
+	SCN_WORD_OPTION,	/* statement options; the i-th is bit 1 << i */
+	SCN_WORD_EXPLORE,	/* options of the 'explore' line */
+	SCN_WORD_FUNCTION,	/* functions of a condition: refcount(), ... */
+	SCN_WORD_STATUS,	/* a register's statuses: ok, efault, ... */
+};
+
+const char *scn_word(enum scn_word_kind kind, unsigned int i);
+/* The options (bits as SCN_WORD_OPTION numbers them) @verb takes. */
+unsigned int scn_verb_options(const char *verb);
+
 #endif /* PMM_SCENARIO_SCENARIO_H */

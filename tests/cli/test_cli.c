@@ -3,11 +3,18 @@
  * The protmm command, run as a child process (path in $PROTMM): exit
  * status, stdout and stderr of selfcheck, explore, replay and list, the
  * replay command it prints reproducing the violation, and usage errors
- * (exit 2, a message on stderr, nothing on stdout).
+ * (exit 2, a message on stderr, nothing on stdout). Then: each option
+ * overriding its own field of a scenario's explore line, the one JSON and
+ * TAP envelope of run, explore and replay, crashes in model code reported
+ * as violations (with $PROTMM_CRASHTEST, a protmm that crashes on demand:
+ * crash_hook.c), and SIGINT/SIGTERM stopping with a whole partial report.
+ * Scenarios of these tests are under $CLI_SCENARIOS.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +31,7 @@
 
 #include "explore/selfcheck.h"
 #include "protmm/protmm.h"
+#include "../common/json_check.h"
 
 extern char **environ;
 
@@ -82,15 +90,25 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Runs protmm with the NULL-terminated @args (argv[1] on). */
-static void run_argv(const char *const *args, struct run *r)
+/* A protmm started and not yet waited for. */
+struct child {
+	pid_t pid;
+	int out, err;
+	double t0;
+};
+
+/* Starts @bin with the NULL-terminated @args (argv[1] on), in its own process group if @group. */
+static void spawn_argv(const char *bin, const char *const *args, bool group,
+		       struct child *c)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	char *argv[MAX_ARGS + 2];
-	int out = temp_fd(), err = temp_fd(), status, i;
-	double t0 = now();
-	pid_t pid;
+	int i;
 
+	c->out = temp_fd();
+	c->err = temp_fd();
+	c->t0 = now();
 	argv[0] = (char *)"protmm";
 	for (i = 0; args[i]; i++) {
 		assert_true(i < MAX_ARGS);
@@ -98,17 +116,42 @@ static void run_argv(const char *const *args, struct run *r)
 	}
 	argv[i + 1] = NULL;
 	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, out, 1), 0);
-	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, err, 2), 0);
-	assert_int_equal(posix_spawn(&pid, protmm_path(), &fa, NULL, argv,
-				     environ), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, c->out, 1), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, c->err, 2), 0);
+	assert_int_equal(posix_spawnattr_init(&attr), 0);
+	if (group) {
+		assert_int_equal(posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP), 0);
+		assert_int_equal(posix_spawnattr_setpgroup(&attr, 0), 0);
+	}
+	assert_int_equal(posix_spawn(&c->pid, bin, &fa, &attr, argv, environ), 0);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->seconds = now() - t0;
+}
+
+static void wait_child(struct child *c, struct run *r)
+{
+	int status;
+
+	assert_int_equal(waitpid(c->pid, &status, 0), c->pid);
+	r->seconds = now() - c->t0;
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) :
 		    128 + WTERMSIG(status);
-	r->out = slurp(out);
-	r->err = slurp(err);
+	r->out = slurp(c->out);
+	r->err = slurp(c->err);
+}
+
+static void run_bin(const char *bin, const char *const *args, struct run *r)
+{
+	struct child c;
+
+	spawn_argv(bin, args, false, &c);
+	wait_child(&c, r);
+}
+
+/* Runs protmm with the NULL-terminated @args (argv[1] on). */
+static void run_argv(const char *const *args, struct run *r)
+{
+	run_bin(protmm_path(), args, r);
 }
 
 #define RUN(r, ...) run_argv((const char *const[]){ __VA_ARGS__, NULL }, (r))
@@ -134,6 +177,13 @@ static unsigned int count(const char *s, const char *needle)
 static bool starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+
+	return n >= m && !strcmp(s + n - m, tail);
 }
 
 /* Fails with @r's outputs in the message, releasing them first. */
@@ -685,6 +735,544 @@ static void test_list(void **state)
 	release(&r);
 }
 
+static char *scenario_path(const char *rel)
+{
+	const char *dir = getenv("CLI_SCENARIOS");
+	char *p;
+
+	if (!dir || !*dir)
+		fail_msg("CLI_SCENARIOS is not set to tests/cli");
+	assert_true(asprintf(&p, "%s/%s", dir, rel) > 0);
+	return p;
+}
+
+/* The summary line of explore, without its time. */
+static void expect_summary(struct run *r, const char *want)
+{
+	expect_ok(r);
+	if (!strstr(r->out, want))
+		fail_run(r, want);
+	release(r);
+}
+
+/* In @r's JSON, @field (e.g. "\"seed\":9,") is there. */
+static void expect_json_has(struct run *r, const char *field)
+{
+	expect_ok(r);
+	if (!json_document(r->out))
+		fail_run(r, "one JSON document");
+	if (!strstr(r->out, field))
+		fail_run(r, field);
+	release(r);
+}
+
+/*
+ * Each option sets its own field over the scenario's explore line and
+ * nothing else: --bound and --depth alone are not ignored, --executions
+ * alone does not replace the strategy.
+ */
+static void test_option_overrides(void **state)
+{
+	char *pct = scenario_path("opts/pct.pmm");
+	char *rnd = scenario_path("opts/random.pmm");
+	char *dfs = scenario_path("opts/dfs.pmm");
+	struct run r;
+
+	(void)state;
+	/* The explore lines as they are. */
+	RUN(&r, "explore", pct);
+	expect_summary(&r, "opts-pct: 30 executions (pct), 0 violating, 0 deadlocks, "
+		       "0 cut at bound 100000, ");
+	RUN(&r, "explore", rnd, "--format", "json");
+	expect_json_has(&r, "\"strategy\":\"random\",\"seed\":7,\"executions\":40,");
+
+	RUN(&r, "explore", pct, "--bound", "2");
+	expect_summary(&r, "opts-pct: 30 executions (pct), 0 violating, 0 deadlocks, "
+		       "30 cut at bound 2, ");
+	RUN(&r, "explore", pct, "--depth", "1", "--format", "json");
+	expect_json_has(&r, "\"strategy\":\"pct\",\"seed\":5,\"executions\":30,");
+	RUN(&r, "explore", pct, "--depth", "1", "--format", "json");
+	expect_json_has(&r, "\"depth\":1}");
+	RUN(&r, "explore", pct, "--executions", "7");
+	expect_summary(&r, "opts-pct: 7 executions (pct), ");
+	RUN(&r, "explore", rnd, "--seed", "9", "--format", "json");
+	expect_json_has(&r, "\"strategy\":\"random\",\"seed\":9,\"executions\":40,");
+	RUN(&r, "explore", rnd, "--seconds", "30", "--format", "json");
+	expect_json_has(&r, "\"strategy\":\"random\",\"seed\":7,\"executions\":40,");
+	/* --strategy replaces the strategy; the dfs bound goes with it. */
+	RUN(&r, "explore", dfs, "--strategy", "random", "--executions", "3",
+	    "--format", "json");
+	expect_json_has(&r, "\"strategy\":\"random\",\"seed\":1,\"executions\":3,");
+	RUN(&r, "explore", dfs, "--strategy", "random", "--executions", "3",
+	    "--format", "json");
+	expect_json_has(&r, "\"preemptions\":-1,");
+	RUN(&r, "explore", dfs);
+	expect_summary(&r, "(dfs, complete to 1 preemption)");
+	RUN(&r, "explore", dfs, "--preemptions", "0");
+	expect_summary(&r, "(dfs, complete to 0 preemptions)");
+	RUN(&r, "explore", pct, "--strategy", "dfs", "--preemptions", "0");
+	expect_summary(&r, "opts-pct: 2 executions (dfs, complete to 0 preemptions)");
+	free(pct);
+	free(rnd);
+	free(dfs);
+}
+
+/* An option the strategy in force has no use for is an error, not ignored. */
+static void test_option_conflicts(void **state)
+{
+	char *pct = scenario_path("opts/pct.pmm");
+	char *dfs = scenario_path("opts/dfs.pmm");
+	char *dir = scenario_path("opts");
+	char want[512];
+	struct run r;
+
+	(void)state;
+	RUN(&r, "explore", dfs, "--depth", "2");
+	snprintf(want, sizeof(want), "protmm: %s: --depth is PCT's bug depth: not "
+		 "with strategy dfs (from the scenario's 'explore' line)\n", dfs);
+	if (strcmp(r.err, want))
+		fail_run(&r, want);
+	expect_usage_error(&r, "--depth");
+	RUN(&r, "explore", dfs, "--seed", "3");
+	expect_usage_error(&r, "--seed seeds a random walk or PCT: not with strategy dfs");
+	RUN(&r, "explore", "--selfcheck", "lost-update", "--seed", "3");
+	expect_usage_error(&r, "not with strategy dfs (from the default)");
+	RUN(&r, "explore", pct, "--preemptions", "1");
+	expect_usage_error(&r, "--preemptions bounds a depth-first search: not "
+			   "with strategy pct (from the scenario's 'explore' line)");
+	RUN(&r, "explore", pct, "--strategy", "random", "--depth", "2");
+	expect_usage_error(&r, "not with strategy random (from --strategy)");
+	/* run checks every scenario before it runs any. */
+	RUN(&r, "run", dir, "--depth", "2");
+	/* dfs.pmm and random.pmm, each named */
+	assert_int_equal(count(r.err, "protmm: "), 2);
+	assert_non_null(strstr(r.err, "random.pmm: --depth is PCT's bug depth: not "
+			       "with strategy random"));
+	expect_usage_error(&r, "dfs.pmm: --depth is PCT's bug depth");
+	/* What does not apply to the command at all. */
+	RUN(&r, "replay", pct, "--schedule", "0", "--executions", "3");
+	expect_usage_error(&r, "replay: --executions does not apply: replay runs "
+			   "the one execution --schedule names");
+	RUN(&r, "replay", pct, "--schedule", "0", "--strategy", "pct");
+	expect_usage_error(&r, "--strategy does not apply");
+	RUN(&r, "replay", pct, "--schedule", "0", "--all");
+	expect_usage_error(&r, "--all does not apply");
+	RUN(&r, "check", pct, "--format", "json");
+	expect_usage_error(&r, "check: --format does not apply: check runs nothing");
+	RUN(&r, "list", dir, "--strategy", "dfs");
+	expect_usage_error(&r, "list: --strategy does not apply");
+	RUN(&r, "run", pct, "--schedule", "0");
+	expect_usage_error(&r, "use 'protmm replay' to follow a schedule");
+	free(pct);
+	free(dfs);
+	free(dir);
+}
+
+/* A --bound given is in the replay command, or the replay may not fit. */
+static void test_replay_command_bound(void **state)
+{
+	struct run r;
+
+	(void)state;
+	RUN(&r, "explore", "--selfcheck", "lost-update", "--bound", "50");
+	expect_ok(&r);
+	assert_non_null(strstr(r.out, "  replay:   protmm replay --selfcheck "
+				      "lost-update --bound 50 --schedule 0.1.0.1\n"));
+	release(&r);
+}
+
+/* One envelope: {"command":C,"scenarios":[{"verdict",...,"result"}],...}. */
+static void expect_envelope(struct run *r, const char *command)
+{
+	char head[64];
+
+	expect_ok(r);
+	snprintf(head, sizeof(head), "{\"command\":\"%s\",\"scenarios\":[\n", command);
+	if (!starts_with(r->out, head) || !json_document(r->out))
+		fail_run(r, head);
+	assert_non_null(strstr(r->out, "\n{\"verdict\":\"as expected\",\"expected\":"));
+	assert_non_null(strstr(r->out, ",\"result\":{\"name\":"));
+	assert_non_null(strstr(r->out, "],\"as_expected\":1,\"not_as_expected\":0,"
+				       "\"malformed\":0,\"interrupted\":false}\n"));
+	release(r);
+}
+
+static void test_json_tap_envelope(void **state)
+{
+	char *pct = scenario_path("opts/pct.pmm");
+	struct run r;
+
+	(void)state;
+	RUN(&r, "run", pct, "--format", "json");
+	expect_envelope(&r, "run");
+	RUN(&r, "explore", pct, "--format", "json");
+	expect_envelope(&r, "explore");
+	RUN(&r, "replay", pct, "--schedule", "0.1", "--format", "json");
+	expect_envelope(&r, "replay");
+	RUN(&r, "explore", "--selfcheck", "lost-update", "--format", "json");
+	expect_envelope(&r, "explore");
+
+	/* TAP: a plan, one test point, its details in a YAML block. */
+	RUN(&r, "run", pct, "--format", "tap");
+	expect_ok(&r);
+	assert_true(starts_with(r.out, "TAP version 13\n1..1\nok 1 - "));
+	release(&r);
+	RUN(&r, "explore", "--selfcheck", "lost-update", "--format", "tap");
+	expect_ok(&r);
+	assert_true(starts_with(r.out, "TAP version 13\n1..1\nok 1 - lost-update # "
+				"expected violation final-state, got violation "
+				"final-state in execution 2; 2 executions\n  ---\n"
+				"  oracle: \"final-state\"\n"));
+	assert_non_null(strstr(r.out, "  schedule: \"0.1.0.1\"\n  replay: \"protmm "
+				      "replay --selfcheck lost-update --schedule "
+				      "0.1.0.1\"\n  trace:\n    - \"  step  task "));
+	assert_true(ends_with(r.out, "\n  ...\n"));
+	release(&r);
+	RUN(&r, "replay", "--selfcheck", "lost-update", "--schedule", "0x2.1x2",
+	    "--format", "tap");
+	expect_ok(&r);
+	assert_true(starts_with(r.out, "TAP version 13\n1..1\nnot ok 1 - lost-update # "
+				"expected violation final-state, got no violation "
+				"found; 1 executions\n  ---\n  trace:\n"));
+	release(&r);
+	/* A malformed file is a test point too. */
+	RUN(&r, "run", "/dev/null", pct, "--format", "tap");
+	assert_int_equal(r.status, 2);
+	assert_true(starts_with(r.out, "TAP version 13\n1..2\nnot ok 1 - /dev/null "
+				"# malformed"));
+	assert_non_null(strstr(r.out, "\nok 2 - "));
+	release(&r);
+	free(pct);
+}
+
+static const char *crashtest_path(void)
+{
+	const char *p = getenv("PROTMM_CRASHTEST");
+
+	if (!p || !*p)
+		fail_msg("PROTMM_CRASHTEST is not set");
+	return p;
+}
+
+#define CRASH(r, ...) run_bin(crashtest_path(), (const char *const[]){ __VA_ARGS__, NULL }, (r))
+
+/*
+ * Under ASan a fault in model code is a report on stderr and an abort()
+ * (protmm asks for abort_on_error), so it is reported as SIGABRT.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASAN 1
+#endif
+#endif
+#ifdef ASAN
+#define SEGV_NAME "SIGABRT"
+#else
+#define ASAN 0
+#define SEGV_NAME "SIGSEGV"
+#endif
+
+/* Status @status; stderr empty but for a sanitizer's report. */
+static void expect_crash_status(struct run *r, int status)
+{
+	if (r->status != status || (!ASAN && r->err[0]))
+		fail_run(r, "the status, and nothing on stderr");
+}
+
+/* The words after "protmm" of the line of @out starting "  replay:   ". */
+static void replay_words(const char *out, char **line, const char **words,
+			 unsigned int max)
+{
+	char *tok, *save = NULL;
+	unsigned int k = 0;
+
+	*line = line_starting(out, "  replay:   ");
+	assert_true(starts_with(*line, "  replay:   protmm replay "));
+	for (tok = strtok_r(*line + 19, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		assert_true(k + 1 < max);
+		words[k++] = tok;
+	}
+	words[k] = NULL;
+}
+
+/*
+ * A crash in one scenario of a directory: reported as the violation
+ * "crash" with its schedule, replay command and trace, and the next
+ * scenarios still run; replaying the schedule crashes the same way.
+ */
+static void check_crash(const struct run *r, const char *file, const char *how)
+{
+	char prefix[512], *line, *sched, *cmd, *trace, *rtrace;
+	const char *words[MAX_ARGS + 1];
+	unsigned long long n;
+	struct run rr;
+
+	snprintf(prefix, sizeof(prefix), "NOT as expected  %s: expected ok, got "
+		 "violation crash: %s in execution ", file, how);
+	line = line_starting(r->out, prefix);
+	assert_int_equal(sscanf(line + strlen(prefix), "%llu;", &n), 1);
+	/* The first execution, T0 first, does not crash: the schedule matters. */
+	assert_true(n >= 2);
+	free(line);
+	line = strstr(r->out, prefix);
+	sched = line_starting(line, "  schedule: ");
+	replay_words(line, &cmd, words, MAX_ARGS);
+	assert_string_equal(words[1], file);
+	assert_string_equal(words[3], sched + 12);
+	/* The trace: the steps that ended, and which one crashed. */
+	trace = between(line, "  replay:   ", "   end  ");
+	assert_true(starts_with(trace, "  step  task "));
+	snprintf(prefix, sizeof(prefix), "   end  %s in step ", how);
+	assert_non_null(strstr(line, prefix));
+
+	CRASH(&rr, words[0], words[1], words[2], words[3]);
+	expect_crash_status(&rr, 0);
+	snprintf(prefix, sizeof(prefix), ": violation crash: %s in execution 1\n", how);
+	assert_non_null(strstr(rr.out, prefix));
+	rtrace = between(rr.out, ": schedule ", "   end  ");
+	assert_string_equal(trace, rtrace);
+	snprintf(prefix, sizeof(prefix), "   end  %s in step ", how);
+	assert_non_null(strstr(rr.out, prefix));
+	release(&rr);
+	free(rtrace);
+	free(trace);
+	free(cmd);
+	free(sched);
+}
+
+static void test_crash_run(void **state)
+{
+	char *dir = scenario_path("crash"), *ok;
+	char *abrt = scenario_path("crash/crash-abrt.pmm");
+	char *exit1 = scenario_path("crash/crash-exit.pmm");
+	char *segv = scenario_path("crash/crash-segv.pmm");
+	struct run r;
+
+	(void)state;
+	CRASH(&r, "run", dir);
+	expect_crash_status(&r, 1);
+	check_crash(&r, abrt, "SIGABRT");
+	check_crash(&r, exit1, "exit status 1");
+	check_crash(&r, segv, SEGV_NAME);
+	assert_true(asprintf(&ok, "as expected      %s/ok.pmm: expected ok", dir) > 0);
+	assert_non_null(strstr(r.out, ok));
+	assert_non_null(strstr(r.out, "\n4 scenarios: 1 as expected, 3 NOT as "
+				      "expected, 0 malformed\n"));
+	free(ok);
+	release(&r);
+
+	/* The real protmm has no such hook: every scenario is fine there. */
+	RUN(&r, "run", dir);
+	expect_ok(&r);
+	assert_non_null(strstr(r.out, "\n4 scenarios: 4 as expected, "));
+	release(&r);
+	free(dir);
+	free(abrt);
+	free(exit1);
+	free(segv);
+}
+
+/* explore and replay are isolated the same way; JSON stays whole. */
+static void test_crash_explore_replay(void **state)
+{
+	char *segv = scenario_path("crash/crash-segv.pmm");
+	struct run r;
+
+	(void)state;
+	CRASH(&r, "explore", segv);
+	expect_crash_status(&r, 0);
+	assert_true(starts_with(r.out, "crash-segv: violation crash: " SEGV_NAME
+				" in execution "));
+	assert_non_null(strstr(r.out, "\n  schedule: "));
+	assert_non_null(strstr(r.out, "\ncrash-segv: "));
+	assert_non_null(strstr(r.out, " executions (dfs), 1 violating, "));
+	release(&r);
+
+	CRASH(&r, "explore", segv, "--format", "json");
+	expect_crash_status(&r, 0);
+	if (!json_document(r.out))
+		fail_run(&r, "one JSON document");
+	assert_non_null(strstr(r.out, "\"verdict\":\"NOT as expected\""));
+	assert_non_null(strstr(r.out, "\"violation\":{\"oracle\":\"crash\",\"message\":\""
+				      SEGV_NAME " in execution "));
+	assert_non_null(strstr(r.out, "{\"kind\":\"end\",\"end\":\"crash\",\"crash\":\""
+				      SEGV_NAME "\""));
+	release(&r);
+
+	/* A schedule that does not crash (T0 first) replays as usual. */
+	CRASH(&r, "replay", segv, "--schedule", "0x2");
+	expect_ok(&r);
+	assert_non_null(strstr(r.out, "crash-segv: no violation\n"));
+	release(&r);
+	free(segv);
+}
+
+/* The children of @pid, by /proc/PID/stat's ppid. */
+static unsigned int children_of(pid_t pid)
+{
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char path[300], buf[512], *p;
+		int ppid;
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (p && sscanf(p, ") %*c %d", &ppid) == 1 && ppid == pid)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Waits until @c's stdout holds @what (NULL: anything) and it explores in a child. */
+static void wait_exploring(struct child *c, const char *what)
+{
+	double t0 = now();
+
+	for (;;) {
+		char *out = slurp(dup(c->out));
+		bool seen = what ? strstr(out, what) != NULL : true;
+
+		free(out);
+		if (seen)
+			break;
+		if (now() - t0 > 60) {
+			kill(c->pid, SIGKILL);
+			fail_msg("no \"%s\" on stdout after 60s", what);
+		}
+		sleep_ms(20);
+	}
+	/* The child that printed it has gone; the next one explores. */
+	sleep_ms(300);
+	while (!children_of(c->pid)) {
+		if (now() - t0 > 60) {
+			kill(c->pid, SIGKILL);
+			fail_msg("protmm has no child exploring after 60s");
+		}
+		sleep_ms(20);
+	}
+	sleep_ms(200);
+}
+
+/* Starts @args, signals it when it explores (its group if @group), waits. */
+static void interrupt_run(const char *const *args, const char *after, int sig,
+			  bool group, struct run *r)
+{
+	struct child c;
+
+	spawn_argv(protmm_path(), args, group, &c);
+	wait_exploring(&c, after);
+	assert_int_equal(kill(group ? -c.pid : c.pid, sig), 0);
+	wait_child(&c, r);
+}
+
+/* SIGTERM to explore alone, SIGINT to its group: a whole report, 143 or 130. */
+static void test_interrupt_explore(void **state)
+{
+	const char *const text[] = { "explore", "--selfcheck", "independent-3x5",
+		"--strategy", "random", "--executions", "1000000000", NULL };
+	const char *const json[] = { "explore", "--selfcheck", "independent-3x5",
+		"--strategy", "random", "--executions", "1000000000", "--format",
+		"json", NULL };
+	unsigned long long n;
+	const char *p;
+	struct run r;
+
+	(void)state;
+	interrupt_run(text, NULL, SIGTERM, false, &r);
+	if (r.status != 143 || strcmp(r.err, "protmm: interrupted by SIGTERM\n"))
+		fail_run(&r, "status 143, interrupted by SIGTERM");
+	assert_int_equal(sscanf(r.out, "independent-3x5: %llu executions (random, "
+				"interrupted), 0 violating,", &n), 1);
+	assert_true(n > 0 && n < 1000000000ull);
+	assert_int_equal(count(r.out, "\n"), 1);
+	release(&r);
+
+	interrupt_run(json, NULL, SIGINT, true, &r);
+	if (r.status != 130 || !json_document(r.out))
+		fail_run(&r, "status 130 and one JSON document");
+	assert_true(starts_with(r.out, "{\"command\":\"explore\",\"scenarios\":[\n"
+				"{\"verdict\":\"interrupted\","));
+	p = strstr(r.out, "\"executions\":");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "\"executions\":%llu,", &n), 1);
+	assert_true(n > 0);
+	assert_non_null(strstr(r.out, "\"complete\":false,\"interrupted\":true,"));
+	assert_non_null(strstr(r.out, "\"interrupted\":true,\"signal\":\"SIGINT\","
+				      "\"cut_short\":1,\"not_run\":0}\n"));
+	release(&r);
+}
+
+/* run: the verdicts already made, the one cut short, those not run. */
+static void test_interrupt_run(void **state)
+{
+	char *dir = scenario_path("interrupt");
+	const char *const text[] = { "run", dir, NULL };
+	const char *const json[] = { "run", dir, "--format", "json", NULL };
+	const char *const tap[] = { "run", dir, "--format", "tap", NULL };
+	char *line;
+	struct run r;
+
+	(void)state;
+	interrupt_run(text, "as expected ", SIGINT, false, &r);
+	if (r.status != 130)
+		fail_run(&r, "status 130");
+	line = line_starting(r.out, "as expected ");
+	assert_non_null(strstr(line, "a-quick.pmm: expected ok, got no violation in "
+				     "any interleaving;"));
+	free(line);
+	line = line_starting(r.out, "interrupted ");
+	assert_non_null(strstr(line, "b-long.pmm: expected ok, got no violation found; "));
+	assert_non_null(strstr(line, " executions (random, interrupted), "));
+	free(line);
+	assert_int_equal(count(r.out, "c-never"), 0);
+	assert_non_null(strstr(r.out, "\n3 scenarios: 1 as expected, 0 NOT as expected, "
+				      "0 malformed; interrupted by SIGINT: 1 cut short, "
+				      "1 not run\n"));
+	assert_string_equal(r.err, "protmm: interrupted by SIGINT\n");
+	release(&r);
+
+	interrupt_run(json, "\"verdict\"", SIGTERM, true, &r);
+	if (r.status != 143 || !json_document(r.out))
+		fail_run(&r, "status 143 and one JSON document");
+	assert_int_equal(count(r.out, "{\"verdict\":\"as expected\""), 1);
+	assert_int_equal(count(r.out, "{\"verdict\":\"interrupted\""), 1);
+	assert_non_null(strstr(r.out, "],\"as_expected\":1,\"not_as_expected\":0,"
+				      "\"malformed\":0,\"interrupted\":true,\"signal\":"
+				      "\"SIGTERM\",\"cut_short\":1,\"not_run\":1}\n"));
+	release(&r);
+
+	interrupt_run(tap, "ok 1 - ", SIGTERM, false, &r);
+	assert_int_equal(r.status, 143);
+	assert_true(starts_with(r.out, "TAP version 13\n1..3\nok 1 - "));
+	assert_non_null(strstr(r.out, "\nnot ok 2 - "));
+	assert_non_null(strstr(r.out, "b-long.pmm # interrupted: expected ok, got no "
+				      "violation found; "));
+	assert_true(ends_with(r.out, "\nBail out! interrupted by SIGTERM\n"));
+	release(&r);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -704,6 +1292,14 @@ int main(void)
 		cmocka_unit_test(test_unknown_command),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_option_overrides),
+		cmocka_unit_test(test_option_conflicts),
+		cmocka_unit_test(test_replay_command_bound),
+		cmocka_unit_test(test_json_tap_envelope),
+		cmocka_unit_test(test_crash_run),
+		cmocka_unit_test(test_crash_explore_replay),
+		cmocka_unit_test(test_interrupt_explore),
+		cmocka_unit_test(test_interrupt_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,8 +7,9 @@
  *
  * and compares stdout byte for byte with golden/NAME.trace (and checks a
  * second run gives the same bytes), then runs it again with --format json
- * and checks the JSON is well formed and its shape: an object, the
- * scenario's name, strategy "replay", and for a violation a "trace" array
+ * and checks the JSON is well formed and its shape: the envelope of
+ * every command, {"command":"replay","scenarios":[...]}, the scenario's
+ * name, strategy "replay", and for a violation a "trace" array
  * of {"kind":"step",...} entries, one per step line of the text trace.
  *
  * THE GOLDEN FILES GO STALE WHEN MODEL CODE MOVES: every trace line names
@@ -37,6 +38,7 @@
 
 #include <cmocka.h>
 
+#include "../../common/json_check.h"
 #include "../../common/run_protmm.h"
 
 static const char *golden_dir(void)
@@ -179,127 +181,6 @@ static void test_text(void **state)
 	free(want);
 }
 
-/* A small JSON checker: true if [*p, end) starts with one JSON value. */
-static bool json_value(const char **p, int depth);
-
-static void json_ws(const char **p)
-{
-	while (**p == ' ' || **p == '\n' || **p == '\t' || **p == '\r')
-		(*p)++;
-}
-
-static bool json_string(const char **p)
-{
-	if (**p != '"')
-		return false;
-	for ((*p)++; **p != '"'; (*p)++) {
-		if ((unsigned char)**p < 0x20)
-			return false;
-		if (**p == '\\') {
-			(*p)++;
-			if (**p == 'u') {
-				int i;
-
-				for (i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)(*p)[i]))
-						return false;
-				*p += 4;
-			} else if (!**p || !strchr("\"\\/bfnrt", **p)) {
-				return false;
-			}
-		}
-	}
-	(*p)++;
-	return true;
-}
-
-static bool json_number(const char **p)
-{
-	const char *s = *p;
-
-	if (**p == '-')
-		(*p)++;
-	if (!isdigit((unsigned char)**p))
-		return false;
-	while (isdigit((unsigned char)**p))
-		(*p)++;
-	if (**p == '.') {
-		(*p)++;
-		if (!isdigit((unsigned char)**p))
-			return false;
-		while (isdigit((unsigned char)**p))
-			(*p)++;
-	}
-	if (**p == 'e' || **p == 'E') {
-		(*p)++;
-		if (**p == '+' || **p == '-')
-			(*p)++;
-		if (!isdigit((unsigned char)**p))
-			return false;
-		while (isdigit((unsigned char)**p))
-			(*p)++;
-	}
-	return *p > s;
-}
-
-static bool json_container(const char **p, int depth, char close, bool object)
-{
-	(*p)++;
-	json_ws(p);
-	if (**p == close) {
-		(*p)++;
-		return true;
-	}
-	for (;;) {
-		json_ws(p);
-		if (object) {
-			if (!json_string(p))
-				return false;
-			json_ws(p);
-			if (**p != ':')
-				return false;
-			(*p)++;
-		}
-		if (!json_value(p, depth + 1))
-			return false;
-		json_ws(p);
-		if (**p == close) {
-			(*p)++;
-			return true;
-		}
-		if (**p != ',')
-			return false;
-		(*p)++;
-	}
-}
-
-static bool json_value(const char **p, int depth)
-{
-	static const char *const words[] = { "true", "false", "null" };
-	unsigned int i;
-
-	if (depth > 64)
-		return false;
-	json_ws(p);
-	switch (**p) {
-	case '{':
-		return json_container(p, depth, '}', true);
-	case '[':
-		return json_container(p, depth, ']', false);
-	case '"':
-		return json_string(p);
-	default:
-		break;
-	}
-	for (i = 0; i < 3; i++) {
-		if (!strncmp(*p, words[i], strlen(words[i]))) {
-			*p += strlen(words[i]);
-			return true;
-		}
-	}
-	return json_number(p);
-}
-
 /* @s is one JSON object and nothing else (but a final newline). */
 static void assert_json(const struct golden *g, const char *s)
 {
@@ -318,6 +199,7 @@ static void assert_json(const struct golden *g, const char *s)
 static void test_json(void **state)
 {
 	struct golden *g = *state;
+	static const char envelope[] = "{\"command\":\"replay\",\"scenarios\":[";
 	char *trace, name[96];
 	struct run r;
 	unsigned int steps;
@@ -325,9 +207,12 @@ static void test_json(void **state)
 	read_golden(g);
 	replay(g, &r, true);
 	assert_json(g, r.out);
-	snprintf(name, sizeof(name), "{\"name\":\"%s\",", g->name);
-	if (strncmp(r.out, name, strlen(name)))
-		fail_msg("%s: JSON does not start with %s", g->pmm, name);
+	/* The envelope of every command, holding the one scenario replayed. */
+	if (strncmp(r.out, envelope, strlen(envelope)))
+		fail_msg("%s: JSON does not start with the replay envelope", g->pmm);
+	snprintf(name, sizeof(name), "\"result\":{\"name\":\"%s\",", g->name);
+	if (count(r.out, name) != 1)
+		fail_msg("%s: JSON does not hold one %s", g->pmm, name);
 	assert_non_null(strstr(r.out, "\"strategy\":\"replay\""));
 	assert_non_null(strstr(r.out, "\"executions\":1,"));
 	trace = slurp(g->trace, NULL);
