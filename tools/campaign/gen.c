@@ -970,7 +970,7 @@ static void init_block(struct gen *g)
 {
 	unsigned int i, n;
 
-	g->thread = -1;
+	g->thread = GEN_INIT;
 	emit_verb(g, "process", 0);
 	if (chance(&g->r, 30))
 		emit_verb(g, "process", 0);
@@ -1009,6 +1009,67 @@ static void thread_block(struct gen *g, unsigned int t)
 		;
 }
 
+/*
+ * 'exists' lines: conditions over the end state, evaluated after every
+ * execution (the interpreter's finish()). They state nothing that can
+ * fail: whether one ever held is not an oracle, only what evaluating it
+ * does to the model is checked.
+ */
+static void final_conditions(struct gen *g)
+{
+	struct gen_scenario *s = g->s;
+	unsigned int i, n = chance(&g->r, 40) ? 1 + (unsigned int)below(&g->r, 2) : 0;
+
+	g->thread = GEN_FINAL;
+	for (i = 0; i < n && s->nr_lines < GEN_MAX_LINES; i++) {
+		const struct gmap *m = pick_map(g, g->mte);
+		const char *proc = g->procs[below(&g->r, g->nr_procs)];
+		struct gen_line *l;
+
+		g->len = 0;
+		put(g, "exists ");
+		switch (below(&g->r, g->mte ? 8 : 7)) {
+		case 0:
+			put(g, "mapped(%s:%s)", proc, m->name);
+			break;
+		case 1:
+			put(g, "pinned(%s:%s)", proc, m->name);
+			break;
+		case 2:
+			put(g, "refcount(%s:%s) >= 1", proc, m->name);
+			break;
+		case 3:
+			put(g, "not mapcount(%s:%s) > 1", proc, m->name);
+			break;
+		case 4:
+			put(g, "swapped(%s:%s) or mapped(%s:%s)", proc, m->name, proc, m->name);
+			break;
+		case 5:
+			put(g, "%s:", proc);
+			put_addr(g, m, 1);
+			put(g, " != ");
+			put_bytes(g, 1 + (unsigned int)below(&g->r, 3));
+			break;
+		case 6:
+			put(g, "%s:", proc);
+			put_addr(g, m, 1);
+			put(g, " == \"\\0\"");
+			break;
+		default:
+			put(g, "tags(%s:", proc);
+			put_addr(g, m, 16);
+			put(g, ") == %#x", pick_tag(g));
+			break;
+		}
+		l = &s->lines[s->nr_lines++];
+		snprintf(l->text, sizeof(l->text), "%s", g->text);
+		l->thread = GEN_FINAL;
+		l->pin = -1;
+		l->unpin = false;
+		l->verb = "exists";
+	}
+}
+
 void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 		  struct gen_scenario *out)
 {
@@ -1039,6 +1100,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	out->nr_threads = n;
 	for (i = 0; i < n; i++)
 		thread_block(&g, i);
+	final_conditions(&g);
 }
 
 static bool put_text(char *buf, size_t cap, size_t *n, const char *fmt, ...)
@@ -1083,7 +1145,7 @@ long gen_render(const struct gen_scenario *g, const bool *keep,
 		 (unsigned long long)g->seed, (unsigned long long)g->index, g->machine,
 		 g->header);
 	for (i = 0; i < g->nr_lines; i++)
-		if (g->lines[i].thread < 0 && (!keep || keep[i]))
+		if (g->lines[i].thread == GEN_INIT && (!keep || keep[i]))
 			put_text(buf, cap, &n, "    %s\n", g->lines[i].text);
 	put_text(buf, cap, &n, "}\n");
 	for (t = 0; t < g->nr_threads; t++) {
@@ -1104,7 +1166,11 @@ long gen_render(const struct gen_scenario *g, const bool *keep,
 			threads++;
 		}
 	}
-	put_text(buf, cap, &n, "\nexpect ok\n");
+	put_text(buf, cap, &n, "\n");
+	for (i = 0; i < g->nr_lines; i++)
+		if (g->lines[i].thread == GEN_FINAL && (!keep || keep[i]))
+			put_text(buf, cap, &n, "%s\n", g->lines[i].text);
+	put_text(buf, cap, &n, "expect ok\n");
 	if (n >= cap || !threads)
 		return -1;
 	return (long)n;

@@ -24,9 +24,13 @@
 #define GEN_MAX_LINES	96
 #define GEN_LINE	176
 
+/* gen_line.thread of init's lines, and of the final conditions. */
+#define GEN_INIT	(-1)
+#define GEN_FINAL	(-2)
+
 struct gen_line {
 	char text[GEN_LINE];
-	/* -1: init; else the thread whose block holds the line. */
+	/* GEN_INIT, GEN_FINAL ('exists' lines), or the thread's index. */
 	int thread;
 	/* A pin line and its unpin share an id; -1 for other lines. */
 	int pin;

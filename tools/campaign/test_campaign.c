@@ -67,7 +67,8 @@ static void test_every_scenario_parses(void **state)
 			fail();
 		}
 		assert_true(s->expect_ok);
-		assert_int_equal(s->nr_finals, 0);
+		for (unsigned int f = 0; f < s->nr_finals; f++)
+			assert_false(s->finals[f].forbid);
 		assert_int_equal(s->nr_config, 0);
 		assert_true(s->has_explore);
 		assert_int_equal(s->explore.max_executions, 300);
