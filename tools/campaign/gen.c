@@ -8,6 +8,7 @@
  * fail at run time (an access past a mapping, a tag mismatch, a full
  * pipe) is a status, as a program's errno, and is generated on purpose.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct gvm {
 
 struct gen {
 	struct rng r;
+	uint64_t without;
 	struct gen_scenario *s;
 	bool mte;
 	unsigned int tag;	/* most tagged accesses use this one */
@@ -844,6 +846,23 @@ const char *gen_verb(unsigned int i)
 	return i < NR_GENS ? stmt_gens[i].verb : NULL;
 }
 
+int gen_exclude(struct gen_opts *o, const char *verb)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_GENS; i++) {
+		if (strcmp(stmt_gens[i].verb, verb))
+			continue;
+		/* Declarations build the scenario; unpin and dma come with pin. */
+		if ((stmt_gens[i].flags & F_DECL) || !strcmp(verb, "map") ||
+		    (!stmt_gens[i].w_init && !stmt_gens[i].w_thread))
+			return -EINVAL;
+		o->without |= 1ull << i;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static const struct stmt_gen *find_gen(const char *verb)
 {
 	unsigned int i;
@@ -873,6 +892,8 @@ static bool emit(struct gen *g, const struct stmt_gen *sg, int thread_proc)
 	struct gen_line *l;
 
 	if ((sg->flags & F_MTE) && !g->mte)
+		return false;
+	if (g->without & (1ull << (sg - stmt_gens)))
 		return false;
 	if (s->nr_lines == GEN_MAX_LINES)
 		return false;
@@ -1070,6 +1091,25 @@ static void final_conditions(struct gen *g)
 	}
 }
 
+/* " --executions 1000 --without exit": what differs from the defaults. */
+static void describe_opts(const struct gen_opts *o, char *buf, size_t cap)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	if (o->executions != 300)
+		n += (size_t)snprintf(buf + n, cap - n, " --executions %lu", o->executions);
+	if (o->strategy && n < cap)
+		n += (size_t)snprintf(buf + n, cap - n, " --strategy %s", o->strategy);
+	if (o->machine && n < cap)
+		n += (size_t)snprintf(buf + n, cap - n, " --machine %s", o->machine);
+	for (i = 0; i < NR_GENS && n < cap; i++)
+		if (o->without & (1ull << i))
+			n += (size_t)snprintf(buf + n, cap - n, " --without %s",
+					      stmt_gens[i].verb);
+}
+
 void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 		  struct gen_scenario *out)
 {
@@ -1084,6 +1124,8 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	rnd(&g.r);
 	out->seed = seed;
 	out->index = index;
+	g.without = o->without;
+	describe_opts(o, out->args, sizeof(out->args));
 	g.mte = o->machine ? !strcmp(o->machine, "arm64-mte") : chance(&g.r, 50);
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", g.mte ? "arm64-mte" : "generic");
@@ -1140,10 +1182,10 @@ long gen_render(const struct gen_scenario *g, const bool *keep,
 		}
 	}
 	put_text(buf, cap, &n, "scenario %s\n\"\"\"Random scenario %llu of campaign seed %llu "
-		 "(protmm-campaign --seed %llu --start %llu --count 1).\"\"\"\nmachine %s\n%s\ninit {\n",
-		 g->name, (unsigned long long)g->index, (unsigned long long)g->seed,
-		 (unsigned long long)g->seed, (unsigned long long)g->index, g->machine,
-		 g->header);
+		 "(protmm-campaign --seed %llu --start %llu --count 1%s).\"\"\"\nmachine %s\n"
+		 "%s\ninit {\n", g->name, (unsigned long long)g->index,
+		 (unsigned long long)g->seed, (unsigned long long)g->seed,
+		 (unsigned long long)g->index, g->args, g->machine, g->header);
 	for (i = 0; i < g->nr_lines; i++)
 		if (g->lines[i].thread == GEN_INIT && (!keep || keep[i]))
 			put_text(buf, cap, &n, "    %s\n", g->lines[i].text);

@@ -394,11 +394,11 @@ static void finding_comment(const struct cmp_config *c, const struct gen_scenari
 		"SPDX-License-Identifier: LGPL-2.1-or-later\n"
 		"protmm-campaign finding: %s: %s\n"
 		"campaign seed %llu, scenario %llu: protmm-campaign --seed %llu --start %llu "
-		"--count 1\n"
+		"--count 1%s\n"
 		"minimised from %u to %u statements, the same finding kept\n",
 		r->oracle, r->message, (unsigned long long)c->seed,
 		(unsigned long long)g->index, (unsigned long long)c->seed,
-		(unsigned long long)g->index, lines, kept);
+		(unsigned long long)g->index, g->args, lines, kept);
 
 	if (n < 0 || (size_t)n >= cap)
 		return;

@@ -155,6 +155,32 @@ static void dma_writes_through_write_pin(const struct gen_scenario *s, unsigned 
 	fail_msg("no pin for: %s", s->lines[j].text);
 }
 
+/* A statement left out never comes, and the scenario's command says so. */
+static void test_without(void **state)
+{
+	struct gen_opts o = GEN_OPTS_INIT;
+	unsigned int i, j;
+	long len;
+
+	(void)state;
+	assert_int_equal(gen_exclude(&o, "exit"), 0);
+	assert_int_equal(gen_exclude(&o, "fwrite_direct"), 0);
+	assert_int_not_equal(gen_exclude(&o, "map"), 0);
+	assert_int_not_equal(gen_exclude(&o, "unpin"), 0);
+	assert_int_not_equal(gen_exclude(&o, "process"), 0);
+	assert_int_not_equal(gen_exclude(&o, "nonsense"), 0);
+	for (i = 0; i < 500; i++) {
+		gen_scenario(11, i, &o, &g);
+		for (j = 0; j < g.nr_lines; j++) {
+			assert_string_not_equal(g.lines[j].verb, "exit");
+			assert_string_not_equal(g.lines[j].verb, "fwrite_direct");
+		}
+	}
+	len = gen_render(&g, NULL, NULL, text, TEXT);
+	assert_true(len > 0);
+	assert_non_null(strstr(text, "--count 1 --without exit --without fwrite_direct)"));
+}
+
 /* Each pin is unpinned once, by its owner, after it; nothing expected. */
 static void test_pins_released_nothing_expected(void **state)
 {
@@ -317,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_every_scenario_parses),
 		cmocka_unit_test(test_every_statement_generated),
 		cmocka_unit_test(test_pins_released_nothing_expected),
+		cmocka_unit_test(test_without),
 		cmocka_unit_test(test_minimise_keeps_the_oracle),
 		cmocka_unit_test(test_refused_is_a_generator_bug),
 		cmocka_unit_test(test_hang_is_a_finding),
