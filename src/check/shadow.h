@@ -21,7 +21,8 @@
  * page tables (struct phys_access by_frame) moves the frame's bytes: a
  * page-cache page's file's while the page is in the file, an anonymous
  * page's every (mm, address) whose PTE maps it then, the zero page's
- * nobody's. A write lands in each; a read is checked against any.
+ * nobody's (check/owners.h). A write lands in each; a read is checked
+ * against any.
  *
  * User addresses resolve through the VMA at the time of the access:
  * anonymous memory is (mm, address); a shared file mapping is (file,

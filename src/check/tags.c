@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/arm64/mte.h"
+#include "check/owners.h"
 #include "check/tags.h"
 #include "mm/mmap.h"
 
@@ -149,6 +150,44 @@ static int tags_access(struct phys_access *a)
 	return 0;
 }
 
+/*
+ * Through a reference that does not follow the page tables, the tags
+ * moved are the frame's: a store records S at every (mm, address) that
+ * maps the frame now; a read must have found, in each granule, the S of
+ * one of them (any: the owners' shadows only part after a COW, when the
+ * frame is one owner's alone). A frame nobody maps is nobody's tags.
+ */
+static void frame_tags_moved(const struct mte_tag_access *a, const char *what)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int n = 0, nr = frame_owners(a->pfn, keys), i, g;
+
+	/* Tagged memory is anonymous: a page-cache page has no tag shadow. */
+	for (i = 0; i < nr; i++)
+		if (keys[i].mm)
+			keys[n++] = keys[i];
+	for (g = 0; n && g < a->len / MTE_GRANULE_SIZE; g++) {
+		unsigned long off = a->offset + g * MTE_GRANULE_SIZE;
+		unsigned int m = a->tags[g] & MTE_TAG_MASK;
+		bool found = false;
+
+		for (i = 0; i < n; i++) {
+			const struct mm_struct *mm = keys[i].obj;
+			int s = expected(mm, keys[i].off + off);
+
+			if (a->write)
+				record(mm, keys[i].off + off, m);
+			else if (s < 0 ? !m : m == (unsigned int)s)
+				found = true;
+		}
+		if (!a->write && !found &&
+		    check_tag(keys[0].obj, keys[0].off + off,
+			      expected(keys[0].obj, keys[0].off + off), m, a->pfn,
+			      what))
+			return;
+	}
+}
+
 /* Tag stores record S; tag reads compare with it. */
 static void tags_moved(const struct mte_tag_access *a)
 {
@@ -160,6 +199,10 @@ static void tags_moved(const struct mte_tag_access *a)
 	if (!active(mm))
 		return;
 	snprintf(what, sizeof(what), "%s tag read", who_names[a->who]);
+	if (a->by_frame) {
+		frame_tags_moved(a, what);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned long addr = page + a->offset + i * MTE_GRANULE_SIZE;
 

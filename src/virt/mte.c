@@ -147,7 +147,10 @@ int pmm_guest_load_tags(struct pmm_vm *vm, unsigned long gpa, size_t len,
 	return guest_tags(vm, gpa, len, tags, false, PMM_HERE);
 }
 
-/* gfn_to_pfn_prot(): the VMM's page behind @gfn, with a reference. */
+/*
+ * gfn_to_pfn_prot() (__gfn_to_page() in later kernels): the VMM's page behind
+ * @gfn, with a plain reference (get_user_pages(), FOLL_GET).
+ */
 static struct page *gfn_to_page(struct pmm_vm *kvm, unsigned long gfn,
 				bool write, unsigned long *hva)
 {
@@ -164,14 +167,19 @@ static struct page *gfn_to_page(struct pmm_vm *kvm, unsigned long gfn,
 	return got == 1 ? page : NULL;
 }
 
-/* One page of KVM_ARM_MTE_COPY_TAGS, @tags a page's worth. */
+/*
+ * One page of KVM_ARM_MTE_COPY_TAGS, @tags a page's worth. The page is
+ * held by a plain reference (FOLL_GET, not a pin): a fork racing the
+ * ioctl may leave it the child's alone once the parent COWs, and the
+ * tags then move to and from the child's memory (by_frame).
+ */
 static void copy_page_tags(struct pmm_vm *kvm, struct page *page,
 			   unsigned long hva, unsigned char *tags, bool to_guest)
 {
 	struct mte_tag_access a = {
 		.who = ACCESS_KERNEL, .mm = kvm->mm, .vaddr = hva,
 		.pfn = page_to_pfn(page), .offset = 0, .len = PAGE_SIZE,
-		.tags = tags, .write = to_guest,
+		.tags = tags, .write = to_guest, .by_frame = true,
 	};
 
 	if (!to_guest) {

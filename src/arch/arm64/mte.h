@@ -76,6 +76,13 @@ struct mte_tag_access {
 	unsigned int offset, len;	/* in the frame, granule aligned */
 	unsigned char *tags;		/* a tag per granule */
 	bool write;
+	/*
+	 * The kernel reaching the frame through a reference that does not
+	 * follow the page tables (KVM_ARM_MTE_COPY_TAGS' FOLL_GET): the
+	 * tags are the frame's, those of whatever maps it at the time (the
+	 * oracle looks the owners up), not @mm's at @vaddr.
+	 */
+	bool by_frame;
 };
 
 struct mte_tag_watch {
