@@ -530,6 +530,8 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	pte = ptep_get_and_clear(mm, addr, ptep);
 	if (cow)
 		mm_notify_unmapped(mm, addr, addr + PAGE_SIZE);
+	if (page)
+		mm_notify_zapped(mm, addr, page);
 	if (!tlb->end)
 		tlb->start = addr;
 	tlb->end = addr + PAGE_SIZE;

@@ -127,6 +127,16 @@ void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
 			mm_watches[i]->private_copy(mm, addr, pfn);
 }
 
+void mm_notify_zapped(struct mm_struct *mm, unsigned long addr,
+		      struct page *page)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->zapped)
+			mm_watches[i]->zapped(mm, addr, page);
+}
+
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;

@@ -79,6 +79,12 @@ struct mm_watch {
 	 */
 	void (*private_copy)(struct mm_struct *mm, unsigned long addr,
 			     unsigned long pfn);
+	/*
+	 * @mm's PTE at @addr, which mapped @page, was zapped (munmap, exit,
+	 * truncation): the page is no longer the process's memory there.
+	 */
+	void (*zapped)(struct mm_struct *mm, unsigned long addr,
+		       struct page *page);
 };
 void mm_watch_register(const struct mm_watch *w);
 void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
@@ -86,6 +92,8 @@ void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end);
 void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
 			    unsigned long pfn);
+void mm_notify_zapped(struct mm_struct *mm, unsigned long addr,
+		      struct page *page);
 
 /* vm_flags from PROT_* / MAP_* (calc_vm_prot_bits, calc_vm_flag_bits). */
 unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
