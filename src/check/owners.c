@@ -21,6 +21,21 @@ static bool pte_maps(pte_t pte, const struct folio *folio, unsigned long pfn)
 	       pte_to_swp_entry(pte).val == folio->private;
 }
 
+/*
+ * The PTE as rmap sees it: a walker takes the PTE lock, so a PTE that
+ * mprotect has cleared only for the time of its update
+ * (ptep_modify_prot_start()) still maps its page.
+ */
+static pte_t pte_peek(struct mm_struct *mm, pte_t *ptep)
+{
+	pte_t pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+
+	if (pte_none(pte) &&
+	    __atomic_load_n(&mm->prot_modify_ptep, __ATOMIC_ACQUIRE) == ptep)
+		return mm->prot_modify_old;
+	return pte;
+}
+
 /* rmap_walk_anon()'s look, without its lock: every PTE mapping @pfn. */
 static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 				struct lkey *keys)
@@ -41,8 +56,7 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 		if (addr >= vma->vm_end)
 			continue;
 		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(__pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)),
-				     folio, pfn))
+		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn))
 			keys[n++] = (struct lkey){ vma->vm_mm, addr, true };
 	}
 	return n;

@@ -135,6 +135,14 @@ struct mm_struct {
 	bool dead;
 	/* Secondary MMUs mirroring this mm (mm/mmu_notifier.h). */
 	struct mmu_notifier *notifiers;
+	/*
+	 * The PTE between ptep_modify_prot_start() and _commit() (mprotect,
+	 * under mmap_lock for writing: one at a time), and its old value:
+	 * cleared only so that the hardware leaves it alone, it still maps
+	 * its page (for the oracles' owner lookups).
+	 */
+	pte_t *prot_modify_ptep;
+	pte_t prot_modify_old;
 };
 
 /* The mapping a file's VMAs and page cache hang off (include/linux/fs.h). */

@@ -304,15 +304,16 @@ static void change_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	struct vm_area_struct *vma = arg;
 	pte_t old, ptent;
 
+	(void)mm;
 	spin_lock(ptl);
 	old = ptep_get(ptep);
 	if (pte_present(old)) {
-		old = ptep_get_and_clear(mm, addr, ptep);
+		old = ptep_modify_prot_start(vma, addr, ptep);
 		ptent = pte_modify(old, vma->vm_page_prot);
 		if ((vma->vm_flags & VM_WRITE) && !pte_write(ptent) &&
 		    can_change_pte_writable(vma, addr, ptent))
 			ptent = pte_mkwrite(ptent);
-		set_pte_at(mm, addr, ptep, ptent);
+		ptep_modify_prot_commit(vma, addr, ptep, ptent);
 	}
 	spin_unlock(ptl);
 }
