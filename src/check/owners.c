@@ -36,9 +36,27 @@ static pte_t pte_peek(struct mm_struct *mm, pte_t *ptep)
 	return pte;
 }
 
+/*
+ * Whether a COW fault is copying @mm's page at @addr away from @pfn, past
+ * the point where what the frame gets (@tags: its tags) would still be
+ * copied.
+ */
+static bool cow_leaving(const struct mm_struct *mm, unsigned long addr,
+			unsigned long pfn, bool tags)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMM_MAX_TASKS; i++)
+		if (__atomic_load_n(&mm->cow_leaving[i].pfn, __ATOMIC_ACQUIRE) == pfn &&
+		    mm->cow_leaving[i].addr == addr &&
+		    (!tags || __atomic_load_n(&mm->cow_leaving[i].tags, __ATOMIC_ACQUIRE)))
+			return true;
+	return false;
+}
+
 /* rmap_walk_anon()'s look, without its lock: every PTE mapping @pfn. */
 static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
-				struct lkey *keys)
+				bool tags, struct lkey *keys)
 {
 	unsigned long idx = folio->index + (pfn - folio_pfn(folio));
 	struct anon_vma *av = (struct anon_vma *)((unsigned long)folio->mapping &
@@ -56,20 +74,21 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 		if (addr >= vma->vm_end)
 			continue;
 		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn))
+		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn) &&
+		    !cow_leaving(vma->vm_mm, addr, pfn, tags))
 			keys[n++] = (struct lkey){ vma->vm_mm, addr, true };
 	}
 	return n;
 }
 
-unsigned int frame_owners(unsigned long pfn, struct lkey *keys)
+unsigned int frame_owners(unsigned long pfn, bool tags, struct lkey *keys)
 {
 	struct folio *folio = pfn_folio(pfn);
 
 	if (is_zero_pfn(pfn) || !folio->mapping)
 		return 0;
 	if (folio_test_anon(folio))
-		return anon_owners(folio, pfn, keys);
+		return anon_owners(folio, pfn, tags, keys);
 	keys[0] = (struct lkey){ folio->mapping,
 				 (folio->index + (pfn - folio_pfn(folio))) << PAGE_SHIFT,
 				 false };

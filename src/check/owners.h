@@ -31,10 +31,12 @@ struct lkey {
  * The locations frame @pfn holds now, each at the frame's first byte: a
  * page-cache page is its file's bytes at its index while it is in the
  * file, nobody's after; an anonymous page is every (mm, address) whose
- * PTE maps it (several after fork, until a COW); the zero page and a
- * free frame are nobody's. At most FRAME_MAX_OWNERS. No yield point: an
- * oracle's look.
+ * PTE maps it (several after fork, until a COW: from the COW's copy on,
+ * what the frame gets no longer reaches the copying mm; for @tags, from
+ * the copy's look at PG_mte_tagged on); the zero page and a free frame
+ * are nobody's. At most FRAME_MAX_OWNERS. No yield point: an oracle's
+ * look.
  */
-unsigned int frame_owners(unsigned long pfn, struct lkey *keys);
+unsigned int frame_owners(unsigned long pfn, bool tags, struct lkey *keys);
 
 #endif /* PMM_CHECK_OWNERS_H */

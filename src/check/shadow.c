@@ -341,7 +341,7 @@ static bool user_key(const struct phys_access *a, struct lkey *k)
 static void frame_accessed(const struct phys_access *a)
 {
 	struct lkey keys[FRAME_MAX_OWNERS];
-	unsigned int i, n = frame_owners(a->pfn, keys);
+	unsigned int i, n = frame_owners(a->pfn, false, keys);
 
 	for (i = 0; i < n; i++) {
 		keys[i].off += a->offset;

@@ -160,7 +160,7 @@ static int tags_access(struct phys_access *a)
 static void frame_tags_moved(const struct mte_tag_access *a, const char *what)
 {
 	struct lkey keys[FRAME_MAX_OWNERS];
-	unsigned int n = 0, nr = frame_owners(a->pfn, keys), i, g;
+	unsigned int n = 0, nr = frame_owners(a->pfn, true, keys), i, g;
 
 	/* Tagged memory is anonymous: a page-cache page has no tag shadow. */
 	for (i = 0; i < nr; i++)

@@ -278,6 +278,37 @@ static bool wp_can_reuse_anon_folio(struct folio *folio)
 	return true;
 }
 
+/* The mm whose COW copy each task is making, for cow_tags_checked(). */
+static struct mm_struct *cow_mm[PMM_MAX_TASKS];
+
+void cow_notes_reset(void)
+{
+	memset(cow_mm, 0, sizeof(cow_mm));
+}
+
+/* The oracles' note of a COW copy under way (mm->cow_leaving). */
+static void cow_leaving(struct mm_struct *mm, unsigned long addr,
+			unsigned long pfn)
+{
+	int id = pmm_task_id();
+
+	if (id < 0 || id >= PMM_MAX_TASKS)
+		return;
+	mm->cow_leaving[id].addr = addr;
+	mm->cow_leaving[id].tags = false;
+	__atomic_store_n(&mm->cow_leaving[id].pfn, pfn, __ATOMIC_RELEASE);
+	cow_mm[id] = pfn ? mm : NULL;
+}
+
+void cow_tags_checked(void)
+{
+	int id = pmm_task_id();
+
+	if (id >= 0 && id < PMM_MAX_TASKS && cow_mm[id])
+		__atomic_store_n(&cow_mm[id]->cow_leaving[id].tags, true,
+				 __ATOMIC_RELEASE);
+}
+
 /*
  * wp_page_copy(): copy outside the PTL, then under it, if the PTE is
  * unchanged: clear and flush it, map the copy, drop the old mapping. The
@@ -296,8 +327,11 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_put(old);
 		return VM_FAULT_OOM;
 	}
-	if (old)
+	if (old) {
+		cow_leaving(vma->vm_mm, vmf->address & PAGE_MASK,
+			    page_to_pfn(vmf->page));
 		copy_user_highpage((struct page *)new, vmf->page);
+	}
 	__folio_set_uptodate(new);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm,
 				vmf->address, vmf->address + PAGE_SIZE);
@@ -319,6 +353,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_remove_rmap_pte(old, vmf->page, vma);
 		put = old;
 	}
+	if (old)
+		cow_leaving(vma->vm_mm, 0, 0);
 	spin_unlock(vmf->ptl);
 	mmu_notifier_invalidate_range_end(&range);
 	if (put)

@@ -28,6 +28,15 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
  * @skip_anon, anonymous pages (private COW copies of a file) stay, as
  * struct zap_details' even_cows = false asks.
  */
+/*
+ * The note of a COW copy under way (mm->cow_leaving), for the oracles:
+ * cow_tags_checked() marks the moment the copy looked at the source's
+ * PG_mte_tagged (called by the architecture's copy_highpage, in that
+ * look's step); cow_notes_reset() at each machine's start.
+ */
+void cow_tags_checked(void);
+void cow_notes_reset(void);
+
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 			   unsigned long size, bool skip_anon);
 

@@ -21,6 +21,7 @@
 
 #include "mem/folio.h"
 #include "mm/pgtable.h"
+#include "protmm/sched.h"
 #include "sched/atomic.h"
 #include "sched/rwsem.h"
 
@@ -143,6 +144,18 @@ struct mm_struct {
 	 */
 	pte_t *prot_modify_ptep;
 	pte_t prot_modify_old;
+	/*
+	 * Per task, the frame a COW fault of that task is copying away
+	 * from, and where (wp_page_copy(), from the copy until the new PTE
+	 * or the abort): bytes that land in the old frame from then on do
+	 * not reach this mm there, nor do tags from the copy's look at
+	 * PG_mte_tagged on (@tags). For the oracles' owner lookups; pfn 0:
+	 * none.
+	 */
+	struct {
+		unsigned long addr, pfn;
+		bool tags;
+	} cow_leaving[PMM_MAX_TASKS];
 };
 
 /* The mapping a file's VMAs and page cache hang off (include/linux/fs.h). */

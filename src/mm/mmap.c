@@ -16,6 +16,7 @@ static int mm_ids;
 void mm_ids_reset(void)
 {
 	mm_ids = 0;
+	cow_notes_reset();
 }
 
 struct mm_struct *mm_alloc(void)

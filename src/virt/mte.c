@@ -191,18 +191,28 @@ static void copy_page_tags(struct pmm_vm *kvm, struct page *page,
 		put_user_page_ref(page);
 		return;
 	}
+	/*
+	 * Tags written to a page not yet tagged are nobody's until the flag
+	 * is set (a COW copy in between leaves them in the old page): the
+	 * oracle hears of them then (the kernel ignores what
+	 * try_page_mte_tagging() returns; the model only tells the oracle).
+	 */
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
 		/*
 		 * Only to serialise with a set_pte_at() in the VMM: these
 		 * tags override whatever it would have put there.
 		 */
-		try_page_mte_tagging(page);
+		a.unpublished = try_page_mte_tagging(page);
 		mte_access_tags(&a);
 		set_page_mte_tagged(page);
 	} else {
+		a.unpublished = !(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+				  (1UL << PG_mte_tagged));
 		mte_access_tags(&a);
 		set_bit(PG_mte_tagged, &page->flags);
 	}
+	if (a.unpublished)
+		mte_tags_published(&a);
 	/* kvm_release_pfn_dirty(). */
 	folio_mark_dirty(page_folio(page));
 	put_user_page_ref(page);
