@@ -383,6 +383,20 @@ static void shadow_zeroed(const void *obj, unsigned long off, unsigned long len)
 		record(obj, off, NULL, len);
 }
 
+/* @mm's page of the parent's @sp becomes a copy of it. */
+static bool fork_page(const struct shadow_page *sp, struct mm_struct *mm)
+{
+	struct shadow_page *c = lookup(mm, sp->pgidx, true);
+
+	if (!c)
+		return false;
+	memcpy(c->data, sp->data, PAGE_SIZE);
+	memcpy(c->known, sp->known, sizeof(c->known));
+	c->owned = sp->owned;
+	c->writes = sp->writes;
+	return true;
+}
+
 /*
  * The child's private shadow starts as the parent's: the same bytes, and
  * the same history (shared: a write to either adds to its own page only).
@@ -396,20 +410,27 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	for (h = 0; h < SHADOW_BUCKETS; h++) {
 		struct shadow_page *sp;
 
-		for (sp = shadow->buckets[h]; sp; sp = sp->next) {
-			struct shadow_page *c;
-
-			if (sp->obj != oldmm)
-				continue;
-			c = lookup(mm, sp->pgidx, true);
-			if (!c)
+		for (sp = shadow->buckets[h]; sp; sp = sp->next)
+			if (sp->obj == oldmm && !fork_page(sp, mm))
 				return;
-			memcpy(c->data, sp->data, PAGE_SIZE);
-			memcpy(c->known, sp->known, sizeof(c->known));
-			c->owned = sp->owned;
-			c->writes = sp->writes;
-		}
 	}
+}
+
+/*
+ * fork copied the PTE at @addr: the child's page is the parent's as of
+ * now, with what the parent got since fork began (a DMA through a pin
+ * before fork copied the pinned page, say), and nothing it gets later.
+ */
+static void shadow_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			       unsigned long addr, bool tags)
+{
+	const struct shadow_page *sp;
+
+	if (!shadow || tags)
+		return;
+	sp = lookup(oldmm, addr >> PAGE_SHIFT, false);
+	if (sp)
+		fork_page(sp, mm);
 }
 
 /*
@@ -467,6 +488,7 @@ static const struct phys_watch shadow_watch = {
 
 static const struct mm_watch shadow_mm_watch = {
 	.forked = shadow_forked,
+	.forked_page = shadow_forked_page,
 	.unmapped = shadow_unmapped,
 	.private_copy = shadow_private_copy,
 };

@@ -214,6 +214,18 @@ static void tags_moved(const struct mte_tag_access *a)
 	}
 }
 
+/* @mm's page of the parent's @tp becomes a copy of it. */
+static bool fork_page(const struct tag_page *tp, struct mm_struct *mm)
+{
+	struct tag_page *c = lookup(mm, tp->pgidx, true);
+
+	if (!c)
+		return false;
+	memcpy(c->tag, tp->tag, sizeof(c->tag));
+	memcpy(c->stored, tp->stored, sizeof(c->stored));
+	return true;
+}
+
 /* The child's shadow starts as a copy of the parent's. */
 static void tags_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 {
@@ -224,18 +236,23 @@ static void tags_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	for (h = 0; h < TAG_BUCKETS; h++) {
 		struct tag_page *tp;
 
-		for (tp = tshadow->buckets[h]; tp; tp = tp->next) {
-			struct tag_page *c;
-
-			if (tp->mm != oldmm)
-				continue;
-			c = lookup(mm, tp->pgidx, true);
-			if (!c)
+		for (tp = tshadow->buckets[h]; tp; tp = tp->next)
+			if (tp->mm == oldmm && !fork_page(tp, mm))
 				return;
-			memcpy(c->tag, tp->tag, sizeof(c->tag));
-			memcpy(c->stored, tp->stored, sizeof(c->stored));
-		}
 	}
+}
+
+/* fork copied the PTE at @addr: the child's tags are the parent's now. */
+static void tags_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			     unsigned long addr, bool tags)
+{
+	const struct tag_page *tp;
+
+	if (!tshadow || !tags)
+		return;
+	tp = lookup(oldmm, addr >> PAGE_SHIFT, false);
+	if (tp)
+		fork_page(tp, mm);
 }
 
 /* An unmapped range's tags are gone: a new mapping there starts fresh. */
@@ -267,6 +284,7 @@ static const struct mte_tag_watch tags_tag_watch = {
 
 static const struct mm_watch tags_mm_watch = {
 	.forked = tags_forked,
+	.forked_page = tags_forked_page,
 	.unmapped = tags_unmapped,
 };
 

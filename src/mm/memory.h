@@ -29,12 +29,14 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
  * struct zap_details' even_cows = false asks.
  */
 /*
- * The note of a COW copy under way (mm->cow_leaving), for the oracles:
- * cow_tags_checked() marks the moment the copy looked at the source's
- * PG_mte_tagged (called by the architecture's copy_highpage, in that
- * look's step); cow_notes_reset() at each machine's start.
+ * The notes of a page copy under way, for the oracles (a COW fault's:
+ * mm->cow_leaving; fork's: mm_notify_forked_page()). copy_tags_point()
+ * is where the copy's tags became what they are: called by the
+ * architecture's copy_highpage in the step that found the source
+ * untagged, or that read its tags. cow_notes_reset() at each machine's
+ * start.
  */
-void cow_tags_checked(void);
+void copy_tags_point(void);
 void cow_notes_reset(void);
 
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,

@@ -108,6 +108,16 @@ void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 			mm_watches[i]->forked(oldmm, mm);
 }
 
+void mm_notify_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			   unsigned long addr, bool tags)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->forked_page)
+			mm_watches[i]->forked_page(oldmm, mm, addr, tags);
+}
+
 void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end)
 {
@@ -408,6 +418,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	if (!mm)
 		return NULL;
 	mmap_write_lock(oldmm);
+	mm_notify_forked(oldmm, mm);
 	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
 		if (vma->vm_flags & VM_DONTCOPY)
 			continue;
@@ -416,8 +427,6 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			break;
 	}
 	flush_tlb_mm(oldmm);
-	if (!err)
-		mm_notify_forked(oldmm, mm);
 	mmap_write_unlock(oldmm);
 	if (err) {
 		exit_mmap(mm);

@@ -65,7 +65,17 @@ void __mmput(struct mm_struct *mm);
  * what it copies is the child's content exactly.
  */
 struct mm_watch {
+	/*
+	 * fork: @mm starts as a copy of @oldmm (forked(), before any page
+	 * is copied), then each page is copied or shared in turn
+	 * (forked_page(), in the step the child's page became what it is:
+	 * the PTE copy of a shared page; for a page fork copies, the read
+	 * of its bytes, and (@tags) the look at or read of its tags): the
+	 * parent's as of that moment, what it got since fork began included.
+	 */
 	void (*forked)(struct mm_struct *oldmm, struct mm_struct *mm);
+	void (*forked_page)(struct mm_struct *oldmm, struct mm_struct *mm,
+			    unsigned long addr, bool tags);
 	/*
 	 * [start, end) of @mm lost what it held: unmapped (munmap, exit), or
 	 * a private COW copy of a file page zapped (truncation's even_cows).
@@ -88,6 +98,8 @@ struct mm_watch {
 };
 void mm_watch_register(const struct mm_watch *w);
 void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
+void mm_notify_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			   unsigned long addr, bool tags);
 void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end);
 void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,

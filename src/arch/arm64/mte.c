@@ -406,6 +406,8 @@ static void copy_page_tags(struct page *to, struct page *from)
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
 
 	mte_read_tags(page_to_pfn(from), 0, PAGE_SIZE, tags);
+	/* The copy's tags are the source's as of this read (oracles). */
+	copy_tags_point();
 	mte_write_tags(page_to_pfn(to), 0, PAGE_SIZE, tags);
 }
 
@@ -421,19 +423,21 @@ void mte_copy_highpage(struct page *to, struct page *from)
 
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
 		tagged = page_mte_tagged(from);
-		/* Tags published from now on stay in @from (oracles). */
-		cow_tags_checked();
-		if (!tagged)
+		/* Untagged: tags published from now on stay in @from. */
+		if (!tagged) {
+			copy_tags_point();
 			return;
+		}
 		try_page_mte_tagging(to);
 		copy_page_tags(to, from);
 		set_page_mte_tagged(to);
 		return;
 	}
 	tagged = test_bit(PG_mte_tagged, &from->flags);
-	cow_tags_checked();
-	if (!tagged)
+	if (!tagged) {
+		copy_tags_point();
 		return;
+	}
 	set_bit(PG_mte_tagged, &to->flags);
 	copy_page_tags(to, from);
 }
