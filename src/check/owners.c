@@ -41,8 +41,8 @@ static pte_t pte_peek(struct mm_struct *mm, pte_t *ptep)
  * the point where what the frame gets (@tags: its tags) would still be
  * copied.
  */
-static bool cow_leaving(const struct mm_struct *mm, unsigned long addr,
-			unsigned long pfn, bool tags)
+bool cow_leaving(const struct mm_struct *mm, unsigned long addr,
+		 unsigned long pfn, bool tags)
 {
 	unsigned int i;
 

@@ -39,4 +39,14 @@ struct lkey {
  */
 unsigned int frame_owners(unsigned long pfn, bool tags, struct lkey *keys);
 
+/*
+ * Whether a COW fault is copying @mm's page at @addr (page aligned) away
+ * from frame @pfn, past the point where what the frame gets (@tags: its
+ * tags) still reaches the copy. Until the new PTE is in, @mm still reads
+ * that frame: what it finds there may be what the frame's other owners
+ * got since.
+ */
+bool cow_leaving(const struct mm_struct *mm, unsigned long addr,
+		 unsigned long pfn, bool tags);
+
 #endif /* PMM_CHECK_OWNERS_H */
