@@ -4,12 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check/owners.h"
 #include "check/shadow.h"
 #include "mem/phys.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
-#include "mm/pgalloc.h"
-#include "mm/swapops.h"
 #include "protmm/machine.h"
 
 #define SHADOW_BUCKETS 1024
@@ -225,17 +224,6 @@ static const char *const who_names[] = {
 	[ACCESS_USER] = "user", [ACCESS_KERNEL] = "kernel", [ACCESS_DMA] = "DMA", [ACCESS_GUEST] = "guest",
 };
 
-/*
- * A logical location: an mm and address, or a file and offset. The objects
- * are told apart by who made the key: user keys name an mm unless they
- * resolved to a file; explicit keys always name a file's mapping.
- */
-struct lkey {
-	const void *obj;
-	unsigned long off;
-	bool mm;
-};
-
 static void describe(const struct lkey *k, unsigned long off, char *buf,
 		     size_t len)
 {
@@ -346,62 +334,6 @@ static bool user_key(const struct phys_access *a, struct lkey *k)
 }
 
 /*
- * Whether @pte maps frame @pfn of @folio: present and pointing at it, or
- * a swap entry whose swap-cache folio it is (reclaim unmapped it but could
- * not free it: a swap-in maps it again). No yield: an oracle's look.
- */
-static bool pte_maps(pte_t pte, const struct folio *folio, unsigned long pfn)
-{
-	unsigned long flags = __atomic_load_n(&folio->flags, __ATOMIC_RELAXED);
-
-	if (pte_present(pte))
-		return pte_pfn(pte) == pfn;
-	return is_swap_pte(pte) && (flags & (1UL << PG_swapcache)) &&
-	       pte_to_swp_entry(pte).val == folio->private;
-}
-
-#define FRAME_MAX_OWNERS 16
-
-/*
- * The logical locations frame @a->pfn holds now: a page-cache page is its
- * file's bytes at its index while it is in the file, nobody's after; an
- * anonymous page is every (mm, address) whose PTE maps it (several after
- * fork, until a COW); the zero page is nobody's.
- */
-static unsigned int frame_owners(const struct phys_access *a, struct lkey *keys)
-{
-	struct folio *folio = pfn_folio(a->pfn);
-	unsigned long idx = folio->index + (a->pfn - folio_pfn(folio));
-	struct vm_area_struct *vma;
-	struct anon_vma *av;
-	unsigned int n = 0;
-
-	if (is_zero_pfn(a->pfn) || !folio->mapping)
-		return 0;
-	if (!folio_test_anon(folio)) {
-		keys[0] = (struct lkey){ folio->mapping,
-					 (idx << PAGE_SHIFT) + a->offset, false };
-		return 1;
-	}
-	av = (struct anon_vma *)((unsigned long)folio->mapping & ~PAGE_MAPPING_ANON);
-	list_for_each_entry(vma, &av->vmas, anon_list) {
-		unsigned long addr;
-		pte_t *ptep;
-
-		if (idx < vma->vm_pgoff || n == FRAME_MAX_OWNERS)
-			continue;
-		addr = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
-		if (addr >= vma->vm_end)
-			continue;
-		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(__pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)),
-				     folio, a->pfn))
-			keys[n++] = (struct lkey){ vma->vm_mm, addr + a->offset, true };
-	}
-	return n;
-}
-
-/*
  * A device reaching a frame through a reference that does not follow the
  * page tables: a write lands in every location the frame is now; a read
  * must have found what one of them may hold.
@@ -409,9 +341,10 @@ static unsigned int frame_owners(const struct phys_access *a, struct lkey *keys)
 static void frame_accessed(const struct phys_access *a)
 {
 	struct lkey keys[FRAME_MAX_OWNERS];
-	unsigned int i, n = frame_owners(a, keys);
+	unsigned int i, n = frame_owners(a->pfn, false, keys);
 
 	for (i = 0; i < n; i++) {
+		keys[i].off += a->offset;
 		if (a->write)
 			record(keys[i].obj, keys[i].off, a->buf, a->len);
 		else if (mismatch(&keys[i], a->buf, a->len) < 0)
@@ -450,6 +383,20 @@ static void shadow_zeroed(const void *obj, unsigned long off, unsigned long len)
 		record(obj, off, NULL, len);
 }
 
+/* @mm's page of the parent's @sp becomes a copy of it. */
+static bool fork_page(const struct shadow_page *sp, struct mm_struct *mm)
+{
+	struct shadow_page *c = lookup(mm, sp->pgidx, true);
+
+	if (!c)
+		return false;
+	memcpy(c->data, sp->data, PAGE_SIZE);
+	memcpy(c->known, sp->known, sizeof(c->known));
+	c->owned = sp->owned;
+	c->writes = sp->writes;
+	return true;
+}
+
 /*
  * The child's private shadow starts as the parent's: the same bytes, and
  * the same history (shared: a write to either adds to its own page only).
@@ -463,20 +410,27 @@ static void shadow_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	for (h = 0; h < SHADOW_BUCKETS; h++) {
 		struct shadow_page *sp;
 
-		for (sp = shadow->buckets[h]; sp; sp = sp->next) {
-			struct shadow_page *c;
-
-			if (sp->obj != oldmm)
-				continue;
-			c = lookup(mm, sp->pgidx, true);
-			if (!c)
+		for (sp = shadow->buckets[h]; sp; sp = sp->next)
+			if (sp->obj == oldmm && !fork_page(sp, mm))
 				return;
-			memcpy(c->data, sp->data, PAGE_SIZE);
-			memcpy(c->known, sp->known, sizeof(c->known));
-			c->owned = sp->owned;
-			c->writes = sp->writes;
-		}
 	}
+}
+
+/*
+ * fork copied the PTE at @addr: the child's page is the parent's as of
+ * now, with what the parent got since fork began (a DMA through a pin
+ * before fork copied the pinned page, say), and nothing it gets later.
+ */
+static void shadow_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			       unsigned long addr, bool tags)
+{
+	const struct shadow_page *sp;
+
+	if (!shadow || tags)
+		return;
+	sp = lookup(oldmm, addr >> PAGE_SHIFT, false);
+	if (sp)
+		fork_page(sp, mm);
 }
 
 /*
@@ -534,6 +488,7 @@ static const struct phys_watch shadow_watch = {
 
 static const struct mm_watch shadow_mm_watch = {
 	.forked = shadow_forked,
+	.forked_page = shadow_forked_page,
 	.unmapped = shadow_unmapped,
 	.private_copy = shadow_private_copy,
 };

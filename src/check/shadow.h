@@ -17,11 +17,16 @@
  * before the window). The last value written always is; the history is
  * looked at only when a byte differs from it.
  *
+ * A device reaching an anonymous page through a pin reaches the
+ * process's memory at the pinned address (phys_access mm, vaddr) until
+ * the process's PTE there is zapped; then nobody's (pmm_pin_dma()).
+ *
  * A device reaching memory through a reference that does not follow the
  * page tables (struct phys_access by_frame) moves the frame's bytes: a
  * page-cache page's file's while the page is in the file, an anonymous
  * page's every (mm, address) whose PTE maps it then, the zero page's
- * nobody's. A write lands in each; a read is checked against any.
+ * nobody's (check/owners.h). A write lands in each; a read is checked
+ * against any.
  *
  * User addresses resolve through the VMA at the time of the access:
  * anonymous memory is (mm, address); a shared file mapping is (file,

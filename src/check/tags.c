@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/arm64/mte.h"
+#include "check/owners.h"
 #include "check/tags.h"
 #include "mm/mmap.h"
 
@@ -110,6 +111,33 @@ static bool check_tag(const struct mm_struct *mm, unsigned long addr, int s,
 	return false;
 }
 
+/*
+ * A read by @mm of frame @pfn that its COW fault is copying away from:
+ * the tags there may be those the frame's owners got since (@m matches
+ * one of theirs at granule @g).
+ */
+static bool leaving_frame_matches(const struct mm_struct *mm,
+				  unsigned long page, unsigned long pfn,
+				  unsigned int g, unsigned int m)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int i, n;
+
+	if (!cow_leaving(mm, page, pfn, true))
+		return false;
+	n = frame_owners(pfn, true, keys);
+	for (i = 0; i < n; i++) {
+		int s;
+
+		if (!keys[i].mm)
+			continue;
+		s = expected(keys[i].obj, keys[i].off + g * MTE_GRANULE_SIZE);
+		if (s < 0 ? !m : m == (unsigned int)s)
+			return true;
+	}
+	return false;
+}
+
 /* A tag-checked data access, before the hardware compares the tags. */
 static int tags_access(struct phys_access *a)
 {
@@ -135,6 +163,9 @@ static int tags_access(struct phys_access *a)
 		 * differs. (A never-tagged granule's nonzero tag is a
 		 * tag-leak instead, named for its cause by check_tag().)
 		 */
+		if ((s < 0 ? m : m != (unsigned int)s) &&
+		    leaving_frame_matches(mm, page, a->pfn, g, m))
+			continue;
 		if (s >= 0 && (unsigned int)s == p && m != p) {
 			pmm_violation("tag-mismatch",
 				      "%s at mm%d address %#lx faults: frame "
@@ -149,6 +180,44 @@ static int tags_access(struct phys_access *a)
 	return 0;
 }
 
+/*
+ * Through a reference that does not follow the page tables, the tags
+ * moved are the frame's: a store records S at every (mm, address) that
+ * maps the frame now; a read must have found, in each granule, the S of
+ * one of them (any: the owners' shadows only part after a COW, when the
+ * frame is one owner's alone). A frame nobody maps is nobody's tags.
+ */
+static void frame_tags_moved(const struct mte_tag_access *a, const char *what)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int n = 0, nr = frame_owners(a->pfn, true, keys), i, g;
+
+	/* Tagged memory is anonymous: a page-cache page has no tag shadow. */
+	for (i = 0; i < nr; i++)
+		if (keys[i].mm)
+			keys[n++] = keys[i];
+	for (g = 0; n && g < a->len / MTE_GRANULE_SIZE; g++) {
+		unsigned long off = a->offset + g * MTE_GRANULE_SIZE;
+		unsigned int m = a->tags[g] & MTE_TAG_MASK;
+		bool found = false;
+
+		for (i = 0; i < n; i++) {
+			const struct mm_struct *mm = keys[i].obj;
+			int s = expected(mm, keys[i].off + off);
+
+			if (a->write)
+				record(mm, keys[i].off + off, m);
+			else if (s < 0 ? !m : m == (unsigned int)s)
+				found = true;
+		}
+		if (!a->write && !found &&
+		    check_tag(keys[0].obj, keys[0].off + off,
+			      expected(keys[0].obj, keys[0].off + off), m, a->pfn,
+			      what))
+			return;
+	}
+}
+
 /* Tag stores record S; tag reads compare with it. */
 static void tags_moved(const struct mte_tag_access *a)
 {
@@ -160,15 +229,37 @@ static void tags_moved(const struct mte_tag_access *a)
 	if (!active(mm))
 		return;
 	snprintf(what, sizeof(what), "%s tag read", who_names[a->who]);
+	if (a->by_frame) {
+		frame_tags_moved(a, what);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned long addr = page + a->offset + i * MTE_GRANULE_SIZE;
 
+		unsigned int m = a->tags[i] & MTE_TAG_MASK;
+		int s = expected(mm, addr);
+
 		if (a->write)
 			record(mm, addr, a->tags[i]);
-		else if (check_tag(mm, addr, expected(mm, addr),
-				   a->tags[i] & MTE_TAG_MASK, a->pfn, what))
+		else if ((s < 0 ? m : m != (unsigned int)s) &&
+			 leaving_frame_matches(mm, page, a->pfn,
+					       (a->offset / MTE_GRANULE_SIZE) + i, m))
+			continue;
+		else if (check_tag(mm, addr, s, m, a->pfn, what))
 			return;
 	}
+}
+
+/* @mm's page of the parent's @tp becomes a copy of it. */
+static bool fork_page(const struct tag_page *tp, struct mm_struct *mm)
+{
+	struct tag_page *c = lookup(mm, tp->pgidx, true);
+
+	if (!c)
+		return false;
+	memcpy(c->tag, tp->tag, sizeof(c->tag));
+	memcpy(c->stored, tp->stored, sizeof(c->stored));
+	return true;
 }
 
 /* The child's shadow starts as a copy of the parent's. */
@@ -181,18 +272,23 @@ static void tags_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 	for (h = 0; h < TAG_BUCKETS; h++) {
 		struct tag_page *tp;
 
-		for (tp = tshadow->buckets[h]; tp; tp = tp->next) {
-			struct tag_page *c;
-
-			if (tp->mm != oldmm)
-				continue;
-			c = lookup(mm, tp->pgidx, true);
-			if (!c)
+		for (tp = tshadow->buckets[h]; tp; tp = tp->next)
+			if (tp->mm == oldmm && !fork_page(tp, mm))
 				return;
-			memcpy(c->tag, tp->tag, sizeof(c->tag));
-			memcpy(c->stored, tp->stored, sizeof(c->stored));
-		}
 	}
+}
+
+/* fork copied the PTE at @addr: the child's tags are the parent's now. */
+static void tags_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			     unsigned long addr, bool tags)
+{
+	const struct tag_page *tp;
+
+	if (!tshadow || !tags)
+		return;
+	tp = lookup(oldmm, addr >> PAGE_SHIFT, false);
+	if (tp)
+		fork_page(tp, mm);
 }
 
 /* An unmapped range's tags are gone: a new mapping there starts fresh. */
@@ -224,6 +320,7 @@ static const struct mte_tag_watch tags_tag_watch = {
 
 static const struct mm_watch tags_mm_watch = {
 	.forked = tags_forked,
+	.forked_page = tags_forked_page,
 	.unmapped = tags_unmapped,
 };
 

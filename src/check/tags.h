@@ -21,6 +21,12 @@
  *   tag-leak      a granule never given a tag reads nonzero: the page
  *                 reached its owner with a previous owner's tags.
  *
+ * The kernel reaching a frame through a reference that does not follow
+ * the page tables (KVM_ARM_MTE_COPY_TAGS: FOLL_GET) moves the frame's
+ * tags (struct mte_tag_access by_frame): a store records S at every
+ * (mm, address) mapping the frame then (check/owners.h), a read must
+ * match one of them; as the data oracle does for DMA.
+ *
  * Only under the explore backend (native runs race by design), and only
  * on the arm64-mte machine.
  */

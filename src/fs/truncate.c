@@ -73,6 +73,39 @@ static int zero_partial(struct inode *inode, loff_t from, loff_t to)
 	return err;
 }
 
+/*
+ * truncate_inode_partial_folio() of the page holding @from, if it is
+ * cached: [from, to) zeroed, waiting for writeback first. An extending
+ * truncate_setsize() still calls truncate_pagecache(newsize), which does
+ * this: bytes past the new end that a mapping wrote past the old one go.
+ */
+static int zero_cached_partial(struct inode *inode, loff_t from, loff_t to)
+{
+	struct address_space *mapping = &inode->i_mapping;
+	unsigned char zeros[PAGE_SIZE] = { 0 };
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
+				 .write = true,
+				 .offset = (unsigned int)(from & ~PAGE_MASK),
+				 .len = (unsigned int)(to - from), .buf = zeros,
+				 .record_obj = mapping,
+				 .record_off = (unsigned long)from };
+	struct folio *folio = filemap_get_entry(mapping,
+						(unsigned long)(from >> PAGE_SHIFT));
+	int err = 0;
+
+	if (!folio)
+		return 0;
+	folio_lock(folio);
+	if (READ_ONCE(folio->mapping) == mapping) {
+		folio_wait_writeback(folio);
+		a.pfn = folio_pfn(folio);
+		err = phys_access(&a);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+	return err;
+}
+
 /* The end of the page holding @pos, or @end if that comes first. */
 static loff_t page_end(loff_t pos, loff_t end)
 {
@@ -112,6 +145,8 @@ int truncate_setsize(struct inode *inode, loff_t newsize)
 	/* Shrinking to mid-page zeroes the rest of that page (ext4, iomap). */
 	if (newsize < oldsize && (newsize & ~PAGE_MASK))
 		err = zero_partial(inode, newsize, page_end(newsize, max));
+	else if (newsize > oldsize && (newsize & ~PAGE_MASK))
+		err = zero_cached_partial(inode, newsize, page_end(newsize, max));
 	phys_logical_zero(&inode->i_mapping, (unsigned long)newsize,
 			  (unsigned long)(max - newsize));
 	filemap_invalidate_unlock(inode);

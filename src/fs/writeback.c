@@ -28,6 +28,28 @@ static void write_end_io(struct bio *bio, int status)
 }
 
 /*
+ * The page straddling i_size has its tail zeroed at each writeback
+ * (block_write_full_folio(), iomap_writepage_handle_eof(): "it may be
+ * mmapped", and what a mapping wrote past the end is not the file's), in
+ * the page itself, before the write.
+ */
+static int zero_eof_tail(struct inode *inode, struct folio *folio)
+{
+	loff_t isize = READ_ONCE(inode->i_size);
+	unsigned char zeros[PAGE_SIZE] = { 0 };
+	unsigned int off = (unsigned int)(isize & ~PAGE_MASK);
+	struct phys_access a = { .who = ACCESS_KERNEL, .cpu = pmm_task_cpu(),
+				 .write = true, .pfn = folio_pfn(folio),
+				 .offset = off, .len = PAGE_SIZE - off,
+				 .buf = zeros, .record_obj = &inode->i_mapping,
+				 .record_off = (unsigned long)isize };
+
+	if (!off || folio->index != (unsigned long)(isize >> PAGE_SHIFT))
+		return 0;
+	return phys_access(&a);
+}
+
+/*
  * writepage for one locked, dirty folio: PG_writeback is its pending-I/O
  * marker, set before arch_make_folio_accessible() and cleared only when
  * the write completes.
@@ -44,7 +66,13 @@ static int write_folio(struct inode *inode, struct folio *folio)
 		.check_obj = &inode->i_mapping,
 		.check_off = folio->index << PAGE_SHIFT,
 	};
+	int err = zero_eof_tail(inode, folio);
 
+	if (err) {
+		folio_mark_dirty(folio);
+		folio_unlock(folio);
+		return err;
+	}
 	return folio_submit_write(folio, &bio);
 }
 

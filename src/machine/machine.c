@@ -50,6 +50,35 @@ static int swap_init(unsigned long bytes)
 	return swapon(machine->swap_bdev);
 }
 
+/*
+ * @mm's PTE at @addr no longer maps @page: a pin holding that very page
+ * there (a GUP that backed off or a page mapped before the pin do not
+ * count) no longer pins the process's memory at that address.
+ */
+static void pins_zapped(struct mm_struct *mm, unsigned long addr,
+			struct page *page)
+{
+	struct pmm_pin *pin;
+	unsigned long i;
+
+	/* For the data oracle, which natively races by design. */
+	if (!sched_exploring())
+		return;
+	for (pin = __atomic_load_n(&machine->pins, __ATOMIC_ACQUIRE); pin;
+	     pin = pin->next) {
+		if (pin->p->mm != mm || addr < pin->addr ||
+		    addr - pin->addr >= pin->nr * PAGE_SIZE)
+			continue;
+		i = (addr - pin->addr) >> PAGE_SHIFT;
+		if (pin->pages[i] == page)
+			pin->zapped[i] = page;
+	}
+}
+
+static const struct mm_watch pins_mm_watch = {
+	.zapped = pins_zapped,
+};
+
 int pmm_machine_init(const struct pmm_machine_opts *opts)
 {
 	struct phys_mem_opts po = { opts->ram_bytes, opts->dev_bytes };
@@ -81,6 +110,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = tags_init();
 	if (err)
 		return err;
+	mm_watch_register(&pins_mm_watch);
 	machine->bdev = bdev_alloc(opts->disk_bytes >> PAGE_SHIFT);
 	if (!machine->bdev)
 		return -ENOMEM;
@@ -355,6 +385,12 @@ int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,
 	pin->addr = addr;
 	pin->nr = nr_pages;
 	pin->flags = flags;
+	/* Listed before the walk, so that no zap after the grab goes unseen. */
+	pin->next = __atomic_load_n(&machine->pins, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&machine->pins, &pin->next, pin,
+					    false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
 	got = do_gup(pin);
 	if (got < 0)
 		return (int)got;
@@ -398,10 +434,22 @@ static bool pin_follows_process(const struct pmm_pin *pin, struct page *page)
 	       folio_test_anon(folio);
 }
 
+/* Whether the process's PTE was zapped under pinned page @i. */
+static bool pin_page_zapped(const struct pmm_pin *pin, unsigned long i)
+{
+	return pin->zapped[i] == pin->pages[i];
+}
+
 /*
  * A device DMAs through the pin: to or from the process's memory at the
  * pinned address where the pin follows it, otherwise to or from whatever
- * the frame is now (struct phys_access by_frame).
+ * the frame is now (struct phys_access by_frame). Once the PTE mapping a
+ * page the pin follows is zapped (munmap, exit, truncation), the page is
+ * nobody's memory: only the pin holds it, and a fork copied it rather
+ * than share it (a new mapping there has pages of its own). The data
+ * oracle then has nothing to record or check; a process that maps the
+ * frame all the same (it was freed and reused: a GUP-fast that missed
+ * the munmap) sees bytes it never wrote, which it reports.
  */
 int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		bool write)
@@ -421,13 +469,16 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 					 .offset = po, .len = n, .buf = b };
 		int err;
 
-		if (pin_follows_process(pin, page)) {
+		/* Whose bytes they are is decided in the access's own step. */
+		sched_point_at(frame_obj(a.pfn), write ? PMM_ACC_WRITE : PMM_ACC_READ,
+			       PMM_HERE);
+		if (!pin_follows_process(pin, page)) {
+			a.by_frame = true;
+		} else if (!pin_page_zapped(pin, off >> PAGE_SHIFT)) {
 			a.mm = pin->p->mm;
 			a.vaddr = pin->addr + off;
-		} else {
-			a.by_frame = true;
 		}
-		err = phys_access(&a);
+		err = __phys_access(&a, PMM_HERE);
 		if (err)
 			return err;
 		off += n;

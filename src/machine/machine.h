@@ -30,6 +30,7 @@ struct pmm_pipe {
 };
 
 struct pmm_pin {
+	struct pmm_pin *next;		/* machine->pins */
 	struct pmm_process *p;
 	unsigned long addr;
 	unsigned long nr;
@@ -37,6 +38,12 @@ struct pmm_pin {
 	bool dma_written;
 	bool released;
 	struct page *pages[PIN_MAX_PAGES];
+	/*
+	 * Per page, the pinned page if the process's PTE at its address was
+	 * zapped while it mapped it (munmap, exit, truncation's zap of a
+	 * private COW copy): it is no longer the process's memory there.
+	 */
+	struct page *zapped[PIN_MAX_PAGES];
 };
 
 struct machine {
@@ -49,6 +56,8 @@ struct machine {
 	struct pmm_process *procs[MACHINE_MAX_PROCS];
 	struct pmm_file *files[MACHINE_MAX_FILES];
 	struct pmm_pipe *pipes[MACHINE_MAX_PIPES];
+	/* Every pin made, newest first. */
+	struct pmm_pin *pins;
 };
 
 extern struct machine *machine;

@@ -44,6 +44,40 @@ static pte_t mk_pte(struct page *page, pgprot_t prot)
 }
 
 /*
+ * The page copy each task is making, for the oracles: a COW fault's (the
+ * mm copying away, cow_mm), or fork's (the parent, the child and the
+ * address, fork_note).
+ */
+static struct mm_struct *cow_mm[PMM_MAX_TASKS];
+static struct fork_note {
+	struct mm_struct *src, *dst;
+	unsigned long addr;
+} fork_note[PMM_MAX_TASKS];
+
+void cow_notes_reset(void)
+{
+	memset(cow_mm, 0, sizeof(cow_mm));
+	memset(fork_note, 0, sizeof(fork_note));
+}
+
+static struct fork_note *task_fork_note(void)
+{
+	int id = pmm_task_id();
+
+	return id >= 0 && id < PMM_MAX_TASKS && fork_note[id].src ?
+	       &fork_note[id] : NULL;
+}
+
+static void set_fork_note(struct mm_struct *src, struct mm_struct *dst,
+			  unsigned long addr)
+{
+	int id = pmm_task_id();
+
+	if (id >= 0 && id < PMM_MAX_TASKS)
+		fork_note[id] = (struct fork_note){ src, dst, addr };
+}
+
+/*
  * copy_user_highpage(): the kernel reads one frame and writes another,
  * then the architecture copies what else the page carries (arm64: tags).
  * A page-cache page read must hold its file's bytes (the data oracle
@@ -65,6 +99,10 @@ static void copy_user_highpage(struct page *to, struct page *from)
 		a.check_off = src->index << PAGE_SHIFT;
 	}
 	__phys_access(&a, loc);
+	/* fork's copy: the child's bytes are the parent's as of this read. */
+	if (task_fork_note())
+		mm_notify_forked_page(task_fork_note()->src, task_fork_note()->dst,
+				      task_fork_note()->addr, false);
 	a.check_obj = NULL;
 	a.pfn = page_to_pfn(to);
 	a.write = true;
@@ -278,6 +316,32 @@ static bool wp_can_reuse_anon_folio(struct folio *folio)
 	return true;
 }
 
+/* The oracles' note of a COW copy under way (mm->cow_leaving). */
+static void cow_leaving(struct mm_struct *mm, unsigned long addr,
+			unsigned long pfn)
+{
+	int id = pmm_task_id();
+
+	if (id < 0 || id >= PMM_MAX_TASKS)
+		return;
+	mm->cow_leaving[id].addr = addr;
+	mm->cow_leaving[id].tags = false;
+	__atomic_store_n(&mm->cow_leaving[id].pfn, pfn, __ATOMIC_RELEASE);
+	cow_mm[id] = pfn ? mm : NULL;
+}
+
+void copy_tags_point(void)
+{
+	struct fork_note *f = task_fork_note();
+	int id = pmm_task_id();
+
+	if (f)
+		mm_notify_forked_page(f->src, f->dst, f->addr, true);
+	else if (id >= 0 && id < PMM_MAX_TASKS && cow_mm[id])
+		__atomic_store_n(&cow_mm[id]->cow_leaving[id].tags, true,
+				 __ATOMIC_RELEASE);
+}
+
 /*
  * wp_page_copy(): copy outside the PTL, then under it, if the PTE is
  * unchanged: clear and flush it, map the copy, drop the old mapping. The
@@ -296,8 +360,11 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_put(old);
 		return VM_FAULT_OOM;
 	}
-	if (old)
+	if (old) {
+		cow_leaving(vma->vm_mm, vmf->address & PAGE_MASK,
+			    page_to_pfn(vmf->page));
 		copy_user_highpage((struct page *)new, vmf->page);
+	}
 	__folio_set_uptodate(new);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm,
 				vmf->address, vmf->address + PAGE_SIZE);
@@ -319,6 +386,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_remove_rmap_pte(old, vmf->page, vma);
 		put = old;
 	}
+	if (old)
+		cow_leaving(vma->vm_mm, 0, 0);
 	spin_unlock(vmf->ptl);
 	mmu_notifier_invalidate_range_end(&range);
 	if (put)
@@ -530,6 +599,8 @@ static void zap_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	pte = ptep_get_and_clear(mm, addr, ptep);
 	if (cow)
 		mm_notify_unmapped(mm, addr, addr + PAGE_SIZE);
+	if (page)
+		mm_notify_zapped(mm, addr, page);
 	if (!tlb->end)
 		tlb->start = addr;
 	tlb->end = addr + PAGE_SIZE;
@@ -563,7 +634,8 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /* copy_present_page(): fork copies a maybe-pinned exclusive page at once. */
-static int copy_present_page(struct vm_area_struct *dst_vma,
+static int copy_present_page(struct vm_area_struct *src_vma,
+			     struct vm_area_struct *dst_vma,
 			     unsigned long addr, pte_t *dst_pte,
 			     struct page *src_page)
 {
@@ -572,7 +644,9 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 
 	if (!new)
 		return -ENOMEM;
+	set_fork_note(src_vma->vm_mm, dst_vma->vm_mm, addr);
 	copy_user_highpage((struct page *)new, src_page);
+	set_fork_note(NULL, NULL, 0);
 	__folio_set_uptodate(new);
 	folio_add_new_anon_rmap(new, dst_vma, addr);
 	pte = maybe_mkwrite(pte_mkdirty(mk_pte((struct page *)new,
@@ -584,6 +658,8 @@ static int copy_present_page(struct vm_area_struct *dst_vma,
 struct copy_ctx {
 	struct vm_area_struct *dst, *src;
 	int err;
+	/* The last PTE's page was copied (the oracles were told then). */
+	bool copied;
 };
 
 /* copy_present_pte(): share the page, write-protecting both sides for COW. */
@@ -597,7 +673,8 @@ static int copy_present_pte(struct copy_ctx *c, unsigned long addr,
 		folio_get(folio);
 		if (folio_try_dup_anon_rmap_pte(folio, page, c->src)) {
 			folio_put(folio);
-			return copy_present_page(c->dst, addr, dst_pte, page);
+			c->copied = true;
+			return copy_present_page(c->src, c->dst, addr, dst_pte, page);
 		}
 	} else if (folio && !is_zero_pfn(folio_pfn(folio))) {
 		folio_get(folio);
@@ -637,7 +714,6 @@ static void copy_one(struct mm_struct *src_mm, unsigned long addr,
 	spinlock_t *dst_ptl;
 	pte_t *dst_pte, pte;
 
-	(void)src_mm;
 	if (c->err)
 		return;
 	dst_pte = pte_alloc_map(c->dst->vm_mm, addr, &dst_ptl);
@@ -648,10 +724,16 @@ static void copy_one(struct mm_struct *src_mm, unsigned long addr,
 	spin_lock(dst_ptl);
 	spin_lock(src_ptl);
 	pte = ptep_get(src_pte);
+	c->copied = false;
 	if (pte_present(pte))
 		c->err = copy_present_pte(c, addr, src_pte, dst_pte, pte);
 	else if (!pte_none(pte))
 		c->err = copy_swap_pte(c, addr, src_pte, dst_pte, pte);
+	/* A shared page (or swap entry): the child's as of this PTE copy. */
+	if (!c->err && !c->copied && !pte_none(pte)) {
+		mm_notify_forked_page(src_mm, c->dst->vm_mm, addr, false);
+		mm_notify_forked_page(src_mm, c->dst->vm_mm, addr, true);
+	}
 	spin_unlock(src_ptl);
 	spin_unlock(dst_ptl);
 }
@@ -664,7 +746,7 @@ static void copy_one(struct mm_struct *src_mm, unsigned long addr,
 int copy_page_range(struct vm_area_struct *dst_vma,
 		    struct vm_area_struct *src_vma)
 {
-	struct copy_ctx c = { dst_vma, src_vma, 0 };
+	struct copy_ctx c = { dst_vma, src_vma, 0, false };
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	bool cow = is_cow_mapping(src_vma->vm_flags);
 	struct mmu_notifier_range range;

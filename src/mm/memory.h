@@ -28,6 +28,17 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
  * @skip_anon, anonymous pages (private COW copies of a file) stay, as
  * struct zap_details' even_cows = false asks.
  */
+/*
+ * The notes of a page copy under way, for the oracles (a COW fault's:
+ * mm->cow_leaving; fork's: mm_notify_forked_page()). copy_tags_point()
+ * is where the copy's tags became what they are: called by the
+ * architecture's copy_highpage in the step that found the source
+ * untagged, or that read its tags. cow_notes_reset() at each machine's
+ * start.
+ */
+void copy_tags_point(void);
+void cow_notes_reset(void);
+
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 			   unsigned long size, bool skip_anon);
 

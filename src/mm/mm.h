@@ -21,6 +21,7 @@
 
 #include "mem/folio.h"
 #include "mm/pgtable.h"
+#include "protmm/sched.h"
 #include "sched/atomic.h"
 #include "sched/rwsem.h"
 
@@ -135,6 +136,26 @@ struct mm_struct {
 	bool dead;
 	/* Secondary MMUs mirroring this mm (mm/mmu_notifier.h). */
 	struct mmu_notifier *notifiers;
+	/*
+	 * The PTE between ptep_modify_prot_start() and _commit() (mprotect,
+	 * under mmap_lock for writing: one at a time), and its old value:
+	 * cleared only so that the hardware leaves it alone, it still maps
+	 * its page (for the oracles' owner lookups).
+	 */
+	pte_t *prot_modify_ptep;
+	pte_t prot_modify_old;
+	/*
+	 * Per task, the frame a COW fault of that task is copying away
+	 * from, and where (wp_page_copy(), from the copy until the new PTE
+	 * or the abort): bytes that land in the old frame from then on do
+	 * not reach this mm there, nor do tags from the copy's look at
+	 * PG_mte_tagged on (@tags). For the oracles' owner lookups; pfn 0:
+	 * none.
+	 */
+	struct {
+		unsigned long addr, pfn;
+		bool tags;
+	} cow_leaving[PMM_MAX_TASKS];
 };
 
 /* The mapping a file's VMAs and page cache hang off (include/linux/fs.h). */

@@ -16,6 +16,7 @@ static int mm_ids;
 void mm_ids_reset(void)
 {
 	mm_ids = 0;
+	cow_notes_reset();
 }
 
 struct mm_struct *mm_alloc(void)
@@ -107,6 +108,16 @@ void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm)
 			mm_watches[i]->forked(oldmm, mm);
 }
 
+void mm_notify_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			   unsigned long addr, bool tags)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->forked_page)
+			mm_watches[i]->forked_page(oldmm, mm, addr, tags);
+}
+
 void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end)
 {
@@ -125,6 +136,16 @@ void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
 	for (i = 0; i < nr_mm_watches; i++)
 		if (mm_watches[i]->private_copy)
 			mm_watches[i]->private_copy(mm, addr, pfn);
+}
+
+void mm_notify_zapped(struct mm_struct *mm, unsigned long addr,
+		      struct page *page)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_mm_watches; i++)
+		if (mm_watches[i]->zapped)
+			mm_watches[i]->zapped(mm, addr, page);
 }
 
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -294,15 +315,16 @@ static void change_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	struct vm_area_struct *vma = arg;
 	pte_t old, ptent;
 
+	(void)mm;
 	spin_lock(ptl);
 	old = ptep_get(ptep);
 	if (pte_present(old)) {
-		old = ptep_get_and_clear(mm, addr, ptep);
+		old = ptep_modify_prot_start(vma, addr, ptep);
 		ptent = pte_modify(old, vma->vm_page_prot);
 		if ((vma->vm_flags & VM_WRITE) && !pte_write(ptent) &&
 		    can_change_pte_writable(vma, addr, ptent))
 			ptent = pte_mkwrite(ptent);
-		set_pte_at(mm, addr, ptep, ptent);
+		ptep_modify_prot_commit(vma, addr, ptep, ptent);
 	}
 	spin_unlock(ptl);
 }
@@ -396,6 +418,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	if (!mm)
 		return NULL;
 	mmap_write_lock(oldmm);
+	mm_notify_forked(oldmm, mm);
 	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
 		if (vma->vm_flags & VM_DONTCOPY)
 			continue;
@@ -404,8 +427,6 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			break;
 	}
 	flush_tlb_mm(oldmm);
-	if (!err)
-		mm_notify_forked(oldmm, mm);
 	mmap_write_unlock(oldmm);
 	if (err) {
 		exit_mmap(mm);

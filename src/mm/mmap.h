@@ -65,7 +65,17 @@ void __mmput(struct mm_struct *mm);
  * what it copies is the child's content exactly.
  */
 struct mm_watch {
+	/*
+	 * fork: @mm starts as a copy of @oldmm (forked(), before any page
+	 * is copied), then each page is copied or shared in turn
+	 * (forked_page(), in the step the child's page became what it is:
+	 * the PTE copy of a shared page; for a page fork copies, the read
+	 * of its bytes, and (@tags) the look at or read of its tags): the
+	 * parent's as of that moment, what it got since fork began included.
+	 */
 	void (*forked)(struct mm_struct *oldmm, struct mm_struct *mm);
+	void (*forked_page)(struct mm_struct *oldmm, struct mm_struct *mm,
+			    unsigned long addr, bool tags);
 	/*
 	 * [start, end) of @mm lost what it held: unmapped (munmap, exit), or
 	 * a private COW copy of a file page zapped (truncation's even_cows).
@@ -79,13 +89,23 @@ struct mm_watch {
 	 */
 	void (*private_copy)(struct mm_struct *mm, unsigned long addr,
 			     unsigned long pfn);
+	/*
+	 * @mm's PTE at @addr, which mapped @page, was zapped (munmap, exit,
+	 * truncation): the page is no longer the process's memory there.
+	 */
+	void (*zapped)(struct mm_struct *mm, unsigned long addr,
+		       struct page *page);
 };
 void mm_watch_register(const struct mm_watch *w);
 void mm_notify_forked(struct mm_struct *oldmm, struct mm_struct *mm);
+void mm_notify_forked_page(struct mm_struct *oldmm, struct mm_struct *mm,
+			   unsigned long addr, bool tags);
 void mm_notify_unmapped(struct mm_struct *mm, unsigned long start,
 			unsigned long end);
 void mm_notify_private_copy(struct mm_struct *mm, unsigned long addr,
 			    unsigned long pfn);
+void mm_notify_zapped(struct mm_struct *mm, unsigned long addr,
+		      struct page *page);
 
 /* vm_flags from PROT_* / MAP_* (calc_vm_prot_bits, calc_vm_flag_bits). */
 unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,

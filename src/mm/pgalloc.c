@@ -126,6 +126,24 @@ pte_t ptep_get_and_clear_at(struct mm_struct *mm, unsigned long addr,
 	return __pte(__atomic_exchange_n(&ptep->pte, 0, __ATOMIC_SEQ_CST));
 }
 
+pte_t ptep_modify_prot_start_at(struct vm_area_struct *vma, unsigned long addr,
+				pte_t *ptep, const struct pmm_loc *loc)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t old = ptep_get_and_clear_at(mm, addr, ptep, loc);
+
+	mm->prot_modify_old = old;
+	__atomic_store_n(&mm->prot_modify_ptep, ptep, __ATOMIC_RELEASE);
+	return old;
+}
+
+void ptep_modify_prot_commit_at(struct vm_area_struct *vma, unsigned long addr,
+				pte_t *ptep, pte_t pte, const struct pmm_loc *loc)
+{
+	set_pte_at_at(vma->vm_mm, addr, ptep, pte, loc);
+	__atomic_store_n(&vma->vm_mm->prot_modify_ptep, NULL, __ATOMIC_RELEASE);
+}
+
 /* ptep_clear_flush(): clear, then flush, before the page can go. */
 pte_t ptep_clear_flush_at(struct vm_area_struct *vma, unsigned long addr,
 			  pte_t *ptep, const struct pmm_loc *loc)

@@ -29,6 +29,15 @@ pte_t ptep_clear_flush_at(struct vm_area_struct *vma, unsigned long addr,
 			  pte_t *ptep, const struct pmm_loc *loc);
 void ptep_set_wrprotect_at(struct mm_struct *mm, unsigned long addr,
 			   pte_t *ptep, const struct pmm_loc *loc);
+/*
+ * ptep_modify_prot_start()/_commit() (the generic ones): the PTE is
+ * cleared, so that the hardware cannot update it, then set to its new
+ * value; the page stays mapped throughout (mm->prot_modify_ptep).
+ */
+pte_t ptep_modify_prot_start_at(struct vm_area_struct *vma, unsigned long addr,
+				pte_t *ptep, const struct pmm_loc *loc);
+void ptep_modify_prot_commit_at(struct vm_area_struct *vma, unsigned long addr,
+				pte_t *ptep, pte_t pte, const struct pmm_loc *loc);
 /* ptep_set_access_flags(): only ever adds permissions or A/D bits. */
 void ptep_set_access_flags_at(struct vm_area_struct *vma, unsigned long addr,
 			      pte_t *ptep, pte_t entry,
@@ -39,6 +48,9 @@ void ptep_set_access_flags_at(struct vm_area_struct *vma, unsigned long addr,
 #define ptep_get_and_clear(mm, a, p)	ptep_get_and_clear_at((mm), (a), (p), PMM_HERE)
 #define ptep_clear_flush(v, a, p)	ptep_clear_flush_at((v), (a), (p), PMM_HERE)
 #define ptep_set_wrprotect(mm, a, p)	ptep_set_wrprotect_at((mm), (a), (p), PMM_HERE)
+#define ptep_modify_prot_start(v, a, p)	ptep_modify_prot_start_at((v), (a), (p), PMM_HERE)
+#define ptep_modify_prot_commit(v, a, p, e) \
+	ptep_modify_prot_commit_at((v), (a), (p), (e), PMM_HERE)
 #define ptep_set_access_flags(v, a, p, e) \
 	ptep_set_access_flags_at((v), (a), (p), (e), PMM_HERE)
 

@@ -20,14 +20,14 @@
 const struct oracle_info oracles[] = {
 	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
 	{ "crash", "model code died in an execution (a fault, an abort, a sanitizer report): its signal, schedule and trace are reported, and run goes on" },
-	{ "data-corruption", "a read found a byte no write to its logical location (file and offset, or process and address) can have left there: a write takes effect at some point of its statement, and a read may return any value current at some point between the start of its statement and the read, so a value is a violation only once a write that began after it ended before the read's statement began; a device reaches the process's memory through a pin of an anonymous page, and otherwise (a 'get' reference, a pin of the zero page or of a page-cache page) the frame's: a page-cache page's file's while it is in the file, the memory of whoever maps it then" },
+	{ "data-corruption", "a read found a byte no write to its logical location (file and offset, or process and address) can have left there: a write takes effect at some point of its statement, and a read may return any value current at some point between the start of its statement and the read, so a value is a violation only once a write that began after it ended before the read's statement began; a device reaches the process's memory through a pin of an anonymous page (nobody's once the process unmapped the page there), and otherwise (a 'get' reference, a pin of the zero page or of a page-cache page) the frame's: a page-cache page's file's while it is in the file, the memory of whoever maps it then" },
 	{ "deadlock", "every live task is blocked" },
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
 	{ "final-state", "a program's own final condition failed (self-check programs)" },
 	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },
-	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping never released" },
+	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping the model lost; the pins a scenario still holds at its end are the driver's, released first as closing its file would" },
 	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },
-	{ "stale-tags", "tags read or checked differ from the last tags stored to that logical granule (across swap, COW and fork), or a swap entry's saved tags were freed while the entry lives" },
+	{ "stale-tags", "tags read or checked differ from the last tags stored to that logical granule (across swap, COW and fork), or a swap entry's saved tags were freed while the entry lives; copy_tags reaches its page through a plain reference (FOLL_GET), so the tags it moves are those of whoever maps the frame then" },
 	{ "stale-tlb", "a frame was freed while a CPU's TLB still mapped it" },
 	{ "tag-leak", "a page reached a new owner carrying the previous owner's tags" },
 	{ "tag-mismatch", "a tag-checked access faulted although its pointer tag is the last tag stored to that granule" },
@@ -566,6 +566,26 @@ static bool eval(const struct scn_cond *c)
 	return c->kind == COND_MAPPED;
 }
 
+/*
+ * A pin the scenario still holds is the driver's reference, not one the
+ * kernel lost: the driver releases it when its file is closed, at the
+ * latest when its process exits (the release method of the file, from
+ * exit_files()). So the end of an execution releases every pin left, as
+ * that would, before the teardown: the leak oracle then reports only
+ * what the model itself failed to release.
+ */
+static void release_pins(struct scn_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < SCN_MAX_SYMBOLS; i++) {
+		if (!r->pin[i])
+			continue;
+		pmm_unpin(r->pin[i]);
+		r->pin[i] = NULL;
+	}
+}
+
 static void finish(void *arg)
 {
 	struct scenario *s = arg;
@@ -582,6 +602,7 @@ static void finish(void *arg)
 		else if (!s->finals[i].forbid && holds)
 			state.outcome.exists_seen[i]++;
 	}
+	release_pins(state.run);
 	pmm_machine_finish();
 	state.run = NULL;
 }

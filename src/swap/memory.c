@@ -97,8 +97,12 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 	map_swapped_folio(vmf, folio, entry);
 	if (should_try_to_free_swap(folio, vmf->flags))
 		folio_free_swap(folio);
-	spin_unlock(vmf->ptl);
+	/*
+	 * Unlocked under the PTL, as the kernel does: the reference is the
+	 * mapping's now, and once the PTL goes a COW or a zap may drop it.
+	 */
 	folio_unlock(folio);
+	spin_unlock(vmf->ptl);
 	return 0;
 out_unlock:
 	folio_unlock(folio);

@@ -147,7 +147,10 @@ int pmm_guest_load_tags(struct pmm_vm *vm, unsigned long gpa, size_t len,
 	return guest_tags(vm, gpa, len, tags, false, PMM_HERE);
 }
 
-/* gfn_to_pfn_prot(): the VMM's page behind @gfn, with a reference. */
+/*
+ * gfn_to_pfn_prot() (__gfn_to_page() in later kernels): the VMM's page behind
+ * @gfn, with a plain reference (get_user_pages(), FOLL_GET).
+ */
 static struct page *gfn_to_page(struct pmm_vm *kvm, unsigned long gfn,
 				bool write, unsigned long *hva)
 {
@@ -164,14 +167,19 @@ static struct page *gfn_to_page(struct pmm_vm *kvm, unsigned long gfn,
 	return got == 1 ? page : NULL;
 }
 
-/* One page of KVM_ARM_MTE_COPY_TAGS, @tags a page's worth. */
+/*
+ * One page of KVM_ARM_MTE_COPY_TAGS, @tags a page's worth. The page is
+ * held by a plain reference (FOLL_GET, not a pin): a fork racing the
+ * ioctl may leave it the child's alone once the parent COWs, and the
+ * tags then move to and from the child's memory (by_frame).
+ */
 static void copy_page_tags(struct pmm_vm *kvm, struct page *page,
 			   unsigned long hva, unsigned char *tags, bool to_guest)
 {
 	struct mte_tag_access a = {
 		.who = ACCESS_KERNEL, .mm = kvm->mm, .vaddr = hva,
 		.pfn = page_to_pfn(page), .offset = 0, .len = PAGE_SIZE,
-		.tags = tags, .write = to_guest,
+		.tags = tags, .write = to_guest, .by_frame = true,
 	};
 
 	if (!to_guest) {
@@ -183,18 +191,28 @@ static void copy_page_tags(struct pmm_vm *kvm, struct page *page,
 		put_user_page_ref(page);
 		return;
 	}
+	/*
+	 * Tags written to a page not yet tagged are nobody's until the flag
+	 * is set (a COW copy in between leaves them in the old page): the
+	 * oracle hears of them then (the kernel ignores what
+	 * try_page_mte_tagging() returns; the model only tells the oracle).
+	 */
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
 		/*
 		 * Only to serialise with a set_pte_at() in the VMM: these
 		 * tags override whatever it would have put there.
 		 */
-		try_page_mte_tagging(page);
+		a.unpublished = try_page_mte_tagging(page);
 		mte_access_tags(&a);
 		set_page_mte_tagged(page);
 	} else {
+		a.unpublished = !(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+				  (1UL << PG_mte_tagged));
 		mte_access_tags(&a);
 		set_bit(PG_mte_tagged, &page->flags);
 	}
+	if (a.unpublished)
+		mte_tags_published(&a);
 	/* kvm_release_pfn_dirty(). */
 	folio_mark_dirty(page_folio(page));
 	put_user_page_ref(page);

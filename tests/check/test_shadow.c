@@ -303,6 +303,116 @@ static void test_reference_reaches_swapped_owner(void **state)
 }
 
 /*
+ * A pin of two anonymous pages outlives the munmap() of the first and a
+ * new mmap() there: the device's write through it lands in the old page,
+ * which nobody maps, and the new mapping reads zeros (the oracle used to
+ * record the "D" at the new mapping). The second page is still mapped,
+ * so the pin still reaches the process's memory there: a DMA write to it
+ * that the frame loses is still caught.
+ */
+static void remap_task(void *arg)
+{
+	char c = 'x';
+
+	(void)arg;
+	pmm_op_begin();
+	pmm_munmap(W.p, A, PAGE_SIZE);
+	pmm_mmap(W.p, A, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_pin_dma(W.pin, 0, "D", 1, true);
+	pmm_pin_dma(W.pin, PAGE_SIZE, "E", 1, true);
+	if (W.broken)
+		frame_poke(frame_of(A + PAGE_SIZE), 0, "b", 1);
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_load(W.p, A, &c, 1);
+	check(c == 0);
+	pmm_load(W.p, A + PAGE_SIZE, &c, 1);
+	pmm_op_end();
+	pmm_unpin(W.pin);
+}
+
+static void remap_setup(void *arg)
+{
+	(void)arg;
+	build_machine();
+	pmm_mmap(W.p, A + PAGE_SIZE, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(W.p, A + PAGE_SIZE, "b", 1);
+	pmm_pin(W.p, A, 2, PMM_GUP_WRITE, &W.pin);
+	pmm_task_create("T", 0, remap_task, NULL);
+}
+
+static void test_pin_outlives_munmap(void **state)
+{
+	(void)state;
+	failures = 0;
+	expect_corruption(remap_setup, "user read of mm1 address 0x101000 found 0x62");
+	expect_clean(remap_setup);
+	if (failures)
+		fail_msg("%s", failure);
+}
+
+/*
+ * A device writes through a FOLL_GET reference while mprotect() updates
+ * the PTE (ptep_modify_prot_start() clears it, _commit() sets it): the
+ * page stays the process's throughout, so the process reads the "D" back
+ * in every interleaving. The owner lookup once found nobody while the
+ * PTE was cleared, recorded nothing, and called the "D" corruption.
+ */
+static void get_dma_task(void *arg)
+{
+	char c = 0;
+
+	(void)arg;
+	pmm_op_begin();
+	pmm_pin_dma(W.pin, 0, "D", 1, true);
+	pmm_op_end();
+	pmm_op_begin();
+	pmm_load(W.p, A, &c, 1);
+	check(c == 'D');
+	pmm_op_end();
+}
+
+static void protect_task(void *arg)
+{
+	(void)arg;
+	pmm_op_begin();
+	pmm_mprotect(W.p, A, PAGE_SIZE, PMM_PROT_READ);
+	pmm_op_end();
+}
+
+static void get_vs_mprotect_setup(void *arg)
+{
+	(void)arg;
+	build_machine();
+	pmm_pin(W.p, A, 1, PMM_GUP_GET | PMM_GUP_WRITE, &W.pin);
+	pmm_task_create("device", 0, get_dma_task, NULL);
+	pmm_task_create("mprotect", 1, protect_task, NULL);
+}
+
+static void get_vs_mprotect_finish(void *arg)
+{
+	pmm_unpin(W.pin);
+	finish(arg);
+}
+
+static void test_reference_vs_mprotect(void **state)
+{
+	struct pmm_program prog = { "shadow", "", get_vs_mprotect_setup,
+				    get_vs_mprotect_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	failures = 0;
+	o.stop_on_violation = false;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	check_clean(&r);
+}
+
+/*
  * fork() against a store to a FOLL_PIN|FOLL_WRITE|FOLL_LONGTERM buffer,
  * then a DMA read through the pin (fork-vs-pinned-buffer.pmm), every
  * operation with its window. With fork.pinned_cow=share the store may
@@ -585,6 +695,8 @@ int main(void)
 		cmocka_unit_test(test_reference_reads_frame_owner),
 		cmocka_unit_test(test_reference_reaches_swapped_owner),
 		cmocka_unit_test(test_pinned_cow_share_still_caught),
+		cmocka_unit_test(test_pin_outlives_munmap),
+		cmocka_unit_test(test_reference_vs_mprotect),
 		cmocka_unit_test(test_gupfast_no_recheck_still_caught),
 		cmocka_unit_test(test_skipped_invalidation_caught),
 		cmocka_unit_test(test_private_copy_checked_against_file),

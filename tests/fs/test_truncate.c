@@ -172,6 +172,37 @@ static void test_truncate_grow_empty(void **state)
 }
 
 /*
+ * Growing a file whose last page is cached and mapped: a store through
+ * the mapping past the old end (byte 35 of a 21-byte file) is the page's,
+ * not the file's; growing the file to 23 bytes zeroes the cached page
+ * from the new end on (truncate_pagecache(newsize) ->
+ * truncate_inode_partial_folio()), so the mapping reads 0 there. An
+ * uncached last page is not read in for that.
+ */
+static void grow_tail_body(void)
+{
+	unsigned char c = 0xff;
+
+	CHECK(write_pat(env->f, 'a', 0, 21) == 21);
+	CHECK(pmm_mmap(env->p, MAPA, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		       PMM_MAP_SHARED, env->f, 0) == 0);
+	CHECK(ustore(MAPA + 35, "u", 1) == 0);
+	CHECK(pmm_truncate(env->f, 23) == 0);
+	CHECK(uload(MAPA + 35, &c, 1) == 0 && c == 0);
+	CHECK(read_file(env->f, 0, buf, PAGE) == 23);
+	CHECK(pat_is(buf, 'a', 0, 21) && all_is(buf + 21, 0, 2));
+	CHECK(pmm_munmap(env->p, MAPA, PAGE) == 0);
+	CHECK(pmm_truncate(env->g, 10) == 0);
+	CHECK(pmm_truncate(env->g, 20) == 0 && ino(env->g)->nrpages == 0);
+}
+
+static void test_truncate_grow_tail(void **state)
+{
+	(void)state;
+	fs_run(grow_tail_body);
+}
+
+/*
  * Punching whole page 1 of three: it reads as zeros (read(2), and a
  * mapping, which faults in a fresh page), pages 0 and 2 are intact, the
  * size is unchanged, page 1 left the cache and its block was freed.
@@ -271,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_regrow),
 		cmocka_unit_test(test_truncate_private_copies),
 		cmocka_unit_test(test_truncate_grow_empty),
+		cmocka_unit_test(test_truncate_grow_tail),
 		cmocka_unit_test(test_punch_page),
 		cmocka_unit_test(test_punch_partial),
 		cmocka_unit_test(test_punch_einval),

@@ -143,6 +143,34 @@ static void test_fsync_mapped(void **state)
 }
 
 /*
+ * The last page of a 21-byte file, mapped shared: a store past the end
+ * (byte 35) is the page's, not the file's. fsync writes the page and,
+ * as block_write_full_folio() and iomap do for the page straddling
+ * i_size, zeroes it from i_size on first, in the page itself: the
+ * mapping reads 0 there, and so does the disk once the file grows.
+ */
+static void eof_tail_body(void)
+{
+	unsigned char c = 0xff;
+
+	CHECK(write_pat(env->f, 'a', 0, 21) == 21);
+	CHECK(pmm_mmap(env->p, MAPA, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		       PMM_MAP_SHARED, env->f, 0) == 0);
+	CHECK(ustore(MAPA + 35, "u", 1) == 0);
+	CHECK(pmm_fsync(env->f) == 0);
+	CHECK(uload(MAPA + 35, &c, 1) == 0 && c == 0);
+	CHECK(uload(MAPA + 20, &c, 1) == 0 && c == pat('a', 20));
+	CHECK(disk_page(env->f, 0) && disk_page(env->f, 0)[35] == 0 &&
+	      disk_page(env->f, 0)[20] == pat('a', 20));
+}
+
+static void test_fsync_eof_tail(void **state)
+{
+	(void)state;
+	fs_run(eof_tail_body);
+}
+
+/*
  * The cache dropped (inode eviction), the data comes back from the disk:
  * fsync, truncate_inode_pages_final(), read(2). Natively, on one thread,
  * with the data oracle off (see the top of this file); the body reports
@@ -189,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_fsync),
 		cmocka_unit_test(test_fsync_clean),
 		cmocka_unit_test(test_fsync_mapped),
+		cmocka_unit_test(test_fsync_eof_tail),
 		cmocka_unit_test(test_evict_reread),
 	};
 

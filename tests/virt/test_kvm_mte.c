@@ -241,6 +241,119 @@ static void test_copy_vs_fault_2021(void **state)
 	pmm_explore_result_release(&r);
 }
 
+/*
+ * KVM_ARM_MTE_COPY_TAGS holds its page by a plain reference (FOLL_GET),
+ * so a fork racing it can leave the page the child's once the parent
+ * COWs: the copier then stores its tags into the child's memory, and the
+ * parent keeps the forker's. The tag oracle follows the frame for such a
+ * reference; it used to record the copier's tags at the parent's address
+ * and call the parent's tags stale.
+ */
+static unsigned int split_seen;
+
+static void forker(void *arg)
+{
+	unsigned char tags[GRANULES];
+
+	(void)arg;
+	W.child = pmm_fork(W.vmm);
+	check(W.child != NULL);
+	memset(tags, 0xa, sizeof(tags));
+	check(pmm_vm_copy_tags(W.vm, GPA, PG, tags, true) == (long)PG);
+}
+
+static void copier(void *arg)
+{
+	unsigned char tags[GRANULES];
+
+	(void)arg;
+	memset(tags, 0x2, sizeof(tags));
+	check(pmm_vm_copy_tags(W.vm, GPA, PG, tags, true) == (long)PG);
+}
+
+static void copy_fork_setup(void *arg)
+{
+	(void)arg;
+	vm_up("arm64-mte", PMM_VM_MTE);
+	check(pmm_store(W.vmm, HVA, "v", 1) == 0);
+	pmm_task_create("forker", 0, forker, NULL);
+	pmm_task_create("copier", 1, copier, NULL);
+}
+
+/* The guest and the VMM read P's tags back: the oracles look at them. */
+static void copy_fork_finish(void *arg)
+{
+	unsigned char tags[GRANULES], tag = 0xff;
+
+	check(pmm_guest_load_tags(W.vm, GPA, 16, &tag) == 0);
+	check(tag == 0xa || tag == 0x2);
+	check(pmm_vm_copy_tags(W.vm, GPA, PG, tags, false) == (long)PG);
+	check(tags[0] == tag);
+	if (tag == 0xa && W.child && pmm_mem_tag(W.child, HVA) == 0x2)
+		split_seen++;
+	vm_down(arg);
+}
+
+static void test_copy_tags_ref_follows_frame(void **state)
+{
+	struct pmm_program prog = { "kvm-copy-fork", "", copy_fork_setup,
+				    copy_fork_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	failures = 0;
+	split_seen = 0;
+	o.preemptions = 1;
+	o.stop_on_violation = false;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	check_clean(&r);
+	/* The outcome the rule is for was reached. */
+	assert_true(split_seen > 0);
+}
+
+/*
+ * Through the same reference, a loss is still a loss: tags a copy stored
+ * that the frame no longer holds (put back behind the oracle's back, as a
+ * model that lost them would) are stale to a copy reading them back, and
+ * to the guest. The control, without the loss, is clean.
+ */
+static bool lose_tags;
+
+static void copy_lost_setup(void *arg)
+{
+	unsigned char tags[GRANULES], zero[GRANULES] = { 0 };
+	struct pmm_page_state st;
+
+	(void)arg;
+	vm_up("arm64-mte", PMM_VM_MTE);
+	check(pmm_store(W.vmm, HVA, "v", 1) == 0);
+	W.child = pmm_fork(W.vmm);
+	memset(tags, 7, sizeof(tags));
+	check(pmm_vm_copy_tags(W.vm, GPA, PG, tags, true) == (long)PG);
+	check(pmm_page_state(W.vmm, HVA, &st) == 0);
+	if (lose_tags)
+		mte_write_tags(st.pfn, 0, PG, zero);
+	check(pmm_vm_copy_tags(W.vm, GPA, PG, tags, false) == (long)PG);
+}
+
+static void test_copy_tags_loss_caught(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	lose_tags = false;
+	assert_int_equal(run_clean(copy_lost_setup, NULL), 1);
+	lose_tags = true;
+	explore(copy_lost_setup, NULL, &r);
+	assert_int_equal(r.violations, 1);
+	assert_string_equal(r.oracle, "stale-tags");
+	assert_non_null(strstr(r.message, "found tag 0 in frame"));
+	pmm_explore_result_release(&r);
+	lose_tags = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +363,8 @@ int main(void)
 		cmocka_unit_test(test_copy_tags),
 		cmocka_unit_test(test_copy_vs_fault),
 		cmocka_unit_test(test_copy_vs_fault_2021),
+		cmocka_unit_test(test_copy_tags_ref_follows_frame),
+		cmocka_unit_test(test_copy_tags_loss_caught),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

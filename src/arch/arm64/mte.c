@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "arch/arm64/arm64.h"
+#include "mm/memory.h"
 #include "mm/pgalloc.h"
 #include "sched/bitops.h"
 #include "sched/knob.h"
@@ -148,18 +149,30 @@ void mte_tag_watch(const struct mte_tag_watch *w)
 		tag_watches[nr_tag_watches++] = w;
 }
 
-/* The move itself and the watchers, in the caller's step. */
-static void __mte_access_tags(struct mte_tag_access *a)
+static void tell_watchers(const struct mte_tag_access *a)
 {
 	unsigned int i;
 
+	for (i = 0; i < nr_tag_watches; i++)
+		if (tag_watches[i]->accessed)
+			tag_watches[i]->accessed(a);
+}
+
+/* The move itself and the watchers, in the caller's step. */
+static void __mte_access_tags(struct mte_tag_access *a)
+{
 	if (a->write)
 		tags_put(a->pfn, a->offset, a->len, a->tags);
 	else
 		tags_get(a->pfn, a->offset, a->len, a->tags);
-	for (i = 0; i < nr_tag_watches; i++)
-		if (tag_watches[i]->accessed)
-			tag_watches[i]->accessed(a);
+	if (!(a->write && a->unpublished))
+		tell_watchers(a);
+}
+
+void mte_tags_published(struct mte_tag_access *a)
+{
+	a->unpublished = false;
+	tell_watchers(a);
 }
 
 void mte_access_tags(struct mte_tag_access *a)
@@ -393,6 +406,8 @@ static void copy_page_tags(struct page *to, struct page *from)
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
 
 	mte_read_tags(page_to_pfn(from), 0, PAGE_SIZE, tags);
+	/* The copy's tags are the source's as of this read (oracles). */
+	copy_tags_point();
 	mte_write_tags(page_to_pfn(to), 0, PAGE_SIZE, tags);
 }
 
@@ -404,16 +419,25 @@ static void copy_page_tags(struct page *to, struct page *from)
  */
 void mte_copy_highpage(struct page *to, struct page *from)
 {
+	bool tagged;
+
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
-		if (!page_mte_tagged(from))
+		tagged = page_mte_tagged(from);
+		/* Untagged: tags published from now on stay in @from. */
+		if (!tagged) {
+			copy_tags_point();
 			return;
+		}
 		try_page_mte_tagging(to);
 		copy_page_tags(to, from);
 		set_page_mte_tagged(to);
 		return;
 	}
-	if (!test_bit(PG_mte_tagged, &from->flags))
+	tagged = test_bit(PG_mte_tagged, &from->flags);
+	if (!tagged) {
+		copy_tags_point();
 		return;
+	}
 	set_bit(PG_mte_tagged, &to->flags);
 	copy_page_tags(to, from);
 }

@@ -76,6 +76,20 @@ struct mte_tag_access {
 	unsigned int offset, len;	/* in the frame, granule aligned */
 	unsigned char *tags;		/* a tag per granule */
 	bool write;
+	/*
+	 * The kernel reaching the frame through a reference that does not
+	 * follow the page tables (KVM_ARM_MTE_COPY_TAGS' FOLL_GET): the
+	 * tags are the frame's, those of whatever maps it at the time (the
+	 * oracle looks the owners up), not @mm's at @vaddr.
+	 */
+	bool by_frame;
+	/*
+	 * Tags written to a page not yet PG_mte_tagged: nobody sees them
+	 * until the writer sets the flag (a reader waits for it, or reads
+	 * zeros, and a COW copy leaves them behind), so the watchers hear
+	 * of them then, from mte_tags_published().
+	 */
+	bool unpublished;
 };
 
 struct mte_tag_watch {
@@ -85,6 +99,8 @@ struct mte_tag_watch {
 void mte_tag_watch(const struct mte_tag_watch *w);
 /* Moves the tags (one yield point on the frame), then tells the watchers. */
 void mte_access_tags(struct mte_tag_access *a);
+/* The unpublished write @a is visible now: tells the watchers (no yield). */
+void mte_tags_published(struct mte_tag_access *a);
 
 /* Hardware tag storage: one yield point per call, on the frame. */
 void mte_read_tags(unsigned long pfn, unsigned int off, unsigned int len,

@@ -194,12 +194,16 @@ static void test_state_conditions(void **state)
 	    "exists refcount(P:a) == 1025 and mapcount(P:a) == 1 and pinned(P:a)\n"
 	    "exists mapped(P:a) and not mapped(P:a+4096) and P:a == \"x\"\n"
 	    "exists refcount(P:a+4096) == 0 and mapcount(P:a) >= 1 and mapcount(P:a) < 2\n"
-	    "expect violation leak\n", &o);
+	    "expect ok\n", &o);
 	assert_int_equal(o.exists[0], 1);
 	assert_int_equal(o.exists[1], 1);
 	assert_int_equal(o.exists[2], 1);
-	/* The pin is never released: the leak oracle at teardown. */
-	assert_string_equal(o.r.oracle, "leak");
+	/*
+	 * The pin, never unpinned, is still held when the conditions are
+	 * evaluated; it is released after them, as closing the driver's
+	 * file would, so the teardown finds no leak.
+	 */
+	assert_int_equal(o.r.violations, 0);
 	pmm_explore_result_release(&o.r);
 }
 
