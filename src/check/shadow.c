@@ -322,9 +322,15 @@ static bool user_key(const struct phys_access *a, struct lkey *k)
 	*k = (struct lkey){ mm, a->vaddr, true };
 	if (!vma->vm_file)
 		return true;
+	/*
+	 * A private file page is the process's own once its copy is made,
+	 * and whatever the shadow remembers, an access that reaches an
+	 * anonymous frame reaches that copy: a store through a TLB entry
+	 * that munmap's zap has not flushed yet lands in it, not in the file.
+	 */
 	if (!(vma->vm_flags & VM_SHARED)) {
 		sp = lookup(mm, page >> PAGE_SHIFT, false);
-		if (sp && sp->owned)
+		if ((sp && sp->owned) || folio_test_anon(pfn_folio(a->pfn)))
 			return true;
 	}
 	*k = (struct lkey){ vma->vm_file,
