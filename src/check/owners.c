@@ -23,16 +23,20 @@ static bool pte_maps(pte_t pte, const struct folio *folio, unsigned long pfn)
 
 /*
  * The PTE as rmap sees it: a walker takes the PTE lock, so a PTE that
- * mprotect has cleared only for the time of its update
- * (ptep_modify_prot_start()) still maps its page.
+ * its lock holder has cleared only for the time of its update (mprotect's
+ * ptep_modify_prot_start(), try_to_unmap_one() before the swap entry)
+ * still maps its page.
  */
 static pte_t pte_peek(struct mm_struct *mm, pte_t *ptep)
 {
 	pte_t pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	unsigned int i;
 
-	if (pte_none(pte) &&
-	    __atomic_load_n(&mm->prot_modify_ptep, __ATOMIC_ACQUIRE) == ptep)
-		return mm->prot_modify_old;
+	if (!pte_none(pte))
+		return pte;
+	for (i = 0; i < PMM_MAX_TASKS; i++)
+		if (__atomic_load_n(&mm->pte_transit[i].ptep, __ATOMIC_ACQUIRE) == ptep)
+			return mm->pte_transit[i].old;
 	return pte;
 }
 

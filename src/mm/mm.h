@@ -137,13 +137,17 @@ struct mm_struct {
 	/* Secondary MMUs mirroring this mm (mm/mmu_notifier.h). */
 	struct mmu_notifier *notifiers;
 	/*
-	 * The PTE between ptep_modify_prot_start() and _commit() (mprotect,
-	 * under mmap_lock for writing: one at a time), and its old value:
-	 * cleared only so that the hardware leaves it alone, it still maps
-	 * its page (for the oracles' owner lookups).
+	 * Per task, a PTE its holder of the PTE lock has cleared only for
+	 * the time of its update, and its old value: between
+	 * ptep_modify_prot_start() and _commit() (mprotect), and between
+	 * try_to_unmap_one()'s clear and its swap entry. An rmap walker
+	 * takes the PTE lock, so to it the page stays mapped (for the
+	 * oracles' owner lookups); ptep NULL: none.
 	 */
-	pte_t *prot_modify_ptep;
-	pte_t prot_modify_old;
+	struct {
+		pte_t *ptep;
+		pte_t old;
+	} pte_transit[PMM_MAX_TASKS];
 	/*
 	 * Per task, the frame a COW fault of that task is copying away
 	 * from, and where (wp_page_copy(), from the copy until the new PTE

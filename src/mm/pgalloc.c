@@ -126,14 +126,24 @@ pte_t ptep_get_and_clear_at(struct mm_struct *mm, unsigned long addr,
 	return __pte(__atomic_exchange_n(&ptep->pte, 0, __ATOMIC_SEQ_CST));
 }
 
+/* The oracles' note of a PTE in transit under its lock (mm->pte_transit). */
+void pte_transit(struct mm_struct *mm, pte_t *ptep, pte_t old)
+{
+	int id = pmm_task_id();
+
+	if (id < 0 || id >= PMM_MAX_TASKS)
+		return;
+	mm->pte_transit[id].old = old;
+	__atomic_store_n(&mm->pte_transit[id].ptep, ptep, __ATOMIC_RELEASE);
+}
+
 pte_t ptep_modify_prot_start_at(struct vm_area_struct *vma, unsigned long addr,
 				pte_t *ptep, const struct pmm_loc *loc)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t old = ptep_get_and_clear_at(mm, addr, ptep, loc);
 
-	mm->prot_modify_old = old;
-	__atomic_store_n(&mm->prot_modify_ptep, ptep, __ATOMIC_RELEASE);
+	pte_transit(mm, ptep, old);
 	return old;
 }
 
@@ -141,7 +151,7 @@ void ptep_modify_prot_commit_at(struct vm_area_struct *vma, unsigned long addr,
 				pte_t *ptep, pte_t pte, const struct pmm_loc *loc)
 {
 	set_pte_at_at(vma->vm_mm, addr, ptep, pte, loc);
-	__atomic_store_n(&vma->vm_mm->prot_modify_ptep, NULL, __ATOMIC_RELEASE);
+	pte_transit(vma->vm_mm, NULL, __pte(0));
 }
 
 /* ptep_clear_flush(): clear, then flush, before the page can go. */

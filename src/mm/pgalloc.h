@@ -32,8 +32,10 @@ void ptep_set_wrprotect_at(struct mm_struct *mm, unsigned long addr,
 /*
  * ptep_modify_prot_start()/_commit() (the generic ones): the PTE is
  * cleared, so that the hardware cannot update it, then set to its new
- * value; the page stays mapped throughout (mm->prot_modify_ptep).
+ * value; the page stays mapped throughout (mm->pte_transit).
  */
+/* Notes (@ptep NULL: ends) the current task's PTE in transit under its lock. */
+void pte_transit(struct mm_struct *mm, pte_t *ptep, pte_t old);
 pte_t ptep_modify_prot_start_at(struct vm_area_struct *vma, unsigned long addr,
 				pte_t *ptep, const struct pmm_loc *loc);
 void ptep_modify_prot_commit_at(struct vm_area_struct *vma, unsigned long addr,

@@ -194,11 +194,14 @@ static bool unmap_anon_pte(struct folio *folio, struct page *page,
 	pte_t pte = ptep_clear_flush(vma, addr, ptep), swp;
 	bool exclusive = PageAnonExclusive(page);
 
+	pte_transit(vma->vm_mm, ptep, pte);
+
 	if (pte_dirty(pte))
 		folio_mark_dirty(folio);
 	if ((exclusive && folio_maybe_dma_pinned(folio)) || !swap_mm_ops ||
 	    swap_mm_ops->swap_duplicate(entry)) {
 		set_pte_at(vma->vm_mm, addr, ptep, pte);
+		pte_transit(vma->vm_mm, NULL, __pte(0));
 		return false;
 	}
 	if (exclusive)
@@ -207,6 +210,7 @@ static bool unmap_anon_pte(struct folio *folio, struct page *page,
 	if (exclusive)
 		swp = pte_swp_mkexclusive(swp);
 	set_pte_at(vma->vm_mm, addr, ptep, swp);
+	pte_transit(vma->vm_mm, NULL, __pte(0));
 	return true;
 }
 
