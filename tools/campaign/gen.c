@@ -428,6 +428,16 @@ static struct gpin *own_pin(struct gen *g)
 	return n ? &g->pins[idx[below(&g->r, n)]] : NULL;
 }
 
+static bool holds_pins(const struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr_pins; i++)
+		if (g->pins[i].open && g->pins[i].owner == g->thread)
+			return true;
+	return false;
+}
+
 static bool g_unpin(struct gen *g)
 {
 	struct gpin *p = own_pin(g);
@@ -1019,10 +1029,17 @@ static void thread_block(struct gen *g, unsigned int t)
 	int proc = chance(&g->r, 70) ? 0 : (int)below(&g->r, g->nr_procs);
 	unsigned int i, n = 1 + (unsigned int)below(&g->r, 5);
 
+	g->thread = (int)t;
+	/*
+	 * A thread on a process another thread forks runs each statement only
+	 * if that fork is done (else ESRCH, an unpin too): pins init gave it
+	 * could stay pinned, a leak of the scenario's own. It gets none.
+	 */
+	if (g->procs[proc][0] == 'K' && holds_pins(g))
+		proc = 0;
 	snprintf(th->name, sizeof(th->name), "T%u", t);
 	snprintf(th->proc, sizeof(th->proc), "%s", g->procs[proc]);
 	th->cpu = t;
-	g->thread = (int)t;
 	for (i = 0; i < n; i++)
 		emit_step(g, proc);
 	/* Whatever this thread still holds is released before it ends. */
