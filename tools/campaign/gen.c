@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "gen.h"
+#include "scenario/scenario.h"
 
 #define K4 4096ul
 #define MAX_PROCS 6
@@ -1108,6 +1110,16 @@ static void final_conditions(struct gen *g)
 	}
 }
 
+/* Any machine this build models, those added later included. */
+static const char *pick_machine(struct gen *g)
+{
+	unsigned int n = 0;
+
+	while (arch_machine_name(n))
+		n++;
+	return arch_machine_name((unsigned int)below(&g->r, n));
+}
+
 /* " --executions 1000 --without exit": what differs from the defaults. */
 static void describe_opts(const struct gen_opts *o, char *buf, size_t cap)
 {
@@ -1131,6 +1143,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 		  struct gen_scenario *out)
 {
 	static struct gen g;
+	const char *machine;
 	unsigned int i, n;
 	unsigned long w;
 
@@ -1143,9 +1156,11 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	out->index = index;
 	g.without = o->without;
 	describe_opts(o, out->args, sizeof(out->args));
-	g.mte = o->machine ? !strcmp(o->machine, "arm64-mte") : chance(&g.r, 50);
+	machine = o->machine ? o->machine : pick_machine(&g);
+	/* Tags and guests: the statements of the machine that has them. */
+	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
-	snprintf(out->machine, sizeof(out->machine), "%s", g.mte ? "arm64-mte" : "generic");
+	snprintf(out->machine, sizeof(out->machine), "%s", machine);
 	snprintf(out->name, sizeof(out->name), "campaign-%llu-%llu",
 		 (unsigned long long)seed, (unsigned long long)index);
 	header(&g, o);
