@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "gen.h"
+#include "scenario/scenario.h"
 
 #define K4 4096ul
 #define MAX_PROCS 6
@@ -426,6 +428,16 @@ static struct gpin *own_pin(struct gen *g)
 		if (g->pins[i].open && g->pins[i].owner == g->thread)
 			idx[n++] = i;
 	return n ? &g->pins[idx[below(&g->r, n)]] : NULL;
+}
+
+static bool holds_pins(const struct gen *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr_pins; i++)
+		if (g->pins[i].open && g->pins[i].owner == g->thread)
+			return true;
+	return false;
 }
 
 static bool g_unpin(struct gen *g)
@@ -1019,10 +1031,17 @@ static void thread_block(struct gen *g, unsigned int t)
 	int proc = chance(&g->r, 70) ? 0 : (int)below(&g->r, g->nr_procs);
 	unsigned int i, n = 1 + (unsigned int)below(&g->r, 5);
 
+	g->thread = (int)t;
+	/*
+	 * A thread on a process another thread forks runs each statement only
+	 * if that fork is done (else ESRCH, an unpin too): pins init gave it
+	 * could stay pinned, a leak of the scenario's own. It gets none.
+	 */
+	if (g->procs[proc][0] == 'K' && holds_pins(g))
+		proc = 0;
 	snprintf(th->name, sizeof(th->name), "T%u", t);
 	snprintf(th->proc, sizeof(th->proc), "%s", g->procs[proc]);
 	th->cpu = t;
-	g->thread = (int)t;
 	for (i = 0; i < n; i++)
 		emit_step(g, proc);
 	/* Whatever this thread still holds is released before it ends. */
@@ -1091,6 +1110,16 @@ static void final_conditions(struct gen *g)
 	}
 }
 
+/* Any machine this build models, those added later included. */
+static const char *pick_machine(struct gen *g)
+{
+	unsigned int n = 0;
+
+	while (arch_machine_name(n))
+		n++;
+	return arch_machine_name((unsigned int)below(&g->r, n));
+}
+
 /* " --executions 1000 --without exit": what differs from the defaults. */
 static void describe_opts(const struct gen_opts *o, char *buf, size_t cap)
 {
@@ -1114,6 +1143,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 		  struct gen_scenario *out)
 {
 	static struct gen g;
+	const char *machine;
 	unsigned int i, n;
 	unsigned long w;
 
@@ -1126,9 +1156,11 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	out->index = index;
 	g.without = o->without;
 	describe_opts(o, out->args, sizeof(out->args));
-	g.mte = o->machine ? !strcmp(o->machine, "arm64-mte") : chance(&g.r, 50);
+	machine = o->machine ? o->machine : pick_machine(&g);
+	/* Tags and guests: the statements of the machine that has them. */
+	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
-	snprintf(out->machine, sizeof(out->machine), "%s", g.mte ? "arm64-mte" : "generic");
+	snprintf(out->machine, sizeof(out->machine), "%s", machine);
 	snprintf(out->name, sizeof(out->name), "campaign-%llu-%llu",
 		 (unsigned long long)seed, (unsigned long long)index);
 	header(&g, o);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "run.h"
 
 #define EXIT_FINDINGS 1
@@ -23,7 +24,7 @@
 static const char usage[] =
 	"usage: protmm-campaign [--seed S] [--start I] [--count N] [--out DIR]\n"
 	"                       [--jobs J] [--executions N] [--strategy pct|random|dfs]\n"
-	"                       [--machine generic|arm64-mte] [--without VERB]...\n"
+	"                       [--machine NAME] [--without VERB]...\n"
 	"                       [--timeout SECONDS]\n"
 	"                       [--no-minimise] [--print] [--verbose]\n"
 	"\n"
@@ -121,8 +122,8 @@ static int parse(int argc, char **argv, struct args *a)
 				return bad("unknown --strategy '%s' (pct, random, dfs)", val);
 			a->c.gen.strategy = val;
 		} else if (!strcmp(o, "--machine")) {
-			if (strcmp(val, "generic") && strcmp(val, "arm64-mte"))
-				return bad("unknown --machine '%s' (generic, arm64-mte)", val);
+			if (!arch_find(val))
+				return bad("--machine '%s': not a machine this build models", val);
 			a->c.gen.machine = val;
 		} else if (!strcmp(o, "--without")) {
 			if (gen_exclude(&a->c.gen, val))

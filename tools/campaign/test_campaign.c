@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "arch/arch.h"
 #include "gen.h"
 #include "run.h"
 #include "scenario/scenario.h"
@@ -101,11 +102,14 @@ static unsigned int documented_verbs(char verbs[][32], unsigned int cap)
 	return n;
 }
 
-/* Every documented statement has a generator, and each one is used. */
+/*
+ * Every documented statement has a generator, each one is used, and
+ * every machine comes.
+ */
 static void test_every_statement_generated(void **state)
 {
 	struct gen_opts o = GEN_OPTS_INIT;
-	unsigned int seen[64] = { 0 }, i, j, v, nr_doc;
+	unsigned int seen[64] = { 0 }, machines[16] = { 0 }, i, j, v, nr_doc;
 	char doc[64][32];
 
 	(void)state;
@@ -121,6 +125,8 @@ static void test_every_statement_generated(void **state)
 	}
 	for (i = 0; i < MANY; i++) {
 		gen_scenario(3, i, &o, &g);
+		for (v = 0; arch_machine_name(v); v++)
+			machines[v] += !strcmp(g.machine, arch_machine_name(v));
 		for (j = 0; j < g.nr_lines; j++)
 			for (v = 0; v < gen_nr_verbs(); v++)
 				if (g.lines[j].verb == gen_verb(v))
@@ -131,6 +137,11 @@ static void test_every_statement_generated(void **state)
 			print_message("'%s' generated %u times\n", gen_verb(v), seen[v]);
 		assert_true(seen[v] >= 10);
 	}
+	/* Every machine the build models, each in a fair share. */
+	for (i = 0; arch_machine_name(i); i++)
+		;
+	for (v = 0; v < i; v++)
+		assert_true(machines[v] >= MANY / (2 * i));
 }
 
 /* A device writes only through a pin taken with 'write' (FOLL_WRITE). */
@@ -203,6 +214,12 @@ static void test_pins_released_nothing_expected(void **state)
 					assert_true(k > j);
 				else
 					assert_true(g.lines[j].thread < 0);
+				/*
+				 * Init's pins: not released by a thread on a process
+				 * another thread forks (its statements may not run).
+				 */
+				if (g.lines[j].thread < 0 && g.lines[k].thread >= 0)
+					assert_int_not_equal(g.threads[g.lines[k].thread].proc[0], 'K');
 			}
 			assert_int_equal(unpins, 1);
 		}
