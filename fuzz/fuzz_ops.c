@@ -225,10 +225,11 @@ static void op_fork(struct task_state *ts, struct pmm_process *p)
 
 /*
  * exit() of a process no task acts in: a task's own children, or in
- * setup() a child setup() forked. A process whose other threads still run
- * exiting (the tasks are its threads) is issue 9 item 1: the model tears
- * the mm down at once and crashes; build with -DFUZZ_EXIT_SHARED to let
- * any process exit once that is fixed.
+ * setup() a child setup() forked. Since issue 9 item 1 an mm goes with
+ * its last user (mmput()), but a C program's task racing pmm_exit() must
+ * hold a user of its own (pmm_process_get()), as a scenario's threads
+ * do; these tasks do not yet, so -DFUZZ_EXIT_SHARED (any process may
+ * exit) is for when they do.
  */
 static void op_exit(struct task_state *ts, struct pmm_process *p)
 {
