@@ -20,7 +20,8 @@ int pgtable_alloc(struct mm_struct *mm, unsigned long *pfn)
 	spin_lock_init(&page->ptl);
 	*pfn = folio_pfn(folio);
 	frame_make_table(*pfn);
-	mm->nr_ptes++;
+	/* mm_inc_nr_ptes(): an atomic_long_t in the kernel. */
+	__atomic_fetch_add(&mm->nr_ptes, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -29,7 +30,7 @@ void pgtable_free(struct mm_struct *mm, unsigned long pfn)
 	struct page *page = pfn_to_page(pfn);
 
 	page->flags &= ~(1UL << PG_table);
-	mm->nr_ptes--;
+	__atomic_fetch_sub(&mm->nr_ptes, 1, __ATOMIC_RELAXED);
 	folio_put((struct folio *)page);
 }
 

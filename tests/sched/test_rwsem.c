@@ -122,8 +122,12 @@ static void read_section(struct rw *r)
 
 	if (n >= WRITER_BIAS)
 		pmm_violation("exclusion", "reader inside with a writer");
-	if (n > r->max_inside)
-		r->max_inside = n;
+	/* Readers race here on the native backend: a relaxed atomic max. */
+	int m = __atomic_load_n(&r->max_inside, __ATOMIC_RELAXED);
+
+	while (n > m && !__atomic_compare_exchange_n(&r->max_inside, &m, n, false,
+						     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 	atomic_dec(&r->inside);
 }
 
