@@ -6,15 +6,22 @@
  * finish() evaluates the final conditions before the machine is torn
  * down. An operation's result is its status: kept in a register when the
  * statement says 'as NAME', ignored otherwise, as a program ignoring errno.
+ *
+ * The core runs a statement (which process, whose mm, killed or not, its
+ * status); what the statement does is its domain's exec() (domain.h).
+ * Here too: a scenario's life around the parser (load, free, errors).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "protmm/knob.h"
-#include "protmm/kvm.h"
 #include "protmm/machine.h"
-#include "scenario/lexer.h"
+#include "scenario/domain.h"
 #include "sched/atomic.h"
 
 const struct oracle_info oracles[] = {
@@ -46,26 +53,6 @@ bool oracle_known(const char *name)
 	return false;
 }
 
-struct scn_reg {
-	int status;
-	long value;		/* what a successful operation returned */
-	size_t len;
-	unsigned char data[SCN_MAX_STRING];
-};
-
-/* One execution's objects, in its arena. */
-struct scn_run {
-	struct pmm_process *proc[SCN_MAX_SYMBOLS];
-	struct pmm_file *file[SCN_MAX_SYMBOLS];
-	struct pmm_pipe *pipe[SCN_MAX_SYMBOLS];
-	struct pmm_pin *pin[SCN_MAX_SYMBOLS];
-	struct scn_reg *reg[SCN_MAX_SYMBOLS];
-	struct pmm_vm *vm[SCN_MAX_VMS];
-	/* Per thread: it holds a user of its process's mm; it was killed. */
-	bool holds_mm[SCN_MAX_THREADS];
-	bool killed[SCN_MAX_THREADS];
-};
-
 struct scn_state {
 	struct scenario *s;
 	struct scn_run *run;
@@ -75,7 +62,7 @@ struct scn_state {
 /* One scenario runs at a time (the explorer is single-threaded). */
 static struct scn_state state;
 
-static struct scn_reg *reg(struct scn_run *r, int i)
+struct scn_reg *scn_reg(struct scn_run *r, int i)
 {
 	if (i < 0)
 		return NULL;
@@ -86,7 +73,7 @@ static struct scn_reg *reg(struct scn_run *r, int i)
 
 static void set_status(struct scn_run *r, const struct scn_stmt *st, long ret)
 {
-	struct scn_reg *g = st->op == OP_PIN ? NULL : reg(r, st->reg);
+	struct scn_reg *g = (st->verb->flags & SCN_VERB_AS_PIN) ? NULL : scn_reg(r, st->reg);
 
 	if (g) {
 		g->status = ret < 0 ? (int)ret : 0;
@@ -97,392 +84,46 @@ static void set_status(struct scn_run *r, const struct scn_stmt *st, long ret)
 static void check_expect(const struct scn_stmt *st, const char *what,
 			 const unsigned char *got, size_t n, int ret)
 {
-	if (!st->str || ret)
+	const struct scn_args *a = &st->a;
+
+	if (!a->str || ret)
 		return;
-	if (n != st->str_len || memcmp(got, st->str, n))
+	if (n != a->str_len || memcmp(got, a->str, n))
 		pmm_violation("expect", "%s at line %d found \"%.*s\", expected \"%.*s\"",
 			      what, st->pos.line, (int)(n < 64 ? n : 64), got,
-			      (int)(st->str_len < 64 ? st->str_len : 64), st->str);
+			      (int)(a->str_len < 64 ? a->str_len : 64), a->str);
 }
 
-/* A tagged pointer when the statement gave 'tag N'. */
-static unsigned long stmt_addr(const struct scn_stmt *st)
+void scn_read_done(struct scn_reg *g, const struct scn_stmt *st, const char *what,
+		   const unsigned char *got, size_t n, int ret)
 {
-	unsigned long a = scn_addr_value(&st->addr);
-
-	return (st->flags & O_TAG) ? pmm_tag_addr(a, st->tag) : a;
+	check_expect(st, what, got, n, ret);
+	if (g && !ret) {
+		memcpy(g->data, got, n);
+		g->len = n;
+	}
 }
 
-static unsigned long stmt_gpa(const struct scn_stmt *st)
+unsigned long scn_tagged(const struct scn_stmt *st, unsigned long a)
 {
-	return (st->flags & O_TAG) ? pmm_tag_addr(st->gpa, st->tag) : st->gpa;
+	return (st->a.flags & O_TAG) ? pmm_tag_addr(a, st->a.tag) : a;
 }
 
-/* Every granule's tag is the one 'expect' names, or a violation. */
-static void check_expect_tags(const struct scn_stmt *st, const char *what,
-			      const unsigned char *tags, size_t n, long ret)
+void scn_check_expect_tags(const struct scn_stmt *st, const char *what,
+			   const unsigned char *tags, size_t n, long ret)
 {
 	size_t i;
 
-	if (!(st->flags & O_EXPECT) || ret < 0)
+	if (!(st->a.flags & O_EXPECT) || ret < 0)
 		return;
 	for (i = 0; i < n; i++) {
-		if (tags[i] != st->expect_tag) {
+		if (tags[i] != st->a.expect_tag) {
 			pmm_violation("expect", "%s at line %d found tag %#x in granule +%#zx, "
 				      "expected %#x", what, st->pos.line, tags[i],
-				      i * SCN_MTE_GRANULE, st->expect_tag);
+				      i * SCN_MTE_GRANULE, st->a.expect_tag);
 			return;
 		}
 	}
-}
-
-/* 'read' and 'guest_read': a process's or a guest's load. */
-static int read_stmt(struct scn_run *r, const struct scn_stmt *st,
-		     struct pmm_process *p)
-{
-	size_t n = st->len ? st->len : st->str_len;
-	unsigned char buf[SCN_MAX_STRING];
-	struct scn_reg *g = reg(r, st->reg);
-	int ret;
-
-	if (n > sizeof(buf))
-		n = sizeof(buf);
-	if (st->op == OP_GUEST_READ)
-		ret = r->vm[st->vm] ? pmm_guest_load(r->vm[st->vm], stmt_gpa(st), buf, n) :
-		      -ENOMEM;
-	else
-		ret = pmm_load(p, stmt_addr(st), buf, n);
-	check_expect(st, st->op == OP_GUEST_READ ? "guest_read" : "read", buf, n, ret);
-	if (g && !ret) {
-		memcpy(g->data, buf, n);
-		g->len = n;
-	}
-	return ret;
-}
-
-static int pin_stmt(struct scn_run *r, const struct scn_stmt *st,
-		    struct pmm_process *p)
-{
-	unsigned int flags = ((st->flags & O_WRITE) ? PMM_GUP_WRITE : 0) |
-			     ((st->flags & O_LONGTERM) ? PMM_GUP_LONGTERM : 0) |
-			     ((st->flags & O_FAST) ? PMM_GUP_FAST : 0) |
-			     ((st->flags & O_GET) ? PMM_GUP_GET : 0);
-	struct pmm_pin *pin = NULL;
-	int ret = pmm_pin(p, scn_addr_value(&st->addr), st->len, flags, &pin);
-
-	r->pin[st->reg] = ret ? NULL : pin;
-	return ret;
-}
-
-static int dma_stmt(struct scn_run *r, const struct scn_stmt *st)
-{
-	struct pmm_pin *pin = r->pin[st->pin];
-	unsigned char buf[SCN_MAX_STRING];
-	size_t n = st->op == OP_DMA_WRITE ? st->str_len :
-		   (st->len ? st->len : st->str_len);
-	struct scn_reg *g = st->op == OP_DMA_READ ? reg(r, st->reg) : NULL;
-	int ret;
-
-	if (!pin)
-		return -EINVAL;
-	if (st->op == OP_DMA_WRITE)
-		return pmm_pin_dma(pin, st->off, st->str, n, true);
-	if (n > sizeof(buf))
-		n = sizeof(buf);
-	ret = pmm_pin_dma(pin, st->off, buf, n, false);
-	check_expect(st, "DMA read", buf, n, ret);
-	if (g && !ret) {
-		memcpy(g->data, buf, n);
-		g->len = n;
-	}
-	return ret;
-}
-
-static long file_stmt(struct scn_run *r, const struct scn_stmt *st,
-		      struct pmm_process *p)
-{
-	struct pmm_file *f = st->file >= 0 ? r->file[st->file] : NULL;
-	struct pmm_pipe *pipe = st->pipe >= 0 ? r->pipe[st->pipe] : NULL;
-	unsigned long a = scn_addr_value(&st->addr);
-
-	/* Declared, but perhaps not made (the disk was full): no crash. */
-	if (st->op == OP_PIPE_READ ? !pipe : !f)
-		return -EINVAL;
-	if ((st->op == OP_SPLICE_IN || st->op == OP_SPLICE_OUT) && !pipe)
-		return -EINVAL;
-	/* A register keeps the byte count, for 'R == N'. */
-	switch (st->op) {
-	case OP_FWRITE:
-		return pmm_file_write(p, f, st->off, a, st->len);
-	case OP_FREAD:
-		return pmm_file_read(p, f, st->off, a, st->len);
-	case OP_FWRITE_DIRECT:
-		return pmm_file_write_direct(p, f, st->off, a, st->len);
-	case OP_FREAD_DIRECT:
-		return pmm_file_read_direct(p, f, st->off, a, st->len);
-	case OP_FSYNC:
-		return pmm_fsync(f);
-	case OP_TRUNCATE:
-		return pmm_truncate(f, st->size);
-	case OP_PUNCH:
-		return pmm_punch_hole(f, st->off, st->len);
-	case OP_SPLICE_IN:
-		return pmm_splice_to_pipe(f, st->off, pipe, st->len);
-	case OP_SPLICE_OUT:
-		return pmm_splice_from_pipe(pipe, f, st->off, st->len);
-	case OP_PIPE_READ:
-		return pmm_pipe_read(p, pipe, a, st->len);
-	default:
-		return -EINVAL;
-	}
-}
-
-/* load_tags ADDR len N [expect TAG]: LDG of every granule. */
-static long load_tags_stmt(struct scn_run *r, const struct scn_stmt *st,
-			   struct pmm_process *p)
-{
-	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
-	size_t n = st->len / SCN_MTE_GRANULE;
-	long ret;
-
-	(void)r;
-	ret = pmm_load_tags(p, scn_addr_value(&st->addr), st->len, tags);
-	check_expect_tags(st, "load_tags", tags, n, ret);
-	return ret;
-}
-
-/* A vCPU's access, or the VMM's KVM_ARM_MTE_COPY_TAGS. */
-static long guest_stmt(struct scn_run *r, const struct scn_stmt *st,
-		       struct pmm_process *p)
-{
-	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
-	size_t n = st->len / SCN_MTE_GRANULE;
-	struct pmm_vm *vm = r->vm[st->vm];
-	bool set = st->flags & O_SET;
-	long ret;
-
-	/* pmm_vm_create() failed: out of memory (the parser saw the machine). */
-	if (!vm)
-		return -ENOMEM;
-	switch (st->op) {
-	case OP_GUEST_WRITE:
-		return pmm_guest_store(vm, stmt_gpa(st), st->str, st->str_len);
-	case OP_GUEST_READ:
-		return read_stmt(r, st, p);
-	case OP_GUEST_STORE_TAGS:
-		return pmm_guest_store_tags(vm, st->gpa, st->len, st->tag);
-	case OP_GUEST_LOAD_TAGS:
-		ret = pmm_guest_load_tags(vm, st->gpa, st->len, tags);
-		check_expect_tags(st, "guest_load_tags", tags, n, ret);
-		return ret;
-	default:
-		if (set)
-			memset(tags, (int)st->tag, n);
-		ret = pmm_vm_copy_tags(vm, st->gpa, st->len, tags, set);
-		/* Only the granules it covered were read. */
-		check_expect_tags(st, "copy_tags", tags,
-				  ret < 0 ? 0 : (size_t)ret / SCN_MTE_GRANULE, ret);
-		return ret;
-	}
-}
-
-static long exec_mm(struct scn_run *r, const struct scn_stmt *st,
-		    struct pmm_process *p)
-{
-	unsigned long a = scn_addr_value(&st->addr);
-	struct pmm_process *c;
-
-	switch (st->op) {
-	case OP_MAP:
-		return pmm_mmap(p, a, st->len, st->prot,
-				st->shared ? PMM_MAP_SHARED : PMM_MAP_PRIVATE,
-				st->anon ? NULL : r->file[st->file], st->off);
-	case OP_MUNMAP:
-		return pmm_munmap(p, a, st->len);
-	case OP_MPROTECT:
-		return pmm_mprotect(p, a, st->len, st->prot);
-	case OP_WRITE:
-		return pmm_store(p, stmt_addr(st), st->str, st->str_len);
-	case OP_READ:
-		return read_stmt(r, st, p);
-	case OP_STORE_TAGS:
-		return pmm_store_tags(p, a, st->len, st->tag);
-	case OP_LOAD_TAGS:
-		return load_tags_stmt(r, st, p);
-	case OP_RECLAIM:
-		return pmm_reclaim(p, a, st->len);
-	case OP_FORK:
-		c = pmm_fork(p);
-		if (state.s->proc_forked_in_thread[st->target])
-			WRITE_ONCE(r->proc[st->target], c);
-		else
-			r->proc[st->target] = c;
-		return c ? 0 : -ENOMEM;
-	case OP_EXIT:
-		pmm_exit(p);
-		return 0;
-	case OP_PIN:
-		return pin_stmt(r, st, p);
-	case OP_UNPIN:
-		if (!r->pin[st->pin])
-			return -EINVAL;
-		pmm_unpin(r->pin[st->pin]);
-		r->pin[st->pin] = NULL;
-		return 0;
-	case OP_DMA_WRITE:
-	case OP_DMA_READ:
-		return dma_stmt(r, st);
-	case OP_GUEST_WRITE:
-	case OP_GUEST_READ:
-	case OP_GUEST_STORE_TAGS:
-	case OP_GUEST_LOAD_TAGS:
-	case OP_COPY_TAGS:
-		return guest_stmt(r, st, p);
-	default:
-		return file_stmt(r, st, p);
-	}
-}
-
-/*
- * @own: the process whose mm the thread holds a user of, if any. A
- * statement on another process (or by a thread holding none) borrows a
- * user for its duration, as get_task_mm() does; the process having
- * exited, it fails with esrch. 'unpin' needs no mm: it releases pages the
- * pin holds.
- */
-static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc,
-		 struct pmm_process *own)
-{
-	int pi = st->proc >= 0 ? st->proc : thread_proc;
-	struct pmm_process *p = NULL;
-	long ret;
-
-	/* A child a thread forks is published to the others: a race. */
-	if (pi >= 0)
-		p = state.s->proc_forked_in_thread[pi] ? READ_ONCE(r->proc[pi]) :
-		    r->proc[pi];
-
-	switch (st->op) {
-	case OP_PROCESS:
-		r->proc[st->target] = pmm_process_create();
-		return;
-	case OP_FILE:
-		r->file[st->target] = pmm_file_create(st->size);
-		return;
-	case OP_PIPE:
-		r->pipe[st->target] = pmm_pipe_create();
-		return;
-	case OP_VM:
-		r->vm[st->vm] = p ? pmm_vm_create(p, (st->flags & O_MTE) ? PMM_VM_MTE : 0) :
-				NULL;
-		return;
-	case OP_MEMSLOT:
-		ret = r->vm[st->vm] ? pmm_vm_set_memslot(r->vm[st->vm], st->gpa,
-							 scn_addr_value(&st->addr), st->len) :
-		      -ENOMEM;
-		set_status(r, st, ret);
-		return;
-	default:
-		break;
-	}
-	/* A process forked by a statement that has not run (yet): ESRCH. */
-	if (!p)
-		ret = -ESRCH;
-	else if (p == own || st->op == OP_UNPIN)
-		ret = exec_mm(r, st, p);
-	else if (pmm_process_get(p))
-		ret = -ESRCH;
-	else {
-		ret = exec_mm(r, st, p);
-		pmm_process_put(p);
-	}
-	set_status(r, st, ret);
-}
-
-/*
- * A thread holds a user of its process's mm from its start to its end.
- * Once its process has exited it is killed (exit_group()): it sees that
- * on its way back to user space, before its next statement, and drops
- * its user (do_exit() -> exit_mm()); the last user to go tears the mm
- * down. The statement in flight when a sibling exits thus finishes on a
- * live mm, and the later ones fail with esrch, touching no address
- * space -- but for 'unpin', which stands for the pin's release when the
- * process's files close (exit_files()).
- *
- * The body starts with a yield point, so that not even the look before
- * the first statement runs until the explorer picks the thread (code up
- * to a task's first yield point runs at its creation). The look before a
- * later statement ends the step that ended the statement before: the
- * return to user space after the syscall's last shared access.
- */
-static void thread_fn(void *arg)
-{
-	const struct scn_thread *t = arg;
-	unsigned int ti = (unsigned int)(t - state.s->threads), i;
-	struct scn_run *r = state.run;
-	struct pmm_process *own = r->holds_mm[ti] ? r->proc[t->proc] : NULL;
-
-	if (t->body.nr)
-		pmm_task_op(t->body.stmts[0].label);
-	sched_point(t, PMM_ACC_READ);
-	for (i = 0; i < t->body.nr; i++) {
-		const struct scn_stmt *st = &t->body.stmts[i];
-
-		pmm_task_op(st->label);
-		if (own && pmm_process_exited(own)) {
-			pmm_process_put(own);
-			own = NULL;
-			r->killed[ti] = true;
-		}
-		/* The statement's window, for the data oracle. */
-		pmm_op_begin();
-		if (r->killed[ti] && st->op != OP_UNPIN)
-			set_status(r, st, -ESRCH);
-		else
-			exec(r, st, t->proc, own);
-		pmm_op_end();
-	}
-	if (own)
-		pmm_process_put(own);
-}
-
-/* clone(CLONE_VM): a thread of a process that has exited is born killed. */
-static void thread_start(struct scn_run *r, struct scenario *s,
-			 unsigned int i)
-{
-	struct pmm_process *p = s->threads[i].proc >= 0 ?
-				r->proc[s->threads[i].proc] : NULL;
-
-	pmm_obj_namef(&s->threads[i], "%s start", s->threads[i].name);
-	r->holds_mm[i] = p && !pmm_process_get(p);
-	r->killed[i] = p && !r->holds_mm[i];
-	if (pmm_task_create(s->threads[i].name, s->threads[i].cpu, thread_fn,
-			    &s->threads[i]) < 0 && r->holds_mm[i]) {
-		pmm_process_put(p);
-		r->holds_mm[i] = false;
-	}
-}
-
-static void setup(void *arg)
-{
-	struct scenario *s = arg;
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	unsigned int i;
-
-	o.ram_bytes = s->memory;
-	o.disk_bytes = s->disk;
-	o.nr_cpus = s->cpus;
-	o.arch = s->machine;
-	o.swap_bytes = s->swap;
-	if (pmm_machine_init(&o))
-		return;
-	state.run = pmm_alloc(sizeof(*state.run));
-	if (!state.run)
-		return;
-	for (i = 0; i < s->init.nr; i++)
-		exec(state.run, &s->init.stmts[i], -1, NULL);
-	for (i = 0; i < s->nr_threads; i++)
-		thread_start(state.run, s, i);
 }
 
 static const int status_errno[] = {
@@ -566,6 +207,8 @@ static bool eval(const struct scn_cond *c)
 	return c->kind == COND_MAPPED;
 }
 
+static void setup(void *arg);
+
 /*
  * A pin the scenario still holds is the driver's reference, not one the
  * kernel lost: the driver releases it when its file is closed, at the
@@ -643,4 +286,202 @@ int scenario_apply_config(const struct scenario *s, struct scn_error *err)
 		}
 	}
 	return 0;
+}
+
+int scenario_load(const char *path, struct scenario **out, struct scn_error *err)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd, ret;
+
+	memset(err, 0, sizeof(*err));
+	if (stat(path, &st)) {
+		ret = -errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(-ret));
+		return ret;
+	}
+	/* Checked before open(): opening a FIFO would wait for a writer. */
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg), "not a regular file");
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		ret = fd < 0 ? -errno : -EINVAL;
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(-ret));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (st.st_size > SCN_MAX_FILE) {
+		close(fd);
+		snprintf(err->msg, sizeof(err->msg), "larger than 1 MiB: not a scenario");
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n != st.st_size) {
+		free(buf);
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
+		return -EIO;
+	}
+	ret = scenario_parse(path, buf, (size_t)n, out, err);
+	if (!ret) {
+		/* Strings point into the scenario's own allocations, not @buf. */
+		(*out)->path = path;
+	}
+	free(buf);
+	return ret;
+}
+
+void scenario_free(struct scenario *s)
+{
+	unsigned int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_allocs; i++)
+		free(s->allocs[i]);
+	free(s->allocs);
+	free(s);
+}
+
+void scn_error_print(FILE *f, const char *path, const struct scn_error *err)
+{
+	int i;
+
+	if (!err->pos.line) {
+		fprintf(f, "%s: error: %s\n", path, err->msg);
+		return;
+	}
+	fprintf(f, "%s:%d:%d: error: %s\n", path, err->pos.line, err->pos.col, err->msg);
+	fprintf(f, "    %s\n    ", err->line);
+	for (i = 1; i < err->pos.col && err->line[i - 1]; i++)
+		fputc(err->line[i - 1] == '\t' ? '\t' : ' ', f);
+	fputs("^\n", f);
+}
+
+/*
+ * @own: the process whose mm the thread holds a user of, if any. A
+ * statement on another process (or by a thread holding none) borrows a
+ * user for its duration, as get_task_mm() does; the process having
+ * exited, it fails with esrch. 'unpin' needs no mm (SCN_VERB_NO_MM): it
+ * releases pages the pin holds. What declares an object in init
+ * (SCN_VERB_DECL) runs outside any mm, given its process if it names one.
+ */
+static void exec(struct scn_run *r, const struct scn_stmt *st, int thread_proc,
+		 struct pmm_process *own)
+{
+	int pi = st->proc >= 0 ? st->proc : thread_proc;
+	struct pmm_process *p = NULL;
+	long ret;
+
+	/* A child a thread forks is published to the others: a race. */
+	if (pi >= 0)
+		p = state.s->proc_forked_in_thread[pi] ? READ_ONCE(r->proc[pi]) :
+		    r->proc[pi];
+
+	/* A process forked by a statement that has not run (yet): ESRCH. */
+	if (st->verb->flags & SCN_VERB_DECL)
+		ret = st->verb->exec(r, st, p);
+	else if (!p)
+		ret = -ESRCH;
+	else if (p == own || (st->verb->flags & SCN_VERB_NO_MM))
+		ret = st->verb->exec(r, st, p);
+	else if (pmm_process_get(p))
+		ret = -ESRCH;
+	else {
+		ret = st->verb->exec(r, st, p);
+		pmm_process_put(p);
+	}
+	set_status(r, st, ret);
+}
+
+/*
+ * A thread holds a user of its process's mm from its start to its end.
+ * Once its process has exited it is killed (exit_group()): it sees that
+ * on its way back to user space, before its next statement, and drops
+ * its user (do_exit() -> exit_mm()); the last user to go tears the mm
+ * down. The statement in flight when a sibling exits thus finishes on a
+ * live mm, and the later ones fail with esrch, touching no address
+ * space -- but for 'unpin', which stands for the pin's release when the
+ * process's files close (exit_files()).
+ *
+ * The body starts with a yield point, so that not even the look before
+ * the first statement runs until the explorer picks the thread (code up
+ * to a task's first yield point runs at its creation). The look before a
+ * later statement ends the step that ended the statement before: the
+ * return to user space after the syscall's last shared access.
+ */
+static void thread_fn(void *arg)
+{
+	const struct scn_thread *t = arg;
+	unsigned int ti = (unsigned int)(t - state.s->threads), i;
+	struct scn_run *r = state.run;
+	struct pmm_process *own = r->holds_mm[ti] ? r->proc[t->proc] : NULL;
+
+	if (t->body.nr)
+		pmm_task_op(t->body.stmts[0].label);
+	sched_point(t, PMM_ACC_READ);
+	for (i = 0; i < t->body.nr; i++) {
+		const struct scn_stmt *st = &t->body.stmts[i];
+
+		pmm_task_op(st->label);
+		if (own && pmm_process_exited(own)) {
+			pmm_process_put(own);
+			own = NULL;
+			r->killed[ti] = true;
+		}
+		/* The statement's window, for the data oracle. */
+		pmm_op_begin();
+		if (r->killed[ti] && !(st->verb->flags & SCN_VERB_NO_MM))
+			set_status(r, st, -ESRCH);
+		else
+			exec(r, st, t->proc, own);
+		pmm_op_end();
+	}
+	if (own)
+		pmm_process_put(own);
+}
+
+/* clone(CLONE_VM): a thread of a process that has exited is born killed. */
+static void thread_start(struct scn_run *r, struct scenario *s,
+			 unsigned int i)
+{
+	struct pmm_process *p = s->threads[i].proc >= 0 ?
+				r->proc[s->threads[i].proc] : NULL;
+
+	pmm_obj_namef(&s->threads[i], "%s start", s->threads[i].name);
+	r->holds_mm[i] = p && !pmm_process_get(p);
+	r->killed[i] = p && !r->holds_mm[i];
+	if (pmm_task_create(s->threads[i].name, s->threads[i].cpu, thread_fn,
+			    &s->threads[i]) < 0 && r->holds_mm[i]) {
+		pmm_process_put(p);
+		r->holds_mm[i] = false;
+	}
+}
+
+static void setup(void *arg)
+{
+	struct scenario *s = arg;
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned int i;
+
+	o.ram_bytes = s->memory;
+	o.disk_bytes = s->disk;
+	o.nr_cpus = s->cpus;
+	o.arch = s->machine;
+	o.swap_bytes = s->swap;
+	if (pmm_machine_init(&o))
+		return;
+	state.run = pmm_alloc(sizeof(*state.run));
+	if (!state.run)
+		return;
+	state.run->s = s;
+	for (i = 0; i < s->init.nr; i++)
+		exec(state.run, &s->init.stmts[i], -1, NULL);
+	for (i = 0; i < s->nr_threads; i++)
+		thread_start(state.run, s, i);
 }

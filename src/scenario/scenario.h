@@ -70,52 +70,8 @@ struct scn_addr {
 	struct scn_pos pos;
 };
 
-enum scn_op {
-	OP_PROCESS, OP_FILE, OP_PIPE,
-	OP_MAP, OP_MUNMAP, OP_MPROTECT, OP_WRITE, OP_READ, OP_FORK, OP_EXIT,
-	OP_PIN, OP_UNPIN, OP_DMA_WRITE, OP_DMA_READ,
-	OP_FWRITE, OP_FREAD, OP_FWRITE_DIRECT, OP_FREAD_DIRECT, OP_FSYNC,
-	OP_TRUNCATE, OP_PUNCH, OP_SPLICE_IN, OP_SPLICE_OUT, OP_PIPE_READ,
-	OP_STORE_TAGS, OP_LOAD_TAGS, OP_RECLAIM,
-	/* KVM: a VM and its memory in init, then what its vCPUs do. */
-	OP_VM, OP_MEMSLOT, OP_GUEST_WRITE, OP_GUEST_READ, OP_GUEST_STORE_TAGS,
-	OP_GUEST_LOAD_TAGS, OP_COPY_TAGS,
-};
-
-/* Options of a statement (scn_stmt.flags): which were given. */
-enum {
-	O_ANON = 1 << 0, O_FILE = 1 << 1, O_OFF = 1 << 2, O_LEN = 1 << 3,
-	O_PROT = 1 << 4, O_PRIVATE = 1 << 5, O_SHARED = 1 << 6, O_PAGES = 1 << 7,
-	O_WRITE = 1 << 8, O_LONGTERM = 1 << 9, O_FAST = 1 << 10, O_GET = 1 << 11,
-	O_AS = 1 << 12, O_FROM = 1 << 13, O_TO = 1 << 14, O_EXPECT = 1 << 15,
-	O_SIZE = 1 << 16, O_READ = 1 << 17, O_TAG = 1 << 18, O_GPA = 1 << 19,
-	O_AT = 1 << 20, O_SET = 1 << 21, O_MTE = 1 << 22,
-};
-
-struct scn_stmt {
-	enum scn_op op;
-	struct scn_pos pos;
-	int proc;		/* the process acted on (-1: the thread's) */
-	int target;		/* the new process/file/pipe/pin symbol */
-	int file, pipe, pin, vm;
-	struct scn_addr addr;
-	/* A guest physical address (guest_*, copy_tags, memslot). */
-	unsigned long gpa;
-	/*
-	 * The pointer's tag (read/write 'tag N'), or the tag stored
-	 * (store_tags, copy_tags 'set'); the tag every granule must have
-	 * ('expect' of load_tags, copy_tags).
-	 */
-	unsigned int tag, expect_tag;
-	unsigned long len, off, size;
-	struct scn_pos len_pos, off_pos;
-	unsigned int prot, flags;
-	bool shared, anon;
-	char *str;		/* data written, or expected */
-	size_t str_len;
-	int reg;		/* result register, or -1 */
-	char label[32];		/* "22 munmap": its line and verb, for traces */
-};
+/* A statement: the core's fields and its domain's (scenario/domain.h). */
+struct scn_stmt;
 
 struct scn_block {
 	struct scn_stmt *stmts;
@@ -210,6 +166,8 @@ struct scenario {
 	bool proc_forked_in_thread[SCN_MAX_SYMBOLS];
 	/* Each VM's VMM process: its vCPU threads run there. */
 	int vm_proc[SCN_MAX_VMS];
+	/* Which VMs were created with tags (vm ... mte). */
+	bool vm_mte[SCN_MAX_VMS];
 	/* Everything the parser allocated, freed by scenario_free(). */
 	void **allocs;
 	unsigned int nr_allocs, cap_allocs;

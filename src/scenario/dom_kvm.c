@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The KVM domain (machine arm64-mte): a VM and its memory slots in init
+ * (vm, memslot), then what its vCPUs do (guest_write, guest_read,
+ * guest_store_tags, guest_load_tags) and the VMM's
+ * KVM_ARM_MTE_COPY_TAGS (copy_tags).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "protmm/kvm.h"
+#include "scenario/domain.h"
+
+/* Every KVM statement: its VM; 'vm': created with tags. */
+struct kvm_stmt {
+	int vm;
+	bool mte;
+};
+
+/* vm V on P [mte]: KVM_CREATE_VM in the VMM process P. */
+static bool vm_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct kvm_stmt *d = scn_stmt_data(p, st, sizeof(*d));
+	struct scn_pos pos = p->tok.pos;
+	char n[SCN_MAX_NAME];
+
+	if (!d)
+		return false;
+	if (!p->in_init) {
+		scn_fail(p, st->pos, "a vm is declared in 'init'");
+		return false;
+	}
+	if (st->proc >= 0) {
+		scn_fail(p, st->pos, "a vm names its process itself: 'vm NAME on PROCESS'");
+		return false;
+	}
+	if (!scn_needs_mte_machine(p, st->pos, "a vm") ||
+	    !scn_name(p, n, "a name for the vm"))
+		return false;
+	d->vm = scn_define(p, SYM_VM, n, pos);
+	if (d->vm < 0)
+		return false;
+	if (!scn_accept_word(p, "on")) {
+		scn_fail(p, p->tok.pos, "expected 'on PROCESS' (the VMM) after the vm's name");
+		return false;
+	}
+	if ((st->proc = scn_use(p, SYM_PROC)) < 0)
+		return false;
+	p->s->vm_proc[d->vm] = st->proc;
+	d->mte = scn_accept_word(p, "mte");
+	p->s->vm_mte[d->vm] = d->mte;
+	return !p->failed;
+}
+
+static long vm_exec(struct scn_run *r, const struct scn_stmt *st,
+		    struct pmm_process *p)
+{
+	const struct kvm_stmt *d = st->data;
+
+	r->vm[d->vm] = p ? pmm_vm_create(p, d->mte ? PMM_VM_MTE : 0) : NULL;
+	return 0;
+}
+
+/* memslot V gpa N at ADDR len N: guest [gpa, +len) is the VMM's ADDR. */
+static bool memslot_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct kvm_stmt *d = scn_stmt_data(p, st, sizeof(*d));
+	struct scn_args *a = &st->a;
+
+	if (!d)
+		return false;
+	if (!p->in_init) {
+		scn_fail(p, st->pos, "'memslot' is set in 'init'");
+		return false;
+	}
+	if ((d->vm = scn_use(p, SYM_VM)) < 0 ||
+	    !scn_options(p, st, st->verb->options, O_GPA | O_AT | O_LEN, "memslot"))
+		return false;
+	if (!a->len || a->len > SCN_MAX_MAP)
+		scn_fail(p, a->len_pos, "memslot length must be between 4K and 64M");
+	return scn_page_aligned(p, a->gpa, a->off_pos, "guest physical address") &&
+	       scn_page_aligned(p, scn_addr_value(&a->addr), a->addr.pos, "address") &&
+	       scn_page_aligned(p, a->len, a->len_pos, "length");
+}
+
+static long memslot_exec(struct scn_run *r, const struct scn_stmt *st,
+			 struct pmm_process *p)
+{
+	const struct kvm_stmt *d = st->data;
+
+	(void)p;
+	return r->vm[d->vm] ? pmm_vm_set_memslot(r->vm[d->vm], st->a.gpa,
+						 scn_addr_value(&st->a.addr), st->a.len) :
+	       -ENOMEM;
+}
+
+/* A vCPU is a thread of its VM's VMM: the statement runs in that process. */
+static struct kvm_stmt *vm_of(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct kvm_stmt *d = scn_stmt_data(p, st, sizeof(*d));
+	int proc = st->proc >= 0 ? st->proc : p->thread_proc;
+	struct scn_pos pos = p->tok.pos;
+
+	if (!d || (d->vm = scn_use(p, SYM_VM)) < 0)
+		return NULL;
+	if (proc != p->s->vm_proc[d->vm])
+		scn_fail(p, pos, "vm '%s' runs in process '%s': its vCPUs are threads there",
+			 p->s->sym[SYM_VM].names[d->vm],
+			 p->s->sym[SYM_PROC].names[p->s->vm_proc[d->vm]]);
+	return p->failed ? NULL : d;
+}
+
+static bool vm_has_mte(struct scn_parser *p, const struct scn_stmt *st, int vm)
+{
+	if (!p->s->vm_mte[vm])
+		scn_fail(p, st->pos, "'%s' needs a vm with tags ('vm %s on %s mte')",
+			 st->verb->name, p->s->sym[SYM_VM].names[vm],
+			 p->s->sym[SYM_PROC].names[p->s->vm_proc[vm]]);
+	return !p->failed;
+}
+
+static bool gpa(struct scn_parser *p, struct scn_stmt *st)
+{
+	st->a.off_pos = p->tok.pos;
+	return scn_number(p, &st->a.gpa, "a guest physical address");
+}
+
+static unsigned long stmt_gpa(const struct scn_stmt *st)
+{
+	return scn_tagged(st, st->a.gpa);
+}
+
+/* pmm_vm_create() failed: out of memory (the parser saw the machine). */
+static struct pmm_vm *vm_run(struct scn_run *r, const struct scn_stmt *st)
+{
+	const struct kvm_stmt *d = st->data;
+
+	return r->vm[d->vm];
+}
+
+/* guest_write V GPA [tag N] "bytes" */
+static bool guest_write_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	unsigned int seen = 0;
+
+	if (!vm_of(p, st) || !gpa(p, st))
+		return false;
+	if (scn_is_word(p, "tag") && !scn_option(p, st, &seen, O_TAG, "guest_write"))
+		return false;
+	st->a.flags = seen;
+	return scn_string(p, &st->a.str, &st->a.str_len, "the bytes to write") &&
+	       scn_options(p, st, st->verb->options, 0, "guest_write");
+}
+
+static long guest_write_exec(struct scn_run *r, const struct scn_stmt *st,
+			     struct pmm_process *p)
+{
+	struct pmm_vm *vm = vm_run(r, st);
+
+	(void)p;
+	return vm ? pmm_guest_store(vm, stmt_gpa(st), st->a.str, st->a.str_len) : -ENOMEM;
+}
+
+/* guest_read V GPA [tag N] (len N | expect "bytes") */
+static bool guest_read_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	if (!vm_of(p, st) || !gpa(p, st))
+		return false;
+	if (!scn_options(p, st, st->verb->options, 0, "guest_read"))
+		return false;
+	if (!(st->a.flags & (O_LEN | O_EXPECT)))
+		scn_fail(p, st->pos, "'guest_read' needs 'len N' or 'expect \"bytes\"'");
+	else if (st->a.len > SCN_MAX_STRING)
+		scn_fail(p, st->a.len_pos, "a guest read is at most %d bytes", SCN_MAX_STRING);
+	return !p->failed;
+}
+
+static long guest_read_exec(struct scn_run *r, const struct scn_stmt *st,
+			    struct pmm_process *p)
+{
+	struct pmm_vm *vm = vm_run(r, st);
+	size_t n = st->a.len ? st->a.len : st->a.str_len;
+	unsigned char buf[SCN_MAX_STRING];
+	struct scn_reg *g;
+	int ret;
+
+	(void)p;
+	if (!vm)
+		return -ENOMEM;
+	g = scn_reg(r, st->reg);
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	ret = pmm_guest_load(vm, stmt_gpa(st), buf, n);
+	scn_read_done(g, st, "guest_read", buf, n, ret);
+	return ret;
+}
+
+/*
+ * guest_store_tags V GPA TAG len N | guest_load_tags V GPA len N [expect TAG]
+ * | copy_tags V GPA len N (expect TAG | set TAG)
+ */
+static bool guest_tags_parse(struct scn_parser *p, struct scn_stmt *st, bool store,
+			     bool copy)
+{
+	const char *verb = st->verb->name;
+	struct kvm_stmt *d = vm_of(p, st);
+
+	if (!d || !vm_has_mte(p, st, d->vm) || !gpa(p, st))
+		return false;
+	if (store && !scn_tag_value(p, &st->a.tag, "the tag to store"))
+		return false;
+	if (!scn_options(p, st, st->verb->options, O_LEN, verb))
+		return false;
+	if (copy && (st->a.flags & O_EXPECT) && (st->a.flags & O_SET)) {
+		scn_fail(p, st->pos, "'copy_tags' reads the tags ('expect TAG') or writes "
+			 "them ('set TAG'), not both");
+		return false;
+	}
+	if (copy && !(st->a.flags & (O_EXPECT | O_SET))) {
+		scn_fail(p, st->pos, "'copy_tags' needs one of 'expect TAG' (read the tags) "
+			 "or 'set TAG' (write them)");
+		return false;
+	}
+	/* KVM_ARM_MTE_COPY_TAGS works on whole pages. */
+	return scn_tag_range(p, st, st->a.gpa, st->a.off_pos,
+			     copy ? SCN_PAGE : SCN_MTE_GRANULE, "guest physical address");
+}
+
+static bool guest_store_tags_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	return guest_tags_parse(p, st, true, false);
+}
+
+static bool guest_load_tags_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	return guest_tags_parse(p, st, false, false);
+}
+
+static bool copy_tags_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	return guest_tags_parse(p, st, false, true);
+}
+
+static long guest_store_tags_exec(struct scn_run *r, const struct scn_stmt *st,
+				  struct pmm_process *p)
+{
+	struct pmm_vm *vm = vm_run(r, st);
+
+	(void)p;
+	return vm ? pmm_guest_store_tags(vm, st->a.gpa, st->a.len, st->a.tag) : -ENOMEM;
+}
+
+static long guest_load_tags_exec(struct scn_run *r, const struct scn_stmt *st,
+				 struct pmm_process *p)
+{
+	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
+	struct pmm_vm *vm = vm_run(r, st);
+	long ret;
+
+	(void)p;
+	if (!vm)
+		return -ENOMEM;
+	ret = pmm_guest_load_tags(vm, st->a.gpa, st->a.len, tags);
+	scn_check_expect_tags(st, "guest_load_tags", tags, st->a.len / SCN_MTE_GRANULE, ret);
+	return ret;
+}
+
+static long copy_tags_exec(struct scn_run *r, const struct scn_stmt *st,
+			   struct pmm_process *p)
+{
+	unsigned char tags[SCN_MAX_TAG_LEN / SCN_MTE_GRANULE];
+	size_t n = st->a.len / SCN_MTE_GRANULE;
+	struct pmm_vm *vm = vm_run(r, st);
+	bool set = st->a.flags & O_SET;
+	long ret;
+
+	(void)p;
+	if (!vm)
+		return -ENOMEM;
+	if (set)
+		memset(tags, (int)st->a.tag, n);
+	ret = pmm_vm_copy_tags(vm, st->a.gpa, st->a.len, tags, set);
+	/* Only the granules it covered were read. */
+	scn_check_expect_tags(st, "copy_tags", tags,
+			      ret < 0 ? 0 : (size_t)ret / SCN_MTE_GRANULE, ret);
+	return ret;
+}
+
+static const struct scn_verb verbs[] = {
+	{ "vm", 0, SCN_VERB_DECL, vm_parse, vm_exec },
+	{ "memslot", O_GPA | O_AT | O_LEN, SCN_VERB_DECL, memslot_parse, memslot_exec },
+	{ "guest_write", O_TAG | O_AS, 0, guest_write_parse, guest_write_exec },
+	{ "guest_read", O_TAG | O_LEN | O_EXPECT | O_AS, 0, guest_read_parse,
+	  guest_read_exec },
+	{ "guest_store_tags", O_LEN | O_AS, 0, guest_store_tags_parse,
+	  guest_store_tags_exec },
+	{ "guest_load_tags", O_LEN | O_AS | O_EXPECT, SCN_VERB_EXPECT_TAG,
+	  guest_load_tags_parse, guest_load_tags_exec },
+	{ "copy_tags", O_LEN | O_AS | O_EXPECT | O_SET, SCN_VERB_EXPECT_TAG,
+	  copy_tags_parse, copy_tags_exec },
+};
+
+SCN_DOMAIN(kvm, verbs);
