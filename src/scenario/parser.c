@@ -3,6 +3,10 @@
  * The scenario parser: recursive descent over the tokens, checking as it
  * goes (names declared before use, sizes aligned and within limits), so
  * a file that parses is one that can run. The first error stops it.
+ *
+ * The core grammar lives here: declarations, blocks, threads, options,
+ * conditions, expectations. A statement's verb is looked up in the
+ * registered domains (domains.c), whose parse() reads the rest of it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,7 +22,6 @@
 #define PAGE SCN_PAGE
 #define ADDR_BASE 0x10000000ul
 #define ADDR_STRIDE (64ul << 20)
-
 
 #define MAX_COND_DEPTH 64
 
@@ -316,6 +319,7 @@ bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what)
 	return !p->failed;
 }
 
+/* The options: the n-th is bit 1 << n (O_* in domain.h) of scn_args.flags. */
 static const char *const opt_names[] = {
 	"anon", "file", "off", "len", "prot", "private", "shared", "pages",
 	"write", "longterm", "fast", "get", "as", "from", "to", "expect", "size",

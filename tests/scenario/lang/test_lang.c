@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "protmm/knob.h"
+#include "scenario/domain.h"
 #include "scenario/scenario.h"
 
 struct outcome {
@@ -327,6 +328,40 @@ static void test_error_positions(void **state)
 		    5, 36, "string not closed");
 }
 
+/*
+ * The domains' tables make one language: a verb is named once across
+ * them (another would be shadowed, unreachable), each can be parsed and
+ * run, takes only options the parser knows, and is what scn_word() and
+ * scn_verb_options() report to the manual and campaign tests.
+ */
+static void test_domain_registry(void **state)
+{
+	const struct scn_domain *const *d;
+	unsigned int i, nr = 0, nr_opts = 0;
+
+	(void)state;
+	while (scn_word(SCN_WORD_OPTION, nr_opts))
+		nr_opts++;
+	for (d = scn_domains; *d; d++) {
+		assert_non_null((*d)->name);
+		assert_true((*d)->nr_verbs > 0);
+		for (i = 0; i < (*d)->nr_verbs; i++, nr++) {
+			const struct scn_verb *v = &(*d)->verbs[i];
+
+			if (scn_verb_find(v->name) != v)
+				fail_msg("verb '%s' of domain %s is named twice", v->name,
+					 (*d)->name);
+			assert_non_null(v->parse);
+			assert_non_null(v->exec);
+			assert_int_equal(v->options & ~((1u << nr_opts) - 1), 0);
+			assert_string_equal(scn_word(SCN_WORD_VERB, nr), v->name);
+			assert_int_equal(scn_verb_options(v->name), v->options);
+		}
+	}
+	assert_null(scn_word(SCN_WORD_VERB, nr));
+	assert_null(scn_verb_find("swapout"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_tag_statements),
 		cmocka_unit_test(test_tag_expect_oracle),
 		cmocka_unit_test(test_mte_error_positions),
+		cmocka_unit_test(test_domain_registry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
