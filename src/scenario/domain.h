@@ -27,10 +27,20 @@
  * A new option is a new word at the end of opt_names[] (parser.c) with
  * its O_* bit here, and its value in struct scn_args.
  *
- * How to add a domain: a file dom_NAME.c defining
- *	const struct scn_domain scn_dom_NAME = { "NAME", verbs, nr };
+ * How to add a domain: a file dom_NAME.c ending with
+ *	SCN_DOMAIN(NAME, verbs);
  * one line in scn_domains[] (domains.c), one extern below, and the file
- * in src/meson.build.
+ * in src/meson.build. A verb name must be unique across the domains
+ * (test_domain_registry checks).
+ *
+ * A new kind of object (a memfd, a hugetlbfs file...): a scn_sym_kind in
+ * scenario.h with its words in parser.c (scn_kind_names, kind_plurals,
+ * kind_max), and its per-execution handles in struct scn_run below,
+ * made by a SCN_VERB_DECL verb in init. State a domain's parse needs
+ * across statements (a VM's process, its tags) lives in struct scenario.
+ *
+ * The functions of conditions (refcount(), mapped(), swapped(), tags(),
+ * ...) stay in the core: parser.c atom_body() and interp.c eval().
  */
 #ifndef PMM_SCENARIO_DOMAIN_H
 #define PMM_SCENARIO_DOMAIN_H
