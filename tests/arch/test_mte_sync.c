@@ -216,7 +216,10 @@ static void test_sync_when(void **state)
 	/* Today's mte_sync_tags() restores nothing: arch_swap_restore() does. */
 	when_case("mte_lock", "user", false, 0);
 	when_case("mte_lock", "tagged", true, 9);
-	/* 2021 had no arch_swap_restore(): the hook does nothing. */
+	/*
+	 * Before 6.5 do_swap_page() did not call arch_swap_restore() (only
+	 * shmem did): under bit the hook does nothing for anonymous memory.
+	 */
 	when_case("bit", "tagged", true, 0);
 }
 

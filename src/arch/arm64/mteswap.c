@@ -225,11 +225,12 @@ bool mte_restore_tags(swp_entry_t entry, struct page *page)
 
 /*
  * arch_swap_restore(): do_swap_page() restores before mapping, as since
- * 6.4 ("mm: call arch_swap_restore() from do_swap_page()"). The hook is
- * older (5.10, "mm: Add arch hooks for saving/restoring tags") but was
- * called from shmem's swap-in alone, which the model does not have yet:
- * before 6.4 (bit, deferred, page_lock) anonymous memory has its tags
- * restored by mte_sync_tags() from the old swap PTE instead.
+ * 6.5 ("mm: call arch_swap_restore() from do_swap_page()", a 6.5-rc fix
+ * also taken by 6.4.3 stable). The hook is older (5.10, "mm: Add arch
+ * hooks for saving/restoring tags") but was called from shmem's swap-in
+ * alone, which the model does not have yet: under bit, deferred and
+ * page_lock anonymous memory has its tags restored by mte_sync_tags() from
+ * the old swap PTE instead.
  */
 void mte_swap_restore(swp_entry_t entry, struct folio *folio)
 {
