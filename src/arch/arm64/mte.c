@@ -357,9 +357,11 @@ static void mte_sync_page_tags_deferred(struct page *page, pte_t old_pte,
 }
 
 /*
- * mte_sync_tags()'s loop in 6.1.18+: the caller sets PG_mte_tagged after
- * the work whatever it did, so an untagged PTE replacing a swap entry
- * without saved tags marks the page tagged with its tags never cleared.
+ * mte_sync_tags()'s loop in 6.1.y since 6.1.30. Simplified: 6.1.18 to
+ * 6.1.29 also set PG_mte_tagged here after the work, whatever it did, so
+ * an untagged PTE replacing a swap or migration entry marked the page
+ * tagged with its tags never initialised, until "arm64: mte: Do not set
+ * PG_mte_tagged if tags were not initialized" (6.1.30) removed that set.
  */
 static void sync_pages_deferred(struct page *page, unsigned long nr,
 				pte_t old_pte, bool check_swap, bool tagged)
@@ -367,11 +369,9 @@ static void sync_pages_deferred(struct page *page, unsigned long nr,
 	unsigned long i;
 
 	for (i = 0; i < nr; i++, page++)
-		if (!page_mte_tagged(page)) {
+		if (!page_mte_tagged(page))
 			mte_sync_page_tags_deferred(page, old_pte, check_swap,
 						    tagged);
-			set_page_mte_tagged(page);
-		}
 }
 
 static void sync_pages_bit(struct page *page, unsigned long nr, pte_t old_pte,
