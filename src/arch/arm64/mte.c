@@ -29,7 +29,7 @@ DEFINE_KNOB(mte_sync_knob, "mte.sync",
 	    "since 6.2 (PG_mte_lock taken by try_page_mte_tagging(), "
 	    "PG_mte_tagged set after the tags are written, with the barriers; "
 	    "swap tags restored by arch_swap_restore() as since 6.5); bit is "
-	    "5.10 to 6.1 (test_and_set_bit(PG_mte_tagged) before the tags are "
+	    "5.10 to 6.1.17 (test_and_set_bit(PG_mte_tagged) before the tags are "
 	    "restored or cleared: a second mapper can see the bit before the "
 	    "tags, the race of seed 002); deferred is 6.1.18 and later 6.1.y "
 	    "stable, which took 'arm64: mte: Fix/clarify the PG_mte_tagged "
