@@ -6,8 +6,8 @@
  * user_mem_abort() and emptied by the VMM's mmu notifiers.
  *
  * Simplifications, each with its reason:
- * - kvm->mmu_lock is a spinlock, as in 5.13. Today's arm64 makes it an
- *   rwlock: faults take it for reading and run sanitise_mte_tags() in
+ * - kvm->mmu_lock is a spinlock, as when KVM got MTE (5.14). Today's arm64
+ *   makes it an rwlock: faults take it for reading, sanitise_mte_tags() in
  *   parallel (why today's version needs try_page_mte_tagging()). A fault
  *   against an invalidation is modelled as the kernel has it; two faults
  *   against each other are serialised here, so their race on the tags

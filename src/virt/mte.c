@@ -2,10 +2,13 @@
 /*
  * MTE in a KVM guest (arch/arm64/kvm/mmu.c, arch/arm64/kvm/guest.c): the
  * tags of a page first mapped into the guest, the guest's STG and LDG,
- * and KVM_ARM_MTE_COPY_TAGS. Each follows the mte.sync protocol: today's
- * PG_mte_lock (try_page_mte_tagging()/set_page_mte_tagged()), or the 2021
- * code where PG_mte_tagged alone says the tags are valid (the page_lock
- * proposal of the seed changed mte_sync_tags() only, so KVM is the same).
+ * and KVM_ARM_MTE_COPY_TAGS. Each follows the mte.sync protocol: PG_mte_lock
+ * since 6.2 (try_page_mte_tagging()/set_page_mte_tagged()), or the 5.14 to
+ * 6.1 code where PG_mte_tagged alone says the tags are valid, tested, the
+ * tags written, then set (bit; deferred, the 6.1.18+ stable form, is the
+ * same here with the barriers of page_mte_tagged() and
+ * set_page_mte_tagged(); the page_lock proposal of the seed changed
+ * mte_sync_tags() only, so KVM is the same).
  */
 #include <errno.h>
 #include <string.h>
@@ -18,9 +21,10 @@
 /*
  * sanitise_mte_tags(): under mmu_lock, for a translation fault. Today:
  * the winner of PG_mte_lock clears the tags, then sets PG_mte_tagged; a
- * loser waits for it. 2021 (5.13): test_bit, clear, set_bit, under the
- * then spinlock mmu_lock (as the model's mmu_lock is), so two faults did
- * not race here. No hugetlb folios here.
+ * loser waits for it. 5.14 to 6.1: test_bit, clear, set_bit (6.1.18+:
+ * page_mte_tagged() and set_page_mte_tagged()), under mmu_lock, a
+ * spinlock in the model, so two faults do not race here. No hugetlb
+ * folios here.
  */
 void sanitise_mte_tags(struct pmm_vm *kvm, struct page *page)
 {
@@ -30,6 +34,13 @@ void sanitise_mte_tags(struct pmm_vm *kvm, struct page *page)
 		return;
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
 		if (try_page_mte_tagging(page)) {
+			mte_clear_page_tags(pfn);
+			set_page_mte_tagged(page);
+		}
+		return;
+	}
+	if (mte_sync_mode() == MTE_SYNC_DEFERRED) {
+		if (!page_mte_tagged(page)) {
 			mte_clear_page_tags(pfn);
 			set_page_mte_tagged(page);
 		}
@@ -209,7 +220,10 @@ static void copy_page_tags(struct pmm_vm *kvm, struct page *page,
 		a.unpublished = !(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
 				  (1UL << PG_mte_tagged));
 		mte_access_tags(&a);
-		set_bit(PG_mte_tagged, &page->flags);
+		if (mte_sync_mode() == MTE_SYNC_DEFERRED)
+			set_page_mte_tagged(page);
+		else
+			set_bit(PG_mte_tagged, &page->flags);
 	}
 	if (a.unpublished)
 		mte_tags_published(&a);

@@ -30,6 +30,7 @@
  * mte_sync_tags() (page_lock), sleeps under the PTE spinlock: bug-on.
  */
 #include "mte_helpers.h"
+#include "protmm/kvm.h"
 
 static struct pmm_process *P, *Q;
 static struct folio *Z;
@@ -86,6 +87,70 @@ static void test_race_page_lock_bug_on(void **state)
 	(void)state;
 	assert_int_equal(pmm_knob_set("mte.sync", "page_lock"), 0);
 	mte_expect(race_setup, "bug-on");
+	pmm_knob_reset();
+}
+
+/*
+ * mte.sync = deferred (6.1.18+ stable: "arm64: mte: Fix/clarify the
+ * PG_mte_tagged semantics" without PG_mte_lock): mte_sync_tags() tests
+ * PG_mte_tagged, clears, then sets it, with no lock. A VMM thread makes
+ * its guest's page PROT_MTE while another writes the page's tags with
+ * KVM_ARM_MTE_COPY_TAGS (tags, then the flag) and the guest reads them:
+ * a clear that tested the flag before the copy set it wipes the tags
+ * after it (tag loss: the oracle finds 0 where 0x5 was stored). Under
+ * PG_mte_lock (mte_lock) both go through try_page_mte_tagging() and the
+ * second finds the tags valid. Up to two preemptions (as the seed002
+ * scenarios): the KVM fault paths make every interleaving too many.
+ */
+static struct pmm_vm *V;
+
+static void loss_mprotect(void *arg)
+{
+	(void)arg;
+	check(pmm_mprotect(P, A, PAGE_SIZE, RWT) == 0);
+}
+
+static void loss_copy(void *arg)
+{
+	unsigned char tags[MTE_GRANULES_PER_PAGE];
+
+	(void)arg;
+	memset(tags, 5, sizeof(tags));
+	check(pmm_vm_copy_tags(V, 0, PAGE_SIZE, tags, true) == PAGE_SIZE);
+	/* The oracle checks what the guest reads against the 0x5 stored. */
+	check(pmm_guest_load_tags(V, 0, MTE_GRANULE_SIZE, tags) == 0);
+}
+
+static void loss_setup(void *arg)
+{
+	(void)arg;
+	P = mte_process("arm64-mte", RW, 0);
+	pmm_store(P, A, "v", 1);
+	V = pmm_vm_create(P, PMM_VM_MTE);
+	check(V != NULL);
+	check(pmm_vm_set_memslot(V, 0, A, PAGE_SIZE) == 0);
+	pmm_task_create("T0", 0, loss_mprotect, NULL);
+	pmm_task_create("T1", 1, loss_copy, NULL);
+}
+
+static void test_deferred_loses_tags(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_knob_set("mte.sync", "deferred"), 0);
+	assert_int_equal(pmm_knob_set("mte.sync_when", "user"), 0);
+	mte_preemptions = 2;
+	mte_expect(loss_setup, "stale-tags");
+	mte_preemptions = PMM_PREEMPTIONS_ALL;
+	pmm_knob_reset();
+}
+
+static void test_mte_lock_keeps_tags(void **state)
+{
+	(void)state;
+	assert_int_equal(pmm_knob_set("mte.sync_when", "user"), 0);
+	mte_preemptions = 2;
+	assert_true(mte_clean(loss_setup) > 1);
+	mte_preemptions = PMM_PREEMPTIONS_ALL;
 	pmm_knob_reset();
 }
 
@@ -151,7 +216,10 @@ static void test_sync_when(void **state)
 	/* Today's mte_sync_tags() restores nothing: arch_swap_restore() does. */
 	when_case("mte_lock", "user", false, 0);
 	when_case("mte_lock", "tagged", true, 9);
-	/* 2021 had no arch_swap_restore(): the hook does nothing. */
+	/*
+	 * Before 6.5 do_swap_page() did not call arch_swap_restore() (only
+	 * shmem did): under bit the hook does nothing for anonymous memory.
+	 */
 	when_case("bit", "tagged", true, 0);
 }
 
@@ -267,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup(test_race_bit_found, knobs_default),
 		cmocka_unit_test_setup(test_race_mte_lock_absent, knobs_default),
 		cmocka_unit_test_setup(test_race_page_lock_bug_on, knobs_default),
+		cmocka_unit_test_setup(test_deferred_loses_tags, knobs_default),
+		cmocka_unit_test_setup(test_mte_lock_keeps_tags, knobs_default),
 		cmocka_unit_test_setup(test_sync_when, knobs_default),
 		cmocka_unit_test_setup(test_swap_hooks, knobs_default),
 		cmocka_unit_test_setup(test_tags_lifetime, knobs_default),

@@ -3,8 +3,9 @@
  * arm64 MTE: the tag storage beside each frame, the synchronous tag check
  * of user and guest accesses, STG/LDG, and the kernel's page-level
  * protocol (arch/arm64/kernel/mte.c, arch/arm64/include/asm/mte.h,
- * arch/arm64/include/asm/pgtable.h, arch/arm64/mm/copypage.c) in its three
- * historical forms, chosen by the mte.sync and mte.sync_when knobs.
+ * arch/arm64/include/asm/pgtable.h, arch/arm64/mm/copypage.c) in the forms
+ * that shipped, and the seed's proposal, chosen by the mte.sync and
+ * mte.sync_when knobs.
  *
  * Tags are a byte per 16-byte granule here (the hardware packs two per
  * byte): nothing in the model depends on the packing. A frame's tags are
@@ -23,25 +24,34 @@
 #include "sched/knob.h"
 
 DEFINE_KNOB(mte_sync_knob, "mte.sync",
-	    "how set_pte_at()'s mte_sync_tags() initialises a page's tags once: "
-	    "mte_lock is today's kernel (PG_mte_lock taken by "
-	    "try_page_mte_tagging(), PG_mte_tagged set after the tags are "
-	    "written, with the barriers; swap tags restored by "
-	    "arch_swap_restore()); bit is the 2021 code (test_and_set_bit("
-	    "PG_mte_tagged) first, then restore from the old swap PTE or clear: "
-	    "a second mapper can see the bit before the tags, the race of seed "
-	    "002); page_lock is the seed's proposal, lock_page() around that "
-	    "work, modelled literally: set_pte_at() runs under the PTE "
-	    "spinlock, so the folio lock's might_sleep() reports bug-on, and "
-	    "do_swap_page() already holds the folio lock (a self-deadlock)",
-	    "mte_lock", "bit", "page_lock");
+	    "how a page's tags are initialised once (set_pte_at()'s "
+	    "mte_sync_tags(), copy_highpage(), KVM): mte_lock is the kernel "
+	    "since 6.2 (PG_mte_lock taken by try_page_mte_tagging(), "
+	    "PG_mte_tagged set after the tags are written, with the barriers; "
+	    "swap tags restored by arch_swap_restore() as since 6.5); bit is "
+	    "5.10 to 6.1.17 (test_and_set_bit(PG_mte_tagged) before the tags are "
+	    "restored or cleared: a second mapper can see the bit before the "
+	    "tags, the race of seed 002); deferred is 6.1.18 and later 6.1.y "
+	    "stable, which took 'arm64: mte: Fix/clarify the PG_mte_tagged "
+	    "semantics' without PG_mte_lock: test PG_mte_tagged, clear the "
+	    "tags, then set it, with no lock, so a late clear wipes the tags "
+	    "another mapper stored meanwhile (tag loss; swap restore still "
+	    "test_and_set_bit() first in mte_restore_tags(), and the seed's v10 "
+	    "patch deferred the bit on that restore path only); page_lock is "
+	    "the seed's proposal, lock_page() around that work, modelled "
+	    "literally: set_pte_at() runs under the PTE spinlock, so the folio "
+	    "lock's might_sleep() reports bug-on, and do_swap_page() already "
+	    "holds the folio lock (a self-deadlock)",
+	    "mte_lock", "bit", "page_lock", "deferred");
 
 DEFINE_KNOB(mte_sync_when_knob, "mte.sync_when",
 	    "which set_pte_at() calls reach mte_sync_tags(): tagged is only "
-	    "PTEs with the Tagged attribute (5.12, and today's kernel, where "
-	    "the swap restore moved to arch_swap_restore()); user is also an "
-	    "untagged user PTE replacing a swap entry (the seed's patch, "
-	    "5.13: a KVM guest's tags come back from swap although the VMM "
+	    "PTEs with the Tagged attribute (5.10 to 5.13, any present PTE; "
+	    "since 6.5 a user-accessible one, the swap restore having moved to "
+	    "arch_swap_restore() alone); user is also an untagged "
+	    "user-accessible PTE replacing a swap entry (the seed's patch, "
+	    "'arm64: mte: Sync tags for pages where PTE is untagged', 5.14 to "
+	    "6.4: a KVM guest's tags come back from swap although the VMM "
 	    "mapping is not PROT_MTE)",
 	    "tagged", "user");
 
@@ -49,6 +59,7 @@ enum mte_sync_mode mte_sync_mode(void)
 {
 	static const enum mte_sync_mode modes[] = {
 		MTE_SYNC_MTE_LOCK, MTE_SYNC_BIT, MTE_SYNC_PAGE_LOCK,
+		MTE_SYNC_DEFERRED,
 	};
 
 	return modes[knob(&mte_sync_knob)];
@@ -283,9 +294,12 @@ bool try_page_mte_tagging(struct page *page)
 }
 
 /*
- * mte_sync_page_tags() of 5.12/5.13: restore from the old swap PTE if tags
- * were saved, else clear them when the new PTE is tagged. The caller has
- * already set PG_mte_tagged (bit, page_lock).
+ * mte_sync_page_tags() of 5.10 to 6.1: restore from the old swap PTE if
+ * tags were saved, else clear them when the new PTE is tagged. The caller
+ * has already set PG_mte_tagged (bit, page_lock). Simplified: since
+ * "arm64: mte: Avoid setting PG_mte_tagged if no tags cleared or restored"
+ * (6.1, and 5.15+ stable) the test_and_set_bit() moved from the caller to
+ * just before the clear or the restore; the bit still comes first.
  */
 static void mte_sync_page_tags_2021(struct page *page, pte_t old_pte,
 				    bool check_swap, bool pte_is_tagged)
@@ -300,7 +314,7 @@ static void mte_sync_page_tags_2021(struct page *page, pte_t old_pte,
 }
 
 /*
- * mte_sync_tags()'s work for one page today (since 6.4): clear the tags of
+ * mte_sync_tags()'s work for one page today (since 6.5): clear the tags of
  * a page not yet tagged, under PG_mte_lock. Swapped tags are restored
  * earlier, by arch_swap_restore() in do_swap_page(), so the old PTE plays
  * no part.
@@ -316,6 +330,48 @@ static void mte_sync_page_tags_locked(struct page *page, pte_t old_pte,
 		mte_clear_page_tags(page_to_pfn(page));
 		set_page_mte_tagged(page);
 	}
+}
+
+/*
+ * mte_sync_page_tags() of 6.1.y stable from 6.1.18 (the backport of "arm64:
+ * mte: Fix/clarify the PG_mte_tagged semantics" without PG_mte_lock): the
+ * restore sets PG_mte_tagged after mte_restore_tags() (which still
+ * test_and_set_bit()s before writing), the clear tests the flag again,
+ * clears, then sets it. Nothing stops a second mapper between the test
+ * and the clear: its tags, stored once it saw the flag, are wiped.
+ */
+static void mte_sync_page_tags_deferred(struct page *page, pte_t old_pte,
+					bool check_swap, bool pte_is_tagged)
+{
+	if (check_swap && is_swap_pte(old_pte) &&
+	    mte_restore_tags(pte_to_swp_entry(old_pte), page)) {
+		set_page_mte_tagged(page);
+		return;
+	}
+	if (!pte_is_tagged)
+		return;
+	if (!page_mte_tagged(page)) {
+		mte_clear_page_tags(page_to_pfn(page));
+		set_page_mte_tagged(page);
+	}
+}
+
+/*
+ * mte_sync_tags()'s loop in 6.1.y since 6.1.30. Simplified: 6.1.18 to
+ * 6.1.29 also set PG_mte_tagged here after the work, whatever it did, so
+ * an untagged PTE replacing a swap or migration entry marked the page
+ * tagged with its tags never initialised, until "arm64: mte: Do not set
+ * PG_mte_tagged if tags were not initialized" (6.1.30) removed that set.
+ */
+static void sync_pages_deferred(struct page *page, unsigned long nr,
+				pte_t old_pte, bool check_swap, bool tagged)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++, page++)
+		if (!page_mte_tagged(page))
+			mte_sync_page_tags_deferred(page, old_pte, check_swap,
+						    tagged);
 }
 
 static void sync_pages_bit(struct page *page, unsigned long nr, pte_t old_pte,
@@ -353,6 +409,9 @@ static void mte_sync_tags(pte_t old_pte, pte_t pte)
 	case MTE_SYNC_BIT:
 		sync_pages_bit(page, nr, old_pte, check_swap, tagged);
 		break;
+	case MTE_SYNC_DEFERRED:
+		sync_pages_deferred(page, nr, old_pte, check_swap, tagged);
+		break;
 	case MTE_SYNC_PAGE_LOCK:
 		folio_lock(folio);
 		sync_pages_bit(page, nr, old_pte, check_swap, tagged);
@@ -382,13 +441,18 @@ void mte_set_pte_hook(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 	(void)addr;
 	if (pte_special(pte))
 		return;
-	/* 5.12: pte_present(), PROT_NONE included, and pte_tagged(). */
-	if (knob(&mte_sync_when_knob) == 0 && mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
+	/*
+	 * 5.10 to 5.13: pte_present(), PROT_NONE included, and pte_tagged().
+	 * (deferred is a 6.1.y protocol: it never met this condition.)
+	 */
+	if (knob(&mte_sync_when_knob) == 0 &&
+	    (mte_sync_mode() == MTE_SYNC_BIT ||
+	     mte_sync_mode() == MTE_SYNC_PAGE_LOCK)) {
 		if (pte_present(pte) && pte_tagged(pte))
 			mte_sync_tags(ptep_get(ptep), pte);
 		return;
 	}
-	/* Today and 5.13: pte_access_permitted(), so PROT_NONE does not sync. */
+	/* Since 5.14: pte_access_permitted(), so PROT_NONE does not sync. */
 	if (!pte_user_accessible(pte))
 		return;
 	if (knob(&mte_sync_when_knob) == 0) {
@@ -414,13 +478,23 @@ static void copy_page_tags(struct page *to, struct page *from)
 /*
  * copy_highpage()'s tag part: a tagged source gives the new page its tags.
  * Today: under try_page_mte_tagging() (the kernel WARNs if the new page is
- * already tagged; the model copies anyway, as the kernel does). 2021: the
- * bit first, then the tags.
+ * already tagged; the model copies anyway, as the kernel does). 6.1.18+
+ * stable (deferred): the tags, then set_page_mte_tagged(), no lock. Up to
+ * 6.1 (bit): the bit first, then the tags.
  */
 void mte_copy_highpage(struct page *to, struct page *from)
 {
 	bool tagged;
 
+	if (mte_sync_mode() == MTE_SYNC_DEFERRED) {
+		if (!page_mte_tagged(from)) {
+			copy_tags_point();
+			return;
+		}
+		copy_page_tags(to, from);
+		set_page_mte_tagged(to);
+		return;
+	}
 	if (mte_sync_mode() == MTE_SYNC_MTE_LOCK) {
 		tagged = page_mte_tagged(from);
 		/* Untagged: tags published from now on stay in @from. */

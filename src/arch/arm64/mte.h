@@ -55,9 +55,10 @@ bool try_page_mte_tagging(struct page *page);
 
 /* The mte.sync knob: which protocol mte_sync_tags() and KVM follow. */
 enum mte_sync_mode {
-	MTE_SYNC_BIT,		/* 2021: test_and_set_bit(PG_mte_tagged) first */
+	MTE_SYNC_BIT,		/* 5.10-6.1.17: test_and_set_bit(PG_mte_tagged) first */
 	MTE_SYNC_PAGE_LOCK,	/* the seed's proposal: under lock_page() */
-	MTE_SYNC_MTE_LOCK,	/* today: PG_mte_lock, try_page_mte_tagging() */
+	MTE_SYNC_MTE_LOCK,	/* 6.2 on: PG_mte_lock, try_page_mte_tagging() */
+	MTE_SYNC_DEFERRED,	/* 6.1.y stable: test, initialise, set; no lock */
 };
 enum mte_sync_mode mte_sync_mode(void);
 

@@ -162,7 +162,8 @@ static void lifetime_violation(swp_entry_t entry, const char *why)
 static int mte_save_tags(struct page *page, swp_entry_t entry)
 {
 	unsigned char tags[MTE_GRANULES_PER_PAGE];
-	bool tagged = mte_sync_mode() == MTE_SYNC_MTE_LOCK ?
+	bool tagged = mte_sync_mode() == MTE_SYNC_MTE_LOCK ||
+		      mte_sync_mode() == MTE_SYNC_DEFERRED ?
 		      page_mte_tagged(page) :
 		      test_bit(PG_mte_tagged, &page->flags);
 
@@ -188,9 +189,12 @@ int mte_prepare_to_swap(struct folio *folio)
 }
 
 /*
- * mte_restore_tags(): today under try_page_mte_tagging() (a page whose tags
- * are already valid keeps them); in 2021 unconditionally, the caller having
- * set PG_mte_tagged already.
+ * mte_restore_tags(): since 6.2 under try_page_mte_tagging() (a page whose
+ * tags are already valid keeps them); in 6.1.y, deferred included,
+ * test_and_set_bit(PG_mte_tagged) first ("arm64: mte: Avoid setting
+ * PG_mte_tagged if no tags cleared or restored"), which 6.1.18's backport
+ * left as it was; bit and page_lock unconditionally (their caller has set
+ * PG_mte_tagged already, the 5.10 form).
  */
 bool mte_restore_tags(swp_entry_t entry, struct page *page)
 {
@@ -205,7 +209,10 @@ bool mte_restore_tags(swp_entry_t entry, struct page *page)
 			lifetime_violation(entry, freed_early);
 		return false;
 	}
-	if (mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
+	if (mte_sync_mode() == MTE_SYNC_DEFERRED) {
+		if (!test_and_set_bit(PG_mte_tagged, &page->flags))
+			mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
+	} else if (mte_sync_mode() != MTE_SYNC_MTE_LOCK) {
 		mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
 	} else if (try_page_mte_tagging(page)) {
 		mte_write_tags(page_to_pfn(page), 0, PAGE_SIZE, tags);
@@ -217,9 +224,13 @@ bool mte_restore_tags(swp_entry_t entry, struct page *page)
 }
 
 /*
- * arch_swap_restore(): do_swap_page() restores before mapping. It did not
- * exist in 2021 (bit, page_lock): there mte_sync_tags() restores from the
- * old swap PTE instead.
+ * arch_swap_restore(): do_swap_page() restores before mapping, as since
+ * 6.5 ("mm: call arch_swap_restore() from do_swap_page()", a 6.5-rc fix
+ * also taken by 6.4.3 stable). The hook is older (5.10, "mm: Add arch
+ * hooks for saving/restoring tags") but was called from shmem's swap-in
+ * alone, which the model does not have yet: under bit, deferred and
+ * page_lock anonymous memory has its tags restored by mte_sync_tags() from
+ * the old swap PTE instead.
  */
 void mte_swap_restore(swp_entry_t entry, struct folio *folio)
 {
