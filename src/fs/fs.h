@@ -37,6 +37,8 @@
 #include "mm/mm.h"
 #include "sched/mutex.h"
 
+struct shmem_inode_info;
+
 struct inode {
 	struct address_space i_mapping;
 	/* The page cache: one slot per page index, like an xarray. */
@@ -50,6 +52,8 @@ struct inode {
 	struct block_device *i_bdev;
 	unsigned long i_first_block;
 	int i_ino;
+	/* SHMEM_I(): shmem's part of a shmem inode (fs/shmem.h), else NULL. */
+	struct shmem_inode_info *i_shmem;
 };
 
 static inline struct inode *mapping_inode(struct address_space *mapping)
