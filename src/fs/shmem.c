@@ -25,7 +25,7 @@ struct inode *shmem_inode_alloc(unsigned long max_bytes, long size, int ino)
 }
 
 int shmem_add_to_page_cache(struct inode *inode, struct folio *folio,
-			    unsigned long index, swp_entry_t expected)
+			    unsigned long index, unsigned long expected)
 {
 	struct shmem_inode_info *info = inode->i_shmem;
 	int err = 0;
@@ -38,13 +38,13 @@ int shmem_add_to_page_cache(struct inode *inode, struct folio *folio,
 	folio->index = index;
 	spin_lock(&inode->i_pages_lock);
 	if (READ_ONCE(inode->i_pages[index]) ||
-	    READ_ONCE(info->swap[index]) != expected.val) {
+	    READ_ONCE(info->swap[index]) != expected) {
 		err = -EEXIST;
 	} else {
 		WRITE_ONCE(info->swap[index], 0);
 		WRITE_ONCE(inode->i_pages[index], folio);
 		inode->nrpages++;
-		if (expected.val)
+		if (expected)
 			info->swapped--;
 	}
 	spin_unlock(&inode->i_pages_lock);
@@ -61,7 +61,7 @@ void shmem_delete_from_page_cache(struct folio *folio, swp_entry_t radswap)
 	struct shmem_inode_info *info = inode->i_shmem;
 
 	spin_lock(&inode->i_pages_lock);
-	WRITE_ONCE(info->swap[folio->index], radswap.val);
+	WRITE_ONCE(info->swap[folio->index], swp_to_radix(radswap));
 	WRITE_ONCE(inode->i_pages[folio->index], NULL);
 	folio->mapping = NULL;
 	inode->nrpages--;
@@ -73,7 +73,7 @@ void shmem_delete_from_page_cache(struct folio *folio, swp_entry_t radswap)
 bool shmem_confirm_swap(struct inode *inode, unsigned long index,
 			swp_entry_t entry)
 {
-	return READ_ONCE(inode->i_shmem->swap[index]) == entry.val;
+	return READ_ONCE(inode->i_shmem->swap[index]) == swp_to_radix(entry);
 }
 
 /* The page is past the end, for the callers that may not go there. */
@@ -118,7 +118,7 @@ static int alloc_and_add(struct inode *inode, unsigned long index,
 		return -ENOMEM;
 	__folio_set_swapbacked(folio);
 	__folio_set_locked(folio);
-	err = shmem_add_to_page_cache(inode, folio, index, (swp_entry_t){ 0 });
+	err = shmem_add_to_page_cache(inode, folio, index, 0);
 	if (err) {
 		__folio_clear_locked(folio);
 		folio_put(folio);
@@ -134,7 +134,7 @@ int shmem_get_folio(struct inode *inode, unsigned long index,
 		    struct folio **foliop, enum sgp_type sgp)
 {
 	struct folio *folio;
-	swp_entry_t entry;
+	unsigned long radix;
 	int err;
 
 	*foliop = NULL;
@@ -147,13 +147,14 @@ int shmem_get_folio(struct inode *inode, unsigned long index,
 			continue;
 		if (folio)
 			break;
-		entry.val = READ_ONCE(inode->i_shmem->swap[index]);
-		if (entry.val) {
+		radix = READ_ONCE(inode->i_shmem->swap[index]);
+		if (radix) {
 			if (!shmem_swap_ops) {
 				pmm_violation("bug-on", "shmem swap entry without swap");
 				return -EIO;
 			}
-			err = shmem_swap_ops->swapin_folio(inode, index, entry,
+			err = shmem_swap_ops->swapin_folio(inode, index,
+							   radix_to_swp(radix),
 							   &folio);
 			if (err == -EEXIST)
 				continue;
@@ -335,7 +336,7 @@ static bool shmem_free_swap(struct inode *inode, unsigned long index,
 	bool mine;
 
 	spin_lock(&inode->i_pages_lock);
-	mine = READ_ONCE(info->swap[index]) == entry.val;
+	mine = READ_ONCE(info->swap[index]) == swp_to_radix(entry);
 	if (mine) {
 		WRITE_ONCE(info->swap[index], 0);
 		info->swapped--;
@@ -354,7 +355,7 @@ static bool shmem_free_swap(struct inode *inode, unsigned long index,
 static void undo_one(struct inode *inode, unsigned long index)
 {
 	struct folio *folio;
-	swp_entry_t entry;
+	unsigned long radix;
 
 	for (;;) {
 		if (lock_cached(inode, index, &folio))
@@ -370,8 +371,8 @@ static void undo_one(struct inode *inode, unsigned long index)
 			folio_put(folio);
 			return;
 		}
-		entry.val = READ_ONCE(inode->i_shmem->swap[index]);
-		if (!entry.val || shmem_free_swap(inode, index, entry))
+		radix = READ_ONCE(inode->i_shmem->swap[index]);
+		if (!radix || shmem_free_swap(inode, index, radix_to_swp(radix)))
 			return;
 	}
 }

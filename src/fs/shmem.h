@@ -42,10 +42,24 @@
 
 struct shmem_inode_info {
 	unsigned int seals;
-	/* Per index, the swap entry the slot holds (0: none). */
+	/* Per index, the swap entry the slot holds, swp_to_radix(): 0 none. */
 	unsigned long *swap;
 	unsigned long swapped;
 };
+
+/*
+ * swp_to_radix_entry(), radix_to_swp_entry(): a slot's value entry (the
+ * xarray's tagged value: never 0, even for the entry of slot 0).
+ */
+static inline unsigned long swp_to_radix(swp_entry_t entry)
+{
+	return (entry.val << 1) | 1;
+}
+
+static inline swp_entry_t radix_to_swp(unsigned long radix)
+{
+	return (swp_entry_t){ radix >> 1 };
+}
 
 /* What shmem asks of the swap layer (registered by swapon()). */
 struct shmem_swap_ops {
@@ -90,11 +104,12 @@ int shmem_get_folio(struct inode *inode, unsigned long index,
 
 /*
  * shmem_add_to_page_cache(): a locked folio into the slot at @index if the
- * slot holds exactly @expected (a swap entry, or 0 for a hole); -EEXIST.
+ * slot holds exactly @expected (swp_to_radix() of a swap entry, or 0 for
+ * a hole); -EEXIST.
  * The cache takes a reference.
  */
 int shmem_add_to_page_cache(struct inode *inode, struct folio *folio,
-			    unsigned long index, swp_entry_t expected);
+			    unsigned long index, unsigned long expected);
 /*
  * shmem_delete_from_page_cache(): the locked folio leaves its slot, which
  * holds @radswap instead; the cache's reference goes.

@@ -90,7 +90,7 @@ static int shmem_swapin_folio(struct inode *inode, unsigned long index,
 	}
 	folio_wait_writeback(folio);
 	arch_swap_restore(entry, folio);
-	err = shmem_add_to_page_cache(inode, folio, index, entry);
+	err = shmem_add_to_page_cache(inode, folio, index, swp_to_radix(entry));
 	if (err)
 		goto failed;
 	delete_from_swap_cache(folio);

@@ -11,6 +11,7 @@
 
 #include "fs/fs.h"
 #include "fs/shmem.h"
+#include "fs/shmem.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
