@@ -538,6 +538,109 @@ static void test_race_seal_vs_unpin(void **state)
 	assert_true(check_clean(&r) > 1);
 }
 
+static int mmap_ret;
+
+static void mapper(void *arg)
+{
+	(void)arg;
+	mmap_ret = pmm_mmap(W.p, B, 4096, RW, PMM_MAP_SHARED, W.f, 0);
+	check(mmap_ret == 0 || mmap_ret == -EPERM);
+}
+
+/*
+ * F_SEAL_WRITE against a new shared writable mmap(): one of them loses
+ * (-EBUSY or -EPERM), never both win: a sealed file is never mapped
+ * writable (mapping_deny_writable() against mapping_map_writable()).
+ */
+static void finish_seal_mmap(void *arg)
+{
+	check(W.ret != 0 || mmap_ret != 0);
+	check(W.ret == 0 || mmap_ret == 0);
+	finish(arg);
+}
+
+static void race_seal_mmap(void *arg)
+{
+	(void)arg;
+	new_machine(0, "generic");
+	pmm_task_create("mmap", 0, mapper, NULL);
+	pmm_task_create("seal", 1, sealer, NULL);
+}
+
+static void test_race_seal_vs_mmap(void **state)
+{
+	struct pmm_program prog = { "shmem", "", race_seal_mmap, finish_seal_mmap, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	failures = 0;
+	o.preemptions = 2;
+	o.stop_on_violation = false;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	assert_true(check_clean(&r) > 1);
+}
+
+static void truncator(void *arg)
+{
+	(void)arg;
+	pmm_op_begin();
+	check(!pmm_truncate(W.f, 0));
+	pmm_op_end();
+}
+
+static void toucher(void *arg)
+{
+	int ret;
+
+	(void)arg;
+	pmm_op_begin();
+	ret = pmm_store(W.p, A, "J", 1);
+	check(ret == 0 || ret == -EIO);
+	pmm_op_end();
+}
+
+/*
+ * Truncation to zero against a write fault: the store lands before the
+ * truncation (and is cut away with the page) or faults SIGBUS after it;
+ * no page stays mapped or cached past the end (the leak oracle).
+ */
+static void finish_truncated(void *arg)
+{
+	struct pmm_page_state st;
+
+	check(pmm_page_state(W.p, A, &st) == -EFAULT);
+	check(!W.f->inode->nrpages);
+	finish(arg);
+}
+
+static void race_truncate_fault(void *arg)
+{
+	(void)arg;
+	memfd_machine(1ul << 20);
+	check(!pmm_munmap(W.p, A, 2 * 4096));
+	check(!pmm_mmap(W.p, A, 2 * 4096, RW, PMM_MAP_SHARED, W.f, 0));
+	pmm_task_create("truncate", 0, truncator, NULL);
+	pmm_task_create("store", 1, toucher, NULL);
+}
+
+static void test_race_truncate_vs_fault(void **state)
+{
+	struct pmm_program prog = { "shmem", "", race_truncate_fault,
+				    finish_truncated, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	failures = 0;
+	o.preemptions = 2;
+	o.stop_on_violation = false;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	assert_true(check_clean(&r) > 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +660,8 @@ int main(void)
 		cmocka_unit_test(test_race_reclaim_vs_store),
 		cmocka_unit_test(test_race_punch_vs_swapin),
 		cmocka_unit_test(test_race_seal_vs_unpin),
+		cmocka_unit_test(test_race_seal_vs_mmap),
+		cmocka_unit_test(test_race_truncate_vs_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
