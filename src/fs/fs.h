@@ -23,7 +23,8 @@
  *   pipe->mutex               a pipe's buffers
  *
  * Simplifications: a file is a fixed run of blocks on one block device
- * (its size is bounded when it is created), small folios only in the page
+ * (its size is bounded when it is created; shmem files, fs/shmem.h, have
+ * no blocks and swap instead), small folios only in the page
  * cache, no readahead (one folio per miss), synchronous bios, no
  * writeback throttling.
  */

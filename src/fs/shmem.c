@@ -135,6 +135,7 @@ int shmem_get_folio(struct inode *inode, unsigned long index,
 {
 	struct folio *folio;
 	unsigned long radix;
+	bool alloced = false;
 	int err;
 
 	*foliop = NULL;
@@ -169,11 +170,16 @@ int shmem_get_folio(struct inode *inode, unsigned long index,
 			continue;
 		if (err)
 			return err;
+		alloced = true;
 		break;
 	}
-	/* A truncate may have passed meanwhile: no folio beyond the end. */
+	/*
+	 * A truncate may have passed meanwhile: a folio we added past the
+	 * end goes again (shmem_get_folio_gfp()'s "unacct" path).
+	 */
 	if (past_eof(inode, index, sgp)) {
-		if (folio->mapping && !folio_mapped(folio) && sgp != SGP_READ)
+		if (alloced && folio->mapping == &inode->i_mapping &&
+		    !folio_mapped(folio))
 			filemap_remove_folio(folio);
 		folio_unlock(folio);
 		folio_put(folio);
