@@ -20,15 +20,20 @@ static bool folio_has_extra_refs(struct folio *folio)
 	return folio_ref_count(folio) - folio_mapcount(folio) != 1;
 }
 
-/* The folio in slot @index, read under the xarray lock, or NULL. */
-static struct folio *slot_folio(struct inode *inode, unsigned long index)
+/*
+ * Whether slot @index holds a folio with extra references, looked at
+ * under the xarray lock, which keeps the folio in the cache meanwhile.
+ */
+static bool slot_pinned(struct inode *inode, unsigned long index)
 {
 	struct folio *folio;
+	bool pinned;
 
 	spin_lock(&inode->i_pages_lock);
 	folio = READ_ONCE(inode->i_pages[index]);
+	pinned = folio && folio_has_extra_refs(folio);
 	spin_unlock(&inode->i_pages_lock);
-	return folio;
+	return pinned;
 }
 
 /*
@@ -41,24 +46,20 @@ static int memfd_wait_for_pins(struct inode *inode)
 {
 	bool *pinned = pmm_alloc(inode->i_max_pages * sizeof(*pinned));
 	unsigned long index, nr = 0;
-	struct folio *folio;
 	int scan;
 
 	for (index = 0; index < inode->i_max_pages; index++) {
-		folio = slot_folio(inode, index);
-		pinned[index] = folio && folio_has_extra_refs(folio);
+		pinned[index] = slot_pinned(inode, index);
 		nr += pinned[index];
 	}
 	for (scan = 0; scan <= LAST_SCAN && nr; scan++) {
 		sched_point_at(inode->i_shmem, PMM_ACC_READ, PMM_HERE);
 		for (index = 0; index < inode->i_max_pages; index++) {
-			if (!pinned[index])
+			if (!pinned[index] || slot_pinned(inode, index)) {
+				if (pinned[index] && scan == LAST_SCAN)
+					return -EBUSY;
 				continue;
-			folio = slot_folio(inode, index);
-			if (folio && folio_has_extra_refs(folio) && scan < LAST_SCAN)
-				continue;
-			if (folio && folio_has_extra_refs(folio))
-				return -EBUSY;
+			}
 			pinned[index] = false;
 			nr--;
 		}

@@ -29,8 +29,10 @@ static unsigned long arm64_calc_vm_prot_bits(unsigned int prot)
 
 /*
  * arch_calc_vm_flag_bits(): anonymous memory and shmem may be tagged
- * (MAP_ANONYMOUS or shmem_file(), as since 6.13; before, shmem_mmap() set
- * VM_MTE_ALLOWED itself). hugetlbfs, which also may, is not modelled.
+ * (MAP_ANONYMOUS or shmem_file(), since "mm: refactor
+ * arch_calc_vm_flag_bits() and arm64 MTE handling"; before it,
+ * shmem_mmap() set VM_MTE_ALLOWED itself). hugetlbfs, which also may, is
+ * not modelled.
  */
 static unsigned long arm64_calc_vm_flag_bits(bool ram_backed, unsigned int flags)
 {
