@@ -47,38 +47,92 @@ static inline void conf_mte_finish(void *arg)
 	pmm_machine_finish();
 }
 
-/* A private anonymous mapping of [addr, addr + len), PROT_MTE by @type. */
-static inline int mte_mmap(struct pmm_process *p, unsigned long addr,
-			   unsigned long len, enum mem_type type)
+/*
+ * __mte_allocate_memory_range()'s mmap() of [addr, addr + len): of @f
+ * from offset 0, or anonymous when @f is NULL (MAP_SHARED anonymous
+ * memory is shmem), @mapping PMM_MAP_PRIVATE or PMM_MAP_SHARED, PROT_MTE
+ * from mmap() or added by mprotect() as @type says.
+ */
+static inline int mte_mmap_map(struct pmm_process *p, unsigned long addr,
+			       unsigned long len, enum mem_type type,
+			       unsigned int mapping, struct pmm_file *f)
 {
-	int err = pmm_mmap(p, addr, len, type == USE_MMAP ? RW | PMM_PROT_MTE : RW,
-			   PMM_MAP_PRIVATE, NULL, 0);
+	unsigned int prot = type == USE_MMAP ? RW | PMM_PROT_MTE : RW;
+	int err = pmm_mmap(p, addr, len, prot, mapping, f, 0);
 
 	if (!err && type == USE_MPROTECT)
 		err = pmm_mprotect(p, addr, len, RW | PMM_PROT_MTE);
 	return err;
 }
 
+/* A private anonymous mapping of [addr, addr + len), PROT_MTE by @type. */
+static inline int mte_mmap(struct pmm_process *p, unsigned long addr,
+			   unsigned long len, enum mem_type type)
+{
+	return mte_mmap_map(p, addr, len, type, PMM_MAP_PRIVATE, NULL);
+}
+
+/* Where mte_file_fill() keeps the buffer it write()s from. */
+#define MTE_SCRATCH	FAR
+
 /*
- * __mte_allocate_memory_range(): a private anonymous mapping of
- * before + size + after bytes at *@next (the selftest's mmap(NULL, ...),
- * which then moves on), PROT_MTE by @type; with @tag >= 0, STG of @tag
- * over MT_ALIGN_UP(size) bytes from map + before (mte_insert_tags()).
- * Returns the pointer, tagged, or 0 after a "selftest" violation.
+ * create_temp_file(): mkstemp() in /dev/shm, then unlink(): a tmpfs file,
+ * so shmem. setup() only (pmm_shmem_file_create()); NULL after a "setup"
+ * violation.
  */
-static inline unsigned long mte_alloc(struct pmm_process *p, unsigned long *next,
-				      unsigned long size, enum mem_type type,
-				      unsigned long before, unsigned long after,
-				      int tag)
+static inline struct pmm_file *mte_temp_file(void)
+{
+	struct pmm_file *f = pmm_shmem_file_create(2 * PAGE);
+
+	if (!f)
+		pmm_violation("setup", "create_temp_file(): no shmem file");
+	return f;
+}
+
+/*
+ * mte_allocate_file_memory()'s "Initialize the file for mappable size":
+ * write() of @len bytes at offset 0, from an untagged buffer (the
+ * selftest's is an uninitialised stack array).
+ */
+static inline int mte_file_fill(struct pmm_process *p, struct pmm_file *f,
+				unsigned long len)
+{
+	int err = pmm_mmap(p, MTE_SCRATCH, PAGE_UP(len), RW, PMM_MAP_PRIVATE,
+			   NULL, 0);
+
+	if (!err)
+		err = conf_fill(p, MTE_SCRATCH, len, 0xa5);
+	if (!err && pmm_file_write(p, f, 0, MTE_SCRATCH, len) != (ssize_t)len)
+		err = -EIO;
+	if (!err)
+		err = pmm_munmap(p, MTE_SCRATCH, PAGE_UP(len));
+	return err;
+}
+
+/*
+ * __mte_allocate_memory_range(): a mapping of before + size + after bytes
+ * at *@next (the selftest's mmap(NULL, ...), which then moves on), as
+ * mte_mmap_map() makes it; for a file (mte_allocate_file_memory*()), the
+ * file is first written to that length. With @tag >= 0, STG of @tag over
+ * MT_ALIGN_UP(size) bytes from map + before (mte_insert_tags()). Returns
+ * the pointer, tagged, or 0 after a "selftest" violation.
+ */
+static inline unsigned long mte_alloc_map(struct pmm_process *p,
+					  unsigned long *next, unsigned long size,
+					  enum mem_type type, unsigned int mapping,
+					  struct pmm_file *f, unsigned long before,
+					  unsigned long after, int tag)
 {
 	unsigned long len = PAGE_UP(before + size + after), map = *next;
-	int err;
+	int err = f ? mte_file_fill(p, f, before + size + after) : 0;
 
 	*next += len + PAGE;
-	err = mte_mmap(p, map, len, type);
+	if (!err)
+		err = mte_mmap_map(p, map, len, type, mapping, f);
 	if (err) {
-		pmm_violation(SELFTEST, "FAIL: mmap allocation of %lu bytes: %d",
-			      size, err);
+		pmm_violation(SELFTEST, "FAIL: mmap allocation of %lu bytes (%s%s): %d",
+			      size, f ? "file, " : "",
+			      mapping == PMM_MAP_SHARED ? "shared" : "private", err);
 		return 0;
 	}
 	if (tag < 0)
@@ -89,6 +143,16 @@ static inline unsigned long mte_alloc(struct pmm_process *p, unsigned long *next
 		return 0;
 	}
 	return pmm_tag_addr(map + before, (unsigned int)tag);
+}
+
+/* mte_alloc_map() of private anonymous memory. */
+static inline unsigned long mte_alloc(struct pmm_process *p, unsigned long *next,
+				      unsigned long size, enum mem_type type,
+				      unsigned long before, unsigned long after,
+				      int tag)
+{
+	return mte_alloc_map(p, next, size, type, PMM_MAP_PRIVATE, NULL, before,
+			     after, tag);
 }
 
 /* __mte_free_memory_range(): mte_clear_tags() when tagged, then munmap(). */
