@@ -15,7 +15,11 @@
  *   check_buffer_by_block           memcpy() between tagged and untagged
  *                                   buffers, no fault, data intact
  *   check_memory_initial_tags       a fresh PROT_MTE mapping reads tag 0
- *                                   everywhere (anonymous, private)
+ *                                   everywhere: anonymous memory, then a
+ *                                   tmpfs file (create_temp_file() makes
+ *                                   it in /dev/shm) written to the size,
+ *                                   private and shared (shared anonymous
+ *                                   memory is shmem)
  *
  * The selftest's tag comes from IRG (mte_insert_random_tag() with tag 0
  * excluded); the model has no IRG, so each size takes a fixed non-zero
@@ -206,28 +210,55 @@ static void t_by_block(void *arg)
 }
 
 /*
- * check_memory_initial_tags(), the anonymous MAP_PRIVATE half: LDG of
- * every granule of a fresh mapping reads 0 (mte_sync_tags() cleared the
- * page, or the zero page's tags are 0), before and after a first store.
+ * LDG of every granule of a fresh mapping reads 0 (mte_sync_tags() cleared
+ * the page, or the zero page's tags are 0). Beyond the selftest: again
+ * after a first store, and the memory is tag-checked (untagged memory
+ * would read tag 0 too): a store with tag 5 faults.
  */
+static void initial_tags_of(unsigned long ptr, unsigned long size, const char *what)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned char t;
+		long g = mte_tag_mismatch(P, ptr, size, 0, &t);
+
+		CHECK(g < 0, "FAIL: %s, size %lu pass %d: granule +%ld tag %#x", what,
+		      size, pass, g, t);
+		/* The second pass looks again after a write fault. */
+		CHECK(!pmm_store(P, ptr, "x", 1), "%s: store to fresh page faulted",
+		      what);
+	}
+	CHECK(pmm_store(P, pmm_tag_addr(ptr, 5), "y", 1) == -EFAULT,
+	      "%s, size %lu: a tag 5 store to tag 0 memory did not fault", what, size);
+}
+
+/* check_memory_initial_tags(type, MTE_SYNC_ERR, mapping)'s argument. */
+struct initial_case {
+	enum mem_type type;
+	unsigned int mapping;
+};
+
+/* create_temp_file(), once per size (the selftest's run). */
+static struct pmm_file *tmp[NR_SIZES];
+
+/* check_memory_initial_tags(): each run, anonymous memory then a file. */
 static void t_initial_tags(void *arg)
 {
-	enum mem_type type = (enum mem_type)(uintptr_t)arg;
+	const struct initial_case *c = arg;
 
 	for (unsigned int i = 0; i < NR_SIZES; i++) {
-		unsigned long size = sizes[i], ptr = mte_alloc(P, &next_map, size, type, 0, 0, -1);
+		unsigned long size = sizes[i];
+		unsigned long ptr = mte_alloc_map(P, &next_map, size, c->type,
+						  c->mapping, NULL, 0, 0, -1);
 
 		if (!ptr)
 			return;
-		for (int pass = 0; pass < 2; pass++) {
-			unsigned char t;
-			long g = mte_tag_mismatch(P, ptr, size, 0, &t);
-
-			CHECK(g < 0, "size %lu pass %d: granule +%ld tag %#x", size,
-			      pass, g, t);
-			/* The second pass looks again after a write fault. */
-			CHECK(!pmm_store(P, ptr, "x", 1), "store to fresh page faulted");
-		}
+		initial_tags_of(ptr, size, "anonymous mmap");
+		mte_free(P, ptr, size, 0, 0, false);
+		ptr = mte_alloc_map(P, &next_map, size, c->type, c->mapping, tmp[i],
+				    0, 0, -1);
+		if (!ptr)
+			return;
+		initial_tags_of(ptr, size, "file mmap");
 		mte_free(P, ptr, size, 0, 0, false);
 	}
 }
@@ -244,7 +275,16 @@ static void setup_by_byte(void *arg) { setup_one(t_by_byte, arg); }
 static void setup_underflow(void *arg) { setup_one(t_underflow, arg); }
 static void setup_overflow(void *arg) { setup_one(t_overflow, arg); }
 static void setup_by_block(void *arg) { setup_one(t_by_block, arg); }
-static void setup_initial_tags(void *arg) { setup_one(t_initial_tags, arg); }
+
+static void setup_initial_tags(void *arg)
+{
+	P = conf_mte_machine(0);
+	next_map = MEM;
+	for (unsigned int i = 0; P && i < NR_SIZES; i++)
+		tmp[i] = mte_temp_file();
+	if (P && tmp[NR_SIZES - 1])
+		conf_task("selftest", 0, t_initial_tags, arg);
+}
 
 /* "Check buffer correctness by byte with sync err mode and mmap memory" */
 MTE_TEST(test_buffer_by_byte_mmap, "by_byte_mmap", setup_by_byte, USE_MMAP)
@@ -261,11 +301,23 @@ MTE_TEST(test_buffer_overflow_granule, "overflow_16", setup_overflow, MT_GRANULE
 /* "Check buffer write correctness by block with sync mode and mmap memory" */
 MTE_TEST(test_buffer_by_block, "by_block", setup_by_block, 0)
 /* "Check initial tags with private mapping, sync error mode and mmap memory" */
+static const struct initial_case initial_mmap = { USE_MMAP, PMM_MAP_PRIVATE };
 MTE_TEST(test_initial_tags_mmap, "initial_tags_mmap", setup_initial_tags,
-	 USE_MMAP)
+	 &initial_mmap)
 /* "... private mapping, sync error mode and mmap/mprotect memory" */
+static const struct initial_case initial_mprotect = { USE_MPROTECT, PMM_MAP_PRIVATE };
 MTE_TEST(test_initial_tags_mprotect, "initial_tags_mprotect",
-	 setup_initial_tags, USE_MPROTECT)
+	 setup_initial_tags, &initial_mprotect)
+/* "Check initial tags with shared mapping, sync error mode and mmap memory" */
+static const struct initial_case initial_shared_mmap = { USE_MMAP, PMM_MAP_SHARED };
+MTE_TEST(test_initial_tags_shared_mmap, "initial_tags_shared_mmap",
+	 setup_initial_tags, &initial_shared_mmap)
+/* "... shared mapping, sync error mode and mmap/mprotect memory" */
+static const struct initial_case initial_shared_mprotect = {
+	USE_MPROTECT, PMM_MAP_SHARED
+};
+MTE_TEST(test_initial_tags_shared_mprotect, "initial_tags_shared_mprotect",
+	 setup_initial_tags, &initial_shared_mprotect)
 
 int main(void)
 {
@@ -278,6 +330,8 @@ int main(void)
 		cmocka_unit_test(test_buffer_by_block),
 		cmocka_unit_test(test_initial_tags_mmap),
 		cmocka_unit_test(test_initial_tags_mprotect),
+		cmocka_unit_test(test_initial_tags_shared_mmap),
+		cmocka_unit_test(test_initial_tags_shared_mprotect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, conf_knob_reset);
