@@ -4,9 +4,10 @@
  * arm64-mte machine: read() and write() with a tagged user buffer, where
  * the kernel, not the user, touches the memory (copy_{to,from}_user()).
  *
- * check_usermem_access_fault(USE_MMAP, MTE_SYNC_ERR, MAP_PRIVATE,
- * tag_offset, tag_len, READ_TEST / WRITE_TEST): a file of two pages of
- * 'A', a two-page PROT_MTE buffer tagged T. read() of the whole file
+ * check_usermem_access_fault(USE_MMAP, MTE_SYNC_ERR, MAP_PRIVATE /
+ * MAP_SHARED, tag_offset, tag_len, READ_TEST / WRITE_TEST): a file of two
+ * pages of 'A' (create_temp_file(): tmpfs, so shmem), a two-page PROT_MTE
+ * anonymous buffer tagged T (shmem too when shared). read() of the whole file
  * into the buffer must work and read 'A'. Then [ptr + tag_offset,
  * + tag_len) is retagged (mte_insert_new_tag(): another tag), and read()
  * and write() of 1..4096 bytes at ptr + 0..15 must raise no signal and,
@@ -27,6 +28,11 @@
  *
  * READV_TEST and WRITEV_TEST are the same copies through an iovec: the
  * model has no readv()/writev(), and one iovec is read()/write().
+ *
+ * The selftest's tag offsets are {page_sz, MT_GRANULE_SIZE}, but main()
+ * builds that array before it sets page_sz, so the first is 0 (its test
+ * names say "tag offset: 0"). The ports run what it runs, 0 and 16, and
+ * the page offset it meant as well.
  */
 #include "mte_conformance.h"
 
@@ -38,26 +44,29 @@ static struct pmm_file *F;
 
 struct usermem_case {
 	bool write;			/* WRITE_TEST, else READ_TEST */
-	unsigned long tag_offset;	/* page_sz or MT_GRANULE_SIZE */
+	unsigned long tag_offset;	/* 0, page_sz or MT_GRANULE_SIZE */
 	unsigned long tag_len;		/* 0 (to the end) or MT_GRANULE_SIZE */
+	unsigned int mapping;		/* the buffer's */
 };
 
-/* The file of 'A's (written from an untagged buffer) and the buffer. */
+/* The tmpfs file of 'A's (written from an untagged buffer) and the buffer. */
 static void usermem_setup(pmm_task_fn fn, const void *arg)
 {
+	const struct usermem_case *c = arg;
 	int err;
 
 	P = conf_mte_machine(0);
 	if (!P)
 		return;
-	F = pmm_file_create(LEN);
+	F = pmm_shmem_file_create(LEN);
 	err = F ? pmm_mmap(P, SRC, LEN, RW, PMM_MAP_PRIVATE, NULL, 0) : -ENOMEM;
 	if (!err)
 		err = conf_fill(P, SRC, LEN, 'A');
 	if (!err && pmm_file_write(P, F, 0, SRC, LEN) != (ssize_t)LEN)
 		err = -EIO;
 	if (!err)
-		err = mte_mmap(P, MEM, LEN, USE_MMAP);
+		err = mte_mmap_map(P, MEM, LEN, USE_MMAP,
+				   c ? c->mapping : PMM_MAP_PRIVATE, NULL);
 	if (!err)
 		err = pmm_store_tags(P, MEM, LEN, 3);
 	if (err) {
@@ -136,20 +145,47 @@ static void t_unchecked(void *arg)
 static void setup_usermem(void *arg) { usermem_setup(t_usermem, arg); }
 static void setup_unchecked(void *arg) { usermem_setup(t_unchecked, arg); }
 
-#define USERMEM_TEST(fn, w, off, len)					\
-static const struct usermem_case fn##_case = { w, off, len };		\
+#define USERMEM_TEST(fn, w, off, len, mapping)				\
+static const struct usermem_case fn##_case = { w, off, len, mapping };	\
 MTE_TEST(fn, #fn, setup_usermem, &fn##_case)
 
-/* "test type: read, MTE_SYNC_ERR, MAP_PRIVATE, tag len: L, tag offset: O" */
-USERMEM_TEST(test_read_len0_off_page, false, PAGE, 0)
-USERMEM_TEST(test_read_len0_off_granule, false, MT_GRANULE, 0)
-USERMEM_TEST(test_read_len16_off_page, false, PAGE, MT_GRANULE)
-USERMEM_TEST(test_read_len16_off_granule, false, MT_GRANULE, MT_GRANULE)
-/* "test type: write, ..." */
-USERMEM_TEST(test_write_len0_off_page, true, PAGE, 0)
-USERMEM_TEST(test_write_len0_off_granule, true, MT_GRANULE, 0)
-USERMEM_TEST(test_write_len16_off_page, true, PAGE, MT_GRANULE)
-USERMEM_TEST(test_write_len16_off_granule, true, MT_GRANULE, MT_GRANULE)
+#define PRIV	PMM_MAP_PRIVATE
+#define SHARED	PMM_MAP_SHARED
+
+/*
+ * "test type: read, MTE_SYNC_ERR, MAP_PRIVATE, tag len: L, tag offset: O",
+ * O being 0 (the selftest's page_sz, read before it is set) or 16; and
+ * beyond it, the page offset it meant.
+ */
+USERMEM_TEST(test_read_len0_off_zero, false, 0, 0, PRIV)
+USERMEM_TEST(test_read_len0_off_granule, false, MT_GRANULE, 0, PRIV)
+USERMEM_TEST(test_read_len16_off_zero, false, 0, MT_GRANULE, PRIV)
+USERMEM_TEST(test_read_len16_off_granule, false, MT_GRANULE, MT_GRANULE, PRIV)
+USERMEM_TEST(test_read_len0_off_page, false, PAGE, 0, PRIV)
+USERMEM_TEST(test_read_len16_off_page, false, PAGE, MT_GRANULE, PRIV)
+/* "test type: write, ..., MAP_PRIVATE, ..." */
+USERMEM_TEST(test_write_len0_off_zero, true, 0, 0, PRIV)
+USERMEM_TEST(test_write_len0_off_granule, true, MT_GRANULE, 0, PRIV)
+USERMEM_TEST(test_write_len16_off_zero, true, 0, MT_GRANULE, PRIV)
+USERMEM_TEST(test_write_len16_off_granule, true, MT_GRANULE, MT_GRANULE, PRIV)
+USERMEM_TEST(test_write_len0_off_page, true, PAGE, 0, PRIV)
+USERMEM_TEST(test_write_len16_off_page, true, PAGE, MT_GRANULE, PRIV)
+/* "test type: read, MTE_SYNC_ERR, MAP_SHARED, ..." */
+USERMEM_TEST(test_read_shared_len0_off_zero, false, 0, 0, SHARED)
+USERMEM_TEST(test_read_shared_len0_off_granule, false, MT_GRANULE, 0, SHARED)
+USERMEM_TEST(test_read_shared_len16_off_zero, false, 0, MT_GRANULE, SHARED)
+USERMEM_TEST(test_read_shared_len16_off_granule, false, MT_GRANULE, MT_GRANULE,
+	     SHARED)
+USERMEM_TEST(test_read_shared_len0_off_page, false, PAGE, 0, SHARED)
+USERMEM_TEST(test_read_shared_len16_off_page, false, PAGE, MT_GRANULE, SHARED)
+/* "test type: write, MTE_SYNC_ERR, MAP_SHARED, ..." */
+USERMEM_TEST(test_write_shared_len0_off_zero, true, 0, 0, SHARED)
+USERMEM_TEST(test_write_shared_len0_off_granule, true, MT_GRANULE, 0, SHARED)
+USERMEM_TEST(test_write_shared_len16_off_zero, true, 0, MT_GRANULE, SHARED)
+USERMEM_TEST(test_write_shared_len16_off_granule, true, MT_GRANULE, MT_GRANULE,
+	     SHARED)
+USERMEM_TEST(test_write_shared_len0_off_page, true, PAGE, 0, SHARED)
+USERMEM_TEST(test_write_shared_len16_off_page, true, PAGE, MT_GRANULE, SHARED)
 
 MTE_TEST(test_usermem_kernel_access_unchecked, "kernel_access_unchecked",
 	 setup_unchecked, NULL)
@@ -157,14 +193,30 @@ MTE_TEST(test_usermem_kernel_access_unchecked, "kernel_access_unchecked",
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_len0_off_page),
+		cmocka_unit_test(test_read_len0_off_zero),
 		cmocka_unit_test(test_read_len0_off_granule),
-		cmocka_unit_test(test_read_len16_off_page),
+		cmocka_unit_test(test_read_len16_off_zero),
 		cmocka_unit_test(test_read_len16_off_granule),
-		cmocka_unit_test(test_write_len0_off_page),
+		cmocka_unit_test(test_read_len0_off_page),
+		cmocka_unit_test(test_read_len16_off_page),
+		cmocka_unit_test(test_read_shared_len0_off_zero),
+		cmocka_unit_test(test_read_shared_len0_off_granule),
+		cmocka_unit_test(test_read_shared_len16_off_zero),
+		cmocka_unit_test(test_read_shared_len16_off_granule),
+		cmocka_unit_test(test_read_shared_len0_off_page),
+		cmocka_unit_test(test_read_shared_len16_off_page),
+		cmocka_unit_test(test_write_len0_off_zero),
 		cmocka_unit_test(test_write_len0_off_granule),
-		cmocka_unit_test(test_write_len16_off_page),
+		cmocka_unit_test(test_write_len16_off_zero),
 		cmocka_unit_test(test_write_len16_off_granule),
+		cmocka_unit_test(test_write_len0_off_page),
+		cmocka_unit_test(test_write_len16_off_page),
+		cmocka_unit_test(test_write_shared_len0_off_zero),
+		cmocka_unit_test(test_write_shared_len0_off_granule),
+		cmocka_unit_test(test_write_shared_len16_off_zero),
+		cmocka_unit_test(test_write_shared_len16_off_granule),
+		cmocka_unit_test(test_write_shared_len0_off_page),
+		cmocka_unit_test(test_write_shared_len16_off_page),
 		cmocka_unit_test(test_usermem_kernel_access_unchecked),
 	};
 
