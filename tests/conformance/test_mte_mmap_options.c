@@ -4,7 +4,7 @@
  * arm64-mte machine (synchronous tag checks, tag checks on, loads and
  * stores checked):
  *
- *   check_anonymous_memory_mapping  PROT_MTE private anonymous memory,
+ *   check_anonymous_memory_mapping  PROT_MTE anonymous memory,       
  *                                   by mmap() and by mprotect(): stores in
  *                                   the tagged buffer work, the granules
  *                                   either side fault; also with an
@@ -30,7 +30,7 @@
  *
  * check_clear_prot_mte_flag found a model bug (README.md, "Model bugs
  * found by the port"): the model's mprotect() recomputed VM_MTE, so the
- * mapping lost tag checking. Fixed; the two cases guard it.
+ * mapping lost tag checking. Fixed; the clear PROT_MTE cases guard it.
  *
  * Beyond the selftest: mprotect(PROT_MTE) of memory already populated
  * keeps its data and gives it tag 0 (mte_sync_tags() clears the tags of a
