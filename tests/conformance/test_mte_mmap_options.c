@@ -4,7 +4,7 @@
  * arm64-mte machine (synchronous tag checks, tag checks on, loads and
  * stores checked):
  *
- *   check_anonymous_memory_mapping  PROT_MTE anonymous memory,       
+ *   check_anonymous_memory_mapping  PROT_MTE anonymous memory,
  *                                   by mmap() and by mprotect(): stores in
  *                                   the tagged buffer work, the granules
  *                                   either side fault; also with an
