@@ -102,8 +102,8 @@ PMM_API struct pmm_process *pmm_process_create(void);
 
 /*
  * mmap at exactly @addr (page aligned; the range must be free). @file is
- * NULL for anonymous memory (private only: shared anonymous memory is
- * -ENOTSUP); @off is the file offset.
+ * NULL for anonymous memory (MAP_SHARED anonymous memory is shmem, see
+ * protmm/shmem.h); @off is the file offset.
  */
 PMM_API int pmm_mmap(struct pmm_process *p, unsigned long addr,
 		     unsigned long len, unsigned int prot, unsigned int flags,

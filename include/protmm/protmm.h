@@ -16,6 +16,7 @@
 #include "protmm/knob.h"
 #include "protmm/machine.h"
 #include "protmm/sched.h"
+#include "protmm/shmem.h"
 
 #define PROTMM_VERSION "0.1.0"
 

@@ -23,7 +23,8 @@
  *   pipe->mutex               a pipe's buffers
  *
  * Simplifications: a file is a fixed run of blocks on one block device
- * (its size is bounded when it is created), small folios only in the page
+ * (its size is bounded when it is created; shmem files, fs/shmem.h, have
+ * no blocks and swap instead), small folios only in the page
  * cache, no readahead (one folio per miss), synchronous bios, no
  * writeback throttling.
  */
@@ -36,6 +37,8 @@
 #include "fs/blkdev.h"
 #include "mm/mm.h"
 #include "sched/mutex.h"
+
+struct shmem_inode_info;
 
 struct inode {
 	struct address_space i_mapping;
@@ -50,6 +53,8 @@ struct inode {
 	struct block_device *i_bdev;
 	unsigned long i_first_block;
 	int i_ino;
+	/* SHMEM_I(): shmem's part of a shmem inode (fs/shmem.h), else NULL. */
+	struct shmem_inode_info *i_shmem;
 };
 
 static inline struct inode *mapping_inode(struct address_space *mapping)

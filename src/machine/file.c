@@ -2,6 +2,7 @@
 /* Files and pipes of the machine: the system calls of protmm/machine.h. */
 #include <errno.h>
 
+#include "fs/shmem.h"
 #include "machine/machine.h"
 
 struct pmm_file *pmm_file_create(unsigned long max_bytes)
@@ -38,6 +39,8 @@ ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
 
 	if (cpu < 0)
 		return cpu;
+	if (f->inode->i_shmem)
+		return shmem_file_read(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
 	return filemap_read(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
 }
 
@@ -48,6 +51,8 @@ ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
 
 	if (cpu < 0)
 		return cpu;
+	if (f->inode->i_shmem)
+		return shmem_file_write(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
 	if (off + len > f->inode->i_max_pages * PAGE_SIZE)
 		return -EFBIG;
 	return generic_perform_write(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
@@ -58,6 +63,8 @@ ssize_t pmm_file_read_direct(struct pmm_process *p, struct pmm_file *f,
 {
 	if (process_gone(p))
 		return -ESRCH;
+	if (f->inode->i_shmem)
+		return -ENOTSUP;	/* O_DIRECT on tmpfs: not supported */
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, false);
 }
 
@@ -66,21 +73,32 @@ ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
 {
 	if (process_gone(p))
 		return -ESRCH;
+	if (f->inode->i_shmem)
+		return -ENOTSUP;	/* O_DIRECT on tmpfs: not supported */
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, true);
 }
 
 int pmm_fsync(struct pmm_file *f)
 {
+	/* noop_fsync(): shmem has nothing to write back. */
+	if (f->inode->i_shmem)
+		return 0;
 	return filemap_write_and_wait_range(f->inode, 0, (loff_t)-1 >> 1);
 }
 
 int pmm_truncate(struct pmm_file *f, unsigned long size)
 {
+	if (f->inode->i_shmem)
+		return shmem_setattr_size(f->inode, (loff_t)size);
 	return truncate_setsize(f->inode, (loff_t)size);
 }
 
 int pmm_punch_hole(struct pmm_file *f, unsigned long off, unsigned long len)
 {
+	if (f->inode->i_shmem)
+		return shmem_fallocate(f->inode,
+				       FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				       (loff_t)off, (loff_t)len);
 	return punch_hole(f->inode, (loff_t)off, (loff_t)len);
 }
 
@@ -104,6 +122,8 @@ struct pmm_pipe *pmm_pipe_create(void)
 ssize_t pmm_splice_to_pipe(struct pmm_file *f, unsigned long off,
 			   struct pmm_pipe *pipe, size_t len)
 {
+	if (f->inode->i_shmem)
+		return -ENOTSUP;	/* splice of tmpfs: not supported */
 	return filemap_splice_read(f->inode, (loff_t)off, pipe->pipe, len);
 }
 
@@ -120,5 +140,7 @@ ssize_t pmm_pipe_read(struct pmm_process *p, struct pmm_pipe *pipe,
 ssize_t pmm_splice_from_pipe(struct pmm_pipe *pipe, struct pmm_file *f,
 			     unsigned long off, size_t len)
 {
+	if (f->inode->i_shmem)
+		return -ENOTSUP;	/* splice to tmpfs: not supported */
 	return iter_file_splice_write(pipe->pipe, f->inode, (loff_t)off, len);
 }

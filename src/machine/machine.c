@@ -7,6 +7,7 @@
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
+#include "fs/shmem.h"
 #include "machine/machine.h"
 #include "mem/phys.h"
 #include "mm/access.h"
@@ -125,8 +126,13 @@ void pmm_machine_finish(void)
 		pmm_exit(machine->procs[i]);
 	for (i = 0; i < machine->nr_pipes; i++)
 		pipe_release(machine->pipes[i]->pipe);
-	for (i = 0; i < machine->nr_files; i++)
-		truncate_inode_pages_final(machine->files[i]->inode);
+	for (i = 0; i < machine->nr_files; i++) {
+		if (machine->files[i]->inode->i_shmem)
+			shmem_evict_inode(machine->files[i]->inode);
+		else
+			truncate_inode_pages_final(machine->files[i]->inode);
+	}
+	machine_shmem_zero_evict();
 	swap_teardown();
 	check_leaks(zero_pfn);
 }
@@ -175,16 +181,29 @@ int pmm_mmap(struct pmm_process *p, unsigned long addr, unsigned long len,
 	     unsigned long off)
 {
 	struct mmap_source src = { 0 };
+	struct inode *inode = file ? file->inode : NULL;
+	int err;
 
 	if (process_gone(p))
 		return -ESRCH;
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	if (file) {
-		src.mapping = &file->inode->i_mapping;
-		src.vm_ops = &generic_file_vm_ops;
+	/* shmem_zero_setup(): shared anonymous memory is an unlinked shmem file. */
+	if (!file && (flags & PMM_MAP_SHARED) && !(flags & PMM_MAP_PRIVATE)) {
+		if (!len || len & ~PAGE_MASK || off)
+			return -EINVAL;
+		inode = machine_shmem_zero(len);
+	}
+	if (inode) {
+		src.mapping = &inode->i_mapping;
+		src.vm_ops = inode->i_shmem ? &shmem_vm_ops : &generic_file_vm_ops;
+		src.shmem = inode->i_shmem != NULL;
 		src.pgoff = off >> PAGE_SHIFT;
 		src.may_write = true;
+		err = memfd_check_seals_mmap(inode, flags & PMM_MAP_SHARED,
+					     prot & PMM_PROT_WRITE, &src.may_write);
+		if (err)
+			return err;
 	}
 	return do_mmap(p->mm, addr, len, prot, flags, &src);
 }

@@ -58,7 +58,19 @@ struct machine {
 	struct pmm_pipe *pipes[MACHINE_MAX_PIPES];
 	/* Every pin made, newest first. */
 	struct pmm_pin *pins;
+	/* The shmem files behind MAP_SHARED anonymous mappings, newest first. */
+	struct shmem_zero *shmem_zero;
 };
+
+struct shmem_zero {
+	struct shmem_zero *next;
+	struct inode *inode;
+};
+
+/* shmem_zero_setup(): the unlinked shmem file of a new shared anonymous mapping. */
+struct inode *machine_shmem_zero(unsigned long len);
+/* Evict every shmem file of shared anonymous memory (machine teardown). */
+void machine_shmem_zero_evict(void);
 
 extern struct machine *machine;
 

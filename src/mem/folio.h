@@ -95,6 +95,25 @@ static inline bool folio_mapped(struct folio *folio)
 	return folio_mapcount(folio) > 0;
 }
 
+/*
+ * folio_expected_ref_count(): the references a folio's owners hold — one
+ * per page from the swap cache (anonymous or not: a shmem folio on its
+ * way to swap is in the swap cache with no mapping: the fix whose tag is
+ * "Fixes: 86ebd50224c0"), one per page from the page cache, one for
+ * PG_private, one per mapping PTE. The caller adds its own.
+ */
+static inline int folio_expected_ref_count(struct folio *folio)
+{
+	int nr = folio_test_large(folio) ? 1 << folio->_folio_order : 1;
+	int refs = test_bit(PG_swapcache, &folio->flags) ? nr : 0;
+
+	if (!folio_test_anon(folio)) {
+		refs += folio->mapping ? nr : 0;
+		refs += test_bit(PG_private, &folio->flags);
+	}
+	return refs + folio_mapcount(folio);
+}
+
 /* The folio lock: PG_locked, with the bit wait queue behind it. */
 static inline void folio_lock(struct folio *folio)
 {

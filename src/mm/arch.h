@@ -38,8 +38,11 @@ struct arch_mm_ops {
 	 */
 	/* arch_calc_vm_prot_bits(): VM_ flags for arch PROT_ bits (PROT_MTE). */
 	unsigned long (*calc_vm_prot_bits)(unsigned int prot);
-	/* arch_calc_vm_flag_bits(): VM_ flags a new mapping gets (VM_MTE_ALLOWED). */
-	unsigned long (*calc_vm_flag_bits)(bool anon, unsigned int flags);
+	/*
+	 * arch_calc_vm_flag_bits(): VM_ flags a new mapping gets
+	 * (VM_MTE_ALLOWED); @ram_backed: anonymous or shmem.
+	 */
+	unsigned long (*calc_vm_flag_bits)(bool ram_backed, unsigned int flags);
 	/* arch_validate_flags(): may a VMA have these flags (VM_MTE needs ALLOWED)? */
 	bool (*validate_flags)(unsigned long vm_flags);
 	/* arch_validate_prot(): the arch PROT_ bits it accepts (PROT_MTE). */
@@ -101,10 +104,11 @@ static inline unsigned long arch_calc_vm_prot_bits(unsigned int prot)
 	return arch_ops->calc_vm_prot_bits ? arch_ops->calc_vm_prot_bits(prot) : 0;
 }
 
-static inline unsigned long arch_calc_vm_flag_bits(bool anon, unsigned int flags)
+static inline unsigned long arch_calc_vm_flag_bits(bool ram_backed,
+						   unsigned int flags)
 {
 	return arch_ops->calc_vm_flag_bits ?
-	       arch_ops->calc_vm_flag_bits(anon, flags) : 0;
+	       arch_ops->calc_vm_flag_bits(ram_backed, flags) : 0;
 }
 
 static inline bool arch_validate_flags(unsigned long vm_flags)

@@ -233,13 +233,16 @@ long pin_user_pages(struct mm_struct *mm, unsigned long start,
 
 /*
  * gup_fast_folio_allowed(): GUP-fast cannot see the VMA, so a longterm
- * write pin of a file folio goes to the slow path, which can refuse it.
+ * write pin of a file folio goes to the slow path, which can refuse it;
+ * shmem (shmem_mapping(): here a swap-backed folio that is not
+ * anonymous) is the one file system allowed.
  */
 static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 {
 	unsigned int reject = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;
 
-	return (flags & reject) != reject || folio_test_anon(folio);
+	return (flags & reject) != reject || folio_test_anon(folio) ||
+	       folio_test_swapbacked(folio);
 }
 
 /*

@@ -16,6 +16,7 @@
 #ifndef PMM_MM_MM_H
 #define PMM_MM_MM_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -167,9 +168,58 @@ struct address_space {
 	void *host;
 	struct rw_semaphore i_mmap_rwsem;
 	struct list_head i_mmap;
+	/*
+	 * i_mmap_writable: VMAs that are shared and may write, when
+	 * positive; negative once writable mappings are denied (F_SEAL_WRITE).
+	 */
+	atomic_t i_mmap_writable;
 };
 
+/* mapping_map_writable(): one more shared VMA that may write; -EPERM if denied. */
+static inline int mapping_map_writable(struct address_space *mapping)
+{
+	for (;;) {
+		int n = atomic_read(&mapping->i_mmap_writable);
+
+		if (n < 0)
+			return -EPERM;
+		if (atomic_cmpxchg(&mapping->i_mmap_writable, n, n + 1) == n)
+			return 0;
+	}
+}
+
+static inline void mapping_unmap_writable(struct address_space *mapping)
+{
+	atomic_dec(&mapping->i_mmap_writable);
+}
+
+/* mapping_allow_writable(): a copy of a VMA already counted (split, fork). */
+static inline void mapping_allow_writable(struct address_space *mapping)
+{
+	atomic_inc(&mapping->i_mmap_writable);
+}
+
+/* mapping_deny_writable(): no shared writable VMA now or later; -EBUSY. */
+static inline int mapping_deny_writable(struct address_space *mapping)
+{
+	for (;;) {
+		int n = atomic_read(&mapping->i_mmap_writable);
+
+		if (n > 0)
+			return -EBUSY;
+		if (atomic_cmpxchg(&mapping->i_mmap_writable, n, n - 1) == n)
+			return 0;
+	}
+}
+
 #define MMF_HAS_PINNED	27
+
+/* vma_is_shared_maywrite(): the VMAs i_mmap_writable counts. */
+static inline bool vma_is_shared_maywrite(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+	       (VM_SHARED | VM_MAYWRITE);
+}
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {

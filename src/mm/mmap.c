@@ -72,14 +72,17 @@ unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
 }
 
 /*
- * vma_set_page_prot(): shared file mappings want write notification, so
- * their PTEs start read-only and the first write faults (and dirties).
+ * vma_set_page_prot(): shared file mappings with ->page_mkwrite want write
+ * notification (vma_wants_writenotify()), so their PTEs start read-only
+ * and the first write faults (and dirties). shmem has none and cannot
+ * write back: its PTEs are writable from the start, dirtied by the CPU.
  */
 static void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
-	if ((flags & VM_SHARED) && vma->vm_file && !(flags & VM_PFNMAP))
+	if ((flags & VM_SHARED) && vma->vm_file && !(flags & VM_PFNMAP) &&
+	    vma->vm_ops && vma->vm_ops->page_mkwrite)
 		flags &= ~VM_SHARED;
 	vma->vm_page_prot = vm_get_page_prot(flags);
 }
@@ -148,7 +151,8 @@ void mm_notify_zapped(struct mm_struct *mm, unsigned long addr,
 			mm_watches[i]->zapped(mm, addr, page);
 }
 
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
+		     bool count_writable)
 {
 	struct vm_area_struct *pos;
 
@@ -157,6 +161,9 @@ static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 			break;
 	list_add_tail(&vma->vm_list, &pos->vm_list);
 	if (vma->vm_file) {
+		/* __vma_link_file(); do_mmap() has counted a new VMA itself. */
+		if (vma_is_shared_maywrite(vma) && count_writable)
+			mapping_allow_writable(vma->vm_file);
 		down_write(&vma->vm_file->i_mmap_rwsem);
 		list_add_tail(&vma->file_list, &vma->vm_file->i_mmap);
 		up_write(&vma->vm_file->i_mmap_rwsem);
@@ -170,6 +177,9 @@ static void vma_unlink(struct vm_area_struct *vma)
 	list_del(&vma->vm_list);
 	anon_vma_unlink(vma);
 	if (vma->vm_file) {
+		/* __remove_shared_vm_struct() */
+		if (vma_is_shared_maywrite(vma))
+			mapping_unmap_writable(vma->vm_file);
 		down_write(&vma->vm_file->i_mmap_rwsem);
 		list_del(&vma->file_list);
 		up_write(&vma->vm_file->i_mmap_rwsem);
@@ -212,8 +222,8 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vma->vm_end = addr + len;
 	vma->vm_mm = mm;
 	vma->vm_flags = calc_vm_flags(prot, flags, src->may_write) |
-			arch_calc_vm_flag_bits(!src->mapping && !src->vm_ops,
-					       flags) |
+			arch_calc_vm_flag_bits((!src->mapping && !src->vm_ops) ||
+					       src->shmem, flags) |
 			src->extra_flags;
 	if (!arch_validate_flags(vma->vm_flags))
 		return -EINVAL;
@@ -226,10 +236,13 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	mmap_write_lock(mm);
 	if (!range_free(mm, addr, addr + len))
 		err = -EEXIST;
+	/* mmap_region(): a write-sealed memfd refuses here (-EPERM). */
+	if (!err && vma->vm_file && vma_is_shared_maywrite(vma))
+		err = mapping_map_writable(vma->vm_file);
 	if (!err && !(flags & MAP_SHARED))
 		anon_vma_link(anon_vma_alloc(), vma);
 	if (!err)
-		vma_link(mm, vma);
+		vma_link(mm, vma, false);
 	mmap_write_unlock(mm);
 	return err;
 }
@@ -248,6 +261,8 @@ static struct vm_area_struct *split_vma(struct vm_area_struct *vma,
 	if (vma->anon_vma)
 		anon_vma_link(vma->anon_vma, new);
 	if (vma->vm_file) {
+		if (vma_is_shared_maywrite(new))
+			mapping_allow_writable(vma->vm_file);
 		down_write(&vma->vm_file->i_mmap_rwsem);
 		list_add_tail(&new->file_list, &vma->vm_file->i_mmap);
 		up_write(&vma->vm_file->i_mmap_rwsem);
@@ -403,7 +418,7 @@ static int dup_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 	tmp->anon_vma = NULL;
 	if (vma->anon_vma)
 		anon_vma_link(vma->anon_vma, tmp);
-	vma_link(mm, tmp);
+	vma_link(mm, tmp, true);
 	if (!vma->anon_vma && !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)))
 		return 0;
 	return copy_page_range(tmp, vma);

@@ -38,6 +38,7 @@ struct mmap_source {
 	void *private_data;
 	unsigned long extra_flags;	/* VM_PFNMAP, VM_IO, arch flags */
 	bool may_write;			/* file opened for writing */
+	bool shmem;			/* a shmem file: tags allowed (arm64) */
 };
 
 /*

@@ -73,6 +73,11 @@ int swap_read_folio(struct folio *folio);
 /* mm/memory.c */
 vm_fault_t do_swap_page(struct vm_fault *vmf);
 
+/* mm/shmem.c's swap side (swap/shmem.c) */
+int shmem_writeout(struct folio *folio);
+/* swapon() makes shmem's swap-out and swap-in available. */
+void shmem_swap_register(void);
+
 /*
  * mm/vmscan.c: reclaim one folio the caller holds a reference on (as
  * isolation from the LRU gives); true when it was freed.
@@ -84,5 +89,8 @@ bool shrink_folio(struct folio *folio);
  */
 long reclaim_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long len);
+/* The same for the cached pages [index, index + nr) of a file. */
+long reclaim_mapping_range(struct address_space *mapping, unsigned long index,
+			   unsigned long nr);
 
 #endif /* PMM_SWAP_SWAP_H */

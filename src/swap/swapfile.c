@@ -10,6 +10,7 @@
 #include <errno.h>
 
 #include "fs/blkdev.h"
+#include "fs/shmem.h"
 #include "mm/arch.h"
 #include "swap/swap.h"
 
@@ -38,6 +39,7 @@ int swapon(struct block_device *bdev)
 	pmm_obj_name(&si->cache_lock, "swap cache lock");
 	swap_info = si;
 	swap_mm_ops = &swap_ops;
+	shmem_swap_register();
 	return 0;
 }
 
@@ -235,6 +237,7 @@ void swap_teardown(void)
 	}
 	swap_info = NULL;
 	swap_mm_ops = NULL;
+	shmem_swap_ops = NULL;
 	for (off = 0; off < si->pages; off++)
 		if (si->swap_map[off])
 			pmm_violation("leak", "swap slot %#lx still held (%#x)",

@@ -10,6 +10,8 @@
 #include <errno.h>
 
 #include "fs/fs.h"
+#include "fs/shmem.h"
+#include "fs/shmem.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -47,6 +49,8 @@ static bool pageout(struct folio *folio)
 	}
 	if (folio_test_swapcache(folio))
 		return !swap_writepage(folio);
+	if (shmem_mapping(folio->mapping))
+		return !shmem_writeout(folio);
 	return !filemap_writeout(folio);
 }
 
@@ -166,6 +170,29 @@ long reclaim_range(struct mm_struct *mm, unsigned long start,
 			freed++;
 		else
 			folio_put(list[i]);
+	}
+	return freed;
+}
+
+/*
+ * Reclaim the cached pages [index, index + nr) of a file now, mapped or
+ * not (the page-cache side of memory pressure): each is isolated with a
+ * reference and shrunk; returns how many were freed.
+ */
+long reclaim_mapping_range(struct address_space *mapping, unsigned long index,
+			   unsigned long nr)
+{
+	struct folio *folio;
+	long freed = 0;
+
+	for (; nr; nr--, index++) {
+		folio = filemap_get_entry(mapping, index);
+		if (!folio)
+			continue;
+		if (shrink_folio(folio))
+			freed++;
+		else
+			folio_put(folio);
 	}
 	return freed;
 }

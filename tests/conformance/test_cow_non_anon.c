@@ -12,9 +12,10 @@
  *
  * each run_with_zeropage() (a private anonymous page never written, and a
  * second, read-only one) and run_with_tmpfile() (a one-page file, mapped
- * MAP_PRIVATE read-write and MAP_SHARED read-only). run_with_memfd() is
- * shmem and run_with_huge_zeropage() / run_with_memfd_hugetlb() are
- * huge pages, none of which the model has (see README.md).
+ * MAP_PRIVATE read-write and MAP_SHARED read-only) and run_with_memfd()
+ * (the same on a memfd: shmem). run_with_huge_zeropage() and
+ * run_with_memfd_hugetlb() are huge pages, which the model lacks (see
+ * README.md).
  *
  * Each selftest is one sequential process: one task, one execution. The
  * "explored" variants race a second thread reading the other mapping (or
@@ -26,10 +27,12 @@
 struct backing {
 	const char *name;
 	bool file;
+	bool memfd;
 };
 
-static const struct backing zeropage_backing = { "zeropage", false };
-static const struct backing tmpfile_backing = { "tmpfile", true };
+static const struct backing zeropage_backing = { "zeropage", false, false };
+static const struct backing tmpfile_backing = { "tmpfile", true, false };
+static const struct backing memfd_backing = { "memfd", true, true };
 
 static struct pmm_process *P;
 static struct pmm_file *F;
@@ -52,7 +55,13 @@ static bool setup_backing(const struct backing *b)
 	if (!P)
 		return false;
 	if (b->file) {
-		F = pmm_file_create(PAGE);
+		F = NULL;
+		if (!b->memfd)
+			F = pmm_file_create(PAGE);
+		/* run_with_memfd(): memfd_create(), ftruncate(), fallocate(). */
+		else if (pmm_memfd_create(PAGE, 0, &F) ||
+			 pmm_fallocate(F, 0, 0, PAGE))
+			F = NULL;
 		ret = !F || pmm_truncate(F, PAGE) ||
 		      pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, F, 0) ||
@@ -193,6 +202,24 @@ static void test_ro_fast_pin_tmpfile(void **state)
 	run("R/O longterm GUP-fast pin ... with tmpfile", &tmpfile_backing, t_ro_pin, true);
 }
 
+static void test_cow_memfd(void **state)
+{
+	(void)state;
+	run("Basic COW ... with memfd", &memfd_backing, t_cow, false);
+}
+
+static void test_ro_pin_memfd(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with memfd", &memfd_backing, t_ro_pin, false);
+}
+
+static void test_ro_fast_pin_memfd(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with memfd", &memfd_backing, t_ro_pin, true);
+}
+
 /*
  * Explored: test_cow with a second thread reading smem while the first
  * modifies mem; test_ro_pin with the first thread taking the pin and
@@ -287,6 +314,8 @@ static void test_cow_explored(void **state)
 		     t_read_smem, false);
 	run_explored("Basic COW ... with tmpfile, explored", &tmpfile_backing,
 		     t_read_smem, false);
+	run_explored("Basic COW ... with memfd, explored", &memfd_backing,
+		     t_read_smem, false);
 }
 
 static void test_ro_pin_explored(void **state)
@@ -300,6 +329,10 @@ static void test_ro_pin_explored(void **state)
 		     &tmpfile_backing, t_read_pin, false);
 	run_explored("R/O longterm GUP-fast pin ... with tmpfile, explored",
 		     &tmpfile_backing, t_read_pin, true);
+	run_explored("R/O longterm GUP pin ... with memfd, explored",
+		     &memfd_backing, t_read_pin, false);
+	run_explored("R/O longterm GUP-fast pin ... with memfd, explored",
+		     &memfd_backing, t_read_pin, true);
 }
 
 int main(void)
@@ -311,6 +344,9 @@ int main(void)
 		cmocka_unit_test(test_ro_pin_tmpfile),
 		cmocka_unit_test(test_ro_fast_pin_zeropage),
 		cmocka_unit_test(test_ro_fast_pin_tmpfile),
+		cmocka_unit_test(test_cow_memfd),
+		cmocka_unit_test(test_ro_pin_memfd),
+		cmocka_unit_test(test_ro_fast_pin_memfd),
 		cmocka_unit_test(test_cow_explored),
 		cmocka_unit_test(test_ro_pin_explored),
 	};

@@ -28,8 +28,11 @@
  *
  * The three must-FAIL cases (a writable longterm pin of a dirty-tracked
  * shared file mapping) once pinned in the model: README.md tells the bug
- * and its fix. memfd (shmem, where writable longterm pins are allowed)
- * and memfd hugetlb runs are not modelled.
+ * and its fix.
+ *
+ * run_with_memfd: the same ten cases on a memfd (shmem), where
+ * fs_supports_writable_longterm_pinning() is true, so every case must
+ * work. memfd hugetlb runs are not modelled.
  */
 #include "conformance.h"
 
@@ -45,6 +48,8 @@ struct longterm_case {
 	const char *name;
 	enum test_type type;
 	bool shared;
+	/* run_with_memfd: shmem, where writable longterm pins are allowed. */
+	bool memfd;
 };
 
 static struct pmm_process *P;
@@ -62,8 +67,12 @@ static void t_do_test(void *arg)
 	bool fast = c->type == TEST_TYPE_RO_FAST || c->type == TEST_TYPE_RW_FAST;
 	bool rw = c->type == TEST_TYPE_RW || c->type == TEST_TYPE_RW_FAST ||
 		  c->type == TEST_TYPE_IOURING;
-	/* R/O pinning or pinning in a private mapping is always expected to work. */
-	bool should_work = !c->shared || !rw;
+	/*
+	 * R/O pinning or pinning in a private mapping is always expected to
+	 * work; R/W pins of shared mappings where the file system supports
+	 * them (shmem: fs_supports_writable_longterm_pinning()).
+	 */
+	bool should_work = !c->shared || !rw || c->memfd;
 	unsigned int flags = PMM_GUP_LONGTERM;
 	struct pmm_page_state st;
 	struct pmm_pin *pin = NULL;
@@ -121,7 +130,12 @@ static void setup_do_test(void *arg)
 	if (!conf_machine())
 		return;
 	P = pmm_process_create();
-	F = pmm_file_create(PAGE);
+	F = NULL;
+	if (!c->memfd)
+		F = pmm_file_create(PAGE);
+	/* memfd_create("test", 0); ftruncate(); fallocate(fd, 0, 0, size). */
+	else if (pmm_memfd_create(PAGE, 0, &F) || pmm_fallocate(F, 0, 0, PAGE))
+		F = NULL;
 	/* ftruncate() + fallocate(); mmap(PROT_READ | PROT_WRITE). */
 	if (!P || !F || pmm_truncate(F, PAGE) ||
 	    pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
@@ -132,13 +146,54 @@ static void setup_do_test(void *arg)
 	conf_task("selftest", 0, t_do_test, arg);
 }
 
-static void run(const char *name, enum test_type type, bool shared)
+static void run_backing(const char *name, enum test_type type, bool shared,
+			bool memfd)
 {
-	struct longterm_case c = { name, type, shared };
+	struct longterm_case c = { name, type, shared, memfd };
 	struct pmm_program prog = PROG(name, setup_do_test, finish, &c);
 
 	conf_expect_pass(&prog);
 }
+
+static void run(const char *name, enum test_type type, bool shared)
+{
+	run_backing(name, type, shared, false);
+}
+
+/* run_with_memfd: every case must work, the R/W shared ones included. */
+#define MEMFD_CASE(fn, desc, type, shared)				\
+static void fn(void **state)						\
+{									\
+	(void)state;							\
+	run_backing(desc " ... with memfd", type, shared, true);	\
+}
+
+MEMFD_CASE(test_memfd_shared_rw_pin,
+	   "R/W longterm GUP pin in MAP_SHARED file mapping", TEST_TYPE_RW, true)
+MEMFD_CASE(test_memfd_shared_rw_fast_pin,
+	   "R/W longterm GUP-fast pin in MAP_SHARED file mapping",
+	   TEST_TYPE_RW_FAST, true)
+MEMFD_CASE(test_memfd_shared_ro_pin,
+	   "R/O longterm GUP pin in MAP_SHARED file mapping", TEST_TYPE_RO, true)
+MEMFD_CASE(test_memfd_shared_ro_fast_pin,
+	   "R/O longterm GUP-fast pin in MAP_SHARED file mapping",
+	   TEST_TYPE_RO_FAST, true)
+MEMFD_CASE(test_memfd_private_rw_pin,
+	   "R/W longterm GUP pin in MAP_PRIVATE file mapping", TEST_TYPE_RW, false)
+MEMFD_CASE(test_memfd_private_rw_fast_pin,
+	   "R/W longterm GUP-fast pin in MAP_PRIVATE file mapping",
+	   TEST_TYPE_RW_FAST, false)
+MEMFD_CASE(test_memfd_private_ro_pin,
+	   "R/O longterm GUP pin in MAP_PRIVATE file mapping", TEST_TYPE_RO, false)
+MEMFD_CASE(test_memfd_private_ro_fast_pin,
+	   "R/O longterm GUP-fast pin in MAP_PRIVATE file mapping",
+	   TEST_TYPE_RO_FAST, false)
+MEMFD_CASE(test_memfd_shared_iouring,
+	   "io_uring fixed buffer with MAP_SHARED file mapping",
+	   TEST_TYPE_IOURING, true)
+MEMFD_CASE(test_memfd_private_iouring,
+	   "io_uring fixed buffer with MAP_PRIVATE file mapping",
+	   TEST_TYPE_IOURING, false)
 
 /* Must fail: writable_file_mapping_allowed(), gup_fast_folio_allowed(). */
 static void test_shared_rw_pin(void **state)
@@ -225,6 +280,16 @@ int main(void)
 		cmocka_unit_test(test_shared_rw_pin),
 		cmocka_unit_test(test_shared_rw_fast_pin),
 		cmocka_unit_test(test_shared_iouring),
+		cmocka_unit_test(test_memfd_shared_rw_pin),
+		cmocka_unit_test(test_memfd_shared_rw_fast_pin),
+		cmocka_unit_test(test_memfd_shared_ro_pin),
+		cmocka_unit_test(test_memfd_shared_ro_fast_pin),
+		cmocka_unit_test(test_memfd_private_rw_pin),
+		cmocka_unit_test(test_memfd_private_rw_fast_pin),
+		cmocka_unit_test(test_memfd_private_ro_pin),
+		cmocka_unit_test(test_memfd_private_ro_fast_pin),
+		cmocka_unit_test(test_memfd_shared_iouring),
+		cmocka_unit_test(test_memfd_private_iouring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

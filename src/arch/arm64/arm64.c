@@ -28,13 +28,16 @@ static unsigned long arm64_calc_vm_prot_bits(unsigned int prot)
 }
 
 /*
- * arch_calc_vm_flag_bits(): only anonymous memory may be tagged (the
- * kernel also allows shmem and hugetlbfs, which the model lacks).
+ * arch_calc_vm_flag_bits(): anonymous memory and shmem may be tagged
+ * (MAP_ANONYMOUS or shmem_file(), since "mm: refactor
+ * arch_calc_vm_flag_bits() and arm64 MTE handling"; before it,
+ * shmem_mmap() set VM_MTE_ALLOWED itself). hugetlbfs, which also may, is
+ * not modelled.
  */
-static unsigned long arm64_calc_vm_flag_bits(bool anon, unsigned int flags)
+static unsigned long arm64_calc_vm_flag_bits(bool ram_backed, unsigned int flags)
 {
 	(void)flags;
-	return anon ? VM_MTE_ALLOWED : 0;
+	return ram_backed ? VM_MTE_ALLOWED : 0;
 }
 
 /* arch_validate_flags(): VM_MTE only where VM_MTE_ALLOWED. */
