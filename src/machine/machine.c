@@ -518,7 +518,7 @@ static int unuse_mms(unsigned int type)
 
 int pmm_swapoff(void)
 {
-	return swapoff(unuse_mms);
+	return swapoff(unuse_mms, &machine->nr_procs);
 }
 
 bool pmm_swapped(struct pmm_process *p, unsigned long addr)

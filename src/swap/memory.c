@@ -18,15 +18,25 @@
 #include "mm/rmap.h"
 #include "swap/swap.h"
 
-/* The folio for @entry with a reference, from the swap cache or read in. */
-static struct folio *swapin_folio(swp_entry_t entry, vm_fault_t *ret)
+/*
+ * The folio for @entry with a reference, read in through the swap cache.
+ * None: out of memory, unless someone else faulted the PTE in meanwhile
+ * (the entry may then be free already): checked under the PTL, which a
+ * fault mapping the page holds from swap_free() to set_pte_at().
+ */
+static struct folio *swapin_folio(struct vm_fault *vmf, swp_entry_t entry,
+				  vm_fault_t *ret)
 {
 	int err = 0;
 	struct folio *folio = read_swap_cache_async(entry, &err);
 
-	if (!folio)
-		*ret = err == -ENOMEM ? VM_FAULT_OOM : 0;
-	return folio;
+	if (folio)
+		return folio;
+	spin_lock(vmf->ptl);
+	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+		*ret = VM_FAULT_OOM;
+	spin_unlock(vmf->ptl);
+	return NULL;
 }
 
 /* The racing fault's swapcache_clear(), or the entry gone. */
@@ -45,9 +55,11 @@ static bool cache_flag_clear(const struct task *t, const void *arg)
  * until swapcache_clear(): otherwise it could finish first, free the
  * entry, and a swap-out could reuse it, which pte_same() cannot see.
  * The loser waits for the clear (the kernel sleeps a tick on
- * swapcache_wq) and the fault is retried. NULL with *ret 0: retry.
+ * swapcache_wq; waiting for the change is the same outcomes without
+ * spinning) and the fault is retried. NULL with *ret 0: retry.
  */
-static struct folio *swapin_direct(struct swap_info_struct *si,
+static struct folio *swapin_direct(struct vm_fault *vmf,
+				   struct swap_info_struct *si,
 				   swp_entry_t entry, vm_fault_t *ret,
 				   bool *need_clear_cache)
 {
@@ -62,6 +74,9 @@ static struct folio *swapin_direct(struct swap_info_struct *si,
 	if (swapcache_prepare(entry)) {
 		spin_until(&si->swap_map[swp_offset(entry)], cache_flag_clear,
 			   &si->swap_map[swp_offset(entry)]);
+		/* Nor retry while a fault that freed the entry still maps it. */
+		spin_lock(vmf->ptl);
+		spin_unlock(vmf->ptl);
 		__folio_clear_locked(folio);
 		folio_put(folio);
 		return NULL;
@@ -172,10 +187,10 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 	folio = swap_cache_get_folio(entry);
 	if (!folio && (READ_ONCE(si->flags) & SWP_SYNCHRONOUS_IO) &&
 	    __swap_count(entry) == 1) {
-		folio = swapin_direct(si, entry, &ret, &need_clear_cache);
+		folio = swapin_direct(vmf, si, entry, &ret, &need_clear_cache);
 		direct = folio != NULL;
 	} else if (!folio) {
-		folio = swapin_folio(entry, &ret);
+		folio = swapin_folio(vmf, entry, &ret);
 	}
 	if (!folio)
 		goto out;

@@ -79,11 +79,12 @@ void put_swap_device(struct swap_info_struct *si);
 /*
  * swapoff(): take every swapped page back into memory (try_to_unuse()),
  * then the device goes. @unuse_mms is the walk of the kernel's mmlist:
- * it calls unuse_mm() on every live mm and returns the first error.
+ * it calls unuse_mm() on every live mm and returns the first error;
+ * *@mms_gen changes whenever an mm joins the list (fork).
  * Returns 0, -EINVAL (no device, or already off), or unuse's -ENOMEM
  * (the device is then back in use, as reinsert_swap_info() does).
  */
-int swapoff(int (*unuse_mms)(unsigned int type));
+int swapoff(int (*unuse_mms)(unsigned int type), const unsigned int *mms_gen);
 /* unuse_mm(): every PTE of @mm holding an entry of device @type restored. */
 int unuse_mm(struct mm_struct *mm, unsigned int type);
 

@@ -381,7 +381,15 @@ static int unuse_addr(struct vm_area_struct *vma, unsigned long addr,
 
 	if (!ptep)
 		return 0;
-	pte = ptep_get(ptep);	/* ptep_get_lockless() */
+	/*
+	 * The kernel reads it locklessly and retries the whole walk when it
+	 * missed one; here a pass that changed nothing waits for a change
+	 * (try_to_unuse()), so it must not miss a PTE that try_to_unmap()
+	 * has cleared on its way to a swap entry: read under the PTL.
+	 */
+	spin_lock(ptl);
+	pte = ptep_get(ptep);
+	spin_unlock(ptl);
 	if (!is_swap_pte(pte) || swp_type(pte_to_swp_entry(pte)) != type)
 		return 0;
 	entry = pte_to_swp_entry(pte);
@@ -431,31 +439,37 @@ int unuse_mm(struct mm_struct *mm, unsigned int type)
 struct gen_wait {
 	const unsigned long *gen;
 	unsigned long seen;
+	const unsigned int *mms_gen;
+	unsigned int mms_seen;
 };
 
-static bool map_gen_moved(const struct task *t, const void *arg)
+static bool gen_moved(const struct task *t, const void *arg)
 {
 	const struct gen_wait *w = arg;
 
 	(void)t;
-	return *w->gen != w->seen;
+	return *w->gen != w->seen || *w->mms_gen != w->mms_seen;
 }
 
 /*
  * try_to_unuse(): every mm's PTEs, then what is left in the swap cache,
  * until no slot is in use. Entries can come back behind the walk (reclaim
  * unmapping a swap-cache folio again, an mm exiting at its own pace): the
- * kernel retries until they are gone. A pass that changed no slot would
- * find the same again, so the retry waits for a change instead.
+ * kernel retries until they are gone. A pass during which no slot changed
+ * and no mm was added would find the same again, so the retry waits for
+ * one of those instead of spinning.
  */
 static int try_to_unuse(struct swap_info_struct *si,
-			int (*unuse_mms)(unsigned int type))
+			int (*unuse_mms)(unsigned int type),
+			const unsigned int *mms_gen)
 {
-	unsigned long off, gen;
+	struct gen_wait w = { &si->map_gen, 0, mms_gen, 0 };
+	unsigned long off;
 	int err;
 
 	while (READ_ONCE(si->inuse_pages)) {
-		gen = READ_ONCE(si->map_gen);
+		w.seen = READ_ONCE(si->map_gen);
+		w.mms_seen = READ_ONCE(*mms_gen);
 		err = unuse_mms(si->type);
 		if (err)
 			return err;
@@ -470,11 +484,8 @@ static int try_to_unuse(struct swap_info_struct *si,
 			folio_unlock(folio);
 			folio_put(folio);
 		}
-		if (READ_ONCE(si->inuse_pages) && READ_ONCE(si->map_gen) == gen) {
-			struct gen_wait w = { &si->map_gen, gen };
-
-			spin_until(&si->map_gen, map_gen_moved, &w);
-		}
+		if (READ_ONCE(si->inuse_pages) && !gen_moved(NULL, &w))
+			spin_until(&si->map_gen, gen_moved, &w);
 	}
 	return 0;
 }
@@ -494,7 +505,7 @@ static bool no_users(const struct task *t, const void *arg)
  * get_swap_device() holder (percpu_ref_kill(), wait_for_completion()),
  * and the device goes with its metadata (arch_swap_invalidate_area()).
  */
-int swapoff(int (*unuse_mms)(unsigned int type))
+int swapoff(int (*unuse_mms)(unsigned int type), const unsigned int *mms_gen)
 {
 	struct swap_info_struct *si = swap_info;
 	int err;
@@ -507,7 +518,7 @@ int swapoff(int (*unuse_mms)(unsigned int type))
 	spin_unlock(&si->lock);
 	if (err)
 		return err;
-	err = try_to_unuse(si, unuse_mms);
+	err = try_to_unuse(si, unuse_mms, mms_gen);
 	spin_lock(&si->lock);
 	if (err)
 		si->flags |= SWP_WRITEOK;	/* reinsert_swap_info() */
