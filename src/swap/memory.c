@@ -33,7 +33,12 @@ static struct folio *swapin_folio(struct vm_fault *vmf, swp_entry_t entry,
 	if (folio)
 		return folio;
 	spin_lock(vmf->ptl);
-	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte))
+	/*
+	 * The kernel says VM_FAULT_OOM here even when the entry was freed
+	 * and reused under the same value (pte_same() again); its
+	 * pagefault_out_of_memory() then retries the fault: so does this.
+	 */
+	if (pte_same(ptep_get(vmf->pte), vmf->orig_pte) && err == -ENOMEM)
 		*ret = VM_FAULT_OOM;
 	spin_unlock(vmf->ptl);
 	return NULL;
