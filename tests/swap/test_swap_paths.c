@@ -22,6 +22,7 @@
 #include "protmm/protmm.h"
 
 #include "../common/check.h"
+#include "arch/arm64/arm64.h"
 #include "machine/machine.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
@@ -191,7 +192,7 @@ static void test_direct_swapin_only_for_a_single_user(void **state)
 /*
  * The direct path restores the MTE tags saved at swap-out
  * (arch_swap_restore() on a folio no swap cache ever held), and they are
- * freed with the slot (the tag-leak oracle at teardown checks that).
+ * freed with the slot, at swapcache_clear(): no longer, no sooner.
  */
 static void direct_tags(void *arg)
 {
@@ -200,7 +201,9 @@ static void direct_tags(void *arg)
 	(void)arg;
 	mk_machine("arm64-mte", true, RW | PMM_PROT_MTE);
 	check(pmm_reclaim(P, A, 4096) == 1);
+	check(mte_saved_tags_count() == 1);
 	check(reads(P, pmm_tag_addr(A, 0x5), "hello"));
+	check(mte_saved_tags_count() == 0);
 	check(!pmm_load_tags(P, A, 16, &tag) && tag == 0x5);
 	check(pmm_mem_tag(P, A + 4000) == 0x5);
 	check(swap_info->inuse_pages == 0);
@@ -315,7 +318,9 @@ static void off_tags(void *arg)
 	(void)arg;
 	mk_machine("arm64-mte", false, RW | PMM_PROT_MTE);
 	check(pmm_reclaim(P, A, 4096) == 1);
+	check(mte_saved_tags_count() == 1);
 	check(pmm_swapoff() == 0);
+	check(mte_saved_tags_count() == 0);
 	check(!pmm_swapped(P, A));
 	check(pmm_mem_tag(P, A + 4000) == 0x5);
 	check(!pmm_load_tags(P, A, 16, &tag) && tag == 0x5);
