@@ -18,6 +18,11 @@ struct swap_mm_ops {
 	int (*swap_duplicate)(swp_entry_t entry);
 	/* free_swap_and_cache(): a PTE holding @entry was zapped. */
 	void (*free_swap_and_cache)(swp_entry_t entry);
+	/*
+	 * folio_free_swap(): a locked swap-cache folio no PTE's entry holds
+	 * leaves the swap cache (wp_can_reuse_anon_folio()).
+	 */
+	bool (*folio_free_swap)(struct folio *folio);
 };
 
 extern const struct swap_mm_ops *swap_mm_ops;

@@ -36,5 +36,7 @@ void mte_swap_invalidate_area(unsigned int type);
 bool mte_restore_tags(swp_entry_t entry, struct page *page);
 /* This execution's saved-tags store (none on other machines). */
 int mteswap_init(bool enabled);
+/* How many swap entries have tags saved now (for tests of their lifetime). */
+unsigned long mte_saved_tags_count(void);
 
 #endif /* PMM_ARCH_ARM64_ARM64_H */

@@ -273,3 +273,18 @@ void mte_swap_invalidate_area(unsigned int type)
 		spin_unlock(&mte_pages->lock);
 	}
 }
+
+unsigned long mte_saved_tags_count(void)
+{
+	unsigned long n = 0;
+	unsigned int b;
+
+	if (!mte_pages)
+		return 0;
+	spin_lock(&mte_pages->lock);
+	for (b = 0; b < SAVED_BUCKETS; b++)
+		for (struct saved_tags *s = mte_pages->buckets[b]; s; s = s->next)
+			n++;
+	spin_unlock(&mte_pages->lock);
+	return n;
+}
