@@ -16,7 +16,37 @@
 #include "mm/memory.h"
 #include "mm/pgalloc.h"
 #include "mm/rmap.h"
+#include "sched/knob.h"
 #include "swap/swap.h"
+
+DEFINE_KNOB(swap_restore_order_knob, "swap.restore_order",
+	    "where do_swap_page() and unuse_pte() restore a page's saved "
+	    "metadata (MTE tags): restore_first calls arch_swap_restore() "
+	    "before swap_free() (6.5, 6.4.3 and 6.1.y stable: 'mm: call "
+	    "arch_swap_restore() from do_swap_page()'); free_first frees the "
+	    "entry, and for a sole user's write fault the swap cache with the "
+	    "slot and its tags, before set_pte_at() restores from the old swap "
+	    "PTE (5.18, 'mm: streamline COW logic in do_swap_page()', to "
+	    "6.4.2: the tags are lost, the bug the fix names); map_first maps "
+	    "and then frees (5.10 to 5.17); auto is the era of mte.sync "
+	    "(restore_first under mte_lock, free_first under bit, deferred and "
+	    "page_lock)",
+	    "auto", "restore_first", "free_first", "map_first");
+
+enum swap_restore_order swap_restore_order(void)
+{
+	switch (knob(&swap_restore_order_knob)) {
+	case 1:
+		return SWAP_RESTORE_FIRST;
+	case 2:
+		return SWAP_FREE_FIRST;
+	case 3:
+		return SWAP_MAP_FIRST;
+	}
+	return arch_ops->swap_restore_era ?
+	       (enum swap_restore_order)arch_ops->swap_restore_era() :
+	       SWAP_RESTORE_FIRST;
+}
 
 /*
  * The folio for @entry with a reference, read in through the swap cache.
@@ -119,10 +149,13 @@ static bool should_try_to_free_swap(struct swap_info_struct *si,
  * Under the PTL, the PTE still holding @entry: restore what the
  * architecture saved (before swap_free(), since it is keyed by the
  * entry), release the PTE's hold on the slot, maybe free the swap cache,
- * then map the folio. Exclusive: a new folio no swap cache exposed, or
- * the swap PTE said so; writable (if the VMA is) when exclusive or when
- * ours is the only reference left. The lookup's reference becomes the
- * mapping's.
+ * then map the folio; in the older orders (swap.restore_order) the
+ * restore is set_pte_at()'s, from the old swap PTE. Exclusive: a new
+ * folio no swap cache exposed, or the swap PTE said so; writable (if the
+ * VMA is) when exclusive or when ours is the only reference left. The
+ * lookup's reference becomes the mapping's.
+ * Simplified: map_first keeps today's exclusivity rules (5.10's
+ * reuse_swap_page() is not modelled); only its order is 5.10's.
  */
 static void map_swapped_folio(struct vm_fault *vmf, struct swap_info_struct *si,
 			      struct folio *folio, bool direct, swp_entry_t entry)
@@ -131,14 +164,18 @@ static void map_swapped_folio(struct vm_fault *vmf, struct swap_info_struct *si,
 	struct page *page = (struct page *)folio;
 	bool exclusive = direct || pte_swp_exclusive(vmf->orig_pte);
 	pte_t pte = pfn_pte(folio_pfn(folio), vma->vm_page_prot);
+	enum swap_restore_order order = swap_restore_order();
 
 	if (folio_test_anon(folio) && PageAnonExclusive(page))
 		pmm_violation("bug-on", "swap PTE for PageAnonExclusive frame %#lx",
 			      folio_pfn(folio));
-	arch_swap_restore(entry, folio);
-	swap_free(entry);
-	if (should_try_to_free_swap(si, folio, vmf->flags))
-		folio_free_swap(folio);
+	if (order == SWAP_RESTORE_FIRST)
+		arch_swap_restore(entry, folio);
+	if (order != SWAP_MAP_FIRST) {
+		swap_free(entry);
+		if (should_try_to_free_swap(si, folio, vmf->flags))
+			folio_free_swap(folio);
+	}
 	if (exclusive || folio_ref_count(folio) == 1) {
 		exclusive = true;
 		if (vma->vm_flags & VM_WRITE) {
@@ -157,6 +194,11 @@ static void map_swapped_folio(struct vm_fault *vmf, struct swap_info_struct *si,
 			SetPageAnonExclusive(page);
 	}
 	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, pte_mkyoung(pte));
+	if (order == SWAP_MAP_FIRST) {
+		swap_free(entry);
+		if (should_try_to_free_swap(si, folio, vmf->flags))
+			folio_free_swap(folio);
+	}
 }
 
 /*

@@ -348,7 +348,12 @@ static void unuse_pte(struct vm_area_struct *vma, unsigned long addr,
 	/* pte_same_as_swp(): the swap PTE's own flags aside. */
 	if (!is_swap_pte(old) || pte_to_swp_entry(old).val != entry.val)
 		goto out;
-	arch_swap_restore(entry, folio);
+	/*
+	 * Since 6.5 ("mm: call arch_swap_restore() from unuse_pte()");
+	 * before, set_pte_at() restored from the old swap PTE.
+	 */
+	if (swap_restore_order() == SWAP_RESTORE_FIRST)
+		arch_swap_restore(entry, folio);
 	folio_get(folio);
 	if (!folio_test_anon(folio)) {
 		folio_add_new_anon_rmap(folio, vma, addr);

@@ -46,6 +46,7 @@ static const struct fix {
 	{ "seed002/guest-tags-over-swap.pmm", "mte.sync_when=user" },
 	{ "seed002/tags-freed-early.pmm", "mte.tags_lifetime=swap_entry" },
 	{ "seed002/deferred-tag-loss.pmm", "mte.sync=mte_lock" },
+	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
 };
 
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))

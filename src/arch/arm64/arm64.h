@@ -27,6 +27,7 @@ int mte_user_tags(struct phys_access *a, unsigned char *tags);
 /* mteswap.c: the ops, and the restore mte_sync_tags() and KVM share. */
 int mte_prepare_to_swap(struct folio *folio);
 void mte_swap_restore(swp_entry_t entry, struct folio *folio);
+int mte_swap_restore_era(void);
 void mte_swap_invalidate_page(unsigned int type, unsigned long offset);
 void mte_swap_invalidate_area(unsigned int type);
 /*
