@@ -48,6 +48,12 @@ struct pmm_machine_opts {
 	const char *arch;
 	/* A swap device of this many bytes (0: none; reclaim then fails). */
 	unsigned long swap_bytes;
+	/*
+	 * The swap device is zram-like (SWP_SYNCHRONOUS_IO): a fault on an
+	 * entry only one PTE holds reads the page straight into a new folio,
+	 * bypassing the swap cache.
+	 */
+	bool swap_synchronous;
 };
 
 #define PMM_MACHINE_OPTS_INIT {						\
@@ -57,6 +63,7 @@ struct pmm_machine_opts {
 	.disk_bytes = 16ul << 20,					\
 	.arch = "generic",						\
 	.swap_bytes = 0,						\
+	.swap_synchronous = false,					\
 }
 
 /* Builds this execution's machine. -ENOTSUP names an unknown machine. */
@@ -244,6 +251,15 @@ struct pmm_page_state {
 
 PMM_API int pmm_page_state(struct pmm_process *p, unsigned long addr,
 			   struct pmm_page_state *st);
+/*
+ * swapoff(): every swapped-out page of every process is read back and
+ * mapped again (try_to_unuse()), then the swap device goes; reclaim then
+ * keeps anonymous pages in memory. 0, -EINVAL when there is no swap
+ * device (or it is already off), -ENOMEM or -EIO when a page could not
+ * be brought back (the device then stays in use).
+ */
+PMM_API int pmm_swapoff(void);
+
 /* Whether the PTE for @addr holds a swap entry (the page is swapped out). */
 PMM_API bool pmm_swapped(struct pmm_process *p, unsigned long addr);
 /*

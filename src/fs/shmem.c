@@ -431,11 +431,16 @@ static int shmem_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
 	if (!err && (lend & ~PAGE_MASK) && (unsigned long)(lend >> PAGE_SHIFT) >= first &&
 	    (lend >> PAGE_SHIFT) < (loff_t)inode->i_max_pages)
 		err = zero_partial(inode, lend & (loff_t)PAGE_MASK, lend);
-	for (index = first; index < last; index++)
-		undo_one(inode, index);
+	/*
+	 * The data oracle learns of the zeros before the first page goes: a
+	 * fault that finds the hole while the punch is still going reads
+	 * zeros inside the punch's window, which is legal.
+	 */
 	if (first < last)
 		phys_logical_zero(&inode->i_mapping, first << PAGE_SHIFT,
 				  (last - first) << PAGE_SHIFT);
+	for (index = first; index < last; index++)
+		undo_one(inode, index);
 	return err;
 }
 

@@ -20,7 +20,7 @@
  * Simplified: small folios only, no huge= mount option, no quotas or
  * size limit beyond the file's capacity, no shmem_falloc fault fencing
  * (a fault racing a hole punch may refill the hole, as before 3.17),
- * F_SEAL_EXEC and MFD_HUGETLB not supported, no swapoff of shmem entries.
+ * F_SEAL_EXEC and MFD_HUGETLB not supported.
  */
 #ifndef PMM_FS_SHMEM_H
 #define PMM_FS_SHMEM_H
@@ -45,6 +45,12 @@ struct shmem_inode_info {
 	/* Per index, the swap entry the slot holds, swp_to_radix(): 0 none. */
 	unsigned long *swap;
 	unsigned long swapped;
+	/*
+	 * On shmem_swaplist (swap/shmem.c) since this inode's first
+	 * writeout; under shmem_swaplist_mutex.
+	 */
+	struct inode *swaplist_next;
+	bool on_swaplist;
 };
 
 /*

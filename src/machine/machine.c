@@ -39,7 +39,7 @@ static int zero_page_init(void)
 }
 
 /* The swap device, on a disk of its own; none without swap_bytes. */
-static int swap_init(unsigned long bytes)
+static int swap_init(unsigned long bytes, bool synchronous)
 {
 	swap_info = NULL;
 	swap_mm_ops = NULL;
@@ -48,7 +48,7 @@ static int swap_init(unsigned long bytes)
 	machine->swap_bdev = bdev_alloc(bytes >> PAGE_SHIFT);
 	if (!machine->swap_bdev)
 		return -ENOMEM;
-	return swapon(machine->swap_bdev);
+	return swapon(machine->swap_bdev, synchronous ? SWP_SYNCHRONOUS_IO : 0);
 }
 
 /*
@@ -115,7 +115,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	machine->bdev = bdev_alloc(opts->disk_bytes >> PAGE_SHIFT);
 	if (!machine->bdev)
 		return -ENOMEM;
-	return swap_init(opts->swap_bytes);
+	return swap_init(opts->swap_bytes, opts->swap_synchronous);
 }
 
 void pmm_machine_finish(void)
@@ -513,6 +513,31 @@ static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
 
 	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
 		      __pte(0);
+}
+
+/*
+ * try_to_unuse()'s walk of the mmlist: every process whose address space
+ * still has a user (mmget_not_zero()), held while its PTEs are restored.
+ */
+static int unuse_mms(unsigned int type)
+{
+	unsigned int i, n = __atomic_load_n(&machine->nr_procs, __ATOMIC_ACQUIRE);
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		struct pmm_process *p = machine->procs[i];
+
+		if (!p || pmm_process_get(p))
+			continue;
+		err = unuse_mm(p->mm, type);
+		pmm_process_put(p);
+	}
+	return err;
+}
+
+int pmm_swapoff(void)
+{
+	return swapoff(unuse_mms, &machine->nr_procs);
 }
 
 bool pmm_swapped(struct pmm_process *p, unsigned long addr)

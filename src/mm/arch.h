@@ -71,6 +71,12 @@ struct arch_mm_ops {
 	int (*prepare_to_swap)(struct folio *folio);
 	/* arch_swap_restore(): do_swap_page() puts it back, folio locked. */
 	void (*swap_restore)(swp_entry_t entry, struct folio *folio);
+	/*
+	 * The swap.restore_order of the kernels whose protocol this
+	 * machine's knobs select (swap.restore_order=auto); NULL: the
+	 * kernel of today.
+	 */
+	int (*swap_restore_era)(void);
 	/* arch_swap_invalidate_page/area(): the slot, or the device, is gone. */
 	void (*swap_invalidate_page)(unsigned int type, unsigned long offset);
 	void (*swap_invalidate_area)(unsigned int type);

@@ -299,15 +299,24 @@ static void wp_page_reuse(struct vm_fault *vmf)
 
 /*
  * wp_can_reuse_anon_folio(): a small anonymous folio can be reused when
- * this PTE holds its only reference (swap cache aside), checked again
- * under the folio lock.
+ * this PTE holds its only reference, checked again under the folio lock
+ * after freeing the swap cache's (folio_free_swap() succeeds when no
+ * other PTE still holds the swap entry), so a folio swapped back in is
+ * reused rather than copied.
+ *
+ * Simplified: no KSM, no LRU caches to drain (lru_add_drain()), no anon_vma
+ * to move the folio to (folio_move_anon_rmap()).
  */
 static bool wp_can_reuse_anon_folio(struct folio *folio)
 {
+	if (folio_ref_count(folio) > 3)
+		return false;
 	if (folio_ref_count(folio) > 1 + folio_test_swapcache(folio))
 		return false;
 	if (!folio_trylock(folio))
 		return false;
+	if (folio_test_swapcache(folio) && swap_mm_ops)
+		swap_mm_ops->folio_free_swap(folio);
 	if (folio_ref_count(folio) != 1) {
 		folio_unlock(folio);
 		return false;

@@ -74,8 +74,6 @@ static bool map_parse(struct scn_parser *p, struct scn_stmt *st)
 	else if (!(a->flags & (O_PRIVATE | O_SHARED)) ||
 		 ((a->flags & O_PRIVATE) && (a->flags & O_SHARED)))
 		scn_fail(p, st->pos, "'map' needs one of 'private' or 'shared'");
-	else if ((a->flags & O_ANON) && (a->flags & O_SHARED))
-		scn_fail(p, st->pos, "shared anonymous memory (shmem) is not supported");
 	else if ((a->flags & O_ANON) && (a->flags & O_OFF))
 		scn_fail(p, st->pos, "'off' is for file mappings");
 	else if (!a->len || a->len > SCN_MAX_MAP)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The swap domain: reclaim of a process's pages to the swap device. */
+/*
+ * The swap domain: reclaim of a process's pages to the swap device, and
+ * swapoff. (A zram-like device is the header's 'swap SIZE synchronous'.)
+ */
 #include "scenario/domain.h"
 
 /* reclaim ADDR [len N] [as R]: one page unless told. */
@@ -27,8 +30,25 @@ static long reclaim_exec(struct scn_run *r, const struct scn_stmt *st,
 	return pmm_reclaim(p, scn_addr_value(&st->a.addr), st->a.len);
 }
 
+/* swapoff [as R] */
+static bool swapoff_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	return scn_options(p, st, st->verb->options, 0, "swapoff");
+}
+
+/* Every swapped page back in memory, then the device goes: 0 or -errno. */
+static long swapoff_exec(struct scn_run *r, const struct scn_stmt *st,
+			 struct pmm_process *p)
+{
+	(void)r;
+	(void)st;
+	(void)p;
+	return pmm_swapoff();
+}
+
 static const struct scn_verb verbs[] = {
 	{ "reclaim", O_LEN | O_AS, 0, reclaim_parse, reclaim_exec },
+	{ "swapoff", O_AS, 0, swapoff_parse, swapoff_exec },
 };
 
 SCN_DOMAIN(swap, verbs);

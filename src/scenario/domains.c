@@ -8,5 +8,6 @@ const struct scn_domain *const scn_domains[] = {
 	&scn_dom_swap,
 	&scn_dom_mte,
 	&scn_dom_kvm,
+	&scn_dom_shmem,
 	NULL,
 };

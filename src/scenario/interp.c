@@ -474,6 +474,7 @@ static void setup(void *arg)
 	o.nr_cpus = s->cpus;
 	o.arch = s->machine;
 	o.swap_bytes = s->swap;
+	o.swap_synchronous = s->swap_synchronous;
 	if (pmm_machine_init(&o))
 		return;
 	state.run = pmm_alloc(sizeof(*state.run));

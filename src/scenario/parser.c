@@ -1074,7 +1074,11 @@ static bool top_level(struct scn_parser *p)
 	if (!strcmp(w, "swap")) {
 		if (p->s->swap)
 			scn_fail(p, pos, "a scenario has one 'swap' line");
-		return !p->failed && size_decl(p, &p->s->swap, SCN_MAX_SWAP, "swap");
+		if (p->failed || !size_decl(p, &p->s->swap, SCN_MAX_SWAP, "swap"))
+			return false;
+		/* A zram-like device: SWP_SYNCHRONOUS_IO, the swap-cache bypass. */
+		p->s->swap_synchronous = scn_accept_word(p, "synchronous");
+		return true;
 	}
 	if (!strcmp(w, "cpus")) {
 		if (!scn_number(p, &v, "a CPU count"))

@@ -147,6 +147,7 @@ struct scenario {
 	char *description;
 	char machine[SCN_MAX_NAME];
 	unsigned long memory, disk, swap;
+	bool swap_synchronous;
 	unsigned int cpus;
 	struct scn_config config[SCN_MAX_CONFIG];
 	unsigned int nr_config;

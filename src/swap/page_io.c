@@ -4,8 +4,9 @@
  * carry PG_writeback from before arch_make_folio_accessible() until the
  * DMA is done; reads keep the folio locked until it is uptodate.
  *
- * Simplified: bios complete synchronously (fs/blkdev.h); no zswap, no
- * SWP_SYNCHRONOUS_IO bypass of the swap cache.
+ * Simplified: bios complete synchronously (fs/blkdev.h), on every device
+ * (a SWP_SYNCHRONOUS_IO one differs only in do_swap_page() bypassing the
+ * swap cache); no zswap.
  */
 #include "fs/blkdev.h"
 #include "mm/arch.h"
@@ -63,7 +64,10 @@ static void end_swap_bio_read(struct bio *bio, int status)
 	folio_unlock(folio);
 }
 
-/* swap_read_folio(): a locked, new swap-cache folio from its slot. */
+/*
+ * swap_read_folio(): a locked, new folio from its slot: a swap-cache one,
+ * or do_swap_page()'s direct one with folio->swap set for the read only.
+ */
 int swap_read_folio(struct folio *folio)
 {
 	swp_entry_t entry = folio_swap_entry(folio);

@@ -71,23 +71,6 @@ struct folio *swap_cache_get_folio(swp_entry_t entry)
 	return folio_slot_get(cache_slot(entry));
 }
 
-/* swapcache_prepare(): claim SWAP_HAS_CACHE; -EEXIST if another has it. */
-static int swapcache_prepare(swp_entry_t entry)
-{
-	unsigned char *map = &swap_info->swap_map[swp_offset(entry)];
-	int err = 0;
-
-	spin_lock(&swap_info->lock);
-	if (!READ_ONCE(*map))
-		err = -ENOENT;		/* freed: the PTE will have changed */
-	else if (READ_ONCE(*map) & SWAP_HAS_CACHE)
-		err = -EEXIST;
-	else
-		WRITE_ONCE(*map, *map | SWAP_HAS_CACHE);
-	spin_unlock(&swap_info->lock);
-	return err;
-}
-
 struct prepare_wait {
 	unsigned char *map;
 	struct folio **slot;

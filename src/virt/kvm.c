@@ -87,12 +87,19 @@ static int prepare_memory_region(struct pmm_vm *kvm, unsigned long hva,
 	mmap_read_lock(kvm->mm);
 	while (!ret && addr < hva + len && (vma = find_vma(kvm->mm, addr)) &&
 	       vma->vm_start < hva + len) {
-		if (!(vma->vm_flags & VM_MTE_ALLOWED))
+		if (!kvm_vma_mte_allowed(vma))
 			ret = -EINVAL;
 		addr = vma->vm_end;
 	}
 	mmap_read_unlock(kvm->mm);
 	return ret;
+}
+
+bool kvm_vma_mte_allowed(const struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_MTE_ALLOWED))
+		return false;
+	return mte_sync_mode() == MTE_SYNC_MTE_LOCK || !(vma->vm_flags & VM_SHARED);
 }
 
 /*

@@ -159,4 +159,13 @@ bool kvm_stage2_coherent(struct pmm_vm *kvm);
 bool stage2_entry_coherent(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 			   unsigned long gfn, kvm_pte_t pte);
 
+/*
+ * kvm_vma_mte_allowed(): VM_MTE_ALLOWED, since 6.2 ("KVM: arm64: permit
+ * all VM_MTE_ALLOWED mappings with MTE enabled", c911f0d46879, with
+ * PG_mte_lock); before, a VM_SHARED VMA was refused too, since two
+ * mappers could race on PG_mte_tagged: under the pre-6.2 protocols of
+ * mte.sync (bit, deferred, page_lock).
+ */
+bool kvm_vma_mte_allowed(const struct vm_area_struct *vma);
+
 #endif /* PMM_VIRT_KVM_H */

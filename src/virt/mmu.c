@@ -269,7 +269,7 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		mmap_read_unlock(mm);
 		return -EFAULT;
 	}
-	mte_allowed = vma->vm_flags & VM_MTE_ALLOWED;
+	mte_allowed = kvm_vma_mte_allowed(vma);
 	/* The implicit smp_rmb() of the unlock pairs with invalidate_end. */
 	mmu_seq = READ_ONCE(kvm->mmu_invalidate_seq);
 	/* __kvm_faultin_pfn() -> hva_to_pfn(): GUP, the slow path. */

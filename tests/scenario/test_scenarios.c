@@ -46,6 +46,13 @@ static const struct fix {
 	{ "seed002/guest-tags-over-swap.pmm", "mte.sync_when=user" },
 	{ "seed002/tags-freed-early.pmm", "mte.tags_lifetime=swap_entry" },
 	{ "seed002/deferred-tag-loss.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-mprotect-leak-bit.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-mprotect-leak-page-lock.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-mprotect-loss-bit.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-mprotect-loss-deferred.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-mprotect-loss-page-lock.pmm", "mte.sync=mte_lock" },
+	{ "seed002/shmem-mte-fault-race-page-lock.pmm", "mte.sync=mte_lock" },
+	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
 };
 
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))

@@ -20,6 +20,7 @@
 
 #include "fs/shmem.h"
 #include "machine/machine.h"
+#include "swap/swap.h"
 #include "protmm/protmm.h"
 
 #include "../common/check.h"
@@ -490,6 +491,65 @@ static void test_race_punch_vs_swapin(void **state)
 	assert_true(run_clean(race_punch_swapin) > 1);
 }
 
+/*
+ * swapoff with a swapped-out shmem page: the page-cache slot's swap count
+ * keeps the slot in use until shmem_unuse() swaps it back in, or
+ * try_to_unuse() would wait for ever. Afterwards the bytes are back in
+ * the page cache, every slot is free, and the file can no longer swap.
+ */
+static void shmem_off_task(void *arg)
+{
+	(void)arg;
+	pmm_op_begin();
+	check(pmm_swapoff() == 0);
+	check(!pmm_shmem_page_swapped(W.f, 0));
+	check(pmm_shmem_nr_swapped(W.f) == 0);
+	check(swap_info->inuse_pages == 0);
+	check(pmm_file_reclaim(W.f, 0, 4096) == 0);
+	check(reads(W.p, A, "hello"));
+	pmm_op_end();
+}
+
+/* In a task, so that a swapoff that cannot finish ends as a deadlock. */
+static void shmem_off(void *arg)
+{
+	(void)arg;
+	memfd_machine(1ul << 20);
+	check(pmm_file_reclaim(W.f, 0, 4096) == 1);
+	check(pmm_shmem_page_swapped(W.f, 0));
+	pmm_task_create("swapoff", 0, shmem_off_task, NULL);
+}
+
+static void test_swapoff_brings_shmem_back(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(shmem_off), 1);
+}
+
+static void swapoffer(void *arg)
+{
+	(void)arg;
+	pmm_op_begin();
+	check(pmm_swapoff() == 0);
+	pmm_op_end();
+}
+
+/* swapoff against a fault on the same swapped-out shmem page. */
+static void race_swapoff_fault(void *arg)
+{
+	(void)arg;
+	memfd_machine(1ul << 20);
+	check(pmm_file_reclaim(W.f, 0, 4096) == 1);
+	pmm_task_create("swapoff", 0, swapoffer, NULL);
+	pmm_task_create("load", 1, loader, NULL);
+}
+
+static void test_race_swapoff_vs_fault(void **state)
+{
+	(void)state;
+	assert_true(run_clean(race_swapoff_fault) > 1);
+}
+
 static void unpinner(void *arg)
 {
 	(void)arg;
@@ -659,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_race_reclaim_vs_fault),
 		cmocka_unit_test(test_race_reclaim_vs_store),
 		cmocka_unit_test(test_race_punch_vs_swapin),
+		cmocka_unit_test(test_swapoff_brings_shmem_back),
+		cmocka_unit_test(test_race_swapoff_vs_fault),
 		cmocka_unit_test(test_race_seal_vs_unpin),
 		cmocka_unit_test(test_race_seal_vs_mmap),
 		cmocka_unit_test(test_race_truncate_vs_fault),

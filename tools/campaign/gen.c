@@ -258,6 +258,88 @@ static bool g_file(struct gen *g)
 	return true;
 }
 
+/* shmem/memfd: a file of the page cache alone, used as any file. */
+static bool g_shmem_file(struct gen *g, const char *verb)
+{
+	static const unsigned long sizes[] = { K4, 2 * K4, 4 * K4, 6000 };
+	struct gfile *f;
+
+	if (g->nr_files == MAX_FILES)
+		return false;
+	f = &g->files[g->nr_files];
+	snprintf(f->name, sizeof(f->name), "F%u", g->nr_files++);
+	f->size = sizes[below(&g->r, sizeof(sizes) / sizeof(sizes[0]))];
+	put(g, "%s %s size ", verb, f->name);
+	put_size(g, f->size);
+	return true;
+}
+
+static bool g_shmem(struct gen *g)
+{
+	return g_shmem_file(g, "shmem");
+}
+
+static bool g_memfd(struct gen *g)
+{
+	if (!g_shmem_file(g, "memfd"))
+		return false;
+	if (chance(&g->r, 70))
+		put(g, " sealing");
+	return true;
+}
+
+static bool g_seal(struct gen *g)
+{
+	static const char *const words[] = {
+		"write", "shrink", "grow", "future_write", "seal",
+	};
+	const struct gfile *f = pick_file(g);
+	unsigned int i, n;
+
+	if (!f)
+		return false;
+	put(g, "seal %s ", f->name);
+	n = 1 + (unsigned int)below(&g->r, 2);
+	for (i = 0; i < n; i++)
+		put(g, "%s%s", i ? "," : "", words[below(&g->r, 5)]);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_fallocate(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "fallocate %s off %#lx len ", f->name, file_off(g, f, chance(&g->r, 70)));
+	put_size(g, chance(&g->r, 70) ? K4 : 1 + below(&g->r, 2 * K4));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_reclaim_file(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "reclaim_file %s", f->name);
+	if (chance(&g->r, 40))
+		put(g, " off %#lx", K4 * below(&g->r, (f->size + K4 - 1) / K4));
+	if (chance(&g->r, 30))
+		put(g, " len 8K");
+	maybe_as(g);
+	return true;
+}
+
+static bool g_swapoff(struct gen *g)
+{
+	put(g, "swapoff");
+	maybe_as(g);
+	return true;
+}
+
 static bool g_pipe(struct gen *g)
 {
 	if (g->nr_pipes == MAX_PIPES)
@@ -815,6 +897,8 @@ static const struct stmt_gen {
 	{ "process", g_process, 0, 0, F_DECL },
 	{ "file", g_file, 0, 0, F_DECL },
 	{ "pipe", g_pipe, 0, 0, F_DECL },
+	{ "shmem", g_shmem, 0, 0, F_DECL },
+	{ "memfd", g_memfd, 0, 0, F_DECL },
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
 	{ "memslot", g_memslot, 0, 0, F_DECL | F_MTE },
 	{ "map", g_map, 3, 3, 0 },
@@ -839,6 +923,10 @@ static const struct stmt_gen {
 	{ "store_tags", g_store_tags, 4, 4, F_MTE },
 	{ "load_tags", g_load_tags, 1, 4, F_MTE },
 	{ "reclaim", g_reclaim, 3, 5, 0 },
+	{ "reclaim_file", g_reclaim_file, 1, 3, 0 },
+	{ "swapoff", g_swapoff, 0, 1, 0 },
+	{ "seal", g_seal, 1, 2, 0 },
+	{ "fallocate", g_fallocate, 1, 2, 0 },
 	{ "guest_write", g_guest_write, 2, 5, F_MTE },
 	{ "guest_read", g_guest_read, 1, 5, F_MTE },
 	{ "guest_store_tags", g_guest_store_tags, 1, 3, F_MTE },
@@ -979,7 +1067,8 @@ static void header(struct gen *g, const struct gen_opts *o)
 	n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "memory %s\ndisk 1M\n",
 			      chance(&g->r, 70) ? "1M" : "2M");
 	if (chance(&g->r, 50))
-		n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "swap 1M\n");
+		n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "swap 1M%s\n",
+				      chance(&g->r, 30) ? " synchronous" : "");
 	if (!strategy) {
 		unsigned long w = below(&g->r, 10);
 
@@ -1010,6 +1099,8 @@ static void init_block(struct gen *g)
 	n = chance(&g->r, 75) ? 1 + (unsigned int)below(&g->r, 2) : 0;
 	for (i = 0; i < n; i++)
 		emit_verb(g, "file", 0);
+	if (chance(&g->r, 25))
+		emit_verb(g, chance(&g->r, 50) ? "memfd" : "shmem", 0);
 	if (chance(&g->r, 40))
 		emit_verb(g, "pipe", 0);
 	n = 1 + (unsigned int)below(&g->r, 3);

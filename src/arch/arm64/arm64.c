@@ -74,6 +74,7 @@ const struct arch_mm_ops arm64_mte_arch_ops = {
 	.peek_tag = mte_peek_tag,
 	.prepare_to_swap = mte_prepare_to_swap,
 	.swap_restore = mte_swap_restore,
+	.swap_restore_era = mte_swap_restore_era,
 	.swap_invalidate_page = mte_swap_invalidate_page,
 	.swap_invalidate_area = mte_swap_invalidate_area,
 };

@@ -27,6 +27,7 @@ int mte_user_tags(struct phys_access *a, unsigned char *tags);
 /* mteswap.c: the ops, and the restore mte_sync_tags() and KVM share. */
 int mte_prepare_to_swap(struct folio *folio);
 void mte_swap_restore(swp_entry_t entry, struct folio *folio);
+int mte_swap_restore_era(void);
 void mte_swap_invalidate_page(unsigned int type, unsigned long offset);
 void mte_swap_invalidate_area(unsigned int type);
 /*
@@ -36,5 +37,7 @@ void mte_swap_invalidate_area(unsigned int type);
 bool mte_restore_tags(swp_entry_t entry, struct page *page);
 /* This execution's saved-tags store (none on other machines). */
 int mteswap_init(bool enabled);
+/* How many swap entries have tags saved now (for tests of their lifetime). */
+unsigned long mte_saved_tags_count(void);
 
 #endif /* PMM_ARCH_ARM64_ARM64_H */

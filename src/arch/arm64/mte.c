@@ -20,6 +20,7 @@
 #include "arch/arm64/arm64.h"
 #include "mm/memory.h"
 #include "mm/pgalloc.h"
+#include "mm/swap.h"
 #include "sched/bitops.h"
 #include "sched/knob.h"
 
@@ -28,7 +29,8 @@ DEFINE_KNOB(mte_sync_knob, "mte.sync",
 	    "mte_sync_tags(), copy_highpage(), KVM): mte_lock is the kernel "
 	    "since 6.2 (PG_mte_lock taken by try_page_mte_tagging(), "
 	    "PG_mte_tagged set after the tags are written, with the barriers; "
-	    "swap tags restored by arch_swap_restore() as since 6.5); bit is "
+	    "swap tags restored by arch_swap_restore() as since 6.5, or by "
+	    "set_pte_at() as in 6.2 to 6.4 per swap.restore_order); bit is "
 	    "5.10 to 6.1.17 (test_and_set_bit(PG_mte_tagged) before the tags are "
 	    "restored or cleared: a second mapper can see the bit before the "
 	    "tags, the race of seed 002); deferred is 6.1.18 and later 6.1.y "
@@ -314,16 +316,18 @@ static void mte_sync_page_tags_2021(struct page *page, pte_t old_pte,
 }
 
 /*
- * mte_sync_tags()'s work for one page today (since 6.5): clear the tags of
- * a page not yet tagged, under PG_mte_lock. Swapped tags are restored
- * earlier, by arch_swap_restore() in do_swap_page(), so the old PTE plays
- * no part.
+ * mte_sync_tags()'s work for one page since 6.2: clear the tags of a page
+ * not yet tagged, under PG_mte_lock. Since 6.5 swapped tags are restored
+ * earlier, by arch_swap_restore() in do_swap_page(), and the old PTE
+ * plays no part; 6.2 to 6.4 restored from it here first
+ * (swap.restore_order other than restore_first).
  */
 static void mte_sync_page_tags_locked(struct page *page, pte_t old_pte,
 				      bool check_swap, bool pte_is_tagged)
 {
-	(void)old_pte;
-	(void)check_swap;
+	if (check_swap && is_swap_pte(old_pte) &&
+	    swap_restore_order() != SWAP_RESTORE_FIRST)
+		mte_restore_tags(pte_to_swp_entry(old_pte), page);
 	if (!pte_is_tagged)
 		return;
 	if (try_page_mte_tagging(page)) {

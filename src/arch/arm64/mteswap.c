@@ -224,23 +224,30 @@ bool mte_restore_tags(swp_entry_t entry, struct page *page)
 }
 
 /*
- * arch_swap_restore(): do_swap_page() restores before mapping, as since
- * 6.5 ("mm: call arch_swap_restore() from do_swap_page()", a 6.5-rc fix
- * also taken by 6.4.3 stable). The hook is older (5.10, "mm: Add arch
- * hooks for saving/restoring tags") but was called from shmem's swap-in
- * alone, which the model does not have yet: under bit, deferred and
- * page_lock anonymous memory has its tags restored by mte_sync_tags() from
- * the old swap PTE instead.
+ * arch_swap_restore() (arm64 since 5.10, "mm: Add arch hooks for
+ * saving/restoring tags"): called by shmem's swap-in since 5.10, and by
+ * do_swap_page() and unuse_pte() only when swap.restore_order says so.
+ * Under mte_lock mte_restore_tags() sets PG_mte_tagged itself; in 5.10
+ * to 6.1.y the hook set the bit after a restore.
  */
 void mte_swap_restore(swp_entry_t entry, struct folio *folio)
 {
 	unsigned long i, nr = folio_nr_pages(folio);
 
-	if (mte_sync_mode() != MTE_SYNC_MTE_LOCK)
-		return;
-	for (i = 0; i < nr; i++)
-		mte_restore_tags((swp_entry_t){ entry.val + i },
-				 folio_page(folio, i));
+	for (i = 0; i < nr; i++) {
+		struct page *page = folio_page(folio, i);
+
+		if (mte_restore_tags((swp_entry_t){ entry.val + i }, page) &&
+		    mte_sync_mode() != MTE_SYNC_MTE_LOCK)
+			set_page_mte_tagged(page);
+	}
+}
+
+/* swap.restore_order=auto: the order of the kernels of mte.sync's protocol. */
+int mte_swap_restore_era(void)
+{
+	return mte_sync_mode() == MTE_SYNC_MTE_LOCK ? SWAP_RESTORE_FIRST :
+						     SWAP_FREE_FIRST;
 }
 
 /* arch_swap_invalidate_page() -> mte_invalidate_tags(). */
@@ -272,4 +279,19 @@ void mte_swap_invalidate_area(unsigned int type)
 		}
 		spin_unlock(&mte_pages->lock);
 	}
+}
+
+unsigned long mte_saved_tags_count(void)
+{
+	unsigned long n = 0;
+	unsigned int b;
+
+	if (!mte_pages)
+		return 0;
+	spin_lock(&mte_pages->lock);
+	for (b = 0; b < SAVED_BUCKETS; b++)
+		for (struct saved_tags *s = mte_pages->buckets[b]; s; s = s->next)
+			n++;
+	spin_unlock(&mte_pages->lock);
+	return n;
 }
