@@ -37,9 +37,10 @@ void thp_machine_finish(void)
 	huge_zero_folio = NULL;
 }
 
+/* Set once per machine, before any PMD can map it: no yield point. */
 bool is_huge_zero_pfn(unsigned long pfn)
 {
-	struct folio *zero = READ_ONCE(huge_zero_folio);
+	struct folio *zero = __atomic_load_n(&huge_zero_folio, __ATOMIC_ACQUIRE);
 
 	return zero && pfn >= folio_pfn(zero) &&
 	       pfn < folio_pfn(zero) + HPAGE_PMD_NR;
@@ -51,7 +52,8 @@ bool is_huge_zero_pfn(unsigned long pfn)
  */
 static struct folio *get_huge_zero_folio(void)
 {
-	struct folio *zero = READ_ONCE(huge_zero_folio), *old = NULL;
+	struct folio *zero = __atomic_load_n(&huge_zero_folio, __ATOMIC_ACQUIRE);
+	struct folio *old = NULL;
 
 	if (zero)
 		return zero;
