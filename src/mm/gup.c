@@ -171,8 +171,7 @@ static struct page *follow_huge_pmd(struct vm_area_struct *vma,
 	head = pmd_page(pmd);
 	if ((flags & FOLL_WRITE) && !can_follow_write_pmd(pmd, head, vma, flags))
 		goto out;
-	if (!pmd_write(pmd) && !is_huge_zero_pfn(page_to_pfn(head)) &&
-	    gup_must_unshare(vma, flags, head)) {
+	if (!pmd_write(pmd) && gup_must_unshare(vma, flags, head)) {
 		*err = -EMLINK;
 		goto out;
 	}
