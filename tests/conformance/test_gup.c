@@ -9,7 +9,8 @@
  *   PIN_LONGTERM_BENCHMARK), write in -w -W, share in -S "", num in
  *   "-n 1" "-n 512" "-n 123" "-n -1", huge in -T (MADV_NOHUGEPAGE) and
  *   -t (MADV_HUGEPAGE: a PMD-mapped THP; -H, hugetlb, is not ported
- *   here); and "gup_test -u", "gup_test -a" and -F 0x1 0 19 0x1000" (DUMP_USER_PAGES_TEST, with -p for
+ *   here); and "gup_test -u", "gup_test -a" and
+ *   "gup_test -ct -F 0x1 0 19 0x1000" (DUMP_USER_PAGES_TEST, with -p for
  *   pin_user_pages).
  *
  * The selftest maps /dev/zero (MAP_PRIVATE: anonymous memory; -S:
