@@ -649,6 +649,51 @@ int split_folio(struct folio *folio)
 	return ret;
 }
 
+/*
+ * Reclaim meeting a THP: swap takes no large folio here, so, as
+ * shrink_folio_list() does when add_to_swap() cannot take it whole, the
+ * PMD is split, then the folio (if it can be locked and nothing else
+ * holds it); on failure the pages stay as they are.
+ */
+void split_thp_for_reclaim(struct vm_area_struct *vma, unsigned long addr)
+{
+	pmd_t *pmdp = pmd_offset_map(vma->vm_mm, addr);
+	struct folio *folio = NULL;
+	spinlock_t *ptl;
+	pte_t *ptep;
+	pte_t pte;
+
+	if (!pmdp)
+		return;
+	if (pmd_leaf(pmd_peek(pmdp)))
+		__split_huge_pmd(vma, pmdp, addr);
+	ptep = pte_offset_map(vma->vm_mm, addr, &ptl);
+	if (!ptep)
+		return;
+	/* A raw look first: a small page costs reclaim no yield point here. */
+	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	if (!pte_present(pte) || pte_special(pte) ||
+	    !pfn_valid(pte_pfn(pte)) || !folio_test_large(page_folio(pte_page(pte))))
+		return;
+	spin_lock(ptl);
+	pte = ptep_get(ptep);
+	if (pte_present(pte) && !pte_special(pte)) {
+		folio = page_folio(pte_page(pte));
+		if (folio_test_large(folio) && folio_test_anon(folio))
+			folio_get(folio);
+		else
+			folio = NULL;
+	}
+	spin_unlock(ptl);
+	if (!folio)
+		return;
+	if (folio_trylock(folio)) {
+		split_folio(folio);
+		folio_unlock(folio);
+	}
+	folio_put(folio);
+}
+
 /* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE): hugepage_madvise() per VMA. */
 int hugepage_madvise(struct mm_struct *mm, unsigned long start,
 		     unsigned long len, int advice)

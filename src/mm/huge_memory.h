@@ -10,7 +10,8 @@
  *
  * Not modelled, refused as not supported where asked for: mTHP sizes
  * (only PMD order), khugepaged, NUMA, the deferred split shrinker,
- * file and shmem THPs, swapping a THP out whole. THP is not used on VMAs
+ * file and shmem THPs, swapping a THP out whole (reclaim splits it
+ * first). THP is not used on VMAs
  * with architecture flags (MTE): they fall back to small pages.
  * Simplified: split_folio() keeps the PTEs mapped (no migration entries)
  * and freezes the count they and the caller hold.
@@ -68,6 +69,9 @@ int copy_huge_pmd_range(struct vm_area_struct *dst_vma,
  */
 int split_folio(struct folio *folio);
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
+
+/* Reclaim's fallback for the THP at @addr: split it into small pages. */
+void split_thp_for_reclaim(struct vm_area_struct *vma, unsigned long addr);
 
 /* hugepage_madvise(): MADV_HUGEPAGE / MADV_NOHUGEPAGE on whole VMAs. */
 int hugepage_madvise(struct mm_struct *mm, unsigned long start,

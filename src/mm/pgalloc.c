@@ -368,3 +368,16 @@ pte_t *pte_table_entry(unsigned long pte_pfn, unsigned long addr)
 {
 	return (pte_t *)entry(pte_pfn, addr, PGTABLE_LEVELS - 1);
 }
+
+pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	pmd_t *pmdp;
+	pmd_t pmd;
+
+	if (ptep)
+		return __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	pmdp = pmd_offset_map(mm, addr);
+	pmd = pmdp ? __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_RELAXED)) : __pmd(0);
+	return pmd_leaf(pmd) ? pmd_subpage_pte(pmd, addr) : __pte(0);
+}

@@ -111,6 +111,11 @@ void pgtable_trans_huge_deposit(struct mm_struct *mm, unsigned long addr,
 				unsigned long pte_pfn);
 unsigned long pgtable_trans_huge_withdraw(struct mm_struct *mm,
 					  unsigned long addr);
+/*
+ * What maps @addr, read with no yield point (an oracle's look): the PTE,
+ * or for a PMD leaf the PTE its subpage would have; none if nothing.
+ */
+pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr);
 /* The PTE for @addr in the PTE table @pte_pfn. */
 pte_t *pte_table_entry(unsigned long pte_pfn, unsigned long addr);
 

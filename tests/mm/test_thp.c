@@ -386,6 +386,113 @@ static void test_thp_gup(void **st)
 	assert_int_equal(run_clean(gup_setup), 1);
 }
 
+/*
+ * GUP-fast on a PMD leaf against munmap, with another process faulting a
+ * THP on munmap's CPU (which gets the freed 2 MiB): gup_fast_pmd_leaf()
+ * grabs the folio through the PMD it read, then reads the PMD again and
+ * backs off if it changed. Without that recheck the pin would hold the
+ * other process's THP and the device's write would land in it.
+ */
+#define Q_H	0x80000000ul
+static struct pmm_process *Q;
+
+static void race_pinner(void *arg)
+{
+	struct pmm_pin *pin;
+
+	(void)arg;
+	if (pmm_pin(P, H, 1, PMM_GUP_FAST | PMM_GUP_WRITE, &pin))
+		return;
+	pmm_pin_dma(pin, 0, "D", 1, true);
+	pmm_unpin(pin);
+}
+
+static void race_unmapper(void *arg)
+{
+	(void)arg;
+	pmm_munmap(P, H, 2 * HUGE);
+}
+
+static void race_other(void *arg)
+{
+	(void)arg;
+	pmm_store(Q, Q_H, "q", 1);
+}
+
+static void race_setup(void *arg)
+{
+	(void)arg;
+	machine_up(8ul << 20);
+	P = pmm_process_create();
+	Q = pmm_process_create();
+	pmm_mmap(P, H, 2 * HUGE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_mmap(Q, Q_H, HUGE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(P, H, "a", 1);
+	pmm_task_create("pin", 0, race_pinner, NULL);
+	pmm_task_create("munmap", 1, race_unmapper, NULL);
+	pmm_task_create("other", 1, race_other, NULL);
+}
+
+/* Q reads its THP back at the end: it must still hold what Q wrote. */
+static void race_finish(void *arg)
+{
+	char c;
+
+	pmm_load(Q, Q_H, &c, 1);
+	machine_down(arg);
+}
+
+static void test_gup_fast_pmd_recheck(void **st)
+{
+	struct pmm_program prog = { "thp-race", "", race_setup, race_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)st;
+	o.trace = false;
+	o.strategy = PMM_STRATEGY_PCT;
+	o.max_executions = 3000;
+	o.stop_on_violation = true;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	if (r.violations)
+		fail_msg("%s: %s", r.oracle, r.message);
+	assert_int_equal(r.executions, 3000);
+	pmm_explore_result_release(&r);
+}
+
+/* Reclaim meeting a PMD-mapped THP splits it and swaps the pages out. */
+static void reclaim_body(void *arg)
+{
+	char c = 0;
+
+	(void)arg;
+	check(pmm_reclaim(P, H, HUGE) == (long)(HUGE / 4096));
+	check(pmm_swapped(P, H) && pmm_swapped(P, H + HUGE - 4096));
+	check(pmm_load(P, H + 1, &c, 1) == 0 && c == 'b');
+	check(pmm_thp_state(P, H) == PMM_THP_NONE);
+}
+
+static void reclaim_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	(void)arg;
+	o.ram_bytes = 16ul << 20;
+	o.swap_bytes = 4ul << 20;
+	if (pmm_machine_init(&o))
+		fail_msg("pmm_machine_init");
+	P = pmm_process_create();
+	pmm_mmap(P, H, HUGE, RW, PMM_MAP_PRIVATE, NULL, 0);
+	pmm_store(P, H, "ab", 2);
+	pmm_task_create("reclaim", 0, reclaim_body, NULL);
+}
+
+static void test_thp_reclaim_splits(void **st)
+{
+	(void)st;
+	assert_int_equal(run_clean(reclaim_setup), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +505,8 @@ int main(void)
 		cmocka_unit_test(test_split_folio_freeze),
 		cmocka_unit_test(test_thp_partial_unmap_mprotect),
 		cmocka_unit_test(test_thp_gup),
+		cmocka_unit_test(test_gup_fast_pmd_recheck),
+		cmocka_unit_test(test_thp_reclaim_splits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
