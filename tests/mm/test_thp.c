@@ -128,6 +128,16 @@ static void zero_body(void *arg)
 	      pmm_thp_state(P, H + 8192) == PMM_THP_NONE);
 	check(pmm_load(P, H + 8192, &c, 1) == 0 && c == 0);
 	check(pmm_load(P, H + 4096, &c, 1) == 0 && c == 'w');
+	/* fork shares the huge zero page's PMD (copy_huge_pmd()). */
+	check(pmm_load(P, H + HUGE, &c, 1) == 0 && c == 0);
+	C = pmm_fork(P);
+	check(C && pmm_thp_state(C, H + HUGE) == PMM_THP_PMD);
+	state(C, H + HUGE, &n);
+	check(n.pfn == z.pfn && !n.writable);
+	check(pmm_store(C, H + HUGE, "c", 1) == 0);
+	check(pmm_thp_state(P, H + HUGE) == PMM_THP_PMD);
+	check(pmm_load(P, H + HUGE, &c, 1) == 0 && c == 0);
+	pmm_exit(C);
 }
 
 static void zero_setup(void *arg)
@@ -222,6 +232,8 @@ static void cow_body(void *arg)
 	check(pmm_load(C, H, &c, 1) == 0 && c == 'c');
 	check(pmm_store(P, H + 4096, "p", 1) == 0);
 	check(pmm_load(C, H + 4096, &c, 1) == 0 && c == 0);
+	/* Still PTE-mapped by both processes: this split is not modelled. */
+	check(pmm_split_thp(P, H + 8192) == -EOPNOTSUPP);
 }
 
 static void cow_setup(void *arg)
