@@ -78,7 +78,9 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 		if (addr >= vma->vm_end)
 			continue;
 		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn) &&
+		/* A PMD-mapped THP: its leaf maps every page of the folio. */
+		if (((ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn)) ||
+		     (!ptep && pte_maps(leaf_pte_peek(vma->vm_mm, addr), folio, pfn))) &&
 		    !cow_leaving(vma->vm_mm, addr, pfn, tags))
 			keys[n++] = (struct lkey){ vma->vm_mm, addr, true };
 	}

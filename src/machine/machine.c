@@ -11,6 +11,7 @@
 #include "mem/phys.h"
 #include "mm/access.h"
 #include "mm/gup.h"
+#include "mm/huge_memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
@@ -99,6 +100,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	machine->opts = *opts;
 	arch_ops = ops;
 	mm_ids_reset();
+	thp_machine_reset();
 	err = phys_init(&po);
 	if (!err)
 		err = tlb_init(opts->nr_cpus);
@@ -128,6 +130,7 @@ void pmm_machine_finish(void)
 	for (i = 0; i < machine->nr_files; i++)
 		truncate_inode_pages_final(machine->files[i]->inode);
 	swap_teardown();
+	thp_machine_finish();
 	check_leaks(zero_pfn);
 }
 
@@ -198,6 +201,101 @@ int pmm_mprotect(struct pmm_process *p, unsigned long addr, unsigned long len,
 		 unsigned int prot)
 {
 	return process_gone(p) ? -ESRCH : do_mprotect(p->mm, addr, len, prot);
+}
+
+int pmm_madvise(struct pmm_process *p, unsigned long addr, unsigned long len,
+		int advice)
+{
+	if (process_gone(p))
+		return -ESRCH;
+	if (advice != PMM_MADV_HUGEPAGE && advice != PMM_MADV_NOHUGEPAGE)
+		return -EOPNOTSUPP;
+	return hugepage_madvise(p->mm, addr, len, advice);
+}
+
+/* The folio mapped at @addr, with a reference; @pmd says how. */
+static struct folio *thp_get(struct mm_struct *mm, unsigned long addr,
+			     bool *pmd)
+{
+	pmd_t *pmdp = pmd_offset_map(mm, addr);
+	spinlock_t *ptl;
+	struct folio *folio = NULL;
+	pte_t *ptep;
+
+	*pmd = false;
+	if (!pmdp)
+		return NULL;
+	spin_lock(pmd_lockptr(mm, pmdp));
+	if (pmd_leaf(pmdp_get(pmdp))) {
+		*pmd = true;
+		folio = page_folio(pmd_page(pmdp_get(pmdp)));
+		folio_get(folio);
+	}
+	spin_unlock(pmd_lockptr(mm, pmdp));
+	if (*pmd)
+		return folio;
+	ptep = pte_offset_map(mm, addr, &ptl);
+	if (!ptep)
+		return NULL;
+	spin_lock(ptl);
+	if (pte_present(ptep_get(ptep)) && !pte_special(ptep_get(ptep))) {
+		folio = page_folio(pte_page(ptep_get(ptep)));
+		folio_get(folio);
+	}
+	spin_unlock(ptl);
+	return folio;
+}
+
+int pmm_thp_state(struct pmm_process *p, unsigned long addr)
+{
+	struct folio *folio;
+	bool pmd;
+	int ret;
+
+	if (process_gone(p))
+		return -ESRCH;
+	mmap_read_lock(p->mm);
+	folio = thp_get(p->mm, addr & PAGE_MASK, &pmd);
+	mmap_read_unlock(p->mm);
+	if (!folio) {
+		pmd_t *pmdp = pmd_offset_map(p->mm, addr);
+		pte_t *ptep = pte_offset_map(p->mm, addr, NULL);
+
+		/* The zero pages, which hold no reference for their maps. */
+		if (pmdp && pmd_leaf(pmdp_get(pmdp)))
+			return PMM_THP_PMD;
+		return ptep && pte_present(ptep_get(ptep)) ? PMM_THP_NONE : -EFAULT;
+	}
+	ret = pmd ? PMM_THP_PMD :
+	      folio_test_large(folio) ? PMM_THP_PTE : PMM_THP_NONE;
+	folio_put(folio);
+	return ret;
+}
+
+/* split_huge_pages_pid(): folio_trylock() (-EAGAIN), split_folio(). */
+int pmm_split_thp(struct pmm_process *p, unsigned long addr)
+{
+	struct folio *folio;
+	bool pmd;
+	int ret = -EINVAL;
+
+	if (process_gone(p))
+		return -ESRCH;
+	mmap_read_lock(p->mm);
+	folio = thp_get(p->mm, addr & PAGE_MASK, &pmd);
+	if (folio && folio_test_large(folio) &&
+	    !is_huge_zero_pfn(folio_pfn(folio))) {
+		if (folio_trylock(folio)) {
+			ret = split_folio(folio);
+			folio_unlock(folio);
+		} else {
+			ret = -EAGAIN;
+		}
+	}
+	mmap_read_unlock(p->mm);
+	if (folio)
+		folio_put(folio);
+	return ret;
 }
 
 struct pmm_process *pmm_fork(struct pmm_process *p)
@@ -520,9 +618,26 @@ int pmm_page_state(struct pmm_process *p, unsigned long addr,
 		   struct pmm_page_state *st)
 {
 	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
+	pmd_t *pmdp = process_gone(p) ? NULL : pmd_offset_map(p->mm, addr);
 	struct folio *folio;
 	pte_t pte;
 
+	/* A PMD leaf: its subpage at @addr, exclusive as the head is. */
+	if (!ptep && pmdp) {
+		pmd_t pmd = __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_RELAXED));
+
+		if (!pmd_leaf(pmd))
+			return -EFAULT;
+		pte = pmd_subpage_pte(pmd, addr);
+		folio = pfn_folio(pte_pfn(pte));
+		st->pfn = pte_pfn(pte);
+		st->refcount = folio->_refcount.counter;
+		st->mapcount = folio->_large_mapcount.counter + 1;
+		st->maybe_pinned = folio->_pincount.counter > 0;
+		st->writable = pte_write(pte);
+		st->anon_exclusive = folio->flags & (1UL << PG_anon_exclusive);
+		return 0;
+	}
 	if (!ptep)
 		return -EFAULT;
 	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));

@@ -26,6 +26,7 @@ static void prep_compound(struct folio *folio, unsigned int order)
 	folio->_folio_order = (unsigned char)order;
 	folio->_large_mapcount.counter = -1;
 	folio->_pincount.counter = 0;
+	folio->_entire_mapcount.counter = -1;
 }
 
 /* post_alloc_hook()/prep_new_page(): a fresh folio with one reference. */
@@ -78,6 +79,8 @@ static const char *bad_state(struct folio *folio)
 			return "still mapped";
 	if (folio_test_large(folio) && folio->_pincount.counter)
 		return "still pinned";
+	if (folio_test_large(folio) && folio->_entire_mapcount.counter != -1)
+		return "still PMD-mapped";
 	return NULL;
 }
 

@@ -83,6 +83,7 @@ struct page {
 			unsigned char folio_order;	/* first tail only */
 			atomic_t _large_mapcount;	/* first tail only */
 			atomic_t _pincount;		/* first tail only */
+			atomic_t _entire_mapcount;	/* first tail only */
 		};
 		struct {	/* page-table pages */
 			unsigned long _pt_pad;
@@ -119,6 +120,7 @@ struct folio {
 	unsigned char _folio_order;
 	atomic_t _large_mapcount;
 	atomic_t _pincount;
+	atomic_t _entire_mapcount;
 };
 
 #define FOLIO_MATCH(pg, fl) \
@@ -138,6 +140,7 @@ FOLIO_MATCH1(compound_head, _head_1);
 FOLIO_MATCH1(folio_order, _folio_order);
 FOLIO_MATCH1(_large_mapcount, _large_mapcount);
 FOLIO_MATCH1(_pincount, _pincount);
+FOLIO_MATCH1(_entire_mapcount, _entire_mapcount);
 
 #define PAGE_MAPPING_ANON	0x1UL
 

@@ -143,18 +143,28 @@ int phys_init(const struct phys_mem_opts *opts)
 	return 0;
 }
 
-/* Natively two CPUs may write a fresh frame at once: one descriptor wins. */
+/*
+ * A freed frame never written reads as poison without a buffer of its
+ * own: they all share this one (freeing a 2 MiB folio costs no 2 MiB).
+ */
+static struct frame_data poisoned_frame = { .poisoned = true };
+
+/*
+ * Natively two CPUs may write a fresh frame at once: one descriptor wins.
+ * @create replaces the shared poisoned descriptor by a poisoned one of
+ * the frame's own.
+ */
 static struct frame_data *frame_data(unsigned long pfn, bool create)
 {
 	struct page *page = pfn_to_page(pfn);
 	struct frame_data *d = __atomic_load_n(&page->data, __ATOMIC_ACQUIRE);
-	struct frame_data *old = NULL;
+	struct frame_data *old = d;
 
-	if (d || !create)
+	if ((d && d != &poisoned_frame) || !create)
 		return d;
 	d = pmm_alloc_raw(sizeof(*d));
 	d->valid = 0;
-	d->poisoned = false;
+	d->poisoned = old == &poisoned_frame;
 	if (!__atomic_compare_exchange_n(&page->data, &old, d, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		d = old;
@@ -214,7 +224,13 @@ void frame_clear(unsigned long pfn)
 {
 	struct frame_data *d = frame_data(pfn, false);
 
-	if (d) {
+	if (d == &poisoned_frame) {
+		struct frame_data *old = d;
+
+		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &old, NULL,
+					    false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
+	} else if (d) {
 		d->valid = 0;
 		d->poisoned = false;
 	}
@@ -223,10 +239,16 @@ void frame_clear(unsigned long pfn)
 /* Freed frames read as PAGE_POISON, as with page_poisoning. */
 void frame_poison(unsigned long pfn)
 {
-	struct frame_data *d = frame_data(pfn, true);
+	struct frame_data *d = frame_data(pfn, false), *old = NULL;
 
-	d->valid = 0;
-	d->poisoned = true;
+	if (d && d != &poisoned_frame) {
+		d->valid = 0;
+		d->poisoned = true;
+	} else if (!d) {
+		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &old,
+					    &poisoned_frame, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
 }
 
 /*

@@ -57,10 +57,18 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		 bool write, pte_t *out)
 {
+	pmd_t *pmdp = pmd_offset_map(mm, addr);
 	pte_t *ptep = pte_offset_map(mm, addr, NULL);
-	pte_t pte;
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+	/* A 2 MiB leaf: the walk ends at the PMD, whose bits it sets. */
+	uint64_t leaf = 0;
+	pte_t pte;
 
+	if (!ptep && pmdp &&
+	    pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE)))) {
+		ptep = (pte_t *)pmdp;
+		leaf = _PAGE_PSE;
+	}
 	if (!ptep)
 		return false;
 	pte = ptep_get(ptep);
@@ -68,7 +76,8 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 	 * The walker sets A/D only in the entry it used: natively another
 	 * CPU may have cleared or changed it since, and then it walks again.
 	 */
-	while (permits(pte, write) && (pte_val(pte) & set) != set) {
+	while (permits(pte, write) && (pte_val(pte) & leaf) == leaf &&
+	       (pte_val(pte) & set) != set) {
 		uint64_t old = pte_val(pte);
 
 		if (__atomic_compare_exchange_n(&ptep->pte, &old, old | set, false,
@@ -77,8 +86,12 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		else
 			pte = __pte(old);
 	}
-	if (!permits(pte, write))
+	/* A leaf split meanwhile now points at a table: walk again. */
+	if (!permits(pte, write) || (pte_val(pte) & leaf) != leaf)
 		return false;
+	/* The TLB holds the 4 KiB piece of a leaf that this access uses. */
+	if (leaf)
+		pte = pmd_subpage_pte(__pmd(pte_val(pte)), addr);
 	tlb_fill(cpu, mm, addr, pte);
 	*out = pte;
 	return true;

@@ -3,6 +3,7 @@
 
 #include "mm/arch.h"
 #include "mm/gup.h"
+#include "mm/huge_memory.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -45,9 +46,35 @@ static bool can_follow_write_pte(pte_t pte, struct page *page,
 	return page && folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
 }
 
+/* is_zero_folio(): the small zero page or the huge one. */
 static bool is_zero_folio(struct folio *folio)
 {
-	return is_zero_pfn(folio_pfn(folio));
+	return is_zero_pfn(folio_pfn(folio)) || is_huge_zero_pfn(folio_pfn(folio));
+}
+
+static pmd_t *pmd_leaf_at(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmdp = pmd_offset_map(mm, addr);
+
+	if (pmdp && pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE))))
+		return pmdp;
+	return NULL;
+}
+
+/* can_follow_write_pmd(): FOLL_FORCE's rule, as for a PTE. */
+static bool can_follow_write_pmd(pmd_t pmd, struct page *head,
+				 struct vm_area_struct *vma, unsigned int flags)
+{
+	if (pmd_write(pmd))
+		return true;
+	if (!(flags & FOLL_FORCE))
+		return false;
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return false;
+	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
+		return false;
+	return !is_huge_zero_pfn(page_to_pfn(head)) &&
+	       folio_test_anon(page_folio(head)) && PageAnonExclusive(head);
 }
 
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
@@ -65,6 +92,10 @@ static void ungrab(struct folio *folio, unsigned int flags)
 	gup_put_folio(folio, 1, flags);
 }
 
+static struct page *follow_huge_pmd(struct vm_area_struct *vma,
+				    unsigned long address, pmd_t *pmdp,
+				    unsigned int flags, long *err);
+
 /*
  * follow_page_pte(): under the PTL. Returns the page, NULL when a fault
  * is needed, or an ERR value: -EMLINK (unshare first), -EFAULT, -EEXIST.
@@ -80,8 +111,11 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	pte_t pte;
 
 	*err = 0;
-	if (!ptep)
-		return NULL;
+	if (!ptep) {
+		pmd_t *pmdp = pmd_leaf_at(vma->vm_mm, address);
+
+		return pmdp ? follow_huge_pmd(vma, address, pmdp, flags, err) : NULL;
+	}
 	spin_lock(ptl);
 	pte = ptep_get(ptep);
 	if (!pte_present(pte))
@@ -111,6 +145,45 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	}
 	if (*err)
 		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
+/*
+ * follow_huge_pmd(): under the PMD lock. The unshare test looks at the
+ * head page, which alone carries PageAnonExclusive while PMD-mapped; the
+ * page returned is the subpage at @address.
+ */
+static struct page *follow_huge_pmd(struct vm_area_struct *vma,
+				    unsigned long address, pmd_t *pmdp,
+				    unsigned int flags, long *err)
+{
+	spinlock_t *ptl = pmd_lockptr(vma->vm_mm, pmdp);
+	struct page *head, *page = NULL;
+	struct folio *folio;
+	pmd_t pmd;
+
+	spin_lock(ptl);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_leaf(pmd))
+		goto out;	/* split meanwhile: fault, then follow the PTE */
+	head = pmd_page(pmd);
+	if ((flags & FOLL_WRITE) && !can_follow_write_pmd(pmd, head, vma, flags))
+		goto out;
+	if (!pmd_write(pmd) && gup_must_unshare(vma, flags, head)) {
+		*err = -EMLINK;
+		goto out;
+	}
+	folio = page_folio(head);
+	*err = grab(folio, flags);
+	if (!*err && (flags & FOLL_PIN)) {
+		*err = arch_make_folio_accessible(folio);
+		if (*err)
+			ungrab(folio, flags);
+	}
+	if (!*err)
+		page = head + ((address & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
 out:
 	spin_unlock(ptl);
 	return page;
@@ -247,6 +320,37 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
  * folio, then re-read the PTE: if it changed, the folio may already have
  * been unmapped and freed, and the reference must go.
  */
+/*
+ * gup_fast_pmd_leaf(): the same on a 2 MiB leaf: grab the folio through
+ * the subpage, then re-read the PMD: split, zapped or changed meanwhile,
+ * the folio may be split or freed, and the reference must go. The huge
+ * zero page (pmd_special) is left to the slow path.
+ */
+static struct page *gup_fast_pmd_leaf(pmd_t *pmdp, unsigned long addr,
+				      unsigned int flags)
+{
+	pmd_t pmd = pmdp_get(pmdp);
+	struct folio *folio;
+	struct page *page;
+
+	if (!pmd_leaf(pmd) || !(pmd_val(pmd) & _PAGE_PRESENT) ||
+	    !(pmd_val(pmd) & _PAGE_USER) || pmd_special(pmd) ||
+	    ((flags & FOLL_WRITE) && !pmd_write(pmd)))
+		return NULL;
+	page = pmd_page(pmd) + ((addr & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
+	folio = try_grab_folio_fast(page, 1, flags);
+	if (!folio)
+		return NULL;
+	if (!pmd_same(pmd, pmdp_get(pmdp)) ||
+	    !gup_fast_folio_allowed(folio, flags) ||
+	    (!pmd_write(pmd) && gup_must_unshare(NULL, flags, (struct page *)folio)) ||
+	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gup_put_folio(folio, 1, flags);
+		return NULL;
+	}
+	return page;
+}
+
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
@@ -255,8 +359,11 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	struct page *page;
 	pte_t pte;
 
-	if (!ptep)
-		return NULL;
+	if (!ptep) {
+		pmd_t *pmdp = pmd_leaf_at(mm, addr);
+
+		return pmdp ? gup_fast_pmd_leaf(pmdp, addr, flags) : NULL;
+	}
 	pte = ptep_get(ptep);
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
@@ -363,7 +470,9 @@ void unpin_user_page(struct page *page)
 {
 	struct folio *folio = page_folio(page);
 
-	if (folio_test_anon(folio) && !PageAnonExclusive(page))
+	/* sanity_check_pinned_pages(): of a THP, the head or the page. */
+	if (folio_test_anon(folio) && !PageAnonExclusive(page) &&
+	    (!folio_test_large(folio) || !PageAnonExclusive((struct page *)folio)))
 		pmm_violation("bug-on", "unpinning frame %#lx that is not "
 			      "PageAnonExclusive", page_to_pfn(page));
 	ungrab(folio, FOLL_PIN);

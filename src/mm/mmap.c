@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mm/arch.h"
+#include "mm/huge_memory.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
@@ -240,6 +241,8 @@ static struct vm_area_struct *split_vma(struct vm_area_struct *vma,
 {
 	struct vm_area_struct *new = pmm_alloc(sizeof(*new));
 
+	/* vma_adjust_trans_huge(): no leaf may straddle the new edge. */
+	split_huge_pmd_range(vma, addr, addr);
 	*new = *vma;
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -375,6 +378,8 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		list_for_each_entry(vma, &mm->mmap, vm_list) {
 			if (vma->vm_end <= start || vma->vm_start >= end)
 				continue;
+			/* change_huge_pmd() is not modelled: leaves are split. */
+			split_huge_pmd_all(vma, vma->vm_start, vma->vm_end);
 			vma->vm_flags = mprotect_flags(vma, prot);
 			vma_set_page_prot(vma);
 			mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_VMA,

@@ -46,7 +46,10 @@ static unsigned long next_table(unsigned long table_pfn, unsigned long addr,
 	uint64_t e = __atomic_load_n(entry(table_pfn, addr, level),
 				     __ATOMIC_ACQUIRE);
 
-	return (e & _PAGE_PRESENT) ? (unsigned long)(e >> PAGE_SHIFT) : 0;
+	/* A leaf maps memory, not a table (pmd_leaf()). */
+	if (!(e & _PAGE_PRESENT) || (level > 0 && (e & _PAGE_PSE)))
+		return 0;
+	return (unsigned long)((e & PTE_PFN_MASK) >> PAGE_SHIFT);
 }
 
 pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
@@ -93,6 +96,10 @@ pte_t *pte_alloc_map(struct mm_struct *mm, unsigned long addr,
 	int level;
 
 	for (level = 0; level < PGTABLE_LEVELS - 1; level++) {
+		/* A huge leaf is there: the caller must handle or split it. */
+		if (__atomic_load_n(entry(t, addr, level), __ATOMIC_ACQUIRE) &
+		    _PAGE_PSE)
+			return NULL;
 		if (!next_table(t, addr, level) && populate(mm, t, addr, level))
 			return NULL;
 		t = next_table(t, addr, level);
@@ -215,7 +222,7 @@ static void free_level(struct mm_struct *mm, unsigned long t, int level)
 		for (i = 0; i < PTRS_PER_TABLE; i++) {
 			uint64_t e = *frame_word(t, i);
 
-			if (e & _PAGE_PRESENT)
+			if ((e & _PAGE_PRESENT) && !(e & _PAGE_PSE))
 				free_level(mm, (unsigned long)(e >> PAGE_SHIFT),
 					   level + 1);
 		}
@@ -227,4 +234,150 @@ void free_pgd_range(struct mm_struct *mm)
 {
 	free_level(mm, mm->pgd_pfn, 0);
 	mm->pgd_pfn = 0;
+}
+
+/* The PMD table holding @addr's PMD, or 0 when an upper level is empty. */
+static unsigned long pmd_table(struct mm_struct *mm, unsigned long addr,
+			       bool alloc)
+{
+	unsigned long t = mm->pgd_pfn;
+	int level;
+
+	for (level = 0; level < PGTABLE_LEVELS - 2 && t; level++) {
+		if (alloc && !next_table(t, addr, level) &&
+		    populate(mm, t, addr, level))
+			return 0;
+		t = next_table(t, addr, level);
+	}
+	return t;
+}
+
+pmd_t *pmd_offset_map(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long t = pmd_table(mm, addr, false);
+
+	return t ? (pmd_t *)entry(t, addr, PGTABLE_LEVELS - 2) : NULL;
+}
+
+pmd_t *pmd_alloc_map(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long t = pmd_table(mm, addr, true);
+
+	return t ? (pmd_t *)entry(t, addr, PGTABLE_LEVELS - 2) : NULL;
+}
+
+pmd_t pmdp_get_at(pmd_t *pmdp, const struct pmm_loc *loc)
+{
+	sched_point_at(pmdp, PMM_ACC_READ, loc);
+	return __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE));
+}
+
+void set_pmd_at_at(struct mm_struct *mm, unsigned long addr, pmd_t *pmdp,
+		   pmd_t pmd, const struct pmm_loc *loc)
+{
+	(void)mm;
+	(void)addr;
+	sched_point_at(pmdp, PMM_ACC_WRITE, loc);
+	__atomic_store_n(&pmdp->pmd, pmd_val(pmd), __ATOMIC_RELEASE);
+}
+
+pmd_t pmdp_huge_get_and_clear_at(struct mm_struct *mm, unsigned long addr,
+				 pmd_t *pmdp, const struct pmm_loc *loc)
+{
+	(void)mm;
+	(void)addr;
+	sched_point_at(pmdp, PMM_ACC_RMW, loc);
+	return __pmd(__atomic_exchange_n(&pmdp->pmd, 0, __ATOMIC_SEQ_CST));
+}
+
+pmd_t pmdp_huge_clear_flush_at(struct vm_area_struct *vma, unsigned long addr,
+			       pmd_t *pmdp, const struct pmm_loc *loc)
+{
+	unsigned long haddr = addr & PMD_MASK;
+	pmd_t pmd = pmdp_huge_get_and_clear_at(vma->vm_mm, haddr, pmdp, loc);
+
+	if (pmd_present(pmd))
+		flush_tlb_range_at(vma->vm_mm, haddr, haddr + PMD_SIZE, loc);
+	return pmd;
+}
+
+void pmdp_set_wrprotect_at(struct mm_struct *mm, unsigned long addr,
+			   pmd_t *pmdp, const struct pmm_loc *loc)
+{
+	(void)mm;
+	(void)addr;
+	sched_point_at(pmdp, PMM_ACC_RMW, loc);
+	__atomic_fetch_and(&pmdp->pmd, ~_PAGE_RW, __ATOMIC_SEQ_CST);
+}
+
+void pmdp_set_access_flags_at(struct vm_area_struct *vma, unsigned long addr,
+			      pmd_t *pmdp, pmd_t entry,
+			      const struct pmm_loc *loc)
+{
+	(void)vma;
+	(void)addr;
+	sched_point_at(pmdp, PMM_ACC_RMW, loc);
+	__atomic_fetch_or(&pmdp->pmd, pmd_val(entry), __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The deposited tables of a PMD table: a stack threaded through the
+ * table pages' index field (the kernel's pmd_huge_pte list).
+ */
+static struct page *pmd_table_page(struct mm_struct *mm, unsigned long addr)
+{
+	return pfn_to_page(pmd_table(mm, addr, false));
+}
+
+void pgtable_trans_huge_deposit(struct mm_struct *mm, unsigned long addr,
+				unsigned long pte_pfn)
+{
+	struct page *pt = pmd_table_page(mm, addr);
+
+	pfn_to_page(pte_pfn)->index = pt->index;
+	pt->index = pte_pfn + 1;
+}
+
+unsigned long pgtable_trans_huge_withdraw(struct mm_struct *mm,
+					  unsigned long addr)
+{
+	struct page *pt = pmd_table_page(mm, addr);
+	unsigned long pfn;
+
+	if (!pt->index) {
+		pmm_violation("bug-on", "no page table deposited for the PMD at %#lx",
+			      addr);
+		return 0;
+	}
+	pfn = pt->index - 1;
+	pt->index = pfn_to_page(pfn)->index;
+	pfn_to_page(pfn)->index = 0;
+	return pfn;
+}
+
+/* pmd_populate(): @pmdp now points at the PTE table @pte_pfn. */
+void pmd_populate_at(struct mm_struct *mm, pmd_t *pmdp, unsigned long pte_pfn,
+		     const struct pmm_loc *loc)
+{
+	set_pmd_at_at(mm, 0, pmdp, __pmd(((uint64_t)pte_pfn << PAGE_SHIFT) |
+					 _PAGE_PRESENT | _PAGE_RW | _PAGE_USER),
+		      loc);
+}
+
+pte_t *pte_table_entry(unsigned long pte_pfn, unsigned long addr)
+{
+	return (pte_t *)entry(pte_pfn, addr, PGTABLE_LEVELS - 1);
+}
+
+pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	pmd_t *pmdp;
+	pmd_t pmd;
+
+	if (ptep)
+		return __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	pmdp = pmd_offset_map(mm, addr);
+	pmd = pmdp ? __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_RELAXED)) : __pmd(0);
+	return pmd_leaf(pmd) ? pmd_subpage_pte(pmd, addr) : __pte(0);
 }

@@ -94,6 +94,74 @@ static inline struct page *pte_page(pte_t p)
 	return pfn_to_page(pte_pfn(p));
 }
 
+/*
+ * PMD entries (include/linux/pgtable.h, arch/x86 pgtable.h). A PMD points
+ * at a PTE table, or is itself a leaf mapping 2 MiB (bit 7, x86's
+ * _PAGE_PSE, which in a leaf is not the PAT bit): a transparent huge page
+ * or a hugetlb page. A lockless walker tells the two apart from one read.
+ * The upper-level rule above has this exception: a PMD goes from none to
+ * a leaf, and from a leaf back to none or to a table (split_huge_pmd()),
+ * always under the PMD lock.
+ */
+typedef struct { uint64_t pmd; } pmd_t;
+
+#define _PAGE_PSE		(1ULL << 7)
+#define PMD_SHIFT		(PAGE_SHIFT + 9)
+#define PMD_SIZE		(1UL << PMD_SHIFT)
+#define PMD_MASK		(~(PMD_SIZE - 1))
+#define HPAGE_PMD_ORDER		(PMD_SHIFT - PAGE_SHIFT)
+#define HPAGE_PMD_NR		(1UL << HPAGE_PMD_ORDER)
+#define HPAGE_PMD_SIZE		PMD_SIZE
+#define HPAGE_PMD_MASK		PMD_MASK
+
+#define __pmd(x)	((pmd_t){ (x) })
+#define pmd_val(p)	((p).pmd)
+
+static inline bool pmd_none(pmd_t p)	{ return !pmd_val(p); }
+static inline bool pmd_present(pmd_t p)
+{
+	return pmd_val(p) & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+/* pmd_leaf(): maps memory itself (pmd_trans_huge(), pmd_huge()). */
+static inline bool pmd_leaf(pmd_t p)
+{
+	return pmd_present(p) && (pmd_val(p) & _PAGE_PSE);
+}
+static inline bool pmd_write(pmd_t p)	{ return pmd_val(p) & _PAGE_RW; }
+static inline bool pmd_dirty(pmd_t p)	{ return pmd_val(p) & _PAGE_DIRTY; }
+static inline bool pmd_young(pmd_t p)	{ return pmd_val(p) & _PAGE_ACCESSED; }
+static inline bool pmd_special(pmd_t p)	{ return pmd_val(p) & _PAGE_SPECIAL; }
+static inline bool pmd_same(pmd_t a, pmd_t b) { return pmd_val(a) == pmd_val(b); }
+static inline unsigned long pmd_pfn(pmd_t p)
+{
+	return (unsigned long)((pmd_val(p) & PTE_PFN_MASK) >> PTE_PFN_SHIFT);
+}
+/* pfn_pmd() + pmd_mkhuge(): a leaf mapping @pfn (2 MiB aligned). */
+static inline pmd_t pfn_pmd_leaf(unsigned long pfn, pgprot_t prot)
+{
+	return __pmd(((uint64_t)pfn << PTE_PFN_SHIFT) | pgprot_val(prot) |
+		     _PAGE_PSE);
+}
+static inline pmd_t pmd_mkwrite(pmd_t p)   { return __pmd(pmd_val(p) | _PAGE_RW); }
+static inline pmd_t pmd_wrprotect(pmd_t p) { return __pmd(pmd_val(p) & ~_PAGE_RW); }
+static inline pmd_t pmd_mkdirty(pmd_t p)   { return __pmd(pmd_val(p) | _PAGE_DIRTY); }
+static inline pmd_t pmd_mkyoung(pmd_t p)   { return __pmd(pmd_val(p) | _PAGE_ACCESSED); }
+static inline pmd_t pmd_mkold(pmd_t p)     { return __pmd(pmd_val(p) & ~_PAGE_ACCESSED); }
+static inline pmd_t pmd_mkspecial(pmd_t p) { return __pmd(pmd_val(p) | _PAGE_SPECIAL); }
+static inline struct page *pmd_page(pmd_t p) { return pfn_to_page(pmd_pfn(p)); }
+
+/*
+ * The PTE a leaf's subpage at @addr would have: what the TLB caches for a
+ * 4 KiB access through a 2 MiB entry, and what split_huge_pmd() writes.
+ */
+static inline pte_t pmd_subpage_pte(pmd_t p, unsigned long addr)
+{
+	uint64_t v = pmd_val(p) & ~(_PAGE_PSE | PTE_PFN_MASK);
+	unsigned long pfn = pmd_pfn(p) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+
+	return __pte(((uint64_t)pfn << PTE_PFN_SHIFT) | v);
+}
+
 /* Index of @addr's entry at @level (0 = PGD ... 3 = PTE). */
 static inline unsigned int pgtable_index(unsigned long addr, int level)
 {

@@ -26,10 +26,30 @@
 struct backing {
 	const char *name;
 	bool file;
+	bool huge;
 };
 
-static const struct backing zeropage_backing = { "zeropage", false };
-static const struct backing tmpfile_backing = { "tmpfile", true };
+static const struct backing zeropage_backing = { "zeropage", false, false };
+static const struct backing tmpfile_backing = { "tmpfile", true, false };
+static const struct backing huge_zeropage_backing = { "huge zeropage", false, true };
+
+/*
+ * The selftest's mem, smem and size: one page, or for the huge zeropage
+ * one 2 MiB-aligned THP size each; a pin covers NPIN pages from mem (all
+ * of it, but at most pmm_pin()'s 64 pages).
+ */
+#define HMEM	0x40000000ul
+#define HSMEM	0x40400000ul
+#define HSIZE	(2ul << 20)
+static unsigned long MEMA = MEM, SMEMA = SMEM, SIZE = PAGE, NPIN = 1;
+
+static void use_backing(const struct backing *b)
+{
+	MEMA = b->huge ? HMEM : MEM;
+	SMEMA = b->huge ? HSMEM : SMEM;
+	SIZE = b->huge ? HSIZE : PAGE;
+	NPIN = SIZE / PAGE < 64 ? SIZE / PAGE : 64;
+}
 
 static struct pmm_process *P;
 static struct pmm_file *F;
@@ -43,30 +63,47 @@ static struct pmm_file *F;
  */
 static bool setup_backing(const struct backing *b)
 {
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	unsigned char tmp;
 	int ret;
 
-	if (!conf_machine())
+	if (!b->huge && !conf_machine())
 		return false;
+	/* run_with_huge_zeropage(): room for 2 MiB folios and the copies. */
+	o.ram_bytes = 16ul << 20;
+	if (b->huge && (ret = pmm_machine_init(&o))) {
+		pmm_violation("setup", "pmm_machine_init: %d", ret);
+		return false;
+	}
 	P = pmm_process_create();
 	if (!P)
 		return false;
 	if (b->file) {
-		F = pmm_file_create(PAGE);
-		ret = !F || pmm_truncate(F, PAGE) ||
-		      pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		F = pmm_file_create(SIZE);
+		ret = !F || pmm_truncate(F, SIZE) ||
+		      pmm_mmap(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, F, 0) ||
-		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_SHARED, F, 0);
+		      pmm_mmap(P, SMEMA, SIZE, PMM_PROT_READ, PMM_MAP_SHARED, F, 0);
 	} else {
-		ret = pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		ret = pmm_mmap(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, NULL, 0) ||
-		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_PRIVATE,
+		      pmm_mmap(P, SMEMA, SIZE, PMM_PROT_READ, PMM_MAP_PRIVATE,
 			       NULL, 0);
+		/* madvise(MADV_HUGEPAGE) on both, for the huge zeropage. */
+		if (b->huge)
+			ret = ret || pmm_madvise(P, MEMA, SIZE, PMM_MADV_HUGEPAGE) ||
+			      pmm_madvise(P, SMEMA, SIZE, PMM_MADV_HUGEPAGE);
 	}
 	/* tmp = *mem + *smem; */
-	ret = ret || pmm_load(P, MEM, &tmp, 1) || pmm_load(P, SMEM, &tmp, 1);
+	ret = ret || pmm_load(P, MEMA, &tmp, 1) || pmm_load(P, SMEMA, &tmp, 1);
 	if (ret)
 		pmm_violation("setup", "mmap() or the first read failed");
+	/* The selftest checks both map the huge zeropage (pagemap), or skips. */
+	if (!ret && b->huge && (pmm_thp_state(P, MEMA) != PMM_THP_PMD ||
+				pmm_thp_state(P, SMEMA) != PMM_THP_PMD)) {
+		pmm_violation("setup", "Did not get a huge zeropage");
+		ret = 1;
+	}
 	return !ret;
 }
 
@@ -81,7 +118,7 @@ static void check_shared(void)
 {
 	struct pmm_page_state st, sst;
 
-	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+	if (conf_state(P, MEMA, &st) && conf_state(P, SMEMA, &sst))
 		CHECK(st.pfn == sst.pfn && !st.writable,
 		      "mem and smem do not share one R/O page");
 }
@@ -89,17 +126,16 @@ static void check_shared(void)
 /* test_cow(): back up smem, memset(mem, 0xff), smem must read the same. */
 static void t_cow(void *arg)
 {
-	unsigned char old[PAGE], got = 0;
+	unsigned char got = 0;
 	int ret;
 
 	(void)arg;
 	check_shared();
-	CHECK(!pmm_load(P, SMEM, old, PAGE) && conf_all(old, PAGE, 0),
-	      "smem does not read zeroes");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	CHECK(!conf_expect(P, SMEMA, SIZE, 0, &got), "smem does not read zeroes");
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
-	ret = conf_expect(P, MEM, PAGE, 0xff, &got);
+	ret = conf_expect(P, MEMA, SIZE, 0xff, &got);
 	CHECK(!ret, "mem does not read what was written (%d, read %#x)", ret, got);
 }
 
@@ -117,16 +153,16 @@ static void t_ro_pin(void *arg)
 	int ret;
 
 	check_shared();
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (fast ? PMM_GUP_FAST : 0), &pin);
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (fast ? PMM_GUP_FAST : 0), &pin);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
 	/* Beyond the selftest: the pin broke COW into an exclusive anon page. */
-	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+	if (conf_state(P, MEMA, &st) && conf_state(P, SMEMA, &sst))
 		CHECK(st.pfn != sst.pfn && st.anon_exclusive && st.maybe_pinned,
 		      "R/O longterm pin did not break COW");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
-	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
 	pmm_unpin(pin);
 }
@@ -152,7 +188,29 @@ static void run(const char *name, const struct backing *b, pmm_task_fn fn,
 	struct non_anon_case c = { name, b, fn, fast };
 	struct pmm_program prog = PROG(name, setup_case, finish, &c);
 
+	use_backing(b);
 	conf_expect_pass(&prog);
+	use_backing(&zeropage_backing);
+}
+
+static void test_cow_huge_zeropage(void **state)
+{
+	(void)state;
+	run("Basic COW ... with huge zeropage", &huge_zeropage_backing, t_cow, false);
+}
+
+static void test_ro_pin_huge_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with huge zeropage", &huge_zeropage_backing,
+	    t_ro_pin, false);
+}
+
+static void test_ro_fast_pin_huge_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with huge zeropage", &huge_zeropage_backing,
+	    t_ro_pin, true);
 }
 
 static void test_cow_zeropage(void **state)
@@ -207,7 +265,7 @@ static struct completion *PINNED, *DONE;
 static void t_memset(void *arg)
 {
 	(void)arg;
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
 	complete(DONE);
 }
 
@@ -216,7 +274,7 @@ static void t_pin_memset(void *arg)
 	const struct non_anon_case *c = arg;
 	int ret;
 
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
 		      &PIN);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
 	complete(PINNED);
@@ -226,7 +284,7 @@ static void t_pin_memset(void *arg)
 static void t_read_smem(void *arg)
 {
 	unsigned char got = 0;
-	int ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	int ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 
 	(void)arg;
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
@@ -247,7 +305,7 @@ static void t_read_pin(void *arg)
 		      "Longterm R/O pin is not reliable (read %#x)", buf[i]);
 	t_read_smem(NULL);
 	wait_for_completion(DONE);
-	ret = conf_expect_pin(PIN, 0, PAGE, 0xff, &got);
+	ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
 	pmm_unpin(PIN);
 }
@@ -306,6 +364,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cow_zeropage),
+		cmocka_unit_test(test_cow_huge_zeropage),
+		cmocka_unit_test(test_ro_pin_huge_zeropage),
+		cmocka_unit_test(test_ro_fast_pin_huge_zeropage),
 		cmocka_unit_test(test_cow_tmpfile),
 		cmocka_unit_test(test_ro_pin_zeropage),
 		cmocka_unit_test(test_ro_pin_tmpfile),
