@@ -58,6 +58,14 @@ bool cow_leaving(const struct mm_struct *mm, unsigned long addr,
 	return false;
 }
 
+/* A huge leaf seen as the PTE of @addr's page within it. */
+static pte_t leaf_page_pte(pte_t pte, unsigned long addr, unsigned long sz)
+{
+	if (sz == PAGE_SIZE || !pte_present(pte))
+		return pte;
+	return __pte(pte_val(pte) + (addr & (sz - 1) & PAGE_MASK));
+}
+
 /* rmap_walk_anon()'s look, without its lock: every PTE mapping @pfn. */
 static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 				bool tags, struct lkey *keys)
@@ -69,7 +77,7 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 	unsigned int n = 0;
 
 	list_for_each_entry(vma, &av->vmas, anon_list) {
-		unsigned long addr;
+		unsigned long addr, sz;
 		pte_t *ptep;
 
 		if (idx < vma->vm_pgoff || n == FRAME_MAX_OWNERS)
@@ -77,8 +85,9 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 		addr = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
 		if (addr >= vma->vm_end)
 			continue;
-		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn) &&
+		ptep = pgtable_leaf_offset(vma->vm_mm, addr, &sz);
+		if (ptep && pte_maps(leaf_page_pte(pte_peek(vma->vm_mm, ptep),
+						   addr, sz), folio, pfn) &&
 		    !cow_leaving(vma->vm_mm, addr, pfn, tags))
 			keys[n++] = (struct lkey){ vma->vm_mm, addr, true };
 	}

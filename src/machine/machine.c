@@ -8,12 +8,15 @@
 #include "check/shadow.h"
 #include "check/tags.h"
 #include "machine/machine.h"
+#include "mem/hugetlb.h"
 #include "mem/phys.h"
+#include "mm/hugetlb.h"
 #include "mm/access.h"
 #include "mm/gup.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
+#include "protmm/hugetlb.h"
 #include "swap/swap.h"
 
 struct machine *machine;
@@ -105,6 +108,10 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (!err)
 		err = zero_page_init();
 	if (!err)
+		err = hugetlb_pool_init();
+	if (!err)
+		err = hugetlbfs_init();
+	if (!err)
 		err = shadow_init();
 	if (!err)
 		err = tags_init();
@@ -115,6 +122,27 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (!machine->bdev)
 		return -ENOMEM;
 	return swap_init(opts->swap_bytes);
+}
+
+/*
+ * Every hugetlbfs file evicted, then the pools emptied: a reservation
+ * still held is one a mapping failed to give back; a folio the pools
+ * cannot free is still in use, and the leak check reports it.
+ */
+static void hugetlb_teardown(void)
+{
+	unsigned long size;
+
+	hugetlbfs_release_all();
+	for (size = PMM_HUGE_2M; size <= PMM_HUGE_1G; size <<= 9) {
+		struct hstate *h = size_to_hstate(size);
+
+		if (h->resv_huge_pages)
+			pmm_violation("leak", "%lu hugetlb reservation(s) of %lu KiB "
+				      "held after teardown", h->resv_huge_pages,
+				      size >> 10);
+		set_max_huge_pages(h, 0);
+	}
 }
 
 void pmm_machine_finish(void)
@@ -128,6 +156,7 @@ void pmm_machine_finish(void)
 	for (i = 0; i < machine->nr_files; i++)
 		truncate_inode_pages_final(machine->files[i]->inode);
 	swap_teardown();
+	hugetlb_teardown();
 	check_leaks(zero_pfn);
 }
 
@@ -488,12 +517,18 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 	return 0;
 }
 
+/* The entry mapping @addr's page: a huge leaf's, as a PTE of that page. */
 static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
+	unsigned long sz;
+	pte_t *ptep = process_gone(p) ? NULL :
+		      pgtable_leaf_offset(p->mm, addr, &sz);
+	pte_t pte = ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
+			   __pte(0);
 
-	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
-		      __pte(0);
+	if (ptep && sz != PAGE_SIZE && pte_present(pte))
+		pte = __pte((pte_val(pte) & ~_PAGE_PSE) + (addr & (sz - 1) & PAGE_MASK));
+	return pte;
 }
 
 bool pmm_swapped(struct pmm_process *p, unsigned long addr)
@@ -519,13 +554,9 @@ int pmm_mem_tag(struct pmm_process *p, unsigned long addr)
 int pmm_page_state(struct pmm_process *p, unsigned long addr,
 		   struct pmm_page_state *st)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
+	pte_t pte = peek_pte(p, addr & PAGE_MASK);
 	struct folio *folio;
-	pte_t pte;
 
-	if (!ptep)
-		return -EFAULT;
-	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
 	if (!pte_present(pte))
 		return -EFAULT;
 	folio = pfn_folio(pte_pfn(pte));
@@ -536,6 +567,7 @@ int pmm_page_state(struct pmm_process *p, unsigned long addr,
 	st->maybe_pinned = folio_test_large(folio) ? folio->_pincount.counter > 0 :
 			   (unsigned int)st->refcount >= GUP_PIN_COUNTING_BIAS;
 	st->writable = pte_write(pte);
-	st->anon_exclusive = pfn_to_page(st->pfn)->flags & (1UL << PG_anon_exclusive);
+	st->anon_exclusive = anon_exclusive_page(pfn_to_page(st->pfn))->flags &
+			    (1UL << PG_anon_exclusive);
 	return 0;
 }

@@ -57,7 +57,8 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		 bool write, pte_t *out)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	pte_t pte;
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
 
@@ -79,6 +80,10 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 	}
 	if (!permits(pte, write))
 		return false;
+	/* A huge leaf fills the TLB with the 4 KiB piece used (no huge entries). */
+	if (sz != PAGE_SIZE)
+		pte = __pte((pte_val(pte) & ~_PAGE_PSE) +
+			    ((addr & (sz - 1) & PAGE_MASK)));
 	tlb_fill(cpu, mm, addr, pte);
 	*out = pte;
 	return true;

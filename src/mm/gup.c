@@ -3,6 +3,7 @@
 
 #include "mm/arch.h"
 #include "mm/gup.h"
+#include "mm/hugetlb.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -66,6 +67,43 @@ static void ungrab(struct folio *folio, unsigned int flags)
 }
 
 /*
+ * hugetlb_follow_page_mask(): the leaf under its lock; a write needs a
+ * writable leaf, a read-only pin an exclusive anonymous folio. A large
+ * folio's pin is one reference and one _pincount.
+ */
+static struct page *hugetlb_follow_page(struct vm_area_struct *vma,
+					unsigned long address,
+					unsigned int flags, long *err)
+{
+	unsigned long sz = huge_page_size(hstate_vma(vma));
+	pte_t *ptep = huge_pte_offset(vma->vm_mm, address, sz);
+	struct page *page = NULL;
+	spinlock_t *ptl;
+	pte_t pte;
+
+	*err = 0;
+	if (!ptep)
+		return NULL;
+	ptl = huge_pte_lockptr(vma->vm_mm, address, sz);
+	spin_lock(ptl);
+	pte = huge_ptep_get(ptep);
+	if (!pte_present(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
+		goto out;
+	page = huge_leaf_page(pte, address, sz);
+	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
+		*err = -EMLINK;
+		page = NULL;
+		goto out;
+	}
+	*err = grab(page_folio(page), flags);
+	if (*err)
+		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
+/*
  * follow_page_pte(): under the PTL. Returns the page, NULL when a fault
  * is needed, or an ERR value: -EMLINK (unshare first), -EFAULT, -EEXIST.
  */
@@ -80,6 +118,8 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	pte_t pte;
 
 	*err = 0;
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_follow_page(vma, address, flags, err);
 	if (!ptep)
 		return NULL;
 	spin_lock(ptl);
@@ -239,7 +279,36 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 {
 	unsigned int reject = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;
 
-	return (flags & reject) != reject || folio_test_anon(folio);
+	/* hugetlb mappings do not need dirty tracking. */
+	return (flags & reject) != reject || folio_test_anon(folio) ||
+	       folio_test_hugetlb(folio);
+}
+
+/*
+ * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf:
+ * grab the folio (a pin: one reference and one _pincount), then check the
+ * leaf did not change.
+ */
+static struct page *gup_fast_leaf(pte_t *ptep, pte_t pte, unsigned long addr,
+				  unsigned long sz, unsigned int flags)
+{
+	struct folio *folio;
+	struct page *page;
+
+	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
+	    ((flags & FOLL_WRITE) && !pte_write(pte)))
+		return NULL;
+	page = huge_leaf_page(pte, addr, sz);
+	folio = try_grab_folio_fast(page, 1, flags);
+	if (!folio)
+		return NULL;
+	if (!pte_same(pte, ptep_get(ptep)) ||
+	    !gup_fast_folio_allowed(folio, flags) ||
+	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page))) {
+		gup_put_folio(folio, 1, flags);
+		return NULL;
+	}
+	return page;
 }
 
 /*
@@ -250,7 +319,8 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	struct folio *folio;
 	struct page *page;
 	pte_t pte;
@@ -258,6 +328,9 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	if (!ptep)
 		return NULL;
 	pte = ptep_get(ptep);
+	/* gup_fast_pmd_leaf()/gup_fast_pud_leaf(): the page within the leaf. */
+	if (sz != PAGE_SIZE && pte_present(pte))
+		return gup_fast_leaf(ptep, pte, addr, sz, flags);
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))

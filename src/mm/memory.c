@@ -12,6 +12,7 @@
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
@@ -476,6 +477,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	};
 	pte_t entry;
 
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_fault(vma, address, flags);
 	vmf.pte = pte_alloc_map(vma->vm_mm, vmf.address, &vmf.ptl);
 	if (!vmf.pte)
 		return VM_FAULT_OOM;
@@ -628,7 +631,10 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, vma->vm_mm, addr,
 				addr + size);
 	mmu_notifier_invalidate_range_start(&range);
-	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	if (is_vm_hugetlb_page(vma))
+		unmap_hugepage_range(vma, addr, addr + size);
+	else
+		walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
 	tlb_flush_mmu(&tlb);
 	mmu_notifier_invalidate_range_end(&range);
 }
@@ -751,6 +757,9 @@ int copy_page_range(struct vm_area_struct *dst_vma,
 	bool cow = is_cow_mapping(src_vma->vm_flags);
 	struct mmu_notifier_range range;
 
+	/* The kernel's copy_page_range() hands hugetlb over before its seqcount. */
+	if (is_vm_hugetlb_page(src_vma))
+		return copy_hugetlb_page_range(dst_vma, src_vma);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, src_mm,
 				src_vma->vm_start, src_vma->vm_end);
 	if (cow) {

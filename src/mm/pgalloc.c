@@ -46,7 +46,30 @@ static unsigned long next_table(unsigned long table_pfn, unsigned long addr,
 	uint64_t e = __atomic_load_n(entry(table_pfn, addr, level),
 				     __ATOMIC_ACQUIRE);
 
-	return (e & _PAGE_PRESENT) ? (unsigned long)(e >> PAGE_SHIFT) : 0;
+	if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+		return 0;
+	return (unsigned long)(e >> PAGE_SHIFT);
+}
+
+pte_t *pgtable_leaf_offset(struct mm_struct *mm, unsigned long addr,
+			   unsigned long *size)
+{
+	unsigned long t = mm->pgd_pfn;
+	int level;
+
+	for (level = 0; t && level < PGTABLE_LEVELS - 1; level++) {
+		uint64_t *e = entry(t, addr, level);
+
+		if (__atomic_load_n(e, __ATOMIC_ACQUIRE) & _PAGE_PSE) {
+			*size = PAGE_SIZE << (9 * (PGTABLE_LEVELS - 1 - level));
+			return (pte_t *)e;
+		}
+		t = next_table(t, addr, level);
+	}
+	if (!t)
+		return NULL;
+	*size = PAGE_SIZE;
+	return (pte_t *)entry(t, addr, PGTABLE_LEVELS - 1);
 }
 
 pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
@@ -215,7 +238,8 @@ static void free_level(struct mm_struct *mm, unsigned long t, int level)
 		for (i = 0; i < PTRS_PER_TABLE; i++) {
 			uint64_t e = *frame_word(t, i);
 
-			if (e & _PAGE_PRESENT)
+			/* A huge leaf maps data, not a table: zapped already. */
+			if ((e & _PAGE_PRESENT) && !(e & _PAGE_PSE))
 				free_level(mm, (unsigned long)(e >> PAGE_SHIFT),
 					   level + 1);
 		}

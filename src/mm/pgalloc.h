@@ -16,6 +16,13 @@ void pgtable_free(struct mm_struct *mm, unsigned long pfn);
  */
 pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
 		      spinlock_t **ptl);
+/*
+ * The hardware's (and GUP-fast's) walk: the entry that maps @addr, a PUD
+ * or PMD leaf (_PAGE_PSE) or the PTE slot, with the size it maps in
+ * @size; NULL when an upper level is empty. No lock, no yield point.
+ */
+pte_t *pgtable_leaf_offset(struct mm_struct *mm, unsigned long addr,
+			   unsigned long *size);
 /* __pte_alloc() and friends: populate missing levels. NULL on -ENOMEM. */
 pte_t *pte_alloc_map(struct mm_struct *mm, unsigned long addr,
 		     spinlock_t **ptl);

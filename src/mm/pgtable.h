@@ -37,6 +37,8 @@ typedef struct { uint64_t pgprot; } pgprot_t;
 #define _PAGE_DIRTY	(1ULL << 6)
 #define _PAGE_PAT	(1ULL << 7)
 #define _PAGE_PROTNONE	(1ULL << 8)	/* PROT_NONE: present to the kernel only */
+/* In a PMD or PUD entry, bit 7 makes it a leaf (x86's PSE), not a table. */
+#define _PAGE_PSE	(1ULL << 7)
 #define _PAGE_SPECIAL	(1ULL << 9)
 #define _PAGE_NX	(1ULL << 63)
 #define PTE_PFN_SHIFT	PAGE_SHIFT
