@@ -213,7 +213,7 @@ struct hugetlbfs_inode *hugetlbfs_create(struct hstate *h, unsigned long size,
 static void remove_inode_hugepages(struct hugetlbfs_inode *inode,
 				   unsigned long from, unsigned long to)
 {
-	unsigned long idx;
+	unsigned long idx, i;
 
 	for (idx = from; idx < to && idx < inode->max_idx; idx++) {
 		struct folio *folio = inode->cache[idx];
@@ -224,12 +224,18 @@ static void remove_inode_hugepages(struct hugetlbfs_inode *inode,
 		inode->cache[idx] = NULL;
 		folio->mapping = NULL;
 		folio_unlock(folio);
+		/*
+		 * The range reads as zeros again: said of the frames written
+		 * since the fault zeroed them, the others being zeros already.
+		 */
+		for (i = 0; i < folio_nr_pages(folio); i++)
+			if (pfn_to_page(folio_pfn(folio) + i)->data)
+				phys_logical_zero(&inode->mapping,
+						  ((idx << inode->h->order) + i) << PAGE_SHIFT,
+						  PAGE_SIZE);
 		folio_put(folio);
 	}
 	resv_release(inode->h, &inode->resv, from, to);
-	if (to > from)
-		phys_logical_zero(&inode->mapping, from * pages_per_huge_page(inode->h)
-				  << PAGE_SHIFT, (to - from) * huge_page_size(inode->h));
 }
 
 /* hugetlb_vmdelete_list(): every mapping of [from, to), COW copies too. */
