@@ -10,6 +10,7 @@
 
 #include "machine/machine.h"
 #include "mem/hugetlb.h"
+#include "mm/gup.h"
 
 #define A	0x40000000ul		/* 1 GiB aligned */
 #define M2	PMM_HUGE_2M
@@ -179,6 +180,7 @@ static void pin_body(void *arg)
 	struct pmm_page_state st;
 	struct pmm_pin *slow, *fast;
 	struct folio *folio;
+	struct page *page;
 
 	(void)arg;
 	check(pmm_hugetlb_set_pool(G1, 1) == 1);
@@ -190,6 +192,10 @@ static void pin_body(void *arg)
 	check(folio->_pincount.counter == 2 && st.refcount == 3 && st.maybe_pinned);
 	check(pmm_pin(P, A + G1 - 4096, 1, PMM_GUP_WRITE | PMM_GUP_FAST, &fast) == 0);
 	check(folio->_pincount.counter == 3 && folio->_refcount.counter == 4);
+	/* The lockless walk alone takes the PUD leaf (gup_fast_pud_leaf()). */
+	check(gup_fast(P->mm, A + 5 * 4096, 1, FOLL_PIN | FOLL_WRITE, &page) == 1);
+	check(page == folio_page(folio, 5) && folio->_pincount.counter == 4);
+	unpin_user_page(page);
 	/* No second 1 GiB block: the pool cannot grow. */
 	check(pmm_hugetlb_set_pool(G1, 2) == 1);
 	pmm_unpin(slow);
