@@ -202,7 +202,12 @@ void free_huge_folio(struct folio *folio)
 		pmm_violation("bug-on", "free_huge_folio: frame %#lx still %s",
 			      folio_pfn(folio), folio->_pincount.counter ?
 			      "pinned" : "mapped");
-	/* The frame keeps its bytes: a pool folio is not poisoned. */
+	/*
+	 * Back in the pool, the folio may go to another process: a TLB
+	 * entry still reaching it is as stale as for a freed page. The
+	 * frames keep their bytes (a pool folio is not poisoned).
+	 */
+	phys_notify_freed(folio);
 	folio->mapping = NULL;
 	folio->index = 0;
 	folio->private = 0;

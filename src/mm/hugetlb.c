@@ -580,7 +580,7 @@ static struct folio *hugetlb_pagecache(struct hugetlbfs_inode *inode,
 	}
 	zero_huge_folio(folio);
 	folio->mapping = &inode->mapping;
-	/* The page cache indexes hugetlb folios in base pages (6.7 on). */
+	/* The page cache indexes hugetlb folios in base pages (a08c7193e4f1, 6.7). */
 	folio->index = idx << inode->h->order;
 	folio->private &= ~HPG_restore_reserve;
 	resv_set(&inode->resv, idx, RESV_CONSUMED);
