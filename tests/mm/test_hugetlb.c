@@ -231,6 +231,71 @@ static void fork_pinned_body(void *arg)
 	pmm_unpin(pin);
 }
 
+/*
+ * Explored: two processes fault the same shared hugetlbfs page, and two
+ * write their COW-shared private page, at once; every interleaving keeps
+ * each one's data (the data oracle checks every load) and the counts.
+ */
+static void race_store(struct pmm_process *p, unsigned long addr, char v)
+{
+	char b = 0;
+
+	check(pmm_store(p, addr, &v, 1) == 0);
+	check(pmm_load(p, addr, &b, 1) == 0 && b == v);
+}
+
+static void t_shared_p(void *arg) { (void)arg; race_store(P, A + 1, 'p'); }
+static void t_shared_c(void *arg) { (void)arg; race_store(C, A + 2, 'c'); }
+static void t_cow_p(void *arg) { (void)arg; race_store(P, A + 64, 'P'); }
+static void t_cow_c(void *arg) { (void)arg; race_store(C, A + 64, 'C'); }
+
+static void race_shared_setup(void *arg)
+{
+	(void)arg;
+	machine_up(16ul << 20);
+	P = pmm_process_create();
+	C = pmm_process_create();
+	pmm_hugetlb_set_pool(M2, 1);
+	F = pmm_hugetlbfs_create(M2, M2);
+	if (!F || pmm_mmap_hugetlb(P, A, M2, RW, PMM_MAP_SHARED, M2, F, 0) ||
+	    pmm_mmap_hugetlb(C, A, M2, RW, PMM_MAP_SHARED, M2, F, 0))
+		fail_msg("setup");
+	pmm_task_create("p", 0, t_shared_p, NULL);
+	pmm_task_create("c", 1, t_shared_c, NULL);
+}
+
+static void race_cow_setup(void *arg)
+{
+	(void)arg;
+	machine_up(16ul << 20);
+	P = pmm_process_create();
+	pmm_hugetlb_set_pool(M2, 2);
+	if (pmm_mmap_hugetlb(P, A, M2, RW, PMM_MAP_PRIVATE, M2, NULL, 0) ||
+	    pmm_store(P, A + 64, "x", 1))
+		fail_msg("setup");
+	C = pmm_fork(P);
+	pmm_task_create("p", 0, t_cow_p, NULL);
+	pmm_task_create("c", 1, t_cow_c, NULL);
+}
+
+/* run_clean(), to two preemptions: every interleaving would take hours. */
+static uint64_t run_bounded(void (*setup_fn)(void *))
+{
+	struct pmm_program prog = { "hugetlb-race", "", setup_fn, machine_down, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	failures = 0;
+	o.stop_on_violation = false;
+	o.trace = false;
+	o.preemptions = 2;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	return check_clean(&r);
+}
+
+static void test_race_shared(void **s) { (void)s; assert_true(run_bounded(race_shared_setup) > 1); }
+static void test_race_cow(void **s) { (void)s; assert_true(run_bounded(race_cow_setup) > 1); }
+
 static void (*body_fn)(void *);
 static unsigned long body_ram;
 
@@ -270,6 +335,8 @@ int main(void)
 		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_fork_pinned),
 		cmocka_unit_test(test_pin_1g),
+		cmocka_unit_test(test_race_shared),
+		cmocka_unit_test(test_race_cow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
