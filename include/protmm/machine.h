@@ -125,7 +125,10 @@ PMM_API int pmm_mprotect(struct pmm_process *p, unsigned long addr,
 #define PMM_MADV_NOHUGEPAGE	15
 PMM_API int pmm_madvise(struct pmm_process *p, unsigned long addr,
 			unsigned long len, int advice);
-/* What maps @addr: one of PMM_THP_*, or -EFAULT when nothing does. */
+/*
+ * What maps @addr: one of PMM_THP_*, -EFAULT when nothing does, -EINVAL
+ * in a hugetlb mapping (its pages are no THP).
+ */
 #define PMM_THP_NONE		0	/* a small page (or the zero page) */
 #define PMM_THP_PMD		1	/* a PMD leaf: a THP or the huge zero page */
 #define PMM_THP_PTE		2	/* a PTE, into a THP */

@@ -8,13 +8,16 @@
 #include "check/shadow.h"
 #include "check/tags.h"
 #include "machine/machine.h"
+#include "mem/hugetlb.h"
 #include "mem/phys.h"
+#include "mm/hugetlb.h"
 #include "mm/access.h"
 #include "mm/gup.h"
 #include "mm/huge_memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
+#include "protmm/hugetlb.h"
 #include "swap/swap.h"
 
 struct machine *machine;
@@ -107,6 +110,10 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (!err)
 		err = zero_page_init();
 	if (!err)
+		err = hugetlb_pool_init();
+	if (!err)
+		err = hugetlbfs_init();
+	if (!err)
 		err = shadow_init();
 	if (!err)
 		err = tags_init();
@@ -117,6 +124,27 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (!machine->bdev)
 		return -ENOMEM;
 	return swap_init(opts->swap_bytes);
+}
+
+/*
+ * Every hugetlbfs file evicted, then the pools emptied: a reservation
+ * still held is one a mapping failed to give back; a folio the pools
+ * cannot free is still in use, and the leak check reports it.
+ */
+static void hugetlb_teardown(void)
+{
+	unsigned long size;
+
+	hugetlbfs_release_all();
+	for (size = PMM_HUGE_2M; size <= PMM_HUGE_1G; size <<= 9) {
+		struct hstate *h = size_to_hstate(size);
+
+		if (h->resv_huge_pages)
+			pmm_violation("leak", "%lu hugetlb reservation(s) of %lu KiB "
+				      "held after teardown", h->resv_huge_pages,
+				      size >> 10);
+		set_max_huge_pages(h, 0);
+	}
 }
 
 void pmm_machine_finish(void)
@@ -131,6 +159,7 @@ void pmm_machine_finish(void)
 		truncate_inode_pages_final(machine->files[i]->inode);
 	swap_teardown();
 	thp_machine_finish();
+	hugetlb_teardown();
 	check_leaks(zero_pfn);
 }
 
@@ -213,17 +242,21 @@ int pmm_madvise(struct pmm_process *p, unsigned long addr, unsigned long len,
 	return hugepage_madvise(p->mm, addr, len, advice);
 }
 
-/* The folio mapped at @addr, with a reference; @pmd says how. */
+/*
+ * The folio mapped at @addr, with a reference; @pmd says how. A hugetlb
+ * VMA's leaves are no THP (split_huge_pages_pid() skips them): NULL.
+ */
 static struct folio *thp_get(struct mm_struct *mm, unsigned long addr,
 			     bool *pmd)
 {
+	struct vm_area_struct *vma = find_vma(mm, addr);
 	pmd_t *pmdp = pmd_offset_map(mm, addr);
 	spinlock_t *ptl;
 	struct folio *folio = NULL;
 	pte_t *ptep;
 
 	*pmd = false;
-	if (!pmdp)
+	if (!pmdp || (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma)))
 		return NULL;
 	spin_lock(pmd_lockptr(mm, pmdp));
 	if (pmd_leaf(pmdp_get(pmdp))) {
@@ -248,15 +281,20 @@ static struct folio *thp_get(struct mm_struct *mm, unsigned long addr,
 
 int pmm_thp_state(struct pmm_process *p, unsigned long addr)
 {
+	struct vm_area_struct *vma;
 	struct folio *folio;
-	bool pmd;
+	bool pmd, hugetlb;
 	int ret;
 
 	if (process_gone(p))
 		return -ESRCH;
 	mmap_read_lock(p->mm);
+	vma = find_vma(p->mm, addr);
+	hugetlb = vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma);
 	folio = thp_get(p->mm, addr & PAGE_MASK, &pmd);
 	mmap_read_unlock(p->mm);
+	if (hugetlb)
+		return -EINVAL;
 	if (!folio) {
 		pmd_t *pmdp = pmd_offset_map(p->mm, addr);
 		pte_t *ptep = pte_offset_map(p->mm, addr, NULL);
@@ -586,12 +624,10 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 	return 0;
 }
 
+/* The entry mapping @addr's page: a huge leaf's, as a PTE of that page. */
 static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
-
-	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
-		      __pte(0);
+	return process_gone(p) ? __pte(0) : leaf_pte_peek(p->mm, addr);
 }
 
 bool pmm_swapped(struct pmm_process *p, unsigned long addr)
@@ -617,30 +653,9 @@ int pmm_mem_tag(struct pmm_process *p, unsigned long addr)
 int pmm_page_state(struct pmm_process *p, unsigned long addr,
 		   struct pmm_page_state *st)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
-	pmd_t *pmdp = process_gone(p) ? NULL : pmd_offset_map(p->mm, addr);
+	pte_t pte = peek_pte(p, addr & PAGE_MASK);
 	struct folio *folio;
-	pte_t pte;
 
-	/* A PMD leaf: its subpage at @addr, exclusive as the head is. */
-	if (!ptep && pmdp) {
-		pmd_t pmd = __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_RELAXED));
-
-		if (!pmd_leaf(pmd))
-			return -EFAULT;
-		pte = pmd_subpage_pte(pmd, addr);
-		folio = pfn_folio(pte_pfn(pte));
-		st->pfn = pte_pfn(pte);
-		st->refcount = folio->_refcount.counter;
-		st->mapcount = folio->_large_mapcount.counter + 1;
-		st->maybe_pinned = folio->_pincount.counter > 0;
-		st->writable = pte_write(pte);
-		st->anon_exclusive = folio->flags & (1UL << PG_anon_exclusive);
-		return 0;
-	}
-	if (!ptep)
-		return -EFAULT;
-	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
 	if (!pte_present(pte))
 		return -EFAULT;
 	folio = pfn_folio(pte_pfn(pte));
@@ -651,6 +666,7 @@ int pmm_page_state(struct pmm_process *p, unsigned long addr,
 	st->maybe_pinned = folio_test_large(folio) ? folio->_pincount.counter > 0 :
 			   (unsigned int)st->refcount >= GUP_PIN_COUNTING_BIAS;
 	st->writable = pte_write(pte);
-	st->anon_exclusive = pfn_to_page(st->pfn)->flags & (1UL << PG_anon_exclusive);
+	st->anon_exclusive = anon_exclusive_page(pfn_to_page(st->pfn))->flags &
+			    (1UL << PG_anon_exclusive);
 	return 0;
 }

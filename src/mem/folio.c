@@ -3,6 +3,7 @@
 
 #include "mem/buddy.h"
 #include "mem/folio.h"
+#include "mem/hugetlb.h"
 #include "mem/phys.h"
 #include "sched/rcu.h"
 
@@ -93,8 +94,14 @@ void __folio_put(struct folio *folio)
 {
 	unsigned int order = folio_order(folio);
 	unsigned long i, n = 1UL << order;
-	const char *bad = bad_state(folio);
+	const char *bad;
 
+	/* free_huge_folio(): a hugetlb folio goes back to its pool. */
+	if (folio_test_hugetlb(folio)) {
+		free_huge_folio(folio);
+		return;
+	}
+	bad = bad_state(folio);
 	if (bad)
 		pmm_violation("bug-on", "Bad page state: freeing frame %#lx %s",
 			      folio_pfn(folio), bad);

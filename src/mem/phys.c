@@ -144,10 +144,12 @@ int phys_init(const struct phys_mem_opts *opts)
 }
 
 /*
- * A freed frame never written reads as poison without a buffer of its
- * own: they all share this one (freeing a 2 MiB folio costs no 2 MiB).
+ * A poisoned frame that was never written since needs no bytes of its
+ * own: it points at this shared descriptor, so that freeing a 1 GiB folio
+ * costs a word per frame, not 4 KiB (nor a 2 MiB THP 2 MiB). The first
+ * write to such a frame gives it a descriptor of its own.
  */
-static struct frame_data poisoned_frame = { .poisoned = true };
+static struct frame_data poisoned_frame = { .valid = 0, .poisoned = true };
 
 /*
  * Natively two CPUs may write a fresh frame at once: one descriptor wins.
@@ -225,12 +227,11 @@ void frame_clear(unsigned long pfn)
 	struct frame_data *d = frame_data(pfn, false);
 
 	if (d == &poisoned_frame) {
-		struct frame_data *old = d;
-
-		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &old, NULL,
-					    false, __ATOMIC_ACQ_REL,
-					    __ATOMIC_ACQUIRE);
-	} else if (d) {
+		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &d, NULL, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		d = frame_data(pfn, false);
+	}
+	if (d && d != &poisoned_frame) {
 		d->valid = 0;
 		d->poisoned = false;
 	}
@@ -239,15 +240,17 @@ void frame_clear(unsigned long pfn)
 /* Freed frames read as PAGE_POISON, as with page_poisoning. */
 void frame_poison(unsigned long pfn)
 {
-	struct frame_data *d = frame_data(pfn, false), *old = NULL;
+	struct frame_data *d = frame_data(pfn, false);
 
-	if (d && d != &poisoned_frame) {
-		d->valid = 0;
-		d->poisoned = true;
-	} else if (!d) {
-		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &old,
+	if (!d) {
+		__atomic_compare_exchange_n(&pfn_to_page(pfn)->data, &d,
 					    &poisoned_frame, false,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		d = frame_data(pfn, false);
+	}
+	if (d != &poisoned_frame) {
+		d->valid = 0;
+		d->poisoned = true;
 	}
 }
 

@@ -57,18 +57,13 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		 bool write, pte_t *out)
 {
-	pmd_t *pmdp = pmd_offset_map(mm, addr);
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
-	/* A 2 MiB leaf: the walk ends at the PMD, whose bits it sets. */
-	uint64_t leaf = 0;
+	/* A huge leaf (THP or hugetlb): the walk ends there and sets its bits. */
+	uint64_t leaf = sz != PAGE_SIZE ? _PAGE_PSE : 0;
 	pte_t pte;
 
-	if (!ptep && pmdp &&
-	    pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE)))) {
-		ptep = (pte_t *)pmdp;
-		leaf = _PAGE_PSE;
-	}
 	if (!ptep)
 		return false;
 	pte = ptep_get(ptep);
@@ -90,8 +85,7 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 	if (!permits(pte, write) || (pte_val(pte) & leaf) != leaf)
 		return false;
 	/* The TLB holds the 4 KiB piece of a leaf that this access uses. */
-	if (leaf)
-		pte = pmd_subpage_pte(__pmd(pte_val(pte)), addr);
+	pte = leaf_subpage_pte(pte, addr, sz);
 	tlb_fill(cpu, mm, addr, pte);
 	*out = pte;
 	return true;

@@ -4,6 +4,7 @@
 #include "mm/arch.h"
 #include "mm/gup.h"
 #include "mm/huge_memory.h"
+#include "mm/hugetlb.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -52,11 +53,14 @@ static bool is_zero_folio(struct folio *folio)
 	return is_zero_pfn(folio_pfn(folio)) || is_huge_zero_pfn(folio_pfn(folio));
 }
 
+/* @addr's PMD when it is a present leaf (a THP in a non-hugetlb VMA). */
 static pmd_t *pmd_leaf_at(struct mm_struct *mm, unsigned long addr)
 {
-	pmd_t *pmdp = pmd_offset_map(mm, addr);
+	unsigned long sz;
+	pmd_t *pmdp = (pmd_t *)pgtable_leaf_offset(mm, addr, &sz);
 
-	if (pmdp && pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE))))
+	if (pmdp && sz == PMD_SIZE &&
+	    pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE))))
 		return pmdp;
 	return NULL;
 }
@@ -97,6 +101,43 @@ static struct page *follow_huge_pmd(struct vm_area_struct *vma,
 				    unsigned int flags, long *err);
 
 /*
+ * hugetlb_follow_page_mask(): the leaf under its lock; a write needs a
+ * writable leaf, a read-only pin an exclusive anonymous folio. A large
+ * folio's pin is one reference and one _pincount.
+ */
+static struct page *hugetlb_follow_page(struct vm_area_struct *vma,
+					unsigned long address,
+					unsigned int flags, long *err)
+{
+	unsigned long sz = huge_page_size(hstate_vma(vma));
+	pte_t *ptep = huge_pte_offset(vma->vm_mm, address, sz);
+	struct page *page = NULL;
+	spinlock_t *ptl;
+	pte_t pte;
+
+	*err = 0;
+	if (!ptep)
+		return NULL;
+	ptl = huge_pte_lockptr(vma->vm_mm, address, sz);
+	spin_lock(ptl);
+	pte = huge_ptep_get(ptep);
+	if (!pte_present(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
+		goto out;
+	page = huge_leaf_page(pte, address, sz);
+	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
+		*err = -EMLINK;
+		page = NULL;
+		goto out;
+	}
+	*err = grab(page_folio(page), flags);
+	if (*err)
+		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
+/*
  * follow_page_pte(): under the PTL. Returns the page, NULL when a fault
  * is needed, or an ERR value: -EMLINK (unshare first), -EFAULT, -EEXIST.
  */
@@ -111,6 +152,9 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	pte_t pte;
 
 	*err = 0;
+	/* hugetlb_follow_page_mask() first: a PMD leaf below is a THP. */
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_follow_page(vma, address, flags, err);
 	if (!ptep) {
 		pmd_t *pmdp = pmd_leaf_at(vma->vm_mm, address);
 
@@ -312,38 +356,35 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 {
 	unsigned int reject = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;
 
-	return (flags & reject) != reject || folio_test_anon(folio);
+	/* hugetlb mappings do not need dirty tracking. */
+	return (flags & reject) != reject || folio_test_anon(folio) ||
+	       folio_test_hugetlb(folio);
 }
 
 /*
- * gup_fast_pte_range() for one page: read the PTE without a lock, grab the
- * folio, then re-read the PTE: if it changed, the folio may already have
- * been unmapped and freed, and the reference must go.
+ * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf, a
+ * THP's PMD or a hugetlb PMD or PUD: grab the folio through the subpage
+ * (a pin: one reference and one _pincount), then re-read the leaf: split,
+ * zapped or changed meanwhile, the folio may be split or freed, and the
+ * reference must go. The huge zero page (pmd_special) is left to the
+ * slow path.
  */
-/*
- * gup_fast_pmd_leaf(): the same on a 2 MiB leaf: grab the folio through
- * the subpage, then re-read the PMD: split, zapped or changed meanwhile,
- * the folio may be split or freed, and the reference must go. The huge
- * zero page (pmd_special) is left to the slow path.
- */
-static struct page *gup_fast_pmd_leaf(pmd_t *pmdp, unsigned long addr,
-				      unsigned int flags)
+static struct page *gup_fast_leaf(pte_t *ptep, pte_t pte, unsigned long addr,
+				  unsigned long sz, unsigned int flags)
 {
-	pmd_t pmd = pmdp_get(pmdp);
 	struct folio *folio;
 	struct page *page;
 
-	if (!pmd_leaf(pmd) || !(pmd_val(pmd) & _PAGE_PRESENT) ||
-	    !(pmd_val(pmd) & _PAGE_USER) || pmd_special(pmd) ||
-	    ((flags & FOLL_WRITE) && !pmd_write(pmd)))
+	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
+	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
 		return NULL;
-	page = pmd_page(pmd) + ((addr & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
+	page = huge_leaf_page(pte, addr, sz);
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if (!pmd_same(pmd, pmdp_get(pmdp)) ||
+	if (!pte_same(pte, ptep_get(ptep)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||
-	    (!pmd_write(pmd) && gup_must_unshare(NULL, flags, (struct page *)folio)) ||
+	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
 		gup_put_folio(folio, 1, flags);
 		return NULL;
@@ -351,20 +392,26 @@ static struct page *gup_fast_pmd_leaf(pmd_t *pmdp, unsigned long addr,
 	return page;
 }
 
+/*
+ * gup_fast_pte_range() for one page: read the PTE without a lock, grab the
+ * folio, then re-read the PTE: if it changed, the folio may already have
+ * been unmapped and freed, and the reference must go.
+ */
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	struct folio *folio;
 	struct page *page;
 	pte_t pte;
 
-	if (!ptep) {
-		pmd_t *pmdp = pmd_leaf_at(mm, addr);
-
-		return pmdp ? gup_fast_pmd_leaf(pmdp, addr, flags) : NULL;
-	}
+	if (!ptep)
+		return NULL;
 	pte = ptep_get(ptep);
+	/* gup_fast_pmd_leaf()/gup_fast_pud_leaf(): the page within the leaf. */
+	if (sz != PAGE_SIZE)
+		return gup_fast_leaf(ptep, pte, addr, sz, flags);
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))

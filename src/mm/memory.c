@@ -13,6 +13,7 @@
 #include "mm/arch.h"
 #include "mm/huge_memory.h"
 #include "mm/memory.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
@@ -475,10 +476,14 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		.pgoff = linear_page_index(vma, address & PAGE_MASK),
 		.flags = flags,
 	};
-	pmd_t *pmdp = pmd_alloc_map(vma->vm_mm, vmf.address);
+	pmd_t *pmdp;
 	vm_fault_t ret;
 	pte_t entry;
 
+	/* hugetlb_fault() first: a PMD leaf below is a THP. */
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_fault(vma, address, flags);
+	pmdp = pmd_alloc_map(vma->vm_mm, vmf.address);
 	if (!pmdp)
 		return VM_FAULT_OOM;
 	ret = huge_pmd_fault(&vmf, pmdp);
@@ -638,10 +643,14 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, vma->vm_mm, addr,
 				addr + size);
 	mmu_notifier_invalidate_range_start(&range);
-	/* zap_pmd_range(): whole leaves go at once, partial ones are split. */
-	if (!skip_anon)
-		zap_huge_pmd_range(vma, addr, addr + size);
-	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	if (is_vm_hugetlb_page(vma)) {
+		unmap_hugepage_range(vma, addr, addr + size);
+	} else {
+		/* zap_pmd_range(): whole leaves go at once, partial ones are split. */
+		if (!skip_anon)
+			zap_huge_pmd_range(vma, addr, addr + size);
+		walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	}
 	tlb_flush_mmu(&tlb);
 	mmu_notifier_invalidate_range_end(&range);
 }
@@ -764,6 +773,9 @@ int copy_page_range(struct vm_area_struct *dst_vma,
 	bool cow = is_cow_mapping(src_vma->vm_flags);
 	struct mmu_notifier_range range;
 
+	/* The kernel's copy_page_range() hands hugetlb over before its seqcount. */
+	if (is_vm_hugetlb_page(src_vma))
+		return copy_hugetlb_page_range(dst_vma, src_vma);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, src_mm,
 				src_vma->vm_start, src_vma->vm_end);
 	if (cow) {

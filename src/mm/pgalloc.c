@@ -46,10 +46,31 @@ static unsigned long next_table(unsigned long table_pfn, unsigned long addr,
 	uint64_t e = __atomic_load_n(entry(table_pfn, addr, level),
 				     __ATOMIC_ACQUIRE);
 
-	/* A leaf maps memory, not a table (pmd_leaf()). */
+	/* A leaf maps memory, not a table (pmd_leaf(), pud_leaf()). */
 	if (!(e & _PAGE_PRESENT) || (level > 0 && (e & _PAGE_PSE)))
 		return 0;
 	return (unsigned long)((e & PTE_PFN_MASK) >> PAGE_SHIFT);
+}
+
+pte_t *pgtable_leaf_offset(struct mm_struct *mm, unsigned long addr,
+			   unsigned long *size)
+{
+	unsigned long t = mm->pgd_pfn;
+	int level;
+
+	for (level = 0; t && level < PGTABLE_LEVELS - 1; level++) {
+		uint64_t *e = entry(t, addr, level);
+
+		if (level > 0 && (__atomic_load_n(e, __ATOMIC_ACQUIRE) & _PAGE_PSE)) {
+			*size = PAGE_SIZE << (9 * (PGTABLE_LEVELS - 1 - level));
+			return (pte_t *)e;
+		}
+		t = next_table(t, addr, level);
+	}
+	if (!t)
+		return NULL;
+	*size = PAGE_SIZE;
+	return (pte_t *)entry(t, addr, PGTABLE_LEVELS - 1);
 }
 
 pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
@@ -222,6 +243,7 @@ static void free_level(struct mm_struct *mm, unsigned long t, int level)
 		for (i = 0; i < PTRS_PER_TABLE; i++) {
 			uint64_t e = *frame_word(t, i);
 
+			/* A huge leaf maps data, not a table: zapped already. */
 			if ((e & _PAGE_PRESENT) && !(e & _PAGE_PSE))
 				free_level(mm, (unsigned long)(e >> PAGE_SHIFT),
 					   level + 1);
@@ -236,20 +258,30 @@ void free_pgd_range(struct mm_struct *mm)
 	mm->pgd_pfn = 0;
 }
 
+unsigned long pgtable_level_table(struct mm_struct *mm, unsigned long addr,
+				  int level, bool alloc)
+{
+	unsigned long t = mm->pgd_pfn;
+	int l;
+
+	for (l = 0; l < level && t; l++) {
+		if (alloc && !next_table(t, addr, l) && populate(mm, t, addr, l))
+			return 0;
+		t = next_table(t, addr, l);
+	}
+	return t;
+}
+
+pte_t *pgtable_level_entry(unsigned long t, unsigned long addr, int level)
+{
+	return (pte_t *)entry(t, addr, level);
+}
+
 /* The PMD table holding @addr's PMD, or 0 when an upper level is empty. */
 static unsigned long pmd_table(struct mm_struct *mm, unsigned long addr,
 			       bool alloc)
 {
-	unsigned long t = mm->pgd_pfn;
-	int level;
-
-	for (level = 0; level < PGTABLE_LEVELS - 2 && t; level++) {
-		if (alloc && !next_table(t, addr, level) &&
-		    populate(mm, t, addr, level))
-			return 0;
-		t = next_table(t, addr, level);
-	}
-	return t;
+	return pgtable_level_table(mm, addr, PGTABLE_LEVELS - 2, alloc);
 }
 
 pmd_t *pmd_offset_map(struct mm_struct *mm, unsigned long addr)
@@ -371,13 +403,11 @@ pte_t *pte_table_entry(unsigned long pte_pfn, unsigned long addr)
 
 pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
-	pmd_t *pmdp;
-	pmd_t pmd;
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 
-	if (ptep)
-		return __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
-	pmdp = pmd_offset_map(mm, addr);
-	pmd = pmdp ? __pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_RELAXED)) : __pmd(0);
-	return pmd_leaf(pmd) ? pmd_subpage_pte(pmd, addr) : __pte(0);
+	if (!ptep)
+		return __pte(0);
+	return leaf_subpage_pte(__pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)),
+				addr, sz);
 }

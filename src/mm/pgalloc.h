@@ -16,6 +16,22 @@ void pgtable_free(struct mm_struct *mm, unsigned long pfn);
  */
 pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
 		      spinlock_t **ptl);
+/*
+ * The hardware's (and GUP-fast's) walk: the entry that maps @addr, a PUD
+ * or PMD leaf (_PAGE_PSE) or the PTE slot, with the size it maps in
+ * @size; NULL when an upper level is empty. No lock, no yield point.
+ */
+pte_t *pgtable_leaf_offset(struct mm_struct *mm, unsigned long addr,
+			   unsigned long *size);
+/*
+ * The table at @level (0 = PGD) that holds @addr's entry, or 0 when a
+ * level above is empty or a huge leaf; @alloc populates empty levels
+ * (0 then also on -ENOMEM). With pgtable_level_entry(), the one walk of
+ * the PMD helpers below and of hugetlb's huge_pte_offset()/_alloc().
+ */
+unsigned long pgtable_level_table(struct mm_struct *mm, unsigned long addr,
+				  int level, bool alloc);
+pte_t *pgtable_level_entry(unsigned long t, unsigned long addr, int level);
 /* __pte_alloc() and friends: populate missing levels. NULL on -ENOMEM. */
 pte_t *pte_alloc_map(struct mm_struct *mm, unsigned long addr,
 		     spinlock_t **ptl);
@@ -113,7 +129,7 @@ unsigned long pgtable_trans_huge_withdraw(struct mm_struct *mm,
 					  unsigned long addr);
 /*
  * What maps @addr, read with no yield point (an oracle's look): the PTE,
- * or for a PMD leaf the PTE its subpage would have; none if nothing.
+ * or for a huge leaf (PMD or PUD) the PTE its subpage would have; none if nothing.
  */
 pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr);
 /* The PTE for @addr in the PTE table @pte_pfn. */

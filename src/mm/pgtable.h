@@ -37,6 +37,8 @@ typedef struct { uint64_t pgprot; } pgprot_t;
 #define _PAGE_DIRTY	(1ULL << 6)
 #define _PAGE_PAT	(1ULL << 7)
 #define _PAGE_PROTNONE	(1ULL << 8)	/* PROT_NONE: present to the kernel only */
+/* In a PMD or PUD entry, bit 7 makes it a leaf (x86's PSE), not a table. */
+#define _PAGE_PSE	(1ULL << 7)
 #define _PAGE_SPECIAL	(1ULL << 9)
 #define _PAGE_NX	(1ULL << 63)
 #define PTE_PFN_SHIFT	PAGE_SHIFT
@@ -105,13 +107,13 @@ static inline struct page *pte_page(pte_t p)
  */
 typedef struct { uint64_t pmd; } pmd_t;
 
-#define _PAGE_PSE		(1ULL << 7)
-#define PMD_SHIFT		(PAGE_SHIFT + 9)
+/* As mem/hugetlb.h has them (it sits below mm/): identical definitions. */
+#define HPAGE_PMD_ORDER		9
+#define HPAGE_PMD_SIZE		(PAGE_SIZE << HPAGE_PMD_ORDER)
+#define PMD_SHIFT		(PAGE_SHIFT + HPAGE_PMD_ORDER)
 #define PMD_SIZE		(1UL << PMD_SHIFT)
 #define PMD_MASK		(~(PMD_SIZE - 1))
-#define HPAGE_PMD_ORDER		(PMD_SHIFT - PAGE_SHIFT)
 #define HPAGE_PMD_NR		(1UL << HPAGE_PMD_ORDER)
-#define HPAGE_PMD_SIZE		PMD_SIZE
 #define HPAGE_PMD_MASK		PMD_MASK
 
 #define __pmd(x)	((pmd_t){ (x) })
@@ -151,15 +153,25 @@ static inline pmd_t pmd_mkspecial(pmd_t p) { return __pmd(pmd_val(p) | _PAGE_SPE
 static inline struct page *pmd_page(pmd_t p) { return pfn_to_page(pmd_pfn(p)); }
 
 /*
- * The PTE a leaf's subpage at @addr would have: what the TLB caches for a
- * 4 KiB access through a 2 MiB entry, and what split_huge_pmd() writes.
+ * The PTE the subpage at @addr of a leaf mapping @size bytes would have
+ * (a THP's PMD, a hugetlb PMD or PUD): what the TLB caches for a 4 KiB
+ * access through it, and what split_huge_pmd() writes. A non-present
+ * leaf, or a PTE (@size PAGE_SIZE), is returned as it is.
  */
+static inline pte_t leaf_subpage_pte(pte_t leaf, unsigned long addr,
+				     unsigned long size)
+{
+	uint64_t v = pte_val(leaf) & ~(_PAGE_PSE | PTE_PFN_MASK);
+	unsigned long pfn = pte_pfn(leaf) + ((addr & (size - 1)) >> PAGE_SHIFT);
+
+	if (size == PAGE_SIZE || !pte_present(leaf))
+		return leaf;
+	return __pte(((uint64_t)pfn << PTE_PFN_SHIFT) | v);
+}
+
 static inline pte_t pmd_subpage_pte(pmd_t p, unsigned long addr)
 {
-	uint64_t v = pmd_val(p) & ~(_PAGE_PSE | PTE_PFN_MASK);
-	unsigned long pfn = pmd_pfn(p) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
-
-	return __pte(((uint64_t)pfn << PTE_PFN_SHIFT) | v);
+	return leaf_subpage_pte(__pte(pmd_val(p)), addr, PMD_SIZE);
 }
 
 /* Index of @addr's entry at @level (0 = PGD ... 3 = PTE). */
