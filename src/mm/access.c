@@ -65,6 +65,13 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		return false;
 	pte = ptep_get(ptep);
 	/*
+	 * The walk is one step with its read: a table munmap freed since
+	 * the yield point is not walked through (the flush it waited for
+	 * would have stopped this walk), the walker finds nothing there.
+	 */
+	if (pte_offset_map(mm, addr, NULL) != ptep)
+		pte = __pte(0);
+	/*
 	 * The walker sets A/D only in the entry it used: natively another
 	 * CPU may have cleared or changed it since, and then it walks again.
 	 */

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
+#include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "sched/irq.h"
 #include "sched/knob.h"
 
 DEFINE_KNOB(gup_fast_recheck, "gup.fast_recheck",
 	    "GUP-fast re-reads the PTE after grabbing the folio and backs off "
-	    "if it changed (on); off trusts the first read, so a folio freed "
-	    "and reused meanwhile is pinned for the wrong owner",
+	    "if it changed (on: the generic walker of mm/gup.c, x86's too since "
+	    "e585513b76f7 switched it over for v4.13). off: x86's own walker "
+	    "(\"x86: lockless get_user_pages_fast\", 2008, to v4.12) took the "
+	    "page on the first read alone, right only because pages and page "
+	    "tables were freed after a flush IPI that its disabled interrupts "
+	    "held up (tlb.flush = ipi). With a flush that does not wait "
+	    "(tlb.flush = broadcast) the folio may be freed and reused "
+	    "meanwhile and is pinned for the wrong owner: no kernel shipped that",
 	    "on", "off");
 
 /* gup_must_unshare(): a read-only pin needs an exclusive anonymous page. */
@@ -247,17 +255,48 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
  * folio, then re-read the PTE: if it changed, the folio may already have
  * been unmapped and freed, and the reference must go.
  */
+/*
+ * The PTE table GUP-fast read from was freed under it: the IRQ-off (or
+ * RCU) protocol between GUP-fast and free_pgtables() failed. Checked in
+ * the step of the read. Simplified: a table freed and at once reused as
+ * a page table again goes unseen.
+ */
+static bool gup_fast_table_freed(spinlock_t *ptl, unsigned long addr)
+{
+	struct page *table = container_of(ptl, struct page, ptl);
+
+	if (!pfn_is_free(page_to_pfn(table)) &&
+	    (table->flags & (1UL << PG_table)))
+		return false;
+	pmm_violation("use-after-free", "GUP-fast read the PTE for %#lx in page-table "
+		      "frame %#lx after it was freed", addr, page_to_pfn(table));
+	return true;
+}
+
+static pte_t gup_fast_ptep_get(pte_t *ptep, spinlock_t *ptl, unsigned long addr,
+			       bool *freed)
+{
+	pte_t pte = ptep_get(ptep);
+
+	*freed = gup_fast_table_freed(ptl, addr);
+	return pte;
+}
+
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	spinlock_t *ptl;
+	pte_t *ptep = pte_offset_map(mm, addr, &ptl);
 	struct folio *folio;
 	struct page *page;
+	bool freed;
 	pte_t pte;
 
 	if (!ptep)
 		return NULL;
-	pte = ptep_get(ptep);
+	pte = gup_fast_ptep_get(ptep, ptl, addr, &freed);
+	if (freed)
+		return NULL;
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
@@ -268,7 +307,8 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if ((knob(&gup_fast_recheck) == 0 && !pte_same(pte, ptep_get(ptep))) ||
+	if ((knob(&gup_fast_recheck) == 0 &&
+	     (!pte_same(pte, gup_fast_ptep_get(ptep, ptl, addr, &freed)) || freed)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
@@ -293,7 +333,9 @@ static void gup_fast_unpin_user_pages(struct page **pages, unsigned long npages)
 
 /*
  * gup_fast(): for pins, back off while fork is write-protecting this mm,
- * and give everything back if a fork ran meanwhile.
+ * and give everything back if a fork ran meanwhile. The walk runs with
+ * interrupts off: that holds off the page-table freeing of munmap, by
+ * the flush IPI it waits for or by the RCU grace period (free_pgtables()).
  */
 long gup_fast(struct mm_struct *mm, unsigned long start,
 	      unsigned long nr_pages, unsigned int gup_flags,
@@ -307,11 +349,13 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 		if (seq & 1)
 			return 0;
 	}
+	local_irq_save();
 	for (i = 0; i < nr_pages; i++) {
 		pages[i] = gup_fast_one(mm, start + i * PAGE_SIZE, gup_flags);
 		if (!pages[i])
 			break;
 	}
+	local_irq_restore();
 	if ((gup_flags & FOLL_PIN) && READ_ONCE(mm->write_protect_seq) != seq) {
 		gup_fast_unpin_user_pages(pages, i);
 		return 0;

@@ -272,7 +272,9 @@ static void split_range(struct mm_struct *mm, unsigned long start,
 
 /*
  * do_vmi_munmap(): split, zap the PTEs (pages are freed only after the TLB
- * flush, by the mmu_gather), then unlink and close the VMAs.
+ * flush, by the mmu_gather), unlink and close the VMAs, then free the page
+ * tables no VMA needs any more (the kernel gathers pages and tables in one
+ * mmu_gather; here the tables follow in a second).
  */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
@@ -290,6 +292,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
+	free_pgtables(mm, start, end);
 	mm_notify_unmapped(mm, start, end);
 	mmap_write_unlock(mm);
 	return 0;

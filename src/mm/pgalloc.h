@@ -63,6 +63,14 @@ void walk_pte_range(struct mm_struct *mm, unsigned long start,
 			       spinlock_t *, void *),
 		    void *arg);
 
+/*
+ * free_pgtables() for munmap: detaches the tables under [start, end) that
+ * no VMA needs any more (the VMAs are unlinked and the PTEs zapped), then
+ * flushes and frees them as mm.pgtable_free says.
+ */
+void free_pgtables(struct mm_struct *mm, unsigned long start,
+		   unsigned long end);
+
 /* Frees every table of @mm (exit_mmap's free_pgtables()). */
 void free_pgd_range(struct mm_struct *mm);
 
