@@ -451,6 +451,8 @@ void exit_mmap(struct mm_struct *mm)
 	}
 	flush_tlb_mm(mm);
 	mm_notify_unmapped(mm, 0, ~0UL);
+	/* The tables under the pgd go as munmap's do; then the pgd. */
+	free_pgtables(mm, 0, 1UL << 47);
 	free_pgd_range(mm);
 	mm->dead = true;
 	mmap_write_unlock(mm);

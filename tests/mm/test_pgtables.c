@@ -75,6 +75,15 @@ static void unmapper(void *arg)
 	pmm_munmap(P, A, 4096);
 }
 
+/* exit_mmap() frees the tables the same way. */
+static void exiter(void *arg)
+{
+	(void)arg;
+	pmm_exit(P);
+}
+
+static bool race_exit;
+
 static void race_setup(void *arg)
 {
 	(void)arg;
@@ -83,7 +92,10 @@ static void race_setup(void *arg)
 	pmm_mmap(P, A, 4096, RW, PMM_MAP_PRIVATE, NULL, 0);
 	pmm_store(P, A, "a", 1);
 	pmm_task_create("pin", 0, pinner, NULL);
-	pmm_task_create("munmap", 1, unmapper, NULL);
+	if (race_exit)
+		pmm_task_create("exit", 1, exiter, NULL);
+	else
+		pmm_task_create("munmap", 1, unmapper, NULL);
 }
 
 /* Exhaustively, under the two knobs: the violations found. */
@@ -136,6 +148,22 @@ static void test_table_freed_under_walker(void **state)
 	pmm_explore_result_release(&r);
 }
 
+static void test_exit_table_free(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	race_exit = true;
+	assert_int_equal(race("rcu", "broadcast", &r), 0);
+	pmm_explore_result_release(&r);
+	assert_int_equal(race("after_flush", "ipi", &r), 0);
+	pmm_explore_result_release(&r);
+	assert_int_not_equal(race("after_flush", "broadcast", &r), 0);
+	assert_string_equal(r.oracle, "use-after-free");
+	pmm_explore_result_release(&r);
+	race_exit = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_rcu_table_free),
 		cmocka_unit_test(test_ipi_holds_off_table_free),
 		cmocka_unit_test(test_table_freed_under_walker),
+		cmocka_unit_test(test_exit_table_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
