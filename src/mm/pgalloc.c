@@ -14,9 +14,10 @@ DEFINE_KNOB(pgtable_free_knob, "mm.pgtable_free",
 	    "(MMU_GATHER_RCU_TABLE_FREE: tlb_remove_table() frees them after an "
 	    "RCU grace period, which GUP-fast's IRQ-off walk holds up; arm64, "
 	    "and x86 since \"x86/mm: make MMU_GATHER_RCU_TABLE_FREE "
-	    "unconditional\", before which only paravirt x86 did), after_flush "
-	    "(tlb_remove_page(): freed with the pages right after the TLB flush, "
-	    "x86 on bare metal before that commit; safe only because that flush "
+	    "unconditional\"; before it x86 did so only under PARAVIRT, or with "
+	    "CONFIG_PT_RECLAIM), after_flush (tlb_remove_page(): freed with the "
+	    "pages right after the TLB flush, x86 on bare metal before that "
+	    "commit; safe only because that flush "
 	    "is an IPI which GUP-fast's disabled interrupts hold up: with "
 	    "tlb.flush = broadcast a walker reads a freed table)",
 	    "rcu", "after_flush");
