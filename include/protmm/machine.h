@@ -229,6 +229,20 @@ PMM_API void pmm_unpin(struct pmm_pin *pin);
 PMM_API int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf,
 			size_t len, bool write);
 
+/*
+ * Another process's memory, as ptrace(PTRACE_PEEKDATA/POKEDATA) and
+ * /proc/PID/mem reach it (access_remote_vm()): @len bytes at @addr of @p
+ * into (@write false) or from @buf, through GUP references under @p's
+ * mmap_lock. @force is FOLL_FORCE, which ptrace and /proc/PID/mem pass:
+ * it reads mappings without PROT_READ and writes private read-only ones,
+ * the write going to an anonymous copy (COW), never to the file; it does
+ * not write a shared mapping without PROT_WRITE. Returns the bytes moved
+ * (short, or 0, at the first page that cannot be reached), -ESRCH once
+ * @p's memory is gone, -EINVAL for a bad range.
+ */
+PMM_API long pmm_access_remote(struct pmm_process *p, unsigned long addr,
+			       void *buf, size_t len, bool write, bool force);
+
 /* A file of at most @max_bytes on the machine's disk, initially empty. */
 PMM_API struct pmm_file *pmm_file_create(unsigned long max_bytes);
 /* read(2)/write(2) at @off, into or from [uaddr, uaddr + len) of @p. */

@@ -16,6 +16,7 @@
 #include "mm/huge_memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "mm/remote.h"
 #include "mm/tlb.h"
 #include "protmm/hugetlb.h"
 #include "swap/swap.h"
@@ -622,6 +623,24 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 		len -= n;
 	}
 	return 0;
+}
+
+/* mem_rw() and ptrace_access_vm(): an mm_users reference, then the copy. */
+long pmm_access_remote(struct pmm_process *p, unsigned long addr, void *buf,
+		       size_t len, bool write, bool force)
+{
+	unsigned int flags = (write ? FOLL_WRITE : 0) | (force ? FOLL_FORCE : 0);
+	long done;
+	int err;
+
+	if (!len || addr + len < addr || (!buf && len))
+		return -EINVAL;
+	err = pmm_process_get(p);
+	if (err)
+		return err;
+	done = access_remote_vm(p->mm, addr, buf, len, flags);
+	pmm_process_put(p);
+	return done;
 }
 
 /* The entry mapping @addr's page: a huge leaf's, as a PTE of that page. */

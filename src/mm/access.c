@@ -57,7 +57,7 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		 bool write, pte_t *out)
 {
-	unsigned long sz;
+	unsigned long sz, again;
 	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
 	/* A huge leaf (THP or hugetlb): the walk ends there and sets its bits. */
@@ -67,6 +67,13 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 	if (!ptep)
 		return false;
 	pte = ptep_get(ptep);
+	/*
+	 * The walk is one step with its read: a table munmap freed since
+	 * the yield point is not walked through (the flush it waited for
+	 * would have stopped this walk), the walker finds nothing there.
+	 */
+	if (pgtable_leaf_offset(mm, addr, &again) != ptep)
+		pte = __pte(0);
 	/*
 	 * The walker sets A/D only in the entry it used: natively another
 	 * CPU may have cleared or changed it since, and then it walks again.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
+#include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
 #include "mm/huge_memory.h"
@@ -8,12 +9,19 @@
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "sched/irq.h"
 #include "sched/knob.h"
 
 DEFINE_KNOB(gup_fast_recheck, "gup.fast_recheck",
 	    "GUP-fast re-reads the PTE after grabbing the folio and backs off "
-	    "if it changed (on); off trusts the first read, so a folio freed "
-	    "and reused meanwhile is pinned for the wrong owner",
+	    "if it changed (on: the generic walker of mm/gup.c, x86's too since "
+	    "e585513b76f7 switched it over for v4.13). off: x86's own walker "
+	    "(\"x86: lockless get_user_pages_fast\", 2008, to v4.12) took the "
+	    "page on the first read alone, right only because pages and page "
+	    "tables were freed after a flush IPI that its disabled interrupts "
+	    "held up (tlb.flush = ipi). With a flush that does not wait "
+	    "(tlb.flush = broadcast) the folio may be freed and reused "
+	    "meanwhile and is pinned for the wrong owner: no kernel shipped that",
 	    "on", "off");
 
 /* gup_must_unshare(): a read-only pin needs an exclusive anonymous page. */
@@ -362,6 +370,33 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 }
 
 /*
+ * The PTE table GUP-fast read from was freed under it: the IRQ-off (or
+ * RCU) protocol between GUP-fast and free_pgtables() failed. Checked in
+ * the step of the read. Simplified: a table freed and at once reused as
+ * a page table again goes unseen.
+ */
+static bool gup_fast_table_freed(unsigned long table_pfn, unsigned long addr)
+{
+	struct page *table = pfn_to_page(table_pfn);
+
+	if (!pfn_is_free(page_to_pfn(table)) &&
+	    (table->flags & (1UL << PG_table)))
+		return false;
+	pmm_violation("use-after-free", "GUP-fast read the PTE for %#lx in page-table "
+		      "frame %#lx after it was freed", addr, page_to_pfn(table));
+	return true;
+}
+
+static pte_t gup_fast_ptep_get(pte_t *ptep, unsigned long table,
+			       unsigned long addr, bool *freed)
+{
+	pte_t pte = ptep_get(ptep);
+
+	*freed = gup_fast_table_freed(table, addr);
+	return pte;
+}
+
+/*
  * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf, a
  * THP's PMD or a hugetlb PMD or PUD: grab the folio through the subpage
  * (a pin: one reference and one _pincount), then re-read the leaf: split,
@@ -369,11 +404,13 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
  * reference must go. The huge zero page (pmd_special) is left to the
  * slow path.
  */
-static struct page *gup_fast_leaf(pte_t *ptep, pte_t pte, unsigned long addr,
-				  unsigned long sz, unsigned int flags)
+static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
+				  unsigned long addr, unsigned long sz,
+				  unsigned int flags)
 {
 	struct folio *folio;
 	struct page *page;
+	bool freed;
 
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
@@ -382,7 +419,7 @@ static struct page *gup_fast_leaf(pte_t *ptep, pte_t pte, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if (!pte_same(pte, ptep_get(ptep)) ||
+	if (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
@@ -400,18 +437,21 @@ static struct page *gup_fast_leaf(pte_t *ptep, pte_t pte, unsigned long addr,
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
-	unsigned long sz;
-	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
+	unsigned long sz, table;
+	pte_t *ptep = pgtable_leaf_offset_map(mm, addr, &sz, &table);
 	struct folio *folio;
 	struct page *page;
+	bool freed;
 	pte_t pte;
 
 	if (!ptep)
 		return NULL;
-	pte = ptep_get(ptep);
+	pte = gup_fast_ptep_get(ptep, table, addr, &freed);
+	if (freed)
+		return NULL;
 	/* gup_fast_pmd_leaf()/gup_fast_pud_leaf(): the page within the leaf. */
 	if (sz != PAGE_SIZE)
-		return gup_fast_leaf(ptep, pte, addr, sz, flags);
+		return gup_fast_leaf(ptep, table, pte, addr, sz, flags);
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
@@ -422,7 +462,8 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if ((knob(&gup_fast_recheck) == 0 && !pte_same(pte, ptep_get(ptep))) ||
+	if ((knob(&gup_fast_recheck) == 0 &&
+	     (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
@@ -447,7 +488,9 @@ static void gup_fast_unpin_user_pages(struct page **pages, unsigned long npages)
 
 /*
  * gup_fast(): for pins, back off while fork is write-protecting this mm,
- * and give everything back if a fork ran meanwhile.
+ * and give everything back if a fork ran meanwhile. The walk runs with
+ * interrupts off: that holds off the page-table freeing of munmap, by
+ * the flush IPI it waits for or by the RCU grace period (free_pgtables()).
  */
 long gup_fast(struct mm_struct *mm, unsigned long start,
 	      unsigned long nr_pages, unsigned int gup_flags,
@@ -461,11 +504,13 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 		if (seq & 1)
 			return 0;
 	}
+	local_irq_save();
 	for (i = 0; i < nr_pages; i++) {
 		pages[i] = gup_fast_one(mm, start + i * PAGE_SIZE, gup_flags);
 		if (!pages[i])
 			break;
 	}
+	local_irq_restore();
 	if ((gup_flags & FOLL_PIN) && READ_ONCE(mm->write_protect_seq) != seq) {
 		gup_fast_unpin_user_pages(pages, i);
 		return 0;

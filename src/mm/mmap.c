@@ -289,7 +289,9 @@ static bool hugetlb_split_ok(struct mm_struct *mm, unsigned long addr)
 
 /*
  * do_vmi_munmap(): split, zap the PTEs (pages are freed only after the TLB
- * flush, by the mmu_gather), then unlink and close the VMAs.
+ * flush, by the mmu_gather), unlink and close the VMAs, then free the page
+ * tables no VMA needs any more (the kernel gathers pages and tables in one
+ * mmu_gather; here the tables follow in a second).
  */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
@@ -311,6 +313,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
+	free_pgtables(mm, start, end);
 	mm_notify_unmapped(mm, start, end);
 	mmap_write_unlock(mm);
 	return 0;
@@ -475,6 +478,8 @@ void exit_mmap(struct mm_struct *mm)
 	}
 	flush_tlb_mm(mm);
 	mm_notify_unmapped(mm, 0, ~0UL);
+	/* The tables under the pgd go as munmap's do; then the pgd. */
+	free_pgtables(mm, 0, 1UL << 47);
 	free_pgd_range(mm);
 	mm->dead = true;
 	mmap_write_unlock(mm);

@@ -23,6 +23,9 @@ pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr,
  */
 pte_t *pgtable_leaf_offset(struct mm_struct *mm, unsigned long addr,
 			   unsigned long *size);
+/* The same, with the frame of the table holding the entry in @table. */
+pte_t *pgtable_leaf_offset_map(struct mm_struct *mm, unsigned long addr,
+			       unsigned long *size, unsigned long *table);
 /*
  * The table at @level (0 = PGD) that holds @addr's entry, or 0 when a
  * level above is empty or a huge leaf; @alloc populates empty levels
@@ -134,6 +137,14 @@ unsigned long pgtable_trans_huge_withdraw(struct mm_struct *mm,
 pte_t leaf_pte_peek(struct mm_struct *mm, unsigned long addr);
 /* The PTE for @addr in the PTE table @pte_pfn. */
 pte_t *pte_table_entry(unsigned long pte_pfn, unsigned long addr);
+
+/*
+ * free_pgtables() for munmap: detaches the tables under [start, end) that
+ * no VMA needs any more (the VMAs are unlinked and the PTEs zapped), then
+ * flushes and frees them as mm.pgtable_free says.
+ */
+void free_pgtables(struct mm_struct *mm, unsigned long start,
+		   unsigned long end);
 
 /* Frees every table of @mm (exit_mmap's free_pgtables()). */
 void free_pgd_range(struct mm_struct *mm);

@@ -38,6 +38,7 @@ static const struct fix {
 	const char *config;
 } fixes[] = {
 	{ "core/gupfast-vs-munmap.pmm", "gup.fast_recheck=on" },
+	{ "core/gupfast-vs-pgtable-free.pmm", "mm.pgtable_free=rcu" },
 	{ "core/cow-vs-pin-across-fork.pmm", "fork.pinned_cow=copy" },
 	{ "core/fork-vs-pinned-buffer.pmm", "fork.pinned_cow=copy" },
 	{ "core/munmap-tlb-flush.pmm", "mm.zap_flush=before_free" },
