@@ -17,6 +17,7 @@
 #include "arch/arch.h"
 #include "protmm/knob.h"
 #include "protmm/machine.h"
+#include "protmm/hugetlb.h"
 #include "scenario/domain.h"
 
 #define PAGE SCN_PAGE
@@ -323,7 +324,7 @@ bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what)
 static const char *const opt_names[] = {
 	"anon", "file", "off", "len", "prot", "private", "shared", "pages",
 	"write", "longterm", "fast", "get", "as", "from", "to", "expect", "size",
-	"read", "tag", "gpa", "at", "set",
+	"read", "tag", "gpa", "at", "set", "hugetlb", "force",
 };
 
 #define NR_OPTS (sizeof(opt_names) / sizeof(opt_names[0]))
@@ -428,6 +429,13 @@ bool scn_option(struct scn_parser *p, struct scn_stmt *st, unsigned int *seen,
 		return scn_number(p, &st->a.gpa, "a guest physical address");
 	case O_AT:
 		return scn_address(p, &st->a.addr);
+	case O_HUGETLB:
+		pos = p->tok.pos;
+		if (!scn_number(p, &st->a.huge, "a huge page size (2M or 1G)"))
+			return false;
+		if (st->a.huge != PMM_HUGE_2M && st->a.huge != PMM_HUGE_1G)
+			scn_fail(p, pos, "a huge page is 2M or 1G, not %#lx", st->a.huge);
+		return !p->failed;
 	}
 	return true;
 }

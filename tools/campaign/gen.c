@@ -662,6 +662,82 @@ static bool g_reclaim(struct gen *g)
 	return true;
 }
 
+/* madvise A len N hugepage|nohugepage: the whole VMA, or a piece (enotsup). */
+static bool g_madvise(struct gen *g)
+{
+	const struct gmap *m = pick_map(g, false);
+
+	if (!m)
+		return false;
+	put(g, "madvise %s len %luK %s", m->name,
+	    chance(&g->r, 80) ? m->len / 1024 : 4ul,
+	    chance(&g->r, 75) ? "hugepage" : "nohugepage");
+	maybe_as(g);
+	return true;
+}
+
+/* split_thp A: mostly einval, the generated maps being small. */
+static bool g_split_thp(struct gen *g)
+{
+	const struct gmap *m = pick_map(g, false);
+
+	if (!m)
+		return false;
+	put(g, "split_thp ");
+	put_addr(g, m, K4);
+	maybe_as(g);
+	return true;
+}
+
+/* nr_hugepages 2M N: the pool grows as far as memory lets it. */
+static bool g_nr_hugepages(struct gen *g)
+{
+	put(g, "nr_hugepages 2M %lu", below(&g->r, 3));
+	maybe_as(g);
+	return true;
+}
+
+/* demote 1G N: the machines hold no 1 GiB page: ebusy, a status. */
+static bool g_demote(struct gen *g)
+{
+	put(g, "demote 1G %lu", 1 + below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
+/* remote_write/remote_read P A ...: a tracer's access to any process. */
+static bool g_remote(struct gen *g, bool write)
+{
+	const struct gmap *m = pick_map(g, false);
+	unsigned int n = 1 + (unsigned int)below(&g->r, 6);
+
+	if (!m || !g->nr_procs)
+		return false;
+	put(g, "remote_%s %s ", write ? "write" : "read",
+	    g->procs[below(&g->r, g->nr_procs)]);
+	put_addr(g, m, 1);
+	if (write) {
+		put(g, " ");
+		put_bytes(g, n);
+	} else {
+		put(g, " len %u", n);
+	}
+	if (chance(&g->r, 60))
+		put(g, " force");
+	maybe_as(g);
+	return true;
+}
+
+static bool g_remote_write(struct gen *g)
+{
+	return g_remote(g, true);
+}
+
+static bool g_remote_read(struct gen *g)
+{
+	return g_remote(g, false);
+}
+
 static bool g_vm(struct gen *g)
 {
 	struct gvm *v;
@@ -844,6 +920,12 @@ static const struct stmt_gen {
 	{ "guest_store_tags", g_guest_store_tags, 1, 3, F_MTE },
 	{ "guest_load_tags", g_guest_load_tags, 1, 3, F_MTE },
 	{ "copy_tags", g_copy_tags, 1, 3, F_MTE },
+	{ "madvise", g_madvise, 1, 3, 0 },
+	{ "split_thp", g_split_thp, 1, 3, 0 },
+	{ "nr_hugepages", g_nr_hugepages, 1, 1, F_DECL },
+	{ "demote", g_demote, 1, 1, F_DECL },
+	{ "remote_write", g_remote_write, 1, 3, 0 },
+	{ "remote_read", g_remote_read, 1, 3, 0 },
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))
