@@ -146,13 +146,13 @@ bool scn_string(struct scn_parser *p, char **str, size_t *len, const char *what)
 const char *const scn_kind_names[SYM_KINDS] = {
 	[SYM_PROC] = "process", [SYM_FILE] = "file", [SYM_PIPE] = "pipe",
 	[SYM_PIN] = "pin", [SYM_ADDR] = "address", [SYM_REG] = "register",
-	[SYM_VM] = "vm",
+	[SYM_VM] = "vm", [SYM_HFILE] = "hugetlbfs file",
 };
 
 static const char *const kind_plurals[SYM_KINDS] = {
 	[SYM_PROC] = "processes", [SYM_FILE] = "files", [SYM_PIPE] = "pipes",
 	[SYM_PIN] = "pins", [SYM_ADDR] = "addresses", [SYM_REG] = "registers",
-	[SYM_VM] = "vms",
+	[SYM_VM] = "vms", [SYM_HFILE] = "hugetlbfs files",
 };
 
 /* A VM is a whole guest: fewer of them. */
@@ -160,7 +160,7 @@ static const unsigned int kind_max[SYM_KINDS] = {
 	[SYM_PROC] = SCN_MAX_SYMBOLS, [SYM_FILE] = SCN_MAX_SYMBOLS,
 	[SYM_PIPE] = SCN_MAX_SYMBOLS, [SYM_PIN] = SCN_MAX_SYMBOLS,
 	[SYM_ADDR] = SCN_MAX_SYMBOLS, [SYM_REG] = SCN_MAX_SYMBOLS,
-	[SYM_VM] = SCN_MAX_VMS,
+	[SYM_VM] = SCN_MAX_VMS, [SYM_HFILE] = SCN_MAX_SYMBOLS,
 };
 
 int scn_lookup(const struct scenario *s, enum scn_sym_kind k, const char *n)
@@ -324,7 +324,7 @@ bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what)
 static const char *const opt_names[] = {
 	"anon", "file", "off", "len", "prot", "private", "shared", "pages",
 	"write", "longterm", "fast", "get", "as", "from", "to", "expect", "size",
-	"read", "tag", "gpa", "at", "set", "hugetlb", "force",
+	"read", "tag", "gpa", "at", "set", "hugetlb", "force", "hugetlbfs",
 };
 
 #define NR_OPTS (sizeof(opt_names) / sizeof(opt_names[0]))
@@ -429,6 +429,11 @@ bool scn_option(struct scn_parser *p, struct scn_stmt *st, unsigned int *seen,
 		return scn_number(p, &st->a.gpa, "a guest physical address");
 	case O_AT:
 		return scn_address(p, &st->a.addr);
+	case O_HUGETLBFS:
+		if ((st->a.file = scn_use(p, SYM_HFILE)) < 0)
+			return false;
+		st->a.huge = p->s->hfile_page[st->a.file];
+		return true;
 	case O_HUGETLB:
 		pos = p->tok.pos;
 		if (!scn_number(p, &st->a.huge, "a huge page size (2M or 1G)"))

@@ -95,6 +95,7 @@ struct gen {
 	unsigned int nr_pins;
 	struct gvm vms[MAX_VMS];
 	unsigned int nr_vms;
+	unsigned int nr_hfiles;		/* hugetlbfs files h0, h1, ... */
 	unsigned int nr_regs;
 	/* The statement being made: where, by whom, its text. */
 	int thread;
@@ -705,6 +706,35 @@ static bool g_demote(struct gen *g)
 	return true;
 }
 
+/* hugetlbfs hN 2M size N: the files the next two act on. */
+static bool g_hugetlbfs(struct gen *g)
+{
+	if (g->nr_hfiles == MAX_FILES)
+		return false;
+	put(g, "hugetlbfs h%u 2M size %luM", g->nr_hfiles++, 2 * (1 + below(&g->r, 2)));
+	return true;
+}
+
+static bool g_hugetlbfs_truncate(struct gen *g)
+{
+	if (!g->nr_hfiles)
+		return false;
+	put(g, "hugetlbfs_truncate h%lu size %luM", below(&g->r, g->nr_hfiles),
+	    2 * below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_hugetlbfs_punch(struct gen *g)
+{
+	if (!g->nr_hfiles)
+		return false;
+	put(g, "hugetlbfs_punch h%lu off %luM len 2M", below(&g->r, g->nr_hfiles),
+	    2 * below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
 /* remote_write/remote_read P A ...: a tracer's access to any process. */
 static bool g_remote(struct gen *g, bool write)
 {
@@ -924,6 +954,9 @@ static const struct stmt_gen {
 	{ "split_thp", g_split_thp, 1, 3, 0 },
 	{ "nr_hugepages", g_nr_hugepages, 1, 1, F_DECL },
 	{ "demote", g_demote, 1, 1, F_DECL },
+	{ "hugetlbfs", g_hugetlbfs, 2, 0, F_DECL },
+	{ "hugetlbfs_truncate", g_hugetlbfs_truncate, 1, 2, F_DECL },
+	{ "hugetlbfs_punch", g_hugetlbfs_punch, 1, 2, F_DECL },
 	{ "remote_write", g_remote_write, 1, 3, 0 },
 	{ "remote_read", g_remote_read, 1, 3, 0 },
 };
