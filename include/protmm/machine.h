@@ -133,6 +133,8 @@ PMM_API int pmm_madvise(struct pmm_process *p, unsigned long addr,
 #define PMM_THP_PMD		1	/* a PMD leaf: a THP or the huge zero page */
 #define PMM_THP_PTE		2	/* a PTE, into a THP */
 PMM_API int pmm_thp_state(struct pmm_process *p, unsigned long addr);
+/* The same, as a look with no lock and no yield: for final conditions. */
+PMM_API int pmm_thp_peek(struct pmm_process *p, unsigned long addr);
 /*
  * Split the THP mapped at @addr into small pages, as the debugfs file
  * split_huge_pages does (split_folio() under the folio lock): 0, -EINVAL

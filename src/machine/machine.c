@@ -311,6 +311,29 @@ int pmm_thp_state(struct pmm_process *p, unsigned long addr)
 	return ret;
 }
 
+int pmm_thp_peek(struct pmm_process *p, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	unsigned long sz;
+	pte_t *ptep;
+	pte_t pte;
+
+	if (process_gone(p))
+		return -ESRCH;
+	vma = find_vma(p->mm, addr);
+	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
+		return -EINVAL;
+	ptep = pgtable_leaf_offset(p->mm, addr & PAGE_MASK, &sz);
+	pte = ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) : __pte(0);
+	if (!pte_present(pte))
+		return -EFAULT;
+	if (sz == PMD_SIZE)
+		return PMM_THP_PMD;
+	folio = pfn_folio(pte_pfn(pte));
+	return folio_test_large(folio) && !pte_special(pte) ? PMM_THP_PTE : PMM_THP_NONE;
+}
+
 /* split_huge_pages_pid(): folio_trylock() (-EAGAIN), split_folio(). */
 int pmm_split_thp(struct pmm_process *p, unsigned long addr)
 {

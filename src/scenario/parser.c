@@ -683,7 +683,7 @@ int scn_status_index(const char *w)
 
 /* The functions of a condition, in the order of fk[] in atom_body(). */
 static const char *const cond_fns[] = {
-	"refcount", "mapcount", "mapped", "pinned", "swapped", "tags",
+	"refcount", "mapcount", "mapped", "pinned", "swapped", "tags", "thp",
 };
 
 static struct scn_cond *atom(struct scn_parser *p)
@@ -699,13 +699,34 @@ static struct scn_cond *atom(struct scn_parser *p)
 	return c;
 }
 
+/* thp(P:a) == / != pmd | pte | none: how a THP maps the page, if one does. */
+static bool thp_state(struct scn_parser *p, struct scn_cond *c)
+{
+	static const char *const states[] = { "none", "pmd", "pte" };
+	struct scn_pos pos;
+	unsigned int i;
+
+	if (!cmp(p, &c->cmp, true))
+		return false;
+	pos = p->tok.pos;
+	for (i = 0; i < 3; i++) {
+		if (scn_accept_word(p, states[i])) {
+			c->num = i;	/* PMM_THP_NONE, _PMD, _PTE */
+			return true;
+		}
+	}
+	scn_fail(p, pos, "thp() is 'pmd' (a PMD-mapped THP), 'pte' (a PTE of a THP) "
+		 "or 'none' (a small page)");
+	return false;
+}
+
 static struct scn_cond *atom_body(struct scn_parser *p)
 {
 	struct scn_cond *c;
 	char n[SCN_MAX_NAME];
 	static const enum scn_cond_kind fk[] = { COND_REFCOUNT, COND_MAPCOUNT,
 						 COND_MAPPED, COND_PINNED,
-						 COND_SWAPPED, COND_TAGS };
+						 COND_SWAPPED, COND_TAGS, COND_THP };
 	struct scn_pos pos;
 	unsigned int i, tag;
 
@@ -733,6 +754,8 @@ static struct scn_cond *atom_body(struct scn_parser *p)
 				return NULL;
 			c->num = tag;
 		}
+		if (fk[i] == COND_THP && !thp_state(p, c))
+			return NULL;
 		return p->failed ? NULL : c;
 	}
 	c = new_cond(p, COND_REG);

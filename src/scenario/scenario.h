@@ -95,6 +95,7 @@ enum scn_cond_kind {
 	COND_MAPPED, COND_PINNED,
 	COND_SWAPPED,		/* swapped(P:addr): a swap entry in the PTE */
 	COND_TAGS,		/* tags(P:addr) == / != tag */
+	COND_THP,		/* thp(P:addr) == / != pmd | pte | none */
 };
 
 enum scn_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
