@@ -45,6 +45,9 @@ static void fault_setup(void *arg)
 	if (pmm_mmap(proc, BASE, FAULT_PAGES * PAGE_SIZE,
 		     PMM_PROT_READ | PMM_PROT_WRITE, PMM_MAP_PRIVATE, NULL, 0))
 		exit(1);
+	/* As the kernel run below: small pages only (bench_thp has THPs). */
+	if (pmm_madvise(proc, BASE, FAULT_PAGES * PAGE_SIZE, PMM_MADV_NOHUGEPAGE))
+		exit(1);
 }
 
 static void fault_task(void *arg)

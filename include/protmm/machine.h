@@ -119,6 +119,38 @@ PMM_API int pmm_munmap(struct pmm_process *p, unsigned long addr,
 		       unsigned long len);
 PMM_API int pmm_mprotect(struct pmm_process *p, unsigned long addr,
 			 unsigned long len, unsigned int prot);
+/*
+ * Transparent huge pages (anonymous, 2 MiB, PMD-mapped). Whether a fault
+ * gets one follows the knob thp.enabled (always, madvise, never) and the
+ * VMA's madvise(); thp.use_zero_page maps the huge zero page on reads.
+ *
+ * madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on whole VMAs: 0, -ENOMEM for
+ * a hole in the range, -EINVAL for a bad range; any other advice, or a
+ * range that would split a VMA, is -EOPNOTSUPP (not supported).
+ */
+#define PMM_MADV_HUGEPAGE	14
+#define PMM_MADV_NOHUGEPAGE	15
+PMM_API int pmm_madvise(struct pmm_process *p, unsigned long addr,
+			unsigned long len, int advice);
+/*
+ * What maps @addr: one of PMM_THP_*, -EFAULT when nothing does, -EINVAL
+ * in a hugetlb mapping (its pages are no THP).
+ */
+#define PMM_THP_NONE		0	/* a small page (or the zero page) */
+#define PMM_THP_PMD		1	/* a PMD leaf: a THP or the huge zero page */
+#define PMM_THP_PTE		2	/* a PTE, into a THP */
+PMM_API int pmm_thp_state(struct pmm_process *p, unsigned long addr);
+/* The same, as a look with no lock and no yield: for final conditions. */
+PMM_API int pmm_thp_peek(struct pmm_process *p, unsigned long addr);
+/*
+ * Split the THP mapped at @addr into small pages, as the debugfs file
+ * split_huge_pages does (split_folio() under the folio lock): 0, -EINVAL
+ * when no THP is mapped there, -EAGAIN when it is pinned or referenced
+ * by others than its mappings, -EOPNOTSUPP when it is PTE-mapped by more
+ * than one VMA (not supported).
+ */
+PMM_API int pmm_split_thp(struct pmm_process *p, unsigned long addr);
+
 /* fork(): the child, or NULL when memory ran out. */
 PMM_API struct pmm_process *pmm_fork(struct pmm_process *p);
 /*
@@ -205,6 +237,20 @@ PMM_API void pmm_unpin(struct pmm_pin *pin);
 /* A device DMAs through the pinned pages (as at the time of the pin). */
 PMM_API int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf,
 			size_t len, bool write);
+
+/*
+ * Another process's memory, as ptrace(PTRACE_PEEKDATA/POKEDATA) and
+ * /proc/PID/mem reach it (access_remote_vm()): @len bytes at @addr of @p
+ * into (@write false) or from @buf, through GUP references under @p's
+ * mmap_lock. @force is FOLL_FORCE, which ptrace and /proc/PID/mem pass:
+ * it reads mappings without PROT_READ and writes private read-only ones,
+ * the write going to an anonymous copy (COW), never to the file; it does
+ * not write a shared mapping without PROT_WRITE. Returns the bytes moved
+ * (short, or 0, at the first page that cannot be reached), -ESRCH once
+ * @p's memory is gone, -EINVAL for a bad range.
+ */
+PMM_API long pmm_access_remote(struct pmm_process *p, unsigned long addr,
+			       void *buf, size_t len, bool write, bool force);
 
 /* A file of at most @max_bytes on the machine's disk, initially empty. */
 PMM_API struct pmm_file *pmm_file_create(unsigned long max_bytes);

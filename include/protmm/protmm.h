@@ -13,6 +13,7 @@
 #define PROTMM_PROTMM_H
 
 #include "protmm/explore.h"
+#include "protmm/hugetlb.h"
 #include "protmm/knob.h"
 #include "protmm/machine.h"
 #include "protmm/sched.h"

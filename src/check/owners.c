@@ -69,7 +69,7 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 	unsigned int n = 0;
 
 	list_for_each_entry(vma, &av->vmas, anon_list) {
-		unsigned long addr;
+		unsigned long addr, sz;
 		pte_t *ptep;
 
 		if (idx < vma->vm_pgoff || n == FRAME_MAX_OWNERS)
@@ -77,8 +77,10 @@ static unsigned int anon_owners(struct folio *folio, unsigned long pfn,
 		addr = vma->vm_start + ((idx - vma->vm_pgoff) << PAGE_SHIFT);
 		if (addr >= vma->vm_end)
 			continue;
-		ptep = pte_offset_map(vma->vm_mm, addr, NULL);
-		if (ptep && pte_maps(pte_peek(vma->vm_mm, ptep), folio, pfn) &&
+		/* A PMD-mapped THP or hugetlb leaf maps every page of its folio. */
+		ptep = pgtable_leaf_offset(vma->vm_mm, addr, &sz);
+		if (ptep && pte_maps(leaf_subpage_pte(pte_peek(vma->vm_mm, ptep),
+						      addr, sz), folio, pfn) &&
 		    !cow_leaving(vma->vm_mm, addr, pfn, tags))
 			keys[n++] = (struct lkey){ vma->vm_mm, addr, true };
 	}

@@ -9,12 +9,17 @@
 #include "check/tags.h"
 #include "fs/shmem.h"
 #include "machine/machine.h"
+#include "mem/hugetlb.h"
 #include "mem/phys.h"
+#include "mm/hugetlb.h"
 #include "mm/access.h"
 #include "mm/gup.h"
+#include "mm/huge_memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "mm/remote.h"
 #include "mm/tlb.h"
+#include "protmm/hugetlb.h"
 #include "swap/swap.h"
 
 struct machine *machine;
@@ -100,11 +105,16 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	machine->opts = *opts;
 	arch_ops = ops;
 	mm_ids_reset();
+	thp_machine_reset();
 	err = phys_init(&po);
 	if (!err)
 		err = tlb_init(opts->nr_cpus);
 	if (!err)
 		err = zero_page_init();
+	if (!err)
+		err = hugetlb_pool_init();
+	if (!err)
+		err = hugetlbfs_init();
 	if (!err)
 		err = shadow_init();
 	if (!err)
@@ -116,6 +126,27 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	if (!machine->bdev)
 		return -ENOMEM;
 	return swap_init(opts->swap_bytes, opts->swap_synchronous);
+}
+
+/*
+ * Every hugetlbfs file evicted, then the pools emptied: a reservation
+ * still held is one a mapping failed to give back; a folio the pools
+ * cannot free is still in use, and the leak check reports it.
+ */
+static void hugetlb_teardown(void)
+{
+	unsigned long size;
+
+	hugetlbfs_release_all();
+	for (size = PMM_HUGE_2M; size <= PMM_HUGE_1G; size <<= 9) {
+		struct hstate *h = size_to_hstate(size);
+
+		if (h->resv_huge_pages)
+			pmm_violation("leak", "%lu hugetlb reservation(s) of %lu KiB "
+				      "held after teardown", h->resv_huge_pages,
+				      size >> 10);
+		set_max_huge_pages(h, 0);
+	}
 }
 
 void pmm_machine_finish(void)
@@ -134,6 +165,8 @@ void pmm_machine_finish(void)
 	}
 	machine_shmem_zero_evict();
 	swap_teardown();
+	thp_machine_finish();
+	hugetlb_teardown();
 	check_leaks(zero_pfn);
 }
 
@@ -217,6 +250,133 @@ int pmm_mprotect(struct pmm_process *p, unsigned long addr, unsigned long len,
 		 unsigned int prot)
 {
 	return process_gone(p) ? -ESRCH : do_mprotect(p->mm, addr, len, prot);
+}
+
+int pmm_madvise(struct pmm_process *p, unsigned long addr, unsigned long len,
+		int advice)
+{
+	if (process_gone(p))
+		return -ESRCH;
+	if (advice != PMM_MADV_HUGEPAGE && advice != PMM_MADV_NOHUGEPAGE)
+		return -EOPNOTSUPP;
+	return hugepage_madvise(p->mm, addr, len, advice);
+}
+
+/*
+ * The folio mapped at @addr, with a reference; @pmd says how. A hugetlb
+ * VMA's leaves are no THP (split_huge_pages_pid() skips them): NULL.
+ */
+static struct folio *thp_get(struct mm_struct *mm, unsigned long addr,
+			     bool *pmd)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	pmd_t *pmdp = pmd_offset_map(mm, addr);
+	spinlock_t *ptl;
+	struct folio *folio = NULL;
+	pte_t *ptep;
+
+	*pmd = false;
+	if (!pmdp || (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma)))
+		return NULL;
+	spin_lock(pmd_lockptr(mm, pmdp));
+	if (pmd_leaf(pmdp_get(pmdp))) {
+		*pmd = true;
+		folio = page_folio(pmd_page(pmdp_get(pmdp)));
+		folio_get(folio);
+	}
+	spin_unlock(pmd_lockptr(mm, pmdp));
+	if (*pmd)
+		return folio;
+	ptep = pte_offset_map(mm, addr, &ptl);
+	if (!ptep)
+		return NULL;
+	spin_lock(ptl);
+	if (pte_present(ptep_get(ptep)) && !pte_special(ptep_get(ptep))) {
+		folio = page_folio(pte_page(ptep_get(ptep)));
+		folio_get(folio);
+	}
+	spin_unlock(ptl);
+	return folio;
+}
+
+int pmm_thp_state(struct pmm_process *p, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	bool pmd, hugetlb;
+	int ret;
+
+	if (process_gone(p))
+		return -ESRCH;
+	mmap_read_lock(p->mm);
+	vma = find_vma(p->mm, addr);
+	hugetlb = vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma);
+	folio = thp_get(p->mm, addr & PAGE_MASK, &pmd);
+	mmap_read_unlock(p->mm);
+	if (hugetlb)
+		return -EINVAL;
+	if (!folio) {
+		pmd_t *pmdp = pmd_offset_map(p->mm, addr);
+		pte_t *ptep = pte_offset_map(p->mm, addr, NULL);
+
+		/* The zero pages, which hold no reference for their maps. */
+		if (pmdp && pmd_leaf(pmdp_get(pmdp)))
+			return PMM_THP_PMD;
+		return ptep && pte_present(ptep_get(ptep)) ? PMM_THP_NONE : -EFAULT;
+	}
+	ret = pmd ? PMM_THP_PMD :
+	      folio_test_large(folio) ? PMM_THP_PTE : PMM_THP_NONE;
+	folio_put(folio);
+	return ret;
+}
+
+int pmm_thp_peek(struct pmm_process *p, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	unsigned long sz;
+	pte_t *ptep;
+	pte_t pte;
+
+	if (process_gone(p))
+		return -ESRCH;
+	vma = find_vma(p->mm, addr);
+	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
+		return -EINVAL;
+	ptep = pgtable_leaf_offset(p->mm, addr & PAGE_MASK, &sz);
+	pte = ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) : __pte(0);
+	if (!pte_present(pte))
+		return -EFAULT;
+	if (sz == PMD_SIZE)
+		return PMM_THP_PMD;
+	folio = pfn_folio(pte_pfn(pte));
+	return folio_test_large(folio) && !pte_special(pte) ? PMM_THP_PTE : PMM_THP_NONE;
+}
+
+/* split_huge_pages_pid(): folio_trylock() (-EAGAIN), split_folio(). */
+int pmm_split_thp(struct pmm_process *p, unsigned long addr)
+{
+	struct folio *folio;
+	bool pmd;
+	int ret = -EINVAL;
+
+	if (process_gone(p))
+		return -ESRCH;
+	mmap_read_lock(p->mm);
+	folio = thp_get(p->mm, addr & PAGE_MASK, &pmd);
+	if (folio && folio_test_large(folio) &&
+	    !is_huge_zero_pfn(folio_pfn(folio))) {
+		if (folio_trylock(folio)) {
+			ret = split_folio(folio);
+			folio_unlock(folio);
+		} else {
+			ret = -EAGAIN;
+		}
+	}
+	mmap_read_unlock(p->mm);
+	if (folio)
+		folio_put(folio);
+	return ret;
 }
 
 struct pmm_process *pmm_fork(struct pmm_process *p)
@@ -507,12 +667,28 @@ int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf, size_t len,
 	return 0;
 }
 
+/* mem_rw() and ptrace_access_vm(): an mm_users reference, then the copy. */
+long pmm_access_remote(struct pmm_process *p, unsigned long addr, void *buf,
+		       size_t len, bool write, bool force)
+{
+	unsigned int flags = (write ? FOLL_WRITE : 0) | (force ? FOLL_FORCE : 0);
+	long done;
+	int err;
+
+	if (!len || addr + len < addr || (!buf && len))
+		return -EINVAL;
+	err = pmm_process_get(p);
+	if (err)
+		return err;
+	done = access_remote_vm(p->mm, addr, buf, len, flags);
+	pmm_process_put(p);
+	return done;
+}
+
+/* The entry mapping @addr's page: a huge leaf's, as a PTE of that page. */
 static pte_t peek_pte(struct pmm_process *p, unsigned long addr)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
-
-	return ptep ? __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED)) :
-		      __pte(0);
+	return process_gone(p) ? __pte(0) : leaf_pte_peek(p->mm, addr);
 }
 
 /*
@@ -563,13 +739,9 @@ int pmm_mem_tag(struct pmm_process *p, unsigned long addr)
 int pmm_page_state(struct pmm_process *p, unsigned long addr,
 		   struct pmm_page_state *st)
 {
-	pte_t *ptep = process_gone(p) ? NULL : pte_offset_map(p->mm, addr, NULL);
+	pte_t pte = peek_pte(p, addr & PAGE_MASK);
 	struct folio *folio;
-	pte_t pte;
 
-	if (!ptep)
-		return -EFAULT;
-	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
 	if (!pte_present(pte))
 		return -EFAULT;
 	folio = pfn_folio(pte_pfn(pte));
@@ -580,6 +752,7 @@ int pmm_page_state(struct pmm_process *p, unsigned long addr,
 	st->maybe_pinned = folio_test_large(folio) ? folio->_pincount.counter > 0 :
 			   (unsigned int)st->refcount >= GUP_PIN_COUNTING_BIAS;
 	st->writable = pte_write(pte);
-	st->anon_exclusive = pfn_to_page(st->pfn)->flags & (1UL << PG_anon_exclusive);
+	st->anon_exclusive = anon_exclusive_page(pfn_to_page(st->pfn))->flags &
+			    (1UL << PG_anon_exclusive);
 	return 0;
 }

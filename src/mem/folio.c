@@ -3,6 +3,7 @@
 
 #include "mem/buddy.h"
 #include "mem/folio.h"
+#include "mem/hugetlb.h"
 #include "mem/phys.h"
 #include "sched/rcu.h"
 
@@ -26,6 +27,7 @@ static void prep_compound(struct folio *folio, unsigned int order)
 	folio->_folio_order = (unsigned char)order;
 	folio->_large_mapcount.counter = -1;
 	folio->_pincount.counter = 0;
+	folio->_entire_mapcount.counter = -1;
 }
 
 /* post_alloc_hook()/prep_new_page(): a fresh folio with one reference. */
@@ -78,6 +80,8 @@ static const char *bad_state(struct folio *folio)
 			return "still mapped";
 	if (folio_test_large(folio) && folio->_pincount.counter)
 		return "still pinned";
+	if (folio_test_large(folio) && folio->_entire_mapcount.counter != -1)
+		return "still PMD-mapped";
 	return NULL;
 }
 
@@ -90,8 +94,14 @@ void __folio_put(struct folio *folio)
 {
 	unsigned int order = folio_order(folio);
 	unsigned long i, n = 1UL << order;
-	const char *bad = bad_state(folio);
+	const char *bad;
 
+	/* free_huge_folio(): a hugetlb folio goes back to its pool. */
+	if (folio_test_hugetlb(folio)) {
+		free_huge_folio(folio);
+		return;
+	}
+	bad = bad_state(folio);
 	if (bad)
 		pmm_violation("bug-on", "Bad page state: freeing frame %#lx %s",
 			      folio_pfn(folio), bad);

@@ -11,8 +11,8 @@
  *               _pincount. folio_maybe_dma_pinned() may be a false
  *               positive on small folios with 1024 plain references.
  *   _mapcount   per page, starting at -1; a large folio also counts all
- *               its PTE mappings in _large_mapcount (PMD mappings of large
- *               folios are not modelled).
+ *               its mappings in _large_mapcount, a PMD mapping as one,
+ *               and its PMD mappings alone in _entire_mapcount.
  *
  * Context table:
  *   folio_lock, folio_wait_writeback     may sleep

@@ -57,6 +57,7 @@ enum pageflags {
 	/* Model-only types the kernel keeps in page_type. */
 	PG_buddy,
 	PG_table,
+	PG_hugetlb,	/* a hugetlb folio's head (the kernel's PGTY_hugetlb) */
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
 };
@@ -83,6 +84,7 @@ struct page {
 			unsigned char folio_order;	/* first tail only */
 			atomic_t _large_mapcount;	/* first tail only */
 			atomic_t _pincount;		/* first tail only */
+			atomic_t _entire_mapcount;	/* first tail only */
 		};
 		struct {	/* page-table pages */
 			unsigned long _pt_pad;
@@ -119,6 +121,7 @@ struct folio {
 	unsigned char _folio_order;
 	atomic_t _large_mapcount;
 	atomic_t _pincount;
+	atomic_t _entire_mapcount;
 };
 
 #define FOLIO_MATCH(pg, fl) \
@@ -138,6 +141,7 @@ FOLIO_MATCH1(compound_head, _head_1);
 FOLIO_MATCH1(folio_order, _folio_order);
 FOLIO_MATCH1(_large_mapcount, _large_mapcount);
 FOLIO_MATCH1(_pincount, _pincount);
+FOLIO_MATCH1(_entire_mapcount, _entire_mapcount);
 
 #define PAGE_MAPPING_ANON	0x1UL
 
@@ -301,20 +305,37 @@ static inline bool folio_test_anon(const struct folio *folio)
 	return ((unsigned long)folio->mapping & PAGE_MAPPING_ANON) != 0;
 }
 
-/* PageAnonExclusive: only this mm maps it; may be pinned R/O safely. */
+/* folio_test_hugetlb(): set on the head for the folio's life in the pool. */
+static inline bool folio_test_hugetlb(const struct folio *folio)
+{
+	return __atomic_load_n(&folio->flags, __ATOMIC_RELAXED) &
+	       (1UL << PG_hugetlb);
+}
+
+/*
+ * PageAnonExclusive: only this mm maps it; may be pinned R/O safely. A
+ * hugetlb folio keeps the bit on its head, as the kernel does.
+ */
+static inline struct page *anon_exclusive_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	return folio_test_hugetlb((struct folio *)head) ? head : page;
+}
+
 static inline bool PageAnonExclusive(struct page *page)
 {
-	return test_bit(PG_anon_exclusive, &page->flags);
+	return test_bit(PG_anon_exclusive, &anon_exclusive_page(page)->flags);
 }
 
 static inline void SetPageAnonExclusive(struct page *page)
 {
-	set_bit(PG_anon_exclusive, &page->flags);
+	set_bit(PG_anon_exclusive, &anon_exclusive_page(page)->flags);
 }
 
 static inline void ClearPageAnonExclusive(struct page *page)
 {
-	clear_bit(PG_anon_exclusive, &page->flags);
+	clear_bit(PG_anon_exclusive, &anon_exclusive_page(page)->flags);
 }
 
 static inline bool PageBuddy(const struct page *page)

@@ -100,7 +100,10 @@ int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
  * whether the line holds bytes; a line without them reads as zeros (and
  * is zeroed when first written), and a freed frame reads as PAGE_POISON.
  * So zeroing and poisoning a frame (clear_page(), page poisoning) cost a
- * word, and a small write touches a line, not a page.
+ * word, and a small write touches a line, not a page. A frame poisoned
+ * before it was ever written shares one read-only poisoned descriptor
+ * until its next write, so memory of any size (a 1 GiB folio freed)
+ * costs its bytes only where they were written.
  */
 #define FRAME_LINE	64
 #define FRAME_LINES	(PAGE_SIZE / FRAME_LINE)

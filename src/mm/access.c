@@ -57,18 +57,29 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		 bool write, pte_t *out)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
-	pte_t pte;
+	unsigned long sz, again;
+	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+	/* A huge leaf (THP or hugetlb): the walk ends there and sets its bits. */
+	uint64_t leaf = sz != PAGE_SIZE ? _PAGE_PSE : 0;
+	pte_t pte;
 
 	if (!ptep)
 		return false;
 	pte = ptep_get(ptep);
 	/*
+	 * The walk is one step with its read: a table munmap freed since
+	 * the yield point is not walked through (the flush it waited for
+	 * would have stopped this walk), the walker finds nothing there.
+	 */
+	if (pgtable_leaf_offset(mm, addr, &again) != ptep)
+		pte = __pte(0);
+	/*
 	 * The walker sets A/D only in the entry it used: natively another
 	 * CPU may have cleared or changed it since, and then it walks again.
 	 */
-	while (permits(pte, write) && (pte_val(pte) & set) != set) {
+	while (permits(pte, write) && (pte_val(pte) & leaf) == leaf &&
+	       (pte_val(pte) & set) != set) {
 		uint64_t old = pte_val(pte);
 
 		if (__atomic_compare_exchange_n(&ptep->pte, &old, old | set, false,
@@ -77,8 +88,11 @@ static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
 		else
 			pte = __pte(old);
 	}
-	if (!permits(pte, write))
+	/* A leaf split meanwhile now points at a table: walk again. */
+	if (!permits(pte, write) || (pte_val(pte) & leaf) != leaf)
 		return false;
+	/* The TLB holds the 4 KiB piece of a leaf that this access uses. */
+	pte = leaf_subpage_pte(pte, addr, sz);
 	tlb_fill(cpu, mm, addr, pte);
 	*out = pte;
 	return true;

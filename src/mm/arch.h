@@ -20,6 +20,12 @@ struct arch_mm_ops {
 	/* _PAGE_CHG_MASK: the PTE bits pte_modify() keeps. */
 	uint64_t page_chg_mask;
 	/*
+	 * The TLB flush is a broadcast invalidation (arm64's TLBI ...IS) that
+	 * no CPU's disabled interrupts delay; false: an IPI to each CPU that
+	 * waits for them (x86's native_flush_tlb_multi()). tlb.flush=arch.
+	 */
+	bool tlb_flush_broadcast;
+	/*
 	 * Called by set_pte_at() before the entry is stored (arm64's
 	 * __sync_cache_and_tags()/mte_sync_tags(), for instance). May be NULL.
 	 */

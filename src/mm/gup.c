@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
+#include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
+#include "mm/huge_memory.h"
+#include "mm/hugetlb.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
+#include "sched/irq.h"
 #include "sched/knob.h"
 
 DEFINE_KNOB(gup_fast_recheck, "gup.fast_recheck",
 	    "GUP-fast re-reads the PTE after grabbing the folio and backs off "
-	    "if it changed (on); off trusts the first read, so a folio freed "
-	    "and reused meanwhile is pinned for the wrong owner",
+	    "if it changed (on: the generic walker of mm/gup.c, x86's too since "
+	    "e585513b76f7 switched it over for v4.13). off: x86's own walker "
+	    "(\"x86: lockless get_user_pages_fast\", 2008, to v4.12) took the "
+	    "page on the first read alone, right only because pages and page "
+	    "tables were freed after a flush IPI that its disabled interrupts "
+	    "held up (tlb.flush = ipi). With a flush that does not wait "
+	    "(tlb.flush = broadcast) the folio may be freed and reused "
+	    "meanwhile and is pinned for the wrong owner: no kernel shipped that",
 	    "on", "off");
 
 /* gup_must_unshare(): a read-only pin needs an exclusive anonymous page. */
@@ -45,9 +55,38 @@ static bool can_follow_write_pte(pte_t pte, struct page *page,
 	return page && folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
 }
 
+/* is_zero_folio(): the small zero page or the huge one. */
 static bool is_zero_folio(struct folio *folio)
 {
-	return is_zero_pfn(folio_pfn(folio));
+	return is_zero_pfn(folio_pfn(folio)) || is_huge_zero_pfn(folio_pfn(folio));
+}
+
+/* @addr's PMD when it is a present leaf (a THP in a non-hugetlb VMA). */
+static pmd_t *pmd_leaf_at(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long sz;
+	pmd_t *pmdp = (pmd_t *)pgtable_leaf_offset(mm, addr, &sz);
+
+	if (pmdp && sz == PMD_SIZE &&
+	    pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE))))
+		return pmdp;
+	return NULL;
+}
+
+/* can_follow_write_pmd(): FOLL_FORCE's rule, as for a PTE. */
+static bool can_follow_write_pmd(pmd_t pmd, struct page *head,
+				 struct vm_area_struct *vma, unsigned int flags)
+{
+	if (pmd_write(pmd))
+		return true;
+	if (!(flags & FOLL_FORCE))
+		return false;
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return false;
+	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
+		return false;
+	return !is_huge_zero_pfn(page_to_pfn(head)) &&
+	       folio_test_anon(page_folio(head)) && PageAnonExclusive(head);
 }
 
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
@@ -65,6 +104,47 @@ static void ungrab(struct folio *folio, unsigned int flags)
 	gup_put_folio(folio, 1, flags);
 }
 
+static struct page *follow_huge_pmd(struct vm_area_struct *vma,
+				    unsigned long address, pmd_t *pmdp,
+				    unsigned int flags, long *err);
+
+/*
+ * hugetlb_follow_page_mask(): the leaf under its lock; a write needs a
+ * writable leaf, a read-only pin an exclusive anonymous folio. A large
+ * folio's pin is one reference and one _pincount.
+ */
+static struct page *hugetlb_follow_page(struct vm_area_struct *vma,
+					unsigned long address,
+					unsigned int flags, long *err)
+{
+	unsigned long sz = huge_page_size(hstate_vma(vma));
+	pte_t *ptep = huge_pte_offset(vma->vm_mm, address, sz);
+	struct page *page = NULL;
+	spinlock_t *ptl;
+	pte_t pte;
+
+	*err = 0;
+	if (!ptep)
+		return NULL;
+	ptl = huge_pte_lockptr(vma->vm_mm, address, sz);
+	spin_lock(ptl);
+	pte = huge_ptep_get(ptep);
+	if (!pte_present(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
+		goto out;
+	page = huge_leaf_page(pte, address, sz);
+	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
+		*err = -EMLINK;
+		page = NULL;
+		goto out;
+	}
+	*err = grab(page_folio(page), flags);
+	if (*err)
+		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
 /*
  * follow_page_pte(): under the PTL. Returns the page, NULL when a fault
  * is needed, or an ERR value: -EMLINK (unshare first), -EFAULT, -EEXIST.
@@ -80,8 +160,14 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	pte_t pte;
 
 	*err = 0;
-	if (!ptep)
-		return NULL;
+	/* hugetlb_follow_page_mask() first: a PMD leaf below is a THP. */
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_follow_page(vma, address, flags, err);
+	if (!ptep) {
+		pmd_t *pmdp = pmd_leaf_at(vma->vm_mm, address);
+
+		return pmdp ? follow_huge_pmd(vma, address, pmdp, flags, err) : NULL;
+	}
 	spin_lock(ptl);
 	pte = ptep_get(ptep);
 	if (!pte_present(pte))
@@ -111,6 +197,45 @@ static struct page *follow_page_pte(struct vm_area_struct *vma,
 	}
 	if (*err)
 		page = NULL;
+out:
+	spin_unlock(ptl);
+	return page;
+}
+
+/*
+ * follow_huge_pmd(): under the PMD lock. The unshare test looks at the
+ * head page, which alone carries PageAnonExclusive while PMD-mapped; the
+ * page returned is the subpage at @address.
+ */
+static struct page *follow_huge_pmd(struct vm_area_struct *vma,
+				    unsigned long address, pmd_t *pmdp,
+				    unsigned int flags, long *err)
+{
+	spinlock_t *ptl = pmd_lockptr(vma->vm_mm, pmdp);
+	struct page *head, *page = NULL;
+	struct folio *folio;
+	pmd_t pmd;
+
+	spin_lock(ptl);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_leaf(pmd))
+		goto out;	/* split meanwhile: fault, then follow the PTE */
+	head = pmd_page(pmd);
+	if ((flags & FOLL_WRITE) && !can_follow_write_pmd(pmd, head, vma, flags))
+		goto out;
+	if (!pmd_write(pmd) && gup_must_unshare(vma, flags, head)) {
+		*err = -EMLINK;
+		goto out;
+	}
+	folio = page_folio(head);
+	*err = grab(folio, flags);
+	if (!*err && (flags & FOLL_PIN)) {
+		*err = arch_make_folio_accessible(folio);
+		if (*err)
+			ungrab(folio, flags);
+	}
+	if (!*err)
+		page = head + ((address & ~HPAGE_PMD_MASK) >> PAGE_SHIFT);
 out:
 	spin_unlock(ptl);
 	return page;
@@ -241,8 +366,69 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 {
 	unsigned int reject = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;
 
+	/* shmem and hugetlb mappings do not need dirty tracking. */
 	return (flags & reject) != reject || folio_test_anon(folio) ||
-	       folio_test_swapbacked(folio);
+	       folio_test_swapbacked(folio) || folio_test_hugetlb(folio);
+}
+
+/*
+ * The PTE table GUP-fast read from was freed under it: the IRQ-off (or
+ * RCU) protocol between GUP-fast and free_pgtables() failed. Checked in
+ * the step of the read. Simplified: a table freed and at once reused as
+ * a page table again goes unseen.
+ */
+static bool gup_fast_table_freed(unsigned long table_pfn, unsigned long addr)
+{
+	struct page *table = pfn_to_page(table_pfn);
+
+	if (!pfn_is_free(page_to_pfn(table)) &&
+	    (table->flags & (1UL << PG_table)))
+		return false;
+	pmm_violation("use-after-free", "GUP-fast read the PTE for %#lx in page-table "
+		      "frame %#lx after it was freed", addr, page_to_pfn(table));
+	return true;
+}
+
+static pte_t gup_fast_ptep_get(pte_t *ptep, unsigned long table,
+			       unsigned long addr, bool *freed)
+{
+	pte_t pte = ptep_get(ptep);
+
+	*freed = gup_fast_table_freed(table, addr);
+	return pte;
+}
+
+/*
+ * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf, a
+ * THP's PMD or a hugetlb PMD or PUD: grab the folio through the subpage
+ * (a pin: one reference and one _pincount), then re-read the leaf: split,
+ * zapped or changed meanwhile, the folio may be split or freed, and the
+ * reference must go. The huge zero page (pmd_special) is left to the
+ * slow path.
+ */
+static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
+				  unsigned long addr, unsigned long sz,
+				  unsigned int flags)
+{
+	struct folio *folio;
+	struct page *page;
+	bool freed;
+
+	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
+	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
+		return NULL;
+	page = huge_leaf_page(pte, addr, sz);
+	folio = try_grab_folio_fast(page, 1, flags);
+	if (!folio)
+		return NULL;
+	if (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed ||
+	    !gup_fast_folio_allowed(folio, flags) ||
+	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
+	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gup_put_folio(folio, 1, flags);
+		return NULL;
+	}
+	return page;
 }
 
 /*
@@ -253,14 +439,21 @@ static bool gup_fast_folio_allowed(struct folio *folio, unsigned int flags)
 static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 				 unsigned int flags)
 {
-	pte_t *ptep = pte_offset_map(mm, addr, NULL);
+	unsigned long sz, table;
+	pte_t *ptep = pgtable_leaf_offset_map(mm, addr, &sz, &table);
 	struct folio *folio;
 	struct page *page;
+	bool freed;
 	pte_t pte;
 
 	if (!ptep)
 		return NULL;
-	pte = ptep_get(ptep);
+	pte = gup_fast_ptep_get(ptep, table, addr, &freed);
+	if (freed)
+		return NULL;
+	/* gup_fast_pmd_leaf()/gup_fast_pud_leaf(): the page within the leaf. */
+	if (sz != PAGE_SIZE)
+		return gup_fast_leaf(ptep, table, pte, addr, sz, flags);
 	/* pte_protnone() and pte_access_permitted(): PROT_NONE is not mapped. */
 	if (!pte_hw_present(pte) || !(pte_val(pte) & _PAGE_USER) ||
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
@@ -271,7 +464,8 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
-	if ((knob(&gup_fast_recheck) == 0 && !pte_same(pte, ptep_get(ptep))) ||
+	if ((knob(&gup_fast_recheck) == 0 &&
+	     (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
@@ -296,7 +490,9 @@ static void gup_fast_unpin_user_pages(struct page **pages, unsigned long npages)
 
 /*
  * gup_fast(): for pins, back off while fork is write-protecting this mm,
- * and give everything back if a fork ran meanwhile.
+ * and give everything back if a fork ran meanwhile. The walk runs with
+ * interrupts off: that holds off the page-table freeing of munmap, by
+ * the flush IPI it waits for or by the RCU grace period (free_pgtables()).
  */
 long gup_fast(struct mm_struct *mm, unsigned long start,
 	      unsigned long nr_pages, unsigned int gup_flags,
@@ -310,11 +506,13 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 		if (seq & 1)
 			return 0;
 	}
+	local_irq_save();
 	for (i = 0; i < nr_pages; i++) {
 		pages[i] = gup_fast_one(mm, start + i * PAGE_SIZE, gup_flags);
 		if (!pages[i])
 			break;
 	}
+	local_irq_restore();
 	if ((gup_flags & FOLL_PIN) && READ_ONCE(mm->write_protect_seq) != seq) {
 		gup_fast_unpin_user_pages(pages, i);
 		return 0;
@@ -366,7 +564,9 @@ void unpin_user_page(struct page *page)
 {
 	struct folio *folio = page_folio(page);
 
-	if (folio_test_anon(folio) && !PageAnonExclusive(page))
+	/* sanity_check_pinned_pages(): of a THP, the head or the page. */
+	if (folio_test_anon(folio) && !PageAnonExclusive(page) &&
+	    (!folio_test_large(folio) || !PageAnonExclusive((struct page *)folio)))
 		pmm_violation("bug-on", "unpinning frame %#lx that is not "
 			      "PageAnonExclusive", page_to_pfn(page));
 	ungrab(folio, FOLL_PIN);

@@ -11,8 +11,12 @@
  * lock: it reads the PTE, grabs the folio with folio_try_get() (which
  * fails on a frozen count) and then checks the PTE did not change.
  *
+ * A PMD leaf (a THP, the huge zero page) is followed under the PMD lock
+ * (follow_huge_pmd()) or, lockless, by gup_fast_pmd_leaf(), which grabs
+ * the folio through the subpage and re-reads the PMD.
+ *
  * Simplifications: no FOLL_LONGTERM migration out of movable zones (there
- * are none), no huge PMD/PUD leaves, IRQ disabling in GUP-fast is not
+ * are none), no PUD leaves, IRQ disabling in GUP-fast is not
  * modelled: page tables are freed only with their mm, by its last user
  * (mmput()), and GUP-fast runs on the mm of its caller, which is a user
  * (a thread of the process, or one holding pmm_process_get()).

@@ -2,7 +2,7 @@
 /*
  * Page faults, zapping and fork's copy (mm/memory.c).
  *
- * Simplifications: no THP (every PTE maps one 4 KiB page of a folio), no
+ * Huge PMD leaves are mm/huge_memory.c's. Simplifications: no
  * userfaultfd, no NUMA hinting, no fault-around; swap entries are the
  * swap layer's.
  */
@@ -11,7 +11,9 @@
 
 #include "mem/phys.h"
 #include "mm/arch.h"
+#include "mm/huge_memory.h"
 #include "mm/memory.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
 #include "mm/pgalloc.h"
@@ -483,11 +485,24 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		.pgoff = linear_page_index(vma, address & PAGE_MASK),
 		.flags = flags,
 	};
+	pmd_t *pmdp;
+	vm_fault_t ret;
 	pte_t entry;
 
-	vmf.pte = pte_alloc_map(vma->vm_mm, vmf.address, &vmf.ptl);
-	if (!vmf.pte)
+	/* hugetlb_fault() first: a PMD leaf below is a THP. */
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_fault(vma, address, flags);
+	pmdp = pmd_alloc_map(vma->vm_mm, vmf.address);
+	if (!pmdp)
 		return VM_FAULT_OOM;
+	ret = huge_pmd_fault(&vmf, pmdp);
+	if (!(ret & VM_FAULT_FALLBACK))
+		return ret;
+	vmf.pte = pte_alloc_map(vma->vm_mm, vmf.address, &vmf.ptl);
+	/* A huge leaf appeared meanwhile: the access retries on it. */
+	if (!vmf.pte)
+		return pmd_leaf(__pmd(__atomic_load_n(&pmdp->pmd, __ATOMIC_ACQUIRE))) ?
+		       0 : VM_FAULT_OOM;
 	vmf.orig_pte = ptep_get(vmf.pte);
 	if (pte_none(vmf.orig_pte))
 		return vma_is_anonymous(vma) ? do_anonymous_page(&vmf) :
@@ -637,7 +652,14 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long addr,
 	mmu_notifier_range_init(&range, MMU_NOTIFY_UNMAP, vma->vm_mm, addr,
 				addr + size);
 	mmu_notifier_invalidate_range_start(&range);
-	walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	if (is_vm_hugetlb_page(vma)) {
+		unmap_hugepage_range(vma, addr, addr + size);
+	} else {
+		/* zap_pmd_range(): whole leaves go at once, partial ones are split. */
+		if (!skip_anon)
+			zap_huge_pmd_range(vma, addr, addr + size);
+		walk_pte_range(vma->vm_mm, addr, addr + size, zap_one, &tlb);
+	}
 	tlb_flush_mmu(&tlb);
 	mmu_notifier_invalidate_range_end(&range);
 }
@@ -760,13 +782,20 @@ int copy_page_range(struct vm_area_struct *dst_vma,
 	bool cow = is_cow_mapping(src_vma->vm_flags);
 	struct mmu_notifier_range range;
 
+	/* The kernel's copy_page_range() hands hugetlb over before its seqcount. */
+	if (is_vm_hugetlb_page(src_vma))
+		return copy_hugetlb_page_range(dst_vma, src_vma);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_PAGE, src_mm,
 				src_vma->vm_start, src_vma->vm_end);
 	if (cow) {
 		mmu_notifier_invalidate_range_start(&range);
 		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
 	}
-	walk_pte_range(src_mm, src_vma->vm_start, src_vma->vm_end, copy_one, &c);
+	/* copy_pmd_range(): leaves first; the PTE walk skips what they map. */
+	c.err = copy_huge_pmd_range(dst_vma, src_vma);
+	if (!c.err)
+		walk_pte_range(src_mm, src_vma->vm_start, src_vma->vm_end,
+			       copy_one, &c);
 	if (cow) {
 		WRITE_ONCE(src_mm->write_protect_seq, src_mm->write_protect_seq + 1);
 		mmu_notifier_invalidate_range_end(&range);

@@ -40,6 +40,8 @@
 #define VM_DONTCOPY	0x00020000UL
 #define VM_DONTEXPAND	0x00040000UL
 #define VM_MIXEDMAP	0x10000000UL
+#define VM_HUGEPAGE	0x20000000UL	/* MADV_HUGEPAGE */
+#define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
 /* Architecture flags: arm64 VM_MTE and VM_MTE_ALLOWED, for instance. */
 #define VM_ARCH_1	0x01000000UL
 #define VM_ARCH_2	0x02000000UL
@@ -62,6 +64,7 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_NOPAGE		0x000100u
 #define VM_FAULT_LOCKED		0x000200u
 #define VM_FAULT_RETRY		0x000400u
+#define VM_FAULT_FALLBACK	0x000800u	/* no huge page: use PTEs */
 #define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 struct vm_fault {

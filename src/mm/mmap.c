@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "mm/arch.h"
+#include "mm/huge_memory.h"
+#include "mm/hugetlb.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/mmu_notifier.h"
@@ -253,6 +255,12 @@ static struct vm_area_struct *split_vma(struct vm_area_struct *vma,
 {
 	struct vm_area_struct *new = pmm_alloc(sizeof(*new));
 
+	/*
+	 * vma_adjust_trans_huge(): no THP leaf may straddle the new edge; a
+	 * hugetlb VMA splits only at its page size (hugetlb_split_ok()).
+	 */
+	if (!is_vm_hugetlb_page(vma))
+		split_huge_pmd_range(vma, addr, addr);
 	*new = *vma;
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -285,9 +293,20 @@ static void split_range(struct mm_struct *mm, unsigned long start,
 		split_vma(vma, end);
 }
 
+/* hugetlb_vm_op_split(): a hugetlb VMA splits only at a huge page boundary. */
+static bool hugetlb_split_ok(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return !vma || addr <= vma->vm_start || !is_vm_hugetlb_page(vma) ||
+	       !(addr & (huge_page_size(hstate_vma(vma)) - 1));
+}
+
 /*
  * do_vmi_munmap(): split, zap the PTEs (pages are freed only after the TLB
- * flush, by the mmu_gather), then unlink and close the VMAs.
+ * flush, by the mmu_gather), unlink and close the VMAs, then free the page
+ * tables no VMA needs any more (the kernel gathers pages and tables in one
+ * mmu_gather; here the tables follow in a second).
  */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
@@ -297,6 +316,10 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	if (!range_ok(start, len))
 		return -EINVAL;
 	mmap_write_lock(mm);
+	if (!hugetlb_split_ok(mm, start) || !hugetlb_split_ok(mm, end)) {
+		mmap_write_unlock(mm);
+		return -EINVAL;
+	}
 	split_range(mm, start, end);
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		if (vma->vm_end <= start || vma->vm_start >= end)
@@ -305,6 +328,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 				      vma->vm_end - vma->vm_start, false);
 		vma_unlink(vma);
 	}
+	free_pgtables(mm, start, end);
 	mm_notify_unmapped(mm, start, end);
 	mmap_write_unlock(mm);
 	return 0;
@@ -375,6 +399,8 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 	     vma = find_vma(mm, next)) {
 		if (vma->vm_start > next)
 			err = -ENOMEM;
+		else if (is_vm_hugetlb_page(vma))
+			err = -EOPNOTSUPP;	/* hugetlb_change_protection() is not modelled */
 		else if ((prot & PROT_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
 			err = -EACCES;
 		else if (!arch_validate_flags(mprotect_flags(vma, prot)))
@@ -390,6 +416,8 @@ int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		list_for_each_entry(vma, &mm->mmap, vm_list) {
 			if (vma->vm_end <= start || vma->vm_start >= end)
 				continue;
+			/* change_huge_pmd() is not modelled: leaves are split. */
+			split_huge_pmd_all(vma, vma->vm_start, vma->vm_end);
 			vma->vm_flags = mprotect_flags(vma, prot);
 			vma_set_page_prot(vma);
 			mmu_notifier_range_init(&range, MMU_NOTIFY_PROTECTION_VMA,
@@ -416,6 +444,8 @@ static int dup_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 	*tmp = *vma;
 	tmp->vm_mm = mm;
 	tmp->anon_vma = NULL;
+	if (is_vm_hugetlb_page(tmp))
+		hugetlb_dup_vma_private(tmp);
 	if (vma->anon_vma)
 		anon_vma_link(vma->anon_vma, tmp);
 	vma_link(mm, tmp, true);
@@ -463,6 +493,8 @@ void exit_mmap(struct mm_struct *mm)
 	}
 	flush_tlb_mm(mm);
 	mm_notify_unmapped(mm, 0, ~0UL);
+	/* The tables under the pgd go as munmap's do; then the pgd. */
+	free_pgtables(mm, 0, 1UL << 47);
 	free_pgd_range(mm);
 	mm->dead = true;
 	mmap_write_unlock(mm);

@@ -95,6 +95,48 @@ int folio_try_dup_anon_rmap_pte(struct folio *folio, struct page *page,
 	return 0;
 }
 
+/*
+ * PMD mappings of a large anonymous folio: _entire_mapcount counts them,
+ * _large_mapcount counts each as one, and PageAnonExclusive is the head
+ * page's alone while PMD-mapped (__folio_add_anon_rmap() RMAP_LEVEL_PMD).
+ */
+void folio_add_new_anon_rmap_pmd(struct folio *folio, struct vm_area_struct *vma,
+				 unsigned long haddr)
+{
+	folio->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
+	folio->index = linear_page_index(vma, haddr);
+	folio->_entire_mapcount.counter = 0;
+	folio->_large_mapcount.counter = 0;
+	folio->flags |= 1UL << PG_anon_exclusive;
+	__folio_set_swapbacked(folio);
+}
+
+void folio_remove_rmap_pmd(struct folio *folio, struct vm_area_struct *vma)
+{
+	(void)vma;
+	if (atomic_add_return(-1, &folio->_entire_mapcount) < -1)
+		pmm_violation("bug-on", "entire mapcount underflow on frame %#lx",
+			      folio_pfn(folio));
+	atomic_add(-1, &folio->_large_mapcount);
+}
+
+/* folio_try_dup_anon_rmap_pmd(): fork's rule for a PMD-mapped folio. */
+int folio_try_dup_anon_rmap_pmd(struct folio *folio,
+				struct vm_area_struct *src_vma)
+{
+	struct page *head = (struct page *)folio;
+
+	if (PageAnonExclusive(head)) {
+		if (knob(&fork_pinned_cow) == 0 &&
+		    folio_needs_cow_for_dma(src_vma, folio))
+			return -EBUSY;
+		ClearPageAnonExclusive(head);
+	}
+	atomic_inc(&folio->_entire_mapcount);
+	atomic_inc(&folio->_large_mapcount);
+	return 0;
+}
+
 struct anon_vma *anon_vma_alloc(void)
 {
 	struct anon_vma *av = pmm_alloc(sizeof(*av));

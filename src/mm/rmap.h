@@ -23,6 +23,13 @@ int folio_try_dup_anon_rmap_pte(struct folio *folio, struct page *page,
 				struct vm_area_struct *src_vma);
 void folio_dup_file_rmap_pte(struct folio *folio, struct page *page);
 
+/* The same for a PMD mapping of a whole large anonymous folio. */
+void folio_add_new_anon_rmap_pmd(struct folio *folio, struct vm_area_struct *vma,
+				 unsigned long haddr);
+void folio_remove_rmap_pmd(struct folio *folio, struct vm_area_struct *vma);
+int folio_try_dup_anon_rmap_pmd(struct folio *folio,
+				struct vm_area_struct *src_vma);
+
 /* Calls fn() for each VMA and address at which @folio may be mapped. */
 struct rmap_walk_control {
 	bool (*rmap_one)(struct folio *folio, struct vm_area_struct *vma,

@@ -2,7 +2,20 @@
 #include <errno.h>
 
 #include "mem/phys.h"
+#include "mm/arch.h"
 #include "mm/tlb.h"
+#include "sched/irq.h"
+#include "sched/knob.h"
+
+DEFINE_KNOB(tlb_flush_knob, "tlb.flush",
+	    "how a TLB flush reaches the other CPUs: arch (the machine's own: "
+	    "broadcast on arm64, ipi on x86 and generic), ipi (an interrupt "
+	    "each CPU must take, so the sender waits while any CPU has "
+	    "interrupts off, as x86's native_flush_tlb_multi() does; GUP-fast "
+	    "relies on it where page tables are not freed through RCU), "
+	    "broadcast (a TLBI that completes whatever the CPUs do, arm64, "
+	    "and x86 paravirt or INVLPGB flushes)",
+	    "arch", "ipi", "broadcast");
 
 static struct cpu_tlb *tlbs;
 static unsigned int nr_tlbs;
@@ -129,14 +142,33 @@ void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr)
 	tlb_unlock(t);
 }
 
-/* flush_tlb_mm_range(): every CPU drops the mm's entries in the range. */
+bool tlb_flush_waits_for_irqs(void)
+{
+	switch (knob(&tlb_flush_knob)) {
+	case 1:
+		return true;
+	case 2:
+		return false;
+	default:
+		return !arch_ops->tlb_flush_broadcast;
+	}
+}
+
+/*
+ * flush_tlb_mm_range(): every CPU drops the mm's entries in the range.
+ * Through IPIs, the flush is done only once every other CPU took its
+ * interrupt: not while one has interrupts off.
+ */
 void flush_tlb_range_at(struct mm_struct *mm, unsigned long start,
 			unsigned long end, const struct pmm_loc *loc)
 {
 	unsigned long lo = start >> PAGE_SHIFT, hi = (end - 1) >> PAGE_SHIFT;
 	unsigned int c, i;
 
-	sched_point_at(&tlb_obj, PMM_ACC_WRITE, loc);
+	if (tlb_flush_waits_for_irqs())
+		ipi_wait_all_at(&tlb_obj, PMM_ACC_WRITE, loc);
+	else
+		sched_point_at(&tlb_obj, PMM_ACC_WRITE, loc);
 	for (c = 0; c < nr_tlbs; c++) {
 		struct cpu_tlb *t = &tlbs[c];
 

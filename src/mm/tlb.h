@@ -44,6 +44,8 @@ void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	      pte_t pte);
 void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr);
 
+/* Whether flushes are IPIs that CPUs with interrupts off hold up (tlb.flush). */
+bool tlb_flush_waits_for_irqs(void);
 void flush_tlb_range_at(struct mm_struct *mm, unsigned long start,
 			unsigned long end, const struct pmm_loc *loc);
 #define flush_tlb_page(vma, addr) \

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "protmm/hugetlb.h"
 #include "scenario/domain.h"
 #include "sched/atomic.h"
 
@@ -49,11 +50,16 @@ static long process_exec(struct scn_run *r, const struct scn_stmt *st,
 	return 0;
 }
 
-/* map (ADDR | NAME) (anon | file F [off N]) len N prot P (private | shared) */
+/*
+ * map (ADDR | NAME) (anon | file F [off N] | hugetlb SIZE |
+ *     hugetlbfs H [off N]) len N prot P
+ *     (private | shared)
+ */
 static bool map_parse(struct scn_parser *p, struct scn_stmt *st)
 {
 	struct scn_args *a = &st->a;
 	char n[SCN_MAX_NAME];
+	bool huge;
 
 	a->addr.pos = p->tok.pos;
 	if (p->tok.kind == TOK_NUMBER) {
@@ -69,15 +75,25 @@ static bool map_parse(struct scn_parser *p, struct scn_stmt *st)
 	}
 	if (!scn_options(p, st, st->verb->options, O_LEN | O_PROT, "map"))
 		return false;
-	if (!(a->flags & (O_ANON | O_FILE)) || ((a->flags & O_ANON) && (a->flags & O_FILE)))
-		scn_fail(p, st->pos, "'map' needs one of 'anon' or 'file NAME'");
+	huge = a->flags & (O_HUGETLB | O_HUGETLBFS);
+	if (__builtin_popcount(a->flags & (O_ANON | O_FILE | O_HUGETLB | O_HUGETLBFS)) != 1)
+		scn_fail(p, st->pos, "'map' needs one of 'anon', 'file NAME', 'hugetlb SIZE' "
+			 "or 'hugetlbfs NAME'");
 	else if (!(a->flags & (O_PRIVATE | O_SHARED)) ||
 		 ((a->flags & O_PRIVATE) && (a->flags & O_SHARED)))
 		scn_fail(p, st->pos, "'map' needs one of 'private' or 'shared'");
-	else if ((a->flags & O_ANON) && (a->flags & O_OFF))
+	else if ((a->flags & (O_ANON | O_HUGETLB)) && (a->flags & O_OFF))
 		scn_fail(p, st->pos, "'off' is for file mappings");
-	else if (!a->len || a->len > SCN_MAX_MAP)
+	else if (!huge && (!a->len || a->len > SCN_MAX_MAP))
 		scn_fail(p, st->pos, "mapping length must be between 4K and 64M");
+	else if (huge && (!a->len || a->len > SCN_MAX_MEMORY))
+		scn_fail(p, st->pos, "a hugetlb mapping's length must be between "
+			 "its page size and the machine's largest memory (2G)");
+	else if (huge && ((a->len | a->off | scn_addr_value(&a->addr)) & (a->huge - 1)))
+		scn_fail(p, (scn_addr_value(&a->addr) & (a->huge - 1)) ? a->addr.pos :
+			 (a->off & (a->huge - 1)) ? a->off_pos : a->len_pos,
+			 "a hugetlb mapping's address, length and offset are "
+			 "multiples of its page size (%luM)", a->huge >> 20);
 	return scn_page_aligned(p, scn_addr_value(&a->addr), a->addr.pos, "address") &&
 	       scn_page_aligned(p, a->len, a->len_pos, "length") &&
 	       scn_page_aligned(p, a->off, a->off_pos, "file offset");
@@ -87,7 +103,13 @@ static long map_exec(struct scn_run *r, const struct scn_stmt *st,
 		     struct pmm_process *p)
 {
 	const struct scn_args *a = &st->a;
+	unsigned int flags = (a->flags & O_SHARED) ? PMM_MAP_SHARED : PMM_MAP_PRIVATE;
 
+	/* MAP_HUGETLB: an anonymous hugetlbfs file of the pool's pages. */
+	if (a->flags & (O_HUGETLB | O_HUGETLBFS))
+		return pmm_mmap_hugetlb(p, scn_addr_value(&a->addr), a->len, a->prot,
+					flags, a->huge, (a->flags & O_HUGETLBFS) ?
+					r->hfile[a->file] : NULL, a->off);
 	return pmm_mmap(p, scn_addr_value(&a->addr), a->len, a->prot,
 			(a->flags & O_SHARED) ? PMM_MAP_SHARED : PMM_MAP_PRIVATE,
 			(a->flags & O_ANON) ? NULL : r->file[a->file], a->off);
@@ -316,7 +338,8 @@ static long dma_exec(struct scn_run *r, const struct scn_stmt *st,
 
 static const struct scn_verb verbs[] = {
 	{ "process", 0, SCN_VERB_DECL, process_parse, process_exec },
-	{ "map", O_ANON | O_FILE | O_OFF | O_LEN | O_PROT | O_PRIVATE | O_SHARED, 0,
+	{ "map", O_ANON | O_FILE | O_HUGETLB | O_HUGETLBFS | O_OFF | O_LEN | O_PROT |
+	  O_PRIVATE | O_SHARED, 0,
 	  map_parse, map_exec },
 	{ "munmap", O_LEN | O_AS, 0, munmap_parse, munmap_exec },
 	{ "mprotect", O_LEN | O_PROT | O_AS, 0, mprotect_parse, mprotect_exec },

@@ -61,7 +61,8 @@ enum {
 	O_WRITE = 1 << 8, O_LONGTERM = 1 << 9, O_FAST = 1 << 10, O_GET = 1 << 11,
 	O_AS = 1 << 12, O_FROM = 1 << 13, O_TO = 1 << 14, O_EXPECT = 1 << 15,
 	O_SIZE = 1 << 16, O_READ = 1 << 17, O_TAG = 1 << 18, O_GPA = 1 << 19,
-	O_AT = 1 << 20, O_SET = 1 << 21,
+	O_AT = 1 << 20, O_SET = 1 << 21, O_HUGETLB = 1 << 22, O_FORCE = 1 << 23,
+	O_HUGETLBFS = 1 << 24,
 };
 
 /* The values of a statement's operands and options (scn_options()). */
@@ -72,6 +73,8 @@ struct scn_args {
 	/* 'tag' or 'set' (or a verb's TAG operand); 'expect' of a tag verb. */
 	unsigned int tag, expect_tag;
 	unsigned long len, off, size;
+	/* 'hugetlb', 'hugetlbfs': the huge page size */
+	unsigned long huge;
 	struct scn_pos len_pos, off_pos;
 	unsigned int prot, flags;	/* flags: the O_* given */
 	char *str;			/* data written, or expected */
@@ -121,6 +124,7 @@ struct scn_run {
 	struct pmm_pin *pin[SCN_MAX_SYMBOLS];
 	struct scn_reg *reg[SCN_MAX_SYMBOLS];
 	struct pmm_vm *vm[SCN_MAX_VMS];
+	struct pmm_hugetlbfs_file *hfile[SCN_MAX_SYMBOLS];
 	/* Per thread: it holds a user of its process's mm; it was killed. */
 	bool holds_mm[SCN_MAX_THREADS];
 	bool killed[SCN_MAX_THREADS];
@@ -161,7 +165,7 @@ struct scn_domain {
 /* The registry (domains.c): NULL-terminated. */
 extern const struct scn_domain *const scn_domains[];
 extern const struct scn_domain scn_dom_mm, scn_dom_file, scn_dom_swap,
-	scn_dom_mte, scn_dom_kvm, scn_dom_shmem;
+	scn_dom_mte, scn_dom_kvm, scn_dom_shmem, scn_dom_huge, scn_dom_remote;
 
 const struct scn_verb *scn_verb_find(const char *name);
 

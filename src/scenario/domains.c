@@ -9,5 +9,7 @@ const struct scn_domain *const scn_domains[] = {
 	&scn_dom_mte,
 	&scn_dom_kvm,
 	&scn_dom_shmem,
+	&scn_dom_huge,
+	&scn_dom_remote,
 	NULL,
 };

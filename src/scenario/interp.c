@@ -194,6 +194,12 @@ static bool eval(const struct scn_cond *c)
 	}
 	if (c->kind == COND_SWAPPED)
 		return p && pmm_swapped(p, scn_addr_value(&c->addr));
+	/* Nothing mapped there, or a hugetlb page: no state compares equal. */
+	if (c->kind == COND_THP) {
+		int st = p ? pmm_thp_peek(p, scn_addr_value(&c->addr)) : -ESRCH;
+
+		return (st >= 0 && st == c->num) == (c->cmp == CMP_EQ);
+	}
 	if (!p || pmm_page_state(p, scn_addr_value(&c->addr), &ps)) {
 		return c->kind == COND_REFCOUNT || c->kind == COND_MAPCOUNT ?
 		       compare(0, c->cmp, c->num) : false;

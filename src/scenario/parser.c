@@ -17,6 +17,7 @@
 #include "arch/arch.h"
 #include "protmm/knob.h"
 #include "protmm/machine.h"
+#include "protmm/hugetlb.h"
 #include "scenario/domain.h"
 
 #define PAGE SCN_PAGE
@@ -145,13 +146,13 @@ bool scn_string(struct scn_parser *p, char **str, size_t *len, const char *what)
 const char *const scn_kind_names[SYM_KINDS] = {
 	[SYM_PROC] = "process", [SYM_FILE] = "file", [SYM_PIPE] = "pipe",
 	[SYM_PIN] = "pin", [SYM_ADDR] = "address", [SYM_REG] = "register",
-	[SYM_VM] = "vm",
+	[SYM_VM] = "vm", [SYM_HFILE] = "hugetlbfs file",
 };
 
 static const char *const kind_plurals[SYM_KINDS] = {
 	[SYM_PROC] = "processes", [SYM_FILE] = "files", [SYM_PIPE] = "pipes",
 	[SYM_PIN] = "pins", [SYM_ADDR] = "addresses", [SYM_REG] = "registers",
-	[SYM_VM] = "vms",
+	[SYM_VM] = "vms", [SYM_HFILE] = "hugetlbfs files",
 };
 
 /* A VM is a whole guest: fewer of them. */
@@ -159,7 +160,7 @@ static const unsigned int kind_max[SYM_KINDS] = {
 	[SYM_PROC] = SCN_MAX_SYMBOLS, [SYM_FILE] = SCN_MAX_SYMBOLS,
 	[SYM_PIPE] = SCN_MAX_SYMBOLS, [SYM_PIN] = SCN_MAX_SYMBOLS,
 	[SYM_ADDR] = SCN_MAX_SYMBOLS, [SYM_REG] = SCN_MAX_SYMBOLS,
-	[SYM_VM] = SCN_MAX_VMS,
+	[SYM_VM] = SCN_MAX_VMS, [SYM_HFILE] = SCN_MAX_SYMBOLS,
 };
 
 int scn_lookup(const struct scenario *s, enum scn_sym_kind k, const char *n)
@@ -323,7 +324,7 @@ bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what)
 static const char *const opt_names[] = {
 	"anon", "file", "off", "len", "prot", "private", "shared", "pages",
 	"write", "longterm", "fast", "get", "as", "from", "to", "expect", "size",
-	"read", "tag", "gpa", "at", "set",
+	"read", "tag", "gpa", "at", "set", "hugetlb", "force", "hugetlbfs",
 };
 
 #define NR_OPTS (sizeof(opt_names) / sizeof(opt_names[0]))
@@ -428,6 +429,18 @@ bool scn_option(struct scn_parser *p, struct scn_stmt *st, unsigned int *seen,
 		return scn_number(p, &st->a.gpa, "a guest physical address");
 	case O_AT:
 		return scn_address(p, &st->a.addr);
+	case O_HUGETLBFS:
+		if ((st->a.file = scn_use(p, SYM_HFILE)) < 0)
+			return false;
+		st->a.huge = p->s->hfile_page[st->a.file];
+		return true;
+	case O_HUGETLB:
+		pos = p->tok.pos;
+		if (!scn_number(p, &st->a.huge, "a huge page size (2M or 1G)"))
+			return false;
+		if (st->a.huge != PMM_HUGE_2M && st->a.huge != PMM_HUGE_1G)
+			scn_fail(p, pos, "a huge page is 2M or 1G, not %#lx", st->a.huge);
+		return !p->failed;
 	}
 	return true;
 }
@@ -670,7 +683,7 @@ int scn_status_index(const char *w)
 
 /* The functions of a condition, in the order of fk[] in atom_body(). */
 static const char *const cond_fns[] = {
-	"refcount", "mapcount", "mapped", "pinned", "swapped", "tags",
+	"refcount", "mapcount", "mapped", "pinned", "swapped", "tags", "thp",
 };
 
 static struct scn_cond *atom(struct scn_parser *p)
@@ -686,13 +699,34 @@ static struct scn_cond *atom(struct scn_parser *p)
 	return c;
 }
 
+/* thp(P:a) == / != pmd | pte | none: how a THP maps the page, if one does. */
+static bool thp_state(struct scn_parser *p, struct scn_cond *c)
+{
+	static const char *const states[] = { "none", "pmd", "pte" };
+	struct scn_pos pos;
+	unsigned int i;
+
+	if (!cmp(p, &c->cmp, true))
+		return false;
+	pos = p->tok.pos;
+	for (i = 0; i < 3; i++) {
+		if (scn_accept_word(p, states[i])) {
+			c->num = i;	/* PMM_THP_NONE, _PMD, _PTE */
+			return true;
+		}
+	}
+	scn_fail(p, pos, "thp() is 'pmd' (a PMD-mapped THP), 'pte' (a PTE of a THP) "
+		 "or 'none' (a small page)");
+	return false;
+}
+
 static struct scn_cond *atom_body(struct scn_parser *p)
 {
 	struct scn_cond *c;
 	char n[SCN_MAX_NAME];
 	static const enum scn_cond_kind fk[] = { COND_REFCOUNT, COND_MAPCOUNT,
 						 COND_MAPPED, COND_PINNED,
-						 COND_SWAPPED, COND_TAGS };
+						 COND_SWAPPED, COND_TAGS, COND_THP };
 	struct scn_pos pos;
 	unsigned int i, tag;
 
@@ -720,6 +754,8 @@ static struct scn_cond *atom_body(struct scn_parser *p)
 				return NULL;
 			c->num = tag;
 		}
+		if (fk[i] == COND_THP && !thp_state(p, c))
+			return NULL;
 		return p->failed ? NULL : c;
 	}
 	c = new_cond(p, COND_REG);

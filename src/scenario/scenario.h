@@ -48,7 +48,7 @@
 #define SCN_MAX_SYMBOLS		64		/* of each kind */
 #define SCN_MAX_CONFIG		32
 #define SCN_MAX_CONDS		16
-#define SCN_MAX_MEMORY		(256ul << 20)	/* RAM of the machine */
+#define SCN_MAX_MEMORY		(2ul << 30)	/* RAM: room for 1G hugetlb pages */
 #define SCN_MAX_DISK		(256ul << 20)
 #define SCN_MAX_MAP		(64ul << 20)	/* one mapping */
 #define SCN_MAX_PIN_PAGES	64
@@ -95,6 +95,7 @@ enum scn_cond_kind {
 	COND_MAPPED, COND_PINNED,
 	COND_SWAPPED,		/* swapped(P:addr): a swap entry in the PTE */
 	COND_TAGS,		/* tags(P:addr) == / != tag */
+	COND_THP,		/* thp(P:addr) == / != pmd | pte | none */
 };
 
 enum scn_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
@@ -133,7 +134,7 @@ struct scn_config {
 };
 
 enum scn_sym_kind { SYM_PROC, SYM_FILE, SYM_PIPE, SYM_PIN, SYM_ADDR, SYM_REG,
-		    SYM_VM, SYM_KINDS };
+		    SYM_VM, SYM_HFILE, SYM_KINDS };
 
 struct scn_symtab {
 	char names[SCN_MAX_SYMBOLS][SCN_MAX_NAME];
@@ -167,6 +168,8 @@ struct scenario {
 	bool proc_forked_in_thread[SCN_MAX_SYMBOLS];
 	/* Each VM's VMM process: its vCPU threads run there. */
 	int vm_proc[SCN_MAX_VMS];
+	/* Each hugetlbfs file's huge page size. */
+	unsigned long hfile_page[SCN_MAX_SYMBOLS];
 	/* Which VMs were created with tags (vm ... mte). */
 	bool vm_mte[SCN_MAX_VMS];
 	/* Everything the parser allocated, freed by scenario_free(). */

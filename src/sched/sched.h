@@ -74,6 +74,8 @@ struct task {
 	/* synchronize_rcu(): rcu_exits of each reader when it started. */
 	uint64_t rcu_snap[PMM_MAX_TASKS];
 	uint64_t rcu_wait_mask;
+	/* local_irq_save() nesting: this CPU takes no IPI meanwhile. */
+	int irqs_off;
 };
 
 /*

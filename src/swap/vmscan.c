@@ -11,7 +11,7 @@
 
 #include "fs/fs.h"
 #include "fs/shmem.h"
-#include "fs/shmem.h"
+#include "mm/huge_memory.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/pgalloc.h"
@@ -123,8 +123,11 @@ static struct folio *isolate_mapped_folio(struct vm_area_struct *vma,
 	struct folio *folio = NULL;
 	struct page *page;
 	spinlock_t *ptl;
-	pte_t *ptep = pte_offset_map(vma->vm_mm, addr, &ptl), pte;
+	pte_t *ptep, pte;
 
+	if (vma_is_anonymous(vma))
+		split_thp_for_reclaim(vma, addr);
+	ptep = pte_offset_map(vma->vm_mm, addr, &ptl);
 	if (!ptep)
 		return NULL;
 	spin_lock(ptl);

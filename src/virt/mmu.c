@@ -302,12 +302,8 @@ out_unlock:
 static bool vmm_pte_maps(struct mm_struct *mm, unsigned long hva,
 			 unsigned long pfn)
 {
-	pte_t *ptep = pte_offset_map(mm, hva, NULL);
-	pte_t pte;
+	pte_t pte = leaf_pte_peek(mm, hva);
 
-	if (!ptep)
-		return false;
-	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
 	return pte_present(pte) && pte_pfn(pte) == pfn;
 }
 

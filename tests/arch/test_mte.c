@@ -166,6 +166,8 @@ static void fresh_setup(void *arg)
 {
 	(void)arg;
 	P = mte_process("arm64-mte", RWT, 0);
+	/* P's munmap frees no page table, whose frame would go out first. */
+	pmm_mmap(P, A + PAGE_SIZE, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);
 	C = pmm_process_create();
 	/* C's page tables exist: the page it faults in is P's old one. */
 	pmm_mmap(C, A + PAGE_SIZE, PAGE_SIZE, RW, PMM_MAP_PRIVATE, NULL, 0);

@@ -61,8 +61,8 @@ struct cow_case {
 static struct pmm_process *P;
 
 /*
- * do_run_with_base_page(): mmap, MADV_NOHUGEPAGE, memset(mem, 1, ...).
- * Built with COW_SWAP, it is run_with_base_page_swap(): a machine with a
+ * The base page's machine. Built with COW_SWAP, the base-page case is
+ * run_with_base_page_swap(): a machine with a
  * swap device, and MADV_PAGEOUT after the memset, so each case starts
  * from a swapped-out page (the selftest skips when it is not swapped).
  */
@@ -82,14 +82,37 @@ static bool machine_for_case(void)
 #endif
 }
 
+/*
+ * The memory type run_anon_test_case() gives the case: the base page, or
+ * a THP (run_with_thp()): PMD-mapped, PTE-mapped, or a single PTE of it.
+ * MEMA and SIZE are the selftest's mem and size; a pin covers NPIN pages
+ * from mem (the whole of it, but at most pmm_pin()'s 64 pages).
+ */
+enum run_type { RUN_BASE, RUN_THP_PMD, RUN_THP_PTE, RUN_THP_SINGLE_PTE };
+#define THP_MEM		0x40000000ul
+#define THP_SIZE	(2ul << 20)
+
+static enum run_type RUN = RUN_BASE;
+static unsigned long MEMA = MEM, SIZE = PAGE, NPIN = 1;
+
+static void run_type(enum run_type t)
+{
+	RUN = t;
+	MEMA = t == RUN_BASE ? MEM : THP_MEM;
+	SIZE = t == RUN_BASE || t == RUN_THP_SINGLE_PTE ? PAGE : THP_SIZE;
+	NPIN = SIZE / PAGE < 64 ? SIZE / PAGE : 64;
+}
+
+/* do_run_with_base_page(): mmap, MADV_NOHUGEPAGE, memset(mem, 1, ...). */
 static bool base_page(void)
 {
 	if (!machine_for_case())
 		return false;
 	P = pmm_process_create();
-	if (!P || pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+	if (!P || pmm_mmap(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
 			   PMM_MAP_PRIVATE, NULL, 0) ||
-	    conf_fill(P, MEM, PAGE, 1)) {
+	    pmm_madvise(P, MEMA, SIZE, PMM_MADV_NOHUGEPAGE) ||
+	    conf_fill(P, MEMA, SIZE, 1)) {
 		pmm_violation("setup", "populating the base page failed");
 		return false;
 	}
@@ -102,6 +125,55 @@ static bool base_page(void)
 	return true;
 }
 
+/*
+ * do_run_with_thp(): a 2 MiB-aligned mapping with MADV_HUGEPAGE,
+ * populated with memset(mem, 1, thpsize), which must give a PMD-mapped
+ * THP; then for THP_RUN_PTE one subpage is mapped R/O and R/W again
+ * (mprotect() splits the PMD), and for THP_RUN_SINGLE_PTE all but the
+ * first page go: the selftest's MADV_DONTNEED is not modelled, so they
+ * are unmapped instead (the THP keeps one PTE either way).
+ */
+static bool thp(void)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	int err;
+
+	o.ram_bytes = 16ul << 20;
+	err = pmm_machine_init(&o);
+	if (err) {
+		pmm_violation("setup", "pmm_machine_init: %d", err);
+		return false;
+	}
+	P = pmm_process_create();
+	if (!P || pmm_mmap(P, THP_MEM, THP_SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
+			   PMM_MAP_PRIVATE, NULL, 0) ||
+	    pmm_madvise(P, THP_MEM, THP_SIZE, PMM_MADV_HUGEPAGE) ||
+	    conf_fill(P, THP_MEM, THP_SIZE, 1) ||
+	    pmm_thp_state(P, THP_MEM) != PMM_THP_PMD) {
+		pmm_violation("setup", "Did not get a THP populated");
+		return false;
+	}
+	if (RUN == RUN_THP_PTE &&
+	    (pmm_mprotect(P, THP_MEM + PAGE, PAGE, PMM_PROT_READ) ||
+	     pmm_mprotect(P, THP_MEM + PAGE, PAGE, PMM_PROT_READ | PMM_PROT_WRITE) ||
+	     pmm_thp_state(P, THP_MEM) != PMM_THP_PTE)) {
+		pmm_violation("setup", "PTE-mapping the THP failed");
+		return false;
+	}
+	if (RUN == RUN_THP_SINGLE_PTE &&
+	    (pmm_munmap(P, THP_MEM + PAGE, THP_SIZE - PAGE) ||
+	     pmm_thp_state(P, THP_MEM) != PMM_THP_PTE)) {
+		pmm_violation("setup", "leaving a single PTE of the THP failed");
+		return false;
+	}
+	return true;
+}
+
+static bool prepare_mem(void)
+{
+	return RUN == RUN_BASE ? base_page() : thp();
+}
+
 static void finish(void *arg)
 {
 	(void)arg;
@@ -111,9 +183,9 @@ static void finish(void *arg)
 /* The selftest's parent, mprotect(PROT_READ) + mprotect(PROT_READ|WRITE). */
 static void mprotect_ro_rw(struct pmm_process *p)
 {
-	int ret = pmm_mprotect(p, MEM, PAGE, PMM_PROT_READ);
+	int ret = pmm_mprotect(p, MEMA, SIZE, PMM_PROT_READ);
 
-	ret |= pmm_mprotect(p, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE);
+	ret |= pmm_mprotect(p, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE);
 	CHECK(!ret, "mprotect() failed");
 }
 
@@ -124,25 +196,25 @@ static void mprotect_ro_rw(struct pmm_process *p)
 static void t_cow_in_parent(void *arg)
 {
 	const struct cow_case *c = arg;
-	unsigned char old[PAGE], got = 0;
+	unsigned char got = 0;
 	struct pmm_process *child = pmm_fork(P);
 	int ret;
 
 	CHECK(child, "fork() failed");
-	CHECK(!pmm_load(child, MEM, old, PAGE) && conf_all(old, PAGE, 1),
+	CHECK(!conf_expect(child, MEMA, SIZE, 1, &got),
 	      "child's backup of the page is not the parent's content");
 	if (c->do_mprotect)
 		mprotect_ro_rw(P);
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "parent's memset() failed");
-	ret = conf_expect(child, MEM, PAGE, 1, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "parent's memset() failed");
+	ret = conf_expect(child, MEMA, SIZE, 1, &got);
 	CHECK(!ret, "Leak from parent into child (%d, read %#x)", ret, got);
 	pmm_exit(child);
-	pmm_munmap(P, MEM, PAGE);
+	pmm_munmap(P, MEMA, SIZE);
 }
 
 static void setup_cow_in_parent(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_cow_in_parent, arg);
 }
 
@@ -161,13 +233,13 @@ static void t_vmsplice_in_child(void *arg)
 	int ret;
 
 	CHECK(child, "fork() failed");
-	ret = pmm_pin(child, MEM, 1, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
+	ret = pmm_pin(child, MEMA, NPIN, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
 	CHECK(!ret, "vmsplice() failed: %d", ret);
-	CHECK(!pmm_munmap(child, MEM, PAGE), "munmap() failed");
+	CHECK(!pmm_munmap(child, MEMA, SIZE), "munmap() failed");
 	if (c->do_mprotect)
 		mprotect_ro_rw(P);
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "parent's memset() failed");
-	ret = conf_expect_pin(pipe, 0, PAGE, 1, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "parent's memset() failed");
+	ret = conf_expect_pin(pipe, 0, NPIN * PAGE, 1, &got);
 	CHECK(!ret, "Leak from parent into child (%d, pipe read %#x)", ret, got);
 	pmm_unpin(pipe);
 	pmm_exit(child);
@@ -175,7 +247,7 @@ static void t_vmsplice_in_child(void *arg)
 
 static void setup_vmsplice_in_child(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_vmsplice_in_child, arg);
 }
 
@@ -193,26 +265,26 @@ static void t_vmsplice_in_parent(void *arg)
 	int ret;
 
 	if (c->before_fork) {
-		ret = pmm_pin(P, MEM, 1, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
+		ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
 		CHECK(!ret, "vmsplice() failed: %d", ret);
 	}
 	child = pmm_fork(P);
 	CHECK(child, "fork() failed");
 	if (!c->before_fork) {
-		ret = pmm_pin(P, MEM, 1, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
+		ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_GET | PMM_GUP_FAST, &pipe);
 		CHECK(!ret, "vmsplice() failed: %d", ret);
 	}
-	CHECK(!pmm_munmap(P, MEM, PAGE), "munmap() failed");
-	CHECK(!conf_fill(child, MEM, PAGE, 0xff), "child's memset() failed");
+	CHECK(!pmm_munmap(P, MEMA, SIZE), "munmap() failed");
+	CHECK(!conf_fill(child, MEMA, SIZE, 0xff), "child's memset() failed");
 	pmm_exit(child);
-	ret = conf_expect_pin(pipe, 0, PAGE, 1, &got);
+	ret = conf_expect_pin(pipe, 0, NPIN * PAGE, 1, &got);
 	CHECK(!ret, "Leak from child into parent (%d, pipe read %#x)", ret, got);
 	pmm_unpin(pipe);
 }
 
 static void setup_vmsplice_in_parent(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_vmsplice_in_parent, arg);
 }
 
@@ -239,28 +311,28 @@ static void t_iouring_ro(void *arg)
 	int ret;
 
 	if (!c->pin_while_ro) {
-		ret = pmm_pin(P, MEM, 1, IOURING_PIN, &pin);
+		ret = pmm_pin(P, MEMA, NPIN, IOURING_PIN, &pin);
 		CHECK(!ret, "io_uring_register_buffers() failed: %d", ret);
 		mprotect_ro_rw(P);
 	} else {
-		CHECK(!pmm_mprotect(P, MEM, PAGE, PMM_PROT_READ), "mprotect() failed");
-		ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+		CHECK(!pmm_mprotect(P, MEMA, SIZE, PMM_PROT_READ), "mprotect() failed");
+		ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
 			      &pin);
 		CHECK(!ret, "R/O pin of the R/O-mapped page failed: %d", ret);
-		CHECK(!pmm_mprotect(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE),
+		CHECK(!pmm_mprotect(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE),
 		      "mprotect() failed");
 	}
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/W pin is not reliable (%d, read %#x)", ret, got);
-	ret = conf_expect(P, MEM, PAGE, 0xff, &got);
+	ret = conf_expect(P, MEMA, SIZE, 0xff, &got);
 	CHECK(!ret, "memory does not read what was written (%d)", ret);
 	pmm_unpin(pin);
 }
 
 static void setup_iouring_ro(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_iouring_ro, arg);
 }
 
@@ -278,19 +350,19 @@ static void t_iouring_fork(void *arg)
 	int ret;
 
 	(void)arg;
-	ret = pmm_pin(P, MEM, 1, IOURING_PIN, &pin);
+	ret = pmm_pin(P, MEMA, NPIN, IOURING_PIN, &pin);
 	CHECK(!ret, "io_uring_register_buffers() failed: %d", ret);
 	child = pmm_fork(P);
 	CHECK(child, "fork() failed");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/W pin is not reliable (%d, read %#x)", ret, got);
 	/* Beyond the selftest: fork() copied the pinned page for the child. */
-	if (!conf_state(P, MEM, &st) || !conf_state(child, MEM, &cst))
+	if (!conf_state(P, MEMA, &st) || !conf_state(child, MEMA, &cst))
 		return;
 	CHECK(st.maybe_pinned && st.anon_exclusive && cst.pfn != st.pfn &&
 	      !cst.maybe_pinned, "the pinned page is shared with the child");
-	ret = conf_expect(child, MEM, PAGE, 1, &got);
+	ret = conf_expect(child, MEMA, SIZE, 1, &got);
 	CHECK(!ret, "Leak from parent into child (%d, read %#x)", ret, got);
 	pmm_exit(child);
 	pmm_unpin(pin);
@@ -298,7 +370,7 @@ static void t_iouring_fork(void *arg)
 
 static void setup_iouring_fork(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_iouring_fork, arg);
 }
 
@@ -332,24 +404,24 @@ static void t_ro_pin(void *arg)
 		mprotect_ro_rw(P);
 		break;
 	}
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
 		      &pin);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
 	/* Beyond the selftest: the pin unshared: the page is ours alone. */
-	if (!conf_state(P, MEM, &st))
+	if (!conf_state(P, MEMA, &st))
 		return;
 	CHECK(st.maybe_pinned && st.anon_exclusive,
 	      "R/O pinned page is not exclusive (pinned %d, exclusive %d)",
 	      st.maybe_pinned, st.anon_exclusive);
 	/* Swapped out (COW_SWAP), the child's PTE still holds the entry. */
-	if (child && !pmm_swapped(child, MEM) && conf_state(child, MEM, &cst))
+	if (child && !pmm_swapped(child, MEMA) && conf_state(child, MEMA, &cst))
 		CHECK(cst.pfn != st.pfn, "R/O pin did not unshare the page");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
 	pmm_unpin(pin);
 	if (child) {
-		ret = conf_expect(child, MEM, PAGE, 1, &got);
+		ret = conf_expect(child, MEMA, SIZE, 1, &got);
 		CHECK(!ret, "Leak from parent into child (%d, read %#x)", ret, got);
 		pmm_exit(child);
 	}
@@ -357,7 +429,7 @@ static void t_ro_pin(void *arg)
 
 static void setup_ro_pin(void *arg)
 {
-	if (base_page())
+	if (prepare_mem())
 		conf_task("selftest", 0, t_ro_pin, arg);
 }
 
@@ -399,17 +471,17 @@ static struct pmm_pin *PIN;
 static void t_parent_memset(void *arg)
 {
 	(void)arg;
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "parent's memset() failed");
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "parent's memset() failed");
 }
 
 static void t_child_memcmp(void *arg)
 {
 	unsigned char got = 0;
-	int ret = conf_expect(C, MEM, PAGE, 1, &got);
+	int ret = conf_expect(C, MEMA, SIZE, 1, &got);
 
 	(void)arg;
 	CHECK(!ret, "Leak from parent into child (%d, read %#x)", ret, got);
-	ret = conf_expect(C, MEM, PAGE, 1, &got);
+	ret = conf_expect(C, MEMA, SIZE, 1, &got);
 	CHECK(!ret, "Leak from parent into child (%d, read %#x)", ret, got);
 }
 
@@ -431,11 +503,11 @@ static void setup_cow_in_parent_explored(void *arg)
 static void t_child_pipe_read(void *arg)
 {
 	unsigned char got = 0;
-	int ret = conf_expect_pin(PIN, 0, PAGE, 1, &got);
+	int ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 1, &got);
 
 	(void)arg;
 	CHECK(!ret, "Leak from parent into child (%d, pipe read %#x)", ret, got);
-	ret = conf_expect_pin(PIN, 0, PAGE, 1, &got);
+	ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 1, &got);
 	CHECK(!ret, "Leak from parent into child (%d, pipe read %#x)", ret, got);
 	pmm_unpin(PIN);
 }
@@ -446,8 +518,8 @@ static void setup_vmsplice_in_child_explored(void *arg)
 	if (!base_page())
 		return;
 	C = pmm_fork(P);
-	if (!C || pmm_pin(C, MEM, 1, PMM_GUP_GET | PMM_GUP_FAST, &PIN) ||
-	    pmm_munmap(C, MEM, PAGE)) {
+	if (!C || pmm_pin(C, MEMA, NPIN, PMM_GUP_GET | PMM_GUP_FAST, &PIN) ||
+	    pmm_munmap(C, MEMA, SIZE)) {
 		pmm_violation("setup", "fork(), vmsplice() or munmap() failed");
 		return;
 	}
@@ -467,11 +539,11 @@ static void t_parent_ro_pin(void *arg)
 	unsigned char got = 0;
 	int ret;
 
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
 		      &PIN);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(PIN, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
 	pmm_unpin(PIN);
 }
@@ -510,8 +582,8 @@ static void t_memset_and_read_pin(void *arg)
 	int ret;
 
 	(void)arg;
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(PIN, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/W pin is not reliable (%d, read %#x)", ret, got);
 	wait_for_completion(FORKED);
 	pmm_unpin(PIN);
@@ -522,7 +594,7 @@ static void setup_iouring_fork_explored(void *arg)
 	(void)arg;
 	if (!base_page())
 		return;
-	if (pmm_pin(P, MEM, 1, IOURING_PIN, &PIN)) {
+	if (pmm_pin(P, MEMA, NPIN, IOURING_PIN, &PIN)) {
 		pmm_violation("setup", "io_uring_register_buffers() failed");
 		return;
 	}
@@ -697,6 +769,72 @@ static void test_ro_fast_pin_on_ro_exclusive(void **state)
 	run(setup_ro_pin, &ro_fast_pin_on_ro_exclusive);
 }
 
+/*
+ * run_with_thp(), run_with_pte_mapped_thp(), run_with_single_pte_of_thp():
+ * every anon test case above on the THP memory types.
+ */
+static void run_all_on(enum run_type t)
+{
+	static const struct {
+		void (*setup)(void *);
+		const struct cow_case *c;
+	} cases[] = {
+		{ setup_cow_in_parent, &cow_in_parent },
+		{ setup_cow_in_parent, &cow_in_parent_mprotect },
+		{ setup_vmsplice_in_child, &vmsplice_in_child },
+		{ setup_vmsplice_in_child, &vmsplice_in_child_mprotect },
+		{ setup_vmsplice_in_parent, &vmsplice_before_fork },
+		{ setup_vmsplice_in_parent, &vmsplice_after_fork },
+		{ setup_iouring_ro, &iouring_ro },
+		{ setup_iouring_ro, &iouring_ro_pin_ro },
+		{ setup_iouring_ro, &iouring_ro_fast_pin_ro },
+		{ setup_iouring_fork, &iouring_fork },
+		{ setup_ro_pin, &ro_pin_on_shared },
+		{ setup_ro_pin, &ro_fast_pin_on_shared },
+		{ setup_ro_pin, &ro_pin_on_ro_previously_shared },
+		{ setup_ro_pin, &ro_fast_pin_on_ro_previously_shared },
+		{ setup_ro_pin, &ro_pin_on_ro_exclusive },
+		{ setup_ro_pin, &ro_fast_pin_on_ro_exclusive },
+	};
+	unsigned int i;
+
+	run_type(t);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run(cases[i].setup, cases[i].c);
+	run_type(RUN_BASE);
+}
+
+static void test_anon_thp_pmd(void **state)
+{
+	(void)state;
+	run_all_on(RUN_THP_PMD);
+}
+
+static void test_anon_thp_pte_mapped(void **state)
+{
+	(void)state;
+	run_all_on(RUN_THP_PTE);
+}
+
+static void test_anon_thp_single_pte(void **state)
+{
+	(void)state;
+	run_all_on(RUN_THP_SINGLE_PTE);
+}
+
+/* test_iouring_fork on a PMD-mapped THP, before Linux 5.9/5.19. */
+static void test_iouring_fork_thp_old_kernel(void **state)
+{
+	struct pmm_program prog = PROG("test_iouring_fork (THP), fork.pinned_cow=share",
+				       setup_iouring_fork, finish, &iouring_fork);
+
+	(void)state;
+	run_type(RUN_THP_PMD);
+	conf_knob("fork.pinned_cow", "share");
+	conf_expect_bug(&prog, 1, "data-corruption", "DMA");
+	run_type(RUN_BASE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +860,11 @@ int main(void)
 		cmocka_unit_test(test_iouring_fork_explored),
 		cmocka_unit_test_teardown(test_iouring_fork_explored_old_kernel,
 					  conf_knob_reset),
+		cmocka_unit_test(test_anon_thp_pmd),
+		cmocka_unit_test(test_anon_thp_pte_mapped),
+		cmocka_unit_test(test_anon_thp_single_pte),
+		cmocka_unit_test_teardown(test_iouring_fork_thp_old_kernel,
+					  conf_knob_reset),
 #endif
 	};
 
@@ -735,6 +878,11 @@ int main(void)
 	(void)test_ro_pin_on_shared_explored;
 	(void)test_iouring_fork_explored;
 	(void)test_iouring_fork_explored_old_kernel;
+	/* The THP swap types (run_with_thp_swap()...) are not ported. */
+	(void)test_anon_thp_pmd;
+	(void)test_anon_thp_pte_mapped;
+	(void)test_anon_thp_single_pte;
+	(void)test_iouring_fork_thp_old_kernel;
 #endif
 
 	return cmocka_run_group_tests(tests, NULL, conf_knob_reset);

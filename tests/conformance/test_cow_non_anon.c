@@ -13,9 +13,9 @@
  * each run_with_zeropage() (a private anonymous page never written, and a
  * second, read-only one) and run_with_tmpfile() (a one-page file, mapped
  * MAP_PRIVATE read-write and MAP_SHARED read-only) and run_with_memfd()
- * (the same on a memfd: shmem). run_with_huge_zeropage() and
- * run_with_memfd_hugetlb() are huge pages, which the model lacks (see
- * README.md).
+ * (the same on a memfd: shmem), and run_with_huge_zeropage() (two
+ * 2 MiB-aligned THP-sized areas mapping the huge zero page).
+ * run_with_memfd_hugetlb() is not ported (see README.md).
  *
  * Each selftest is one sequential process: one task, one execution. The
  * "explored" variants race a second thread reading the other mapping (or
@@ -28,11 +28,31 @@ struct backing {
 	const char *name;
 	bool file;
 	bool memfd;
+	bool huge;
 };
 
-static const struct backing zeropage_backing = { "zeropage", false, false };
-static const struct backing tmpfile_backing = { "tmpfile", true, false };
-static const struct backing memfd_backing = { "memfd", true, true };
+static const struct backing zeropage_backing = { "zeropage", false, false, false };
+static const struct backing tmpfile_backing = { "tmpfile", true, false, false };
+static const struct backing memfd_backing = { "memfd", true, true, false };
+static const struct backing huge_zeropage_backing = { "huge zeropage", false, false, true };
+
+/*
+ * The selftest's mem, smem and size: one page, or for the huge zeropage
+ * one 2 MiB-aligned THP size each; a pin covers NPIN pages from mem (all
+ * of it, but at most pmm_pin()'s 64 pages).
+ */
+#define HMEM	0x40000000ul
+#define HSMEM	0x40400000ul
+#define HSIZE	(2ul << 20)
+static unsigned long MEMA = MEM, SMEMA = SMEM, SIZE = PAGE, NPIN = 1;
+
+static void use_backing(const struct backing *b)
+{
+	MEMA = b->huge ? HMEM : MEM;
+	SMEMA = b->huge ? HSMEM : SMEM;
+	SIZE = b->huge ? HSIZE : PAGE;
+	NPIN = SIZE / PAGE < 64 ? SIZE / PAGE : 64;
+}
 
 static struct pmm_process *P;
 static struct pmm_file *F;
@@ -46,36 +66,53 @@ static struct pmm_file *F;
  */
 static bool setup_backing(const struct backing *b)
 {
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	unsigned char tmp;
 	int ret;
 
-	if (!conf_machine())
+	if (!b->huge && !conf_machine())
 		return false;
+	/* run_with_huge_zeropage(): room for 2 MiB folios and the copies. */
+	o.ram_bytes = 16ul << 20;
+	if (b->huge && (ret = pmm_machine_init(&o))) {
+		pmm_violation("setup", "pmm_machine_init: %d", ret);
+		return false;
+	}
 	P = pmm_process_create();
 	if (!P)
 		return false;
 	if (b->file) {
 		F = NULL;
 		if (!b->memfd)
-			F = pmm_file_create(PAGE);
+			F = pmm_file_create(SIZE);
 		/* run_with_memfd(): memfd_create(), ftruncate(), fallocate(). */
-		else if (pmm_memfd_create(PAGE, 0, &F) ||
-			 pmm_fallocate(F, 0, 0, PAGE))
+		else if (pmm_memfd_create(SIZE, 0, &F) ||
+			 pmm_fallocate(F, 0, 0, SIZE))
 			F = NULL;
-		ret = !F || pmm_truncate(F, PAGE) ||
-		      pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		ret = !F || pmm_truncate(F, SIZE) ||
+		      pmm_mmap(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, F, 0) ||
-		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_SHARED, F, 0);
+		      pmm_mmap(P, SMEMA, SIZE, PMM_PROT_READ, PMM_MAP_SHARED, F, 0);
 	} else {
-		ret = pmm_mmap(P, MEM, PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		ret = pmm_mmap(P, MEMA, SIZE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, NULL, 0) ||
-		      pmm_mmap(P, SMEM, PAGE, PMM_PROT_READ, PMM_MAP_PRIVATE,
+		      pmm_mmap(P, SMEMA, SIZE, PMM_PROT_READ, PMM_MAP_PRIVATE,
 			       NULL, 0);
+		/* madvise(MADV_HUGEPAGE) on both, for the huge zeropage. */
+		if (b->huge)
+			ret = ret || pmm_madvise(P, MEMA, SIZE, PMM_MADV_HUGEPAGE) ||
+			      pmm_madvise(P, SMEMA, SIZE, PMM_MADV_HUGEPAGE);
 	}
 	/* tmp = *mem + *smem; */
-	ret = ret || pmm_load(P, MEM, &tmp, 1) || pmm_load(P, SMEM, &tmp, 1);
+	ret = ret || pmm_load(P, MEMA, &tmp, 1) || pmm_load(P, SMEMA, &tmp, 1);
 	if (ret)
 		pmm_violation("setup", "mmap() or the first read failed");
+	/* The selftest checks both map the huge zeropage (pagemap), or skips. */
+	if (!ret && b->huge && (pmm_thp_state(P, MEMA) != PMM_THP_PMD ||
+				pmm_thp_state(P, SMEMA) != PMM_THP_PMD)) {
+		pmm_violation("setup", "Did not get a huge zeropage");
+		ret = 1;
+	}
 	return !ret;
 }
 
@@ -90,7 +127,7 @@ static void check_shared(void)
 {
 	struct pmm_page_state st, sst;
 
-	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+	if (conf_state(P, MEMA, &st) && conf_state(P, SMEMA, &sst))
 		CHECK(st.pfn == sst.pfn && !st.writable,
 		      "mem and smem do not share one R/O page");
 }
@@ -98,17 +135,16 @@ static void check_shared(void)
 /* test_cow(): back up smem, memset(mem, 0xff), smem must read the same. */
 static void t_cow(void *arg)
 {
-	unsigned char old[PAGE], got = 0;
+	unsigned char got = 0;
 	int ret;
 
 	(void)arg;
 	check_shared();
-	CHECK(!pmm_load(P, SMEM, old, PAGE) && conf_all(old, PAGE, 0),
-	      "smem does not read zeroes");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	CHECK(!conf_expect(P, SMEMA, SIZE, 0, &got), "smem does not read zeroes");
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
-	ret = conf_expect(P, MEM, PAGE, 0xff, &got);
+	ret = conf_expect(P, MEMA, SIZE, 0xff, &got);
 	CHECK(!ret, "mem does not read what was written (%d, read %#x)", ret, got);
 }
 
@@ -126,16 +162,16 @@ static void t_ro_pin(void *arg)
 	int ret;
 
 	check_shared();
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (fast ? PMM_GUP_FAST : 0), &pin);
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (fast ? PMM_GUP_FAST : 0), &pin);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
 	/* Beyond the selftest: the pin broke COW into an exclusive anon page. */
-	if (conf_state(P, MEM, &st) && conf_state(P, SMEM, &sst))
+	if (conf_state(P, MEMA, &st) && conf_state(P, SMEMA, &sst))
 		CHECK(st.pfn != sst.pfn && st.anon_exclusive && st.maybe_pinned,
 		      "R/O longterm pin did not break COW");
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
-	ret = conf_expect_pin(pin, 0, PAGE, 0xff, &got);
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
+	ret = conf_expect_pin(pin, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
-	ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
 	pmm_unpin(pin);
 }
@@ -161,7 +197,29 @@ static void run(const char *name, const struct backing *b, pmm_task_fn fn,
 	struct non_anon_case c = { name, b, fn, fast };
 	struct pmm_program prog = PROG(name, setup_case, finish, &c);
 
+	use_backing(b);
 	conf_expect_pass(&prog);
+	use_backing(&zeropage_backing);
+}
+
+static void test_cow_huge_zeropage(void **state)
+{
+	(void)state;
+	run("Basic COW ... with huge zeropage", &huge_zeropage_backing, t_cow, false);
+}
+
+static void test_ro_pin_huge_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with huge zeropage", &huge_zeropage_backing,
+	    t_ro_pin, false);
+}
+
+static void test_ro_fast_pin_huge_zeropage(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with huge zeropage", &huge_zeropage_backing,
+	    t_ro_pin, true);
 }
 
 static void test_cow_zeropage(void **state)
@@ -234,7 +292,7 @@ static struct completion *PINNED, *DONE;
 static void t_memset(void *arg)
 {
 	(void)arg;
-	CHECK(!conf_fill(P, MEM, PAGE, 0xff), "memset() failed");
+	CHECK(!conf_fill(P, MEMA, SIZE, 0xff), "memset() failed");
 	complete(DONE);
 }
 
@@ -243,7 +301,7 @@ static void t_pin_memset(void *arg)
 	const struct non_anon_case *c = arg;
 	int ret;
 
-	ret = pmm_pin(P, MEM, 1, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
+	ret = pmm_pin(P, MEMA, NPIN, PMM_GUP_LONGTERM | (c->fast ? PMM_GUP_FAST : 0),
 		      &PIN);
 	CHECK(!ret, "PIN_LONGTERM_TEST_START failed: %d", ret);
 	complete(PINNED);
@@ -253,7 +311,7 @@ static void t_pin_memset(void *arg)
 static void t_read_smem(void *arg)
 {
 	unsigned char got = 0;
-	int ret = conf_expect(P, SMEM, PAGE, 0, &got);
+	int ret = conf_expect(P, SMEMA, SIZE, 0, &got);
 
 	(void)arg;
 	CHECK(!ret, "Other mapping modified (%d, read %#x)", ret, got);
@@ -274,7 +332,7 @@ static void t_read_pin(void *arg)
 		      "Longterm R/O pin is not reliable (read %#x)", buf[i]);
 	t_read_smem(NULL);
 	wait_for_completion(DONE);
-	ret = conf_expect_pin(PIN, 0, PAGE, 0xff, &got);
+	ret = conf_expect_pin(PIN, 0, NPIN * PAGE, 0xff, &got);
 	CHECK(!ret, "Longterm R/O pin is not reliable (%d, read %#x)", ret, got);
 	pmm_unpin(PIN);
 }
@@ -339,6 +397,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cow_zeropage),
+		cmocka_unit_test(test_cow_huge_zeropage),
+		cmocka_unit_test(test_ro_pin_huge_zeropage),
+		cmocka_unit_test(test_ro_fast_pin_huge_zeropage),
 		cmocka_unit_test(test_cow_tmpfile),
 		cmocka_unit_test(test_ro_pin_zeropage),
 		cmocka_unit_test(test_ro_pin_tmpfile),

@@ -7,7 +7,8 @@
  *   run_gup_matrix(): for test_cmd in -u -U -a -b -L (GUP_FAST_BENCHMARK,
  *   GUP_BASIC_TEST, PIN_FAST_BENCHMARK, PIN_BASIC_TEST,
  *   PIN_LONGTERM_BENCHMARK), write in -w -W, share in -S "", num in
- *   "-n 1" "-n 512" "-n 123" "-n -1" (huge -T only: no THP or hugetlb
+ *   "-n 1" "-n 512" "-n 123" "-n -1", huge in -T (MADV_NOHUGEPAGE) and
+ *   -t (MADV_HUGEPAGE: a PMD-mapped THP; -H, hugetlb, is not ported
  *   here); and "gup_test -u", "gup_test -a" and
  *   "gup_test -ct -F 0x1 0 19 0x1000" (DUMP_USER_PAGES_TEST, with -p for
  *   pin_user_pages).
@@ -58,6 +59,7 @@ struct gup_case {
 	bool use_pin;		/* -p, DUMP_USER_PAGES_TEST only */
 	/* dump_pages_test(): .which_pages[], 1-based, 0 is none. */
 	unsigned int which_pages[3];
+	bool thp;		/* -t (MADV_HUGEPAGE), else -T */
 	char name[96];
 };
 
@@ -92,6 +94,22 @@ static unsigned int cmd_flags(const struct gup_case *c)
 static struct pmm_process *P;
 static struct pmm_file *F;
 
+/*
+ * -t: the range is a 2 MiB-aligned THP (MADV_HUGEPAGE), of which the
+ * ioctl takes the first NR pages; -T: MADV_NOHUGEPAGE, small pages. MEMA
+ * is where the range starts.
+ */
+#define THP_MEM	0x40000000ul
+#define THP_PAGES 512ul
+static bool THP;
+static unsigned long MEMA = MEM;
+
+static void use_thp(bool thp)
+{
+	THP = thp;
+	MEMA = thp ? THP_MEM : MEM;
+}
+
 static void finish(void *arg)
 {
 	(void)arg;
@@ -99,35 +117,48 @@ static void finish(void *arg)
 }
 
 /*
- * main(): mmap() the range from /dev/zero (or the -S stand-in file) and
- * "fault them in here, from user space": p[0] = 0 on every page.
+ * main(): mmap() the range from /dev/zero (or the -S stand-in file),
+ * madvise() it as -t/-T ask, and "fault them in here, from user space":
+ * p[0] = 0 on every page. A shared (-S) range gets no THP with -t: the
+ * kernel's shmem_enabled is "never" by default, and the model has no
+ * file THPs.
  */
 static bool map_range(bool shared, unsigned long pages)
 {
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	unsigned long i;
 	int ret;
 
-	if (!conf_machine())
+	o.ram_bytes = 16ul << 20;
+	if (THP && (ret = pmm_machine_init(&o)))
+		pmm_violation("setup", "pmm_machine_init: %d", ret);
+	if (!THP && !conf_machine())
 		return false;
 	P = pmm_process_create();
 	if (!P)
 		return false;
+	if (THP)
+		pages = THP_PAGES;
 	if (shared) {
 		F = pmm_file_create(pages * PAGE);
 		ret = !F || pmm_truncate(F, pages * PAGE) ||
-		      pmm_mmap(P, MEM, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		      pmm_mmap(P, MEMA, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_SHARED, F, 0);
 	} else {
-		ret = pmm_mmap(P, MEM, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		ret = pmm_mmap(P, MEMA, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
 			       PMM_MAP_PRIVATE, NULL, 0);
 	}
+	ret = ret || pmm_madvise(P, MEMA, pages * PAGE, THP ? PMM_MADV_HUGEPAGE :
+				 PMM_MADV_NOHUGEPAGE);
 	for (i = 0; i < pages && !ret; i++) {
 		unsigned char b = (unsigned char)(0x10 + i);
 
 		/* p[0] = 0, and a byte telling the pages apart. */
-		ret = pmm_store(P, MEM + i * PAGE, "", 1) ||
-		      pmm_store(P, MEM + i * PAGE + 1, &b, 1);
+		ret = pmm_store(P, MEMA + i * PAGE, "", 1) ||
+		      pmm_store(P, MEMA + i * PAGE + 1, &b, 1);
 	}
+	if (!ret && THP && !shared && pmm_thp_state(P, MEMA) != PMM_THP_PMD)
+		ret = 1;
 	if (ret)
 		pmm_violation("setup", "mapping or faulting in the range failed");
 	return !ret;
@@ -142,7 +173,7 @@ static void check_range(const struct pmm_page_state *base, int delta,
 	for (i = 0; i < NR; i++) {
 		struct pmm_page_state st;
 
-		if (!conf_state(P, MEM + i * PAGE, &st))
+		if (!conf_state(P, MEMA + i * PAGE, &st))
 			return;
 		CHECK(st.pfn == base[i].pfn && st.mapcount == base[i].mapcount,
 		      "%s: page %u changed: pfn %#lx -> %#lx, mapcount %d -> %d",
@@ -169,19 +200,26 @@ static void t_gup_ioctl(void *arg)
 	bool pin = cmd_pins(c);
 
 	for (i = 0; i < NR; i++)
-		if (!conf_state(P, MEM + i * PAGE, &base[i]))
+		if (!conf_state(P, MEMA + i * PAGE, &base[i]))
 			return;
 	while (done < NR) {
 		unsigned int n = NR - done < c->nr ? NR - done : c->nr;
-		int ret = pmm_pin(P, MEM + done * PAGE, n, cmd_flags(c), &pins[calls]);
+		int ret = pmm_pin(P, MEMA + done * PAGE, n, cmd_flags(c), &pins[calls]);
 
 		CHECK(!ret, "%s: call %u (%u pages at page %u) failed: %d",
 		      cmd_names[c->cmd], calls, n, done, ret);
 		calls++;
 		done += n;
 	}
-	/* verify_dma_pinned(), exactly: every page got one reference. */
-	check_range(base, pin ? GUP_PIN_COUNTING_BIAS : 1, pin, "after GUP");
+	/*
+	 * verify_dma_pinned(), exactly: every page got one reference; the
+	 * pages of a THP share the folio's count, and a pin of a large folio
+	 * adds 1 to it (and 1 to _pincount), not GUP_PIN_COUNTING_BIAS.
+	 */
+	if (THP && !c->shared)
+		check_range(base, NR, pin, "after GUP");
+	else
+		check_range(base, pin ? GUP_PIN_COUNTING_BIAS : 1, pin, "after GUP");
 	if (c->cmd == DUMP_USER_PAGES_TEST) {
 		/* dump_pages_test(): out-of-range indices are zeroed. */
 		for (i = 0; i < 3; i++) {
@@ -198,8 +236,8 @@ static void t_gup_ioctl(void *arg)
 			CHECK(!pmm_pin_dma(pins[call], off * PAGE, b, 2, false) &&
 			      b[0] == 0 && b[1] == 0x10 + idx,
 			      "pages[%u] is not the page at %#lx", idx,
-			      MEM + idx * PAGE);
-			if (conf_state(P, MEM + idx * PAGE, &st))
+			      MEMA + idx * PAGE);
+			if (conf_state(P, MEMA + idx * PAGE, &st))
 				CHECK(st.mapcount == 1,
 				      "pages[%u]: mapcount %d", idx, st.mapcount);
 		}
@@ -222,11 +260,14 @@ static void run_gup(struct gup_case *c)
 {
 	struct pmm_program prog;
 
-	snprintf(c->name, sizeof(c->name), "gup_test %s%s%s -n %u (%s)",
+	snprintf(c->name, sizeof(c->name), "gup_test %s%s%s%s -n %u (%s)",
 		 cmd_names[c->cmd], c->write ? " -w" : " -W",
-		 c->shared ? " -S" : "", c->nr, c->use_pin ? "pin" : "");
+		 c->shared ? " -S" : "", c->thp ? " -t" : " -T", c->nr,
+		 c->use_pin ? "pin" : "");
 	prog = (struct pmm_program)PROG(c->name, setup_gup, finish, c);
+	use_thp(c->thp);
 	conf_expect_pass(&prog);
+	use_thp(false);
 }
 
 /*
@@ -237,18 +278,22 @@ static void run_gup(struct gup_case *c)
 static void gup_matrix(enum gup_cmd cmd)
 {
 	static const unsigned int nums[] = { 1, 4, 3, NR };
-	unsigned int w, s, n;
+	unsigned int w, s, n, t;
 
-	for (w = 0; w < 2; w++) {
-		for (s = 0; s < 2; s++) {
-			for (n = 0; n < 4; n++) {
-				struct gup_case c = { .cmd = cmd, .write = w,
-						      .shared = s, .nr = nums[n] };
+	for (t = 0; t < 2; t++) {
+		for (w = 0; w < 2; w++) {
+			for (s = 0; s < 2; s++) {
+				for (n = 0; n < 4; n++) {
+					struct gup_case c = {
+						.cmd = cmd, .write = w, .shared = s,
+						.nr = nums[n], .thp = t,
+					};
 
-				/* Refused: test_pin_longterm_write_shared_file. */
-				if (cmd == PIN_LONGTERM_BENCHMARK && w && s)
-					continue;
-				run_gup(&c);
+					/* Refused: test_pin_longterm_write_shared_file. */
+					if (cmd == PIN_LONGTERM_BENCHMARK && w && s)
+						continue;
+					run_gup(&c);
+				}
 			}
 		}
 	}
@@ -297,6 +342,11 @@ static void test_dump_user_pages(void **state)
 
 		run_gup(&c);
 		c.nr = 3;
+		run_gup(&c);
+		/* As run_vmtests.sh has it: -ct, on a THP. */
+		c.thp = true;
+		run_gup(&c);
+		c.nr = 1;
 		run_gup(&c);
 	}
 }

@@ -38,6 +38,10 @@ static const struct fix {
 	const char *config;
 } fixes[] = {
 	{ "core/gupfast-vs-munmap.pmm", "gup.fast_recheck=on" },
+	{ "core/gupfast-vs-pgtable-free.pmm", "mm.pgtable_free=rcu" },
+	{ "core/thp-gupfast-vs-pgtable-free.pmm", "mm.pgtable_free=rcu" },
+	{ "core/hugetlb-gupfast-vs-pgtable-free.pmm", "tlb.flush=ipi" },
+	{ "regress/thp-pinned-cow-shared-at-fork.pmm", "fork.pinned_cow=copy" },
 	{ "core/cow-vs-pin-across-fork.pmm", "fork.pinned_cow=copy" },
 	{ "core/fork-vs-pinned-buffer.pmm", "fork.pinned_cow=copy" },
 	{ "core/munmap-tlb-flush.pmm", "mm.zap_flush=before_free" },

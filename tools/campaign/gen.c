@@ -95,6 +95,7 @@ struct gen {
 	unsigned int nr_pins;
 	struct gvm vms[MAX_VMS];
 	unsigned int nr_vms;
+	unsigned int nr_hfiles;		/* hugetlbfs files h0, h1, ... */
 	unsigned int nr_regs;
 	/* The statement being made: where, by whom, its text. */
 	int thread;
@@ -744,6 +745,111 @@ static bool g_reclaim(struct gen *g)
 	return true;
 }
 
+/* madvise A len N hugepage|nohugepage: the whole VMA, or a piece (enotsup). */
+static bool g_madvise(struct gen *g)
+{
+	const struct gmap *m = pick_map(g, false);
+
+	if (!m)
+		return false;
+	put(g, "madvise %s len %luK %s", m->name,
+	    chance(&g->r, 80) ? m->len / 1024 : 4ul,
+	    chance(&g->r, 75) ? "hugepage" : "nohugepage");
+	maybe_as(g);
+	return true;
+}
+
+/* split_thp A: mostly einval, the generated maps being small. */
+static bool g_split_thp(struct gen *g)
+{
+	const struct gmap *m = pick_map(g, false);
+
+	if (!m)
+		return false;
+	put(g, "split_thp ");
+	put_addr(g, m, K4);
+	maybe_as(g);
+	return true;
+}
+
+/* nr_hugepages 2M N: the pool grows as far as memory lets it. */
+static bool g_nr_hugepages(struct gen *g)
+{
+	put(g, "nr_hugepages 2M %lu", below(&g->r, 3));
+	maybe_as(g);
+	return true;
+}
+
+/* demote 1G N: the machines hold no 1 GiB page: ebusy, a status. */
+static bool g_demote(struct gen *g)
+{
+	put(g, "demote 1G %lu", 1 + below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
+/* hugetlbfs hN 2M size N: the files the next two act on. */
+static bool g_hugetlbfs(struct gen *g)
+{
+	if (g->nr_hfiles == MAX_FILES)
+		return false;
+	put(g, "hugetlbfs h%u 2M size %luM", g->nr_hfiles++, 2 * (1 + below(&g->r, 2)));
+	return true;
+}
+
+static bool g_hugetlbfs_truncate(struct gen *g)
+{
+	if (!g->nr_hfiles)
+		return false;
+	put(g, "hugetlbfs_truncate h%lu size %luM", below(&g->r, g->nr_hfiles),
+	    2 * below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_hugetlbfs_punch(struct gen *g)
+{
+	if (!g->nr_hfiles)
+		return false;
+	put(g, "hugetlbfs_punch h%lu off %luM len 2M", below(&g->r, g->nr_hfiles),
+	    2 * below(&g->r, 2));
+	maybe_as(g);
+	return true;
+}
+
+/* remote_write/remote_read P A ...: a tracer's access to any process. */
+static bool g_remote(struct gen *g, bool write)
+{
+	const struct gmap *m = pick_map(g, false);
+	unsigned int n = 1 + (unsigned int)below(&g->r, 6);
+
+	if (!m || !g->nr_procs)
+		return false;
+	put(g, "remote_%s %s ", write ? "write" : "read",
+	    g->procs[below(&g->r, g->nr_procs)]);
+	put_addr(g, m, 1);
+	if (write) {
+		put(g, " ");
+		put_bytes(g, n);
+	} else {
+		put(g, " len %u", n);
+	}
+	if (chance(&g->r, 60))
+		put(g, " force");
+	maybe_as(g);
+	return true;
+}
+
+static bool g_remote_write(struct gen *g)
+{
+	return g_remote(g, true);
+}
+
+static bool g_remote_read(struct gen *g)
+{
+	return g_remote(g, false);
+}
+
 static bool g_vm(struct gen *g)
 {
 	struct gvm *v;
@@ -932,6 +1038,15 @@ static const struct stmt_gen {
 	{ "guest_store_tags", g_guest_store_tags, 1, 3, F_MTE },
 	{ "guest_load_tags", g_guest_load_tags, 1, 3, F_MTE },
 	{ "copy_tags", g_copy_tags, 1, 3, F_MTE },
+	{ "madvise", g_madvise, 1, 3, 0 },
+	{ "split_thp", g_split_thp, 1, 3, 0 },
+	{ "nr_hugepages", g_nr_hugepages, 1, 1, F_DECL },
+	{ "demote", g_demote, 1, 1, F_DECL },
+	{ "hugetlbfs", g_hugetlbfs, 2, 0, F_DECL },
+	{ "hugetlbfs_truncate", g_hugetlbfs_truncate, 1, 2, F_DECL },
+	{ "hugetlbfs_punch", g_hugetlbfs_punch, 1, 2, F_DECL },
+	{ "remote_write", g_remote_write, 1, 3, 0 },
+	{ "remote_read", g_remote_read, 1, 3, 0 },
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))

@@ -54,6 +54,7 @@ static bool arm64_validate_flags(unsigned long vm_flags)
  */
 const struct arch_mm_ops arm64_mte_arch_ops = {
 	.name = "arm64-mte",
+	.tlb_flush_broadcast = true,
 	.vm_get_page_prot = arm64_vm_get_page_prot,
 	.page_chg_mask = PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL |
 			 _PAGE_ACCESSED | _PAGE_DIRTY,

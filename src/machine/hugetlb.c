@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+
+#include "machine/machine.h"
+#include "mm/hugetlb.h"
+#include "mm/mmap.h"
+#include "protmm/hugetlb.h"
+
+struct pmm_hugetlbfs_file {
+	struct hugetlbfs_inode *inode;
+};
+
+long pmm_hugetlb_set_pool(unsigned long size, unsigned long nr)
+{
+	struct hstate *h = size_to_hstate(size);
+
+	return h ? (long)set_max_huge_pages(h, nr) : -EINVAL;
+}
+
+/* The sysfs counters, read without hugetlb_lock: a final condition's look. */
+int pmm_hugetlb_pool(unsigned long size, struct pmm_hugetlb_pool *st)
+{
+	struct hstate *h = size_to_hstate(size);
+
+	if (!h)
+		return -EINVAL;
+	st->nr = h->nr_huge_pages;
+	st->free = h->free_huge_pages;
+	st->resv = h->resv_huge_pages;
+	return 0;
+}
+
+long pmm_hugetlb_demote(unsigned long size, unsigned long nr)
+{
+	struct hstate *h = size_to_hstate(size);
+
+	return h ? demote_pool_huge_page(h, nr) : -EINVAL;
+}
+
+struct pmm_hugetlbfs_file *pmm_hugetlbfs_create(unsigned long size,
+						unsigned long bytes)
+{
+	struct pmm_hugetlbfs_file *f;
+	struct hugetlbfs_inode *inode;
+
+	inode = hugetlbfs_create(size_to_hstate(size), bytes, bytes);
+	if (!inode)
+		return NULL;
+	f = pmm_alloc(sizeof(*f));
+	if (f)
+		f->inode = inode;
+	return f;
+}
+
+int pmm_mmap_hugetlb(struct pmm_process *p, unsigned long addr,
+		     unsigned long len, unsigned int prot, unsigned int flags,
+		     unsigned long size, struct pmm_hugetlbfs_file *f,
+		     unsigned long off)
+{
+	struct hstate *h = size_to_hstate(size);
+
+	if (process_gone(p))
+		return -ESRCH;
+	if (!h || off & ~PAGE_MASK)
+		return -EINVAL;
+	return hugetlb_mmap(p->mm, addr, len, prot, flags, h,
+			    f ? f->inode : NULL, off >> PAGE_SHIFT);
+}
+
+int pmm_hugetlbfs_truncate(struct pmm_hugetlbfs_file *f, unsigned long bytes)
+{
+	return hugetlbfs_truncate(f->inode, bytes);
+}
+
+int pmm_hugetlbfs_punch_hole(struct pmm_hugetlbfs_file *f, unsigned long off,
+			     unsigned long len)
+{
+	return hugetlbfs_punch_hole(f->inode, off, len);
+}
