@@ -36,7 +36,7 @@ static inline swp_entry_t folio_swap_entry(struct folio *folio)
 /*
  * Where do_swap_page() and unuse_pte() put the swapped tags back
  * (swap.restore_order; swap/memory.c): RESTORE_FIRST calls
- * arch_swap_restore() before swap_free() (6.5, 6.4.3 and 6.1.y stable:
+ * arch_swap_restore() before swap_free() (6.5, and 6.4.3 in stable:
  * "mm: call arch_swap_restore() from do_swap_page()"); FREE_FIRST
  * frees the entry and maybe the swap cache before set_pte_at(), whose
  * mte_sync_tags() restores from the old swap PTE (5.18, "mm: streamline

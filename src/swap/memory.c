@@ -22,7 +22,7 @@
 DEFINE_KNOB(swap_restore_order_knob, "swap.restore_order",
 	    "where do_swap_page() and unuse_pte() restore a page's saved "
 	    "metadata (MTE tags): restore_first calls arch_swap_restore() "
-	    "before swap_free() (6.5, 6.4.3 and 6.1.y stable: 'mm: call "
+	    "before swap_free() (6.5, and 6.4.3 in stable: 'mm: call "
 	    "arch_swap_restore() from do_swap_page()'); free_first frees the "
 	    "entry, and for a sole user's write fault the swap cache with the "
 	    "slot and its tags, before set_pte_at() restores from the old swap "
