@@ -67,7 +67,8 @@ PMM_API int pmm_hugetlbfs_truncate(struct pmm_hugetlbfs_file *f,
  * huge pages of the range (rounded out) into the page cache, each taking
  * its reservation or a free unreserved page: -ENOSPC when the pool runs
  * out, -EFBIG past the file's capacity. Without KEEP_SIZE the size grows
- * to @off + @len. Other modes: -EOPNOTSUPP.
+ * to @off + @len. PUNCH_HOLE|KEEP_SIZE is pmm_hugetlbfs_punch_hole().
+ * Other modes: -EOPNOTSUPP.
  */
 PMM_API int pmm_hugetlbfs_fallocate(struct pmm_hugetlbfs_file *f,
 				    unsigned int mode, unsigned long off,

@@ -86,6 +86,9 @@ int pmm_memfd_create_hugetlb(unsigned long max_bytes, unsigned int flags,
 int pmm_hugetlbfs_fallocate(struct pmm_hugetlbfs_file *f, unsigned int mode,
 			    unsigned long off, unsigned long len)
 {
+	/* vfs_fallocate(): a hole punch must keep the size. */
+	if (mode == (PMM_FALLOC_FL_PUNCH_HOLE | PMM_FALLOC_FL_KEEP_SIZE))
+		return hugetlbfs_punch_hole(f->inode, off, len);
 	if (mode & ~PMM_FALLOC_FL_KEEP_SIZE)
 		return -EOPNOTSUPP;
 	return hugetlbfs_fallocate(f->inode, mode & PMM_FALLOC_FL_KEEP_SIZE,

@@ -370,6 +370,80 @@ static void test_private_iouring(void **state)
 	    TEST_TYPE_IOURING, false);
 }
 
+/*
+ * Beyond the selftest: what run_with_memfd_hugetlb() and do_test() rely
+ * on when they skip ("memfd_create() failed", "need more free huge
+ * pages"): memfd_create(MFD_HUGETLB) takes the size flags and refuses
+ * what the model lacks; fallocate() fills from the free pool but not
+ * from pages another mapping reserved (-ENOSPC), uses the file's own
+ * reservation, and sizes the file.
+ */
+static void t_memfd_hugetlb_api(void *arg)
+{
+	struct pmm_hugetlbfs_file *a, *b;
+	struct pmm_hugetlb_pool st;
+	int ret;
+
+	(void)arg;
+	CHECK(pmm_memfd_create_hugetlb(PMM_HUGE_2M, 0, &a) == -EINVAL,
+	      "memfd_create() without MFD_HUGETLB made a hugetlbfs file");
+	CHECK(pmm_memfd_create_hugetlb(PMM_HUGE_2M, PMM_MFD_HUGETLB |
+				       PMM_MFD_ALLOW_SEALING, &a) == -EINVAL,
+	      "MFD_ALLOW_SEALING accepted, but seals are not supported");
+	CHECK(pmm_memfd_create_hugetlb(PMM_HUGE_2M, PMM_MFD_HUGETLB |
+				       (16u << PMM_MFD_HUGE_SHIFT), &a) == -EINVAL,
+	      "a 64 KiB hugetlb size was accepted");
+	ret = pmm_memfd_create_hugetlb(2 * PMM_HUGE_2M, PMM_MFD_HUGETLB, &a);
+	CHECK(!ret, "memfd_create(MFD_HUGETLB): %d", ret);
+	ret = ret ? ret : pmm_memfd_create_hugetlb(PMM_HUGE_2M, PMM_MFD_HUGETLB |
+						   PMM_MFD_HUGE_2MB, &b);
+	CHECK(!ret, "memfd_create(MFD_HUGETLB | MFD_HUGE_2MB): %d", ret);
+	if (ret)
+		return;
+	/* A's shared mapping reserves its first page: the pool's one page. */
+	ret = pmm_mmap_hugetlb(P, HMEM, PMM_HUGE_2M, PMM_PROT_READ | PMM_PROT_WRITE,
+			       PMM_MAP_SHARED, PMM_HUGE_2M, a, 0);
+	CHECK(!ret, "mmap() of the memfd: %d", ret);
+	ret = pmm_hugetlbfs_fallocate(b, 0, 0, PMM_HUGE_2M);
+	CHECK(ret == -ENOSPC, "fallocate() took a page reserved for another "
+	      "file: %d", ret);
+	ret = pmm_hugetlbfs_fallocate(a, 0, 0, PMM_HUGE_2M);
+	CHECK(!ret, "fallocate() did not use the file's reservation: %d", ret);
+	CHECK(!pmm_hugetlb_pool(PMM_HUGE_2M, &st) && st.free == 0 && st.resv == 0,
+	      "pool after fallocate(): free %lu, resv %lu", st.free, st.resv);
+	CHECK(pmm_hugetlbfs_fallocate(a, 0, 0, 3 * PMM_HUGE_2M) == -EFBIG,
+	      "fallocate() past the file's capacity");
+	/* The mapping faults the cached page in; the hole punch unmaps it. */
+	CHECK(!conf_fill(P, HMEM, PAGE, 0x5a), "store to the memfd failed");
+	CHECK(!pmm_hugetlbfs_fallocate(a, PMM_FALLOC_FL_PUNCH_HOLE |
+				       PMM_FALLOC_FL_KEEP_SIZE, 0, PMM_HUGE_2M),
+	      "fallocate(PUNCH_HOLE) failed");
+	CHECK(!pmm_hugetlb_pool(PMM_HUGE_2M, &st) && st.free == 1,
+	      "the punched page did not go back to the pool: free %lu", st.free);
+}
+
+static void setup_memfd_hugetlb_api(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	o.ram_bytes = 16ul << 20;
+	P = pmm_machine_init(&o) ? NULL : pmm_process_create();
+	if (!P || pmm_hugetlb_set_pool(PMM_HUGE_2M, 1) != 1) {
+		pmm_violation("setup", "machine or pool failed");
+		return;
+	}
+	conf_task("selftest", 0, t_memfd_hugetlb_api, arg);
+}
+
+static void test_memfd_hugetlb_api(void **state)
+{
+	struct pmm_program prog = PROG("memfd_create(MFD_HUGETLB) and fallocate()",
+				       setup_memfd_hugetlb_api, finish, NULL);
+
+	(void)state;
+	conf_expect_pass(&prog);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_hugetlb_1g_shared_rw_pin),
 		cmocka_unit_test(test_hugetlb_1g_shared_rw_fast_pin),
 		cmocka_unit_test(test_hugetlb_1g_shared_iouring),
+		cmocka_unit_test(test_memfd_hugetlb_api),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
