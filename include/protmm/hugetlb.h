@@ -62,6 +62,17 @@ PMM_API int pmm_mmap_hugetlb(struct pmm_process *p, unsigned long addr,
 /* ftruncate() to a smaller size, aligned: -EINVAL otherwise. */
 PMM_API int pmm_hugetlbfs_truncate(struct pmm_hugetlbfs_file *f,
 				   unsigned long bytes);
+/*
+ * fallocate(), mode 0 or PMM_FALLOC_FL_KEEP_SIZE (protmm/shmem.h): the
+ * huge pages of the range (rounded out) into the page cache, each taking
+ * its reservation or a free unreserved page: -ENOSPC when the pool runs
+ * out, -EFBIG past the file's capacity. Without KEEP_SIZE the size grows
+ * to @off + @len. PUNCH_HOLE|KEEP_SIZE is pmm_hugetlbfs_punch_hole().
+ * Other modes: -EOPNOTSUPP.
+ */
+PMM_API int pmm_hugetlbfs_fallocate(struct pmm_hugetlbfs_file *f,
+				    unsigned int mode, unsigned long off,
+				    unsigned long len);
 /* fallocate(FALLOC_FL_PUNCH_HOLE): the whole huge pages in the range go. */
 PMM_API int pmm_hugetlbfs_punch_hole(struct pmm_hugetlbfs_file *f,
 				     unsigned long off, unsigned long len);

@@ -39,14 +39,38 @@ PMM_API struct pmm_file *pmm_shmem_file_create(unsigned long max_bytes);
 /* memfd_create() flags, as in <linux/memfd.h>. */
 #define PMM_MFD_ALLOW_SEALING	0x0002u
 
+#define PMM_MFD_HUGETLB		0x0004u
+/* MFD_HUGE_SHIFT: the huge page size's log2 in bits 26..31 of the flags. */
+#define PMM_MFD_HUGE_SHIFT	26
+#define PMM_MFD_HUGE_2MB	(21u << PMM_MFD_HUGE_SHIFT)
+#define PMM_MFD_HUGE_1GB	(30u << PMM_MFD_HUGE_SHIFT)
+
 /*
  * memfd_create(): a shmem file of at most @max_bytes, initially empty,
  * into *@filep. Without PMM_MFD_ALLOW_SEALING it is sealed with
- * F_SEAL_SEAL (no seal can be added). Other flags: -EINVAL
- * (MFD_CLOEXEC, MFD_EXEC, MFD_NOEXEC_SEAL, MFD_HUGETLB are not modelled).
+ * F_SEAL_SEAL (no seal can be added). PMM_MFD_HUGETLB: -EINVAL here, the
+ * memfd being a hugetlbfs file (pmm_memfd_create_hugetlb()). Other flags:
+ * -EINVAL (MFD_CLOEXEC, MFD_EXEC, MFD_NOEXEC_SEAL are not modelled).
  */
 PMM_API int pmm_memfd_create(unsigned long max_bytes, unsigned int flags,
 			     struct pmm_file **filep);
+
+struct pmm_hugetlbfs_file;
+/*
+ * memfd_create(MFD_HUGETLB [| MFD_HUGE_2MB or MFD_HUGE_1GB]): a hugetlbfs
+ * file of size 0 whose page cache can hold @max_bytes (a multiple of the
+ * huge page size; no size flag is the default size, 2 MiB), into *@filep,
+ * for protmm/hugetlb.h: pmm_hugetlbfs_fallocate() sizes and fills it,
+ * pmm_mmap_hugetlb() maps it, and pmm_pin() pins its mappings (longterm
+ * and writable too: hugetlbfs needs no dirty tracking). Sealed with
+ * F_SEAL_SEAL, as without MFD_ALLOW_SEALING. Not supported (-EINVAL):
+ * MFD_ALLOW_SEALING with MFD_HUGETLB (the kernel allows seals on
+ * hugetlbfs memfds; the model has no seals on hugetlbfs inodes), other
+ * flags and sizes.
+ */
+PMM_API int pmm_memfd_create_hugetlb(unsigned long max_bytes,
+				     unsigned int flags,
+				     struct pmm_hugetlbfs_file **filep);
 
 /* Seals, as in <linux/fcntl.h> (F_SEAL_EXEC is not supported). */
 #define PMM_F_SEAL_SEAL		0x0001u

@@ -525,6 +525,19 @@ static vm_fault_t hugetlb_wp(struct vm_area_struct *vma, unsigned long haddr,
 	return 0;
 }
 
+/* hugetlb_add_to_page_cache() of a fresh folio, which it zeroes first. */
+static void hugetlb_add_to_page_cache(struct hugetlbfs_inode *inode,
+				      struct folio *folio, unsigned long idx)
+{
+	zero_huge_folio(folio);
+	folio->mapping = &inode->mapping;
+	/* The page cache indexes hugetlb folios in base pages (a08c7193e4f1, 6.7). */
+	folio->index = idx << inode->h->order;
+	folio->private &= ~HPG_restore_reserve;
+	resv_set(&inode->resv, idx, RESV_CONSUMED);
+	inode->cache[idx] = folio;	/* the cache's reference */
+}
+
 /* filemap_lock_hugetlb_folio() + hugetlb_add_to_page_cache(). */
 static struct folio *hugetlb_pagecache(struct hugetlbfs_inode *inode,
 				       struct vm_area_struct *vma,
@@ -541,14 +554,46 @@ static struct folio *hugetlb_pagecache(struct hugetlbfs_inode *inode,
 		*ret = VM_FAULT_SIGBUS;
 		return NULL;
 	}
-	zero_huge_folio(folio);
-	folio->mapping = &inode->mapping;
-	/* The page cache indexes hugetlb folios in base pages (a08c7193e4f1, 6.7). */
-	folio->index = idx << inode->h->order;
-	folio->private &= ~HPG_restore_reserve;
-	resv_set(&inode->resv, idx, RESV_CONSUMED);
-	inode->cache[idx] = folio;	/* the cache's reference */
+	hugetlb_add_to_page_cache(inode, folio, idx);
 	return folio;
+}
+
+/*
+ * hugetlbfs_fallocate() without FALLOC_FL_PUNCH_HOLE: every missing huge
+ * page of the range goes into the page cache, taking the index's
+ * reservation when it has one, else a free unreserved page (-ENOSPC when
+ * there is none; the pages added so far stay, as in the kernel). The size
+ * grows to off + len unless @keep_size. Simplified: no pseudo-VMA, no
+ * memory policy.
+ */
+int hugetlbfs_fallocate(struct hugetlbfs_inode *inode, bool keep_size,
+			unsigned long off, unsigned long len)
+{
+	unsigned long hsz = huge_page_size(inode->h);
+	unsigned long from = off / hsz, to, idx;
+	struct folio *folio;
+
+	if (!len || off + len < off)
+		return -EINVAL;
+	to = (off + len + hsz - 1) / hsz;
+	if (to > inode->max_idx)
+		return -EFBIG;
+	for (idx = from; idx < to; idx++) {
+		mutex_lock(&inode->fault_mutex);
+		folio = inode->cache[idx];
+		if (!folio) {
+			folio = dequeue_hugetlb_folio(inode->h,
+					inode->resv.state[idx] == RESV_RESERVED);
+			if (folio)
+				hugetlb_add_to_page_cache(inode, folio, idx);
+		}
+		mutex_unlock(&inode->fault_mutex);
+		if (!folio)
+			return -ENOSPC;
+	}
+	if (!keep_size && off + len > inode->size)
+		inode->size = off + len;
+	return 0;
 }
 
 /*

@@ -89,6 +89,9 @@ int hugetlbfs_truncate(struct hugetlbfs_inode *inode, unsigned long size);
 /* hugetlbfs_punch_hole(): whole huge pages inside [off, off + len). */
 int hugetlbfs_punch_hole(struct hugetlbfs_inode *inode, unsigned long off,
 			 unsigned long len);
+/* hugetlbfs_fallocate(), allocating: mode 0 or FALLOC_FL_KEEP_SIZE. */
+int hugetlbfs_fallocate(struct hugetlbfs_inode *inode, bool keep_size,
+			unsigned long off, unsigned long len);
 /* Machine teardown: every inode evicted (hugetlbfs_evict_inode()). */
 void hugetlbfs_release_all(void);
 

@@ -133,12 +133,44 @@ static bool base_page(void)
  * first page go: the selftest's MADV_DONTNEED is not modelled, so they
  * are unmapped instead (the THP keeps one PTE either way).
  */
+#ifdef COW_SWAP
+/*
+ * run_with_thp_swap(), run_with_pte_mapped_thp_swap(),
+ * run_with_single_pte_of_thp_swap(): MADV_PAGEOUT of mem's size, and the
+ * selftest skips unless range_is_swapped(). The model's reclaim splits
+ * the THP first and swaps its pages one by one: a kernel whose
+ * add_to_swap() cannot take a large folio (no CONFIG_THP_SWAP, or arm64
+ * on MTE hardware while arch_thp_swp_supported() said no), where
+ * shrink_folio_list() splits it with split_folio_to_list() and swaps the
+ * pages out.
+ */
+static bool thp_swapout(void)
+{
+	unsigned long off;
+
+	if (pmm_reclaim(P, MEMA, SIZE) != (long)(SIZE / PAGE)) {
+		pmm_violation("setup", "MADV_PAGEOUT did not work");
+		return false;
+	}
+	for (off = 0; off < SIZE; off += PAGE)
+		if (!pmm_swapped(P, MEMA + off)) {
+			pmm_violation("setup", "range_is_swapped(): %#lx is not",
+				      MEMA + off);
+			return false;
+		}
+	return true;
+}
+#endif
+
 static bool thp(void)
 {
 	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
 	int err;
 
 	o.ram_bytes = 16ul << 20;
+#ifdef COW_SWAP
+	o.swap_bytes = 4ul << 20;
+#endif
 	err = pmm_machine_init(&o);
 	if (err) {
 		pmm_violation("setup", "pmm_machine_init: %d", err);
@@ -166,7 +198,11 @@ static bool thp(void)
 		pmm_violation("setup", "leaving a single PTE of the THP failed");
 		return false;
 	}
+#ifdef COW_SWAP
+	return thp_swapout();
+#else
 	return true;
+#endif
 }
 
 static bool prepare_mem(void)
@@ -853,6 +889,9 @@ int main(void)
 		cmocka_unit_test(test_ro_fast_pin_on_ro_previously_shared),
 		cmocka_unit_test(test_ro_pin_on_ro_exclusive),
 		cmocka_unit_test(test_ro_fast_pin_on_ro_exclusive),
+		cmocka_unit_test(test_anon_thp_pmd),
+		cmocka_unit_test(test_anon_thp_pte_mapped),
+		cmocka_unit_test(test_anon_thp_single_pte),
 #ifndef COW_SWAP
 		cmocka_unit_test(test_cow_in_parent_explored),
 		cmocka_unit_test(test_vmsplice_in_child_explored),
@@ -860,9 +899,6 @@ int main(void)
 		cmocka_unit_test(test_iouring_fork_explored),
 		cmocka_unit_test_teardown(test_iouring_fork_explored_old_kernel,
 					  conf_knob_reset),
-		cmocka_unit_test(test_anon_thp_pmd),
-		cmocka_unit_test(test_anon_thp_pte_mapped),
-		cmocka_unit_test(test_anon_thp_single_pte),
 		cmocka_unit_test_teardown(test_iouring_fork_thp_old_kernel,
 					  conf_knob_reset),
 #endif
@@ -878,10 +914,7 @@ int main(void)
 	(void)test_ro_pin_on_shared_explored;
 	(void)test_iouring_fork_explored;
 	(void)test_iouring_fork_explored_old_kernel;
-	/* The THP swap types (run_with_thp_swap()...) are not ported. */
-	(void)test_anon_thp_pmd;
-	(void)test_anon_thp_pte_mapped;
-	(void)test_anon_thp_single_pte;
+	/* The model's own THP variant runs on the THP in memory only. */
 	(void)test_iouring_fork_thp_old_kernel;
 #endif
 

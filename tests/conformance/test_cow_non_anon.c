@@ -14,8 +14,9 @@
  * second, read-only one) and run_with_tmpfile() (a one-page file, mapped
  * MAP_PRIVATE read-write and MAP_SHARED read-only) and run_with_memfd()
  * (the same on a memfd: shmem), and run_with_huge_zeropage() (two
- * 2 MiB-aligned THP-sized areas mapping the huge zero page).
- * run_with_memfd_hugetlb() is not ported (see README.md).
+ * 2 MiB-aligned THP-sized areas mapping the huge zero page), and
+ * run_with_memfd_hugetlb() (a memfd_create(MFD_HUGETLB) file of one huge
+ * page of 2 MiB, mapped as for the tmpfile; 1 GiB: see below).
  *
  * Each selftest is one sequential process: one task, one execution. The
  * "explored" variants race a second thread reading the other mapping (or
@@ -29,17 +30,21 @@ struct backing {
 	bool file;
 	bool memfd;
 	bool huge;
+	unsigned long hugetlb;	/* run_with_memfd_hugetlb()'s size, or 0 */
 };
 
-static const struct backing zeropage_backing = { "zeropage", false, false, false };
-static const struct backing tmpfile_backing = { "tmpfile", true, false, false };
-static const struct backing memfd_backing = { "memfd", true, true, false };
-static const struct backing huge_zeropage_backing = { "huge zeropage", false, false, true };
+static const struct backing zeropage_backing = { "zeropage", false, false, false, 0 };
+static const struct backing tmpfile_backing = { "tmpfile", true, false, false, 0 };
+static const struct backing memfd_backing = { "memfd", true, true, false, 0 };
+static const struct backing huge_zeropage_backing = { "huge zeropage", false, false, true, 0 };
+static const struct backing hugetlb_2m_backing = {
+	"memfd hugetlb (2048 kB)", true, true, false, PMM_HUGE_2M };
 
 /*
  * The selftest's mem, smem and size: one page, or for the huge zeropage
- * one 2 MiB-aligned THP size each; a pin covers NPIN pages from mem (all
- * of it, but at most pmm_pin()'s 64 pages).
+ * one 2 MiB-aligned THP size each, or one huge page each for hugetlb; a
+ * pin covers NPIN pages from mem (all of it, but at most pmm_pin()'s 64
+ * pages).
  */
 #define HMEM	0x40000000ul
 #define HSMEM	0x40400000ul
@@ -48,14 +53,42 @@ static unsigned long MEMA = MEM, SMEMA = SMEM, SIZE = PAGE, NPIN = 1;
 
 static void use_backing(const struct backing *b)
 {
-	MEMA = b->huge ? HMEM : MEM;
-	SMEMA = b->huge ? HSMEM : SMEM;
-	SIZE = b->huge ? HSIZE : PAGE;
+	MEMA = b->huge || b->hugetlb ? HMEM : MEM;
+	SMEMA = b->huge || b->hugetlb ? HSMEM : SMEM;
+	SIZE = b->hugetlb ? b->hugetlb : b->huge ? HSIZE : PAGE;
 	NPIN = SIZE / PAGE < 64 ? SIZE / PAGE : 64;
 }
 
 static struct pmm_process *P;
 static struct pmm_file *F;
+
+/*
+ * run_with_memfd_hugetlb(): memfd_create("test", MFD_HUGETLB | the size),
+ * fallocate() one huge page (a pool of two: the file's page, and the
+ * private mapping's reserved one for its COW), mem a MAP_PRIVATE
+ * read-write mapping, smem a MAP_SHARED read-only one.
+ */
+static int setup_memfd_hugetlb(const struct backing *b)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned int flags = PMM_MFD_HUGETLB;
+	struct pmm_hugetlbfs_file *hf;
+	int ret;
+
+	o.ram_bytes = 16ul << 20;
+	flags |= (unsigned int)__builtin_ctzl(b->hugetlb) << PMM_MFD_HUGE_SHIFT;
+	ret = pmm_machine_init(&o);
+	P = ret ? NULL : pmm_process_create();
+	if (!P || pmm_hugetlb_set_pool(SIZE, 2) != 2)
+		return -ENOMEM;
+	ret = pmm_memfd_create_hugetlb(SIZE, flags, &hf);
+	ret = ret ? ret : pmm_hugetlbfs_fallocate(hf, 0, 0, SIZE);
+	ret = ret ? ret : pmm_mmap_hugetlb(P, MEMA, SIZE,
+					   PMM_PROT_READ | PMM_PROT_WRITE,
+					   PMM_MAP_PRIVATE, SIZE, hf, 0);
+	return ret ? ret : pmm_mmap_hugetlb(P, SMEMA, SIZE, PMM_PROT_READ,
+					    PMM_MAP_SHARED, SIZE, hf, 0);
+}
 
 /*
  * run_with_zeropage(): mem read-write, smem read-only, both private
@@ -70,6 +103,10 @@ static bool setup_backing(const struct backing *b)
 	unsigned char tmp;
 	int ret;
 
+	if (b->hugetlb) {
+		ret = setup_memfd_hugetlb(b);
+		goto fault;
+	}
 	if (!b->huge && !conf_machine())
 		return false;
 	/* run_with_huge_zeropage(): room for 2 MiB folios and the copies. */
@@ -103,6 +140,7 @@ static bool setup_backing(const struct backing *b)
 			ret = ret || pmm_madvise(P, MEMA, SIZE, PMM_MADV_HUGEPAGE) ||
 			      pmm_madvise(P, SMEMA, SIZE, PMM_MADV_HUGEPAGE);
 	}
+fault:
 	/* tmp = *mem + *smem; */
 	ret = ret || pmm_load(P, MEMA, &tmp, 1) || pmm_load(P, SMEMA, &tmp, 1);
 	if (ret)
@@ -260,6 +298,32 @@ static void test_ro_fast_pin_tmpfile(void **state)
 	run("R/O longterm GUP-fast pin ... with tmpfile", &tmpfile_backing, t_ro_pin, true);
 }
 
+/*
+ * run_with_memfd_hugetlb() with 2 MiB pages. Not with 1 GiB ones: the
+ * private copy of a 1 GiB page-cache folio makes the data-corruption
+ * oracle record each of its 262144 pages (about 1.2 GB per execution).
+ */
+static void test_cow_memfd_hugetlb(void **state)
+{
+	(void)state;
+	run("Basic COW ... with memfd hugetlb (2048 kB)", &hugetlb_2m_backing,
+	    t_cow, false);
+}
+
+static void test_ro_pin_memfd_hugetlb(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP pin ... with memfd hugetlb (2048 kB)",
+	    &hugetlb_2m_backing, t_ro_pin, false);
+}
+
+static void test_ro_fast_pin_memfd_hugetlb(void **state)
+{
+	(void)state;
+	run("R/O longterm GUP-fast pin ... with memfd hugetlb (2048 kB)",
+	    &hugetlb_2m_backing, t_ro_pin, true);
+}
+
 static void test_cow_memfd(void **state)
 {
 	(void)state;
@@ -408,6 +472,9 @@ int main(void)
 		cmocka_unit_test(test_cow_memfd),
 		cmocka_unit_test(test_ro_pin_memfd),
 		cmocka_unit_test(test_ro_fast_pin_memfd),
+		cmocka_unit_test(test_cow_memfd_hugetlb),
+		cmocka_unit_test(test_ro_pin_memfd_hugetlb),
+		cmocka_unit_test(test_ro_fast_pin_memfd_hugetlb),
 		cmocka_unit_test(test_cow_explored),
 		cmocka_unit_test(test_ro_pin_explored),
 	};

@@ -14,8 +14,8 @@
  *   pin_user_pages).
  *
  * The selftest maps /dev/zero (MAP_PRIVATE: anonymous memory; -S:
- * MAP_SHARED, shmem, which the model lacks: here a MAP_SHARED mapping of
- * a disk-backed file stands in), writes every page from user space, and
+ * MAP_SHARED, which shmem_zero_setup() makes shmem: here a MAP_SHARED
+ * anonymous mapping, shmem too), writes every page from user space, and
  * has the ioctl get or pin the range nr pages per call, check that every
  * pinned page is folio_maybe_dma_pinned() (verify_dma_pinned()) and put
  * them back. Here the range is NR pages (see gup_matrix() for -n), and
@@ -117,11 +117,11 @@ static void finish(void *arg)
 }
 
 /*
- * main(): mmap() the range from /dev/zero (or the -S stand-in file),
+ * main(): mmap() the range from /dev/zero (-S: MAP_SHARED, shmem),
  * madvise() it as -t/-T ask, and "fault them in here, from user space":
  * p[0] = 0 on every page. A shared (-S) range gets no THP with -t: the
  * kernel's shmem_enabled is "never" by default, and the model has no
- * file THPs.
+ * shmem THPs.
  */
 static bool map_range(bool shared, unsigned long pages)
 {
@@ -139,15 +139,8 @@ static bool map_range(bool shared, unsigned long pages)
 		return false;
 	if (THP)
 		pages = THP_PAGES;
-	if (shared) {
-		F = pmm_file_create(pages * PAGE);
-		ret = !F || pmm_truncate(F, pages * PAGE) ||
-		      pmm_mmap(P, MEMA, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
-			       PMM_MAP_SHARED, F, 0);
-	} else {
-		ret = pmm_mmap(P, MEMA, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
-			       PMM_MAP_PRIVATE, NULL, 0);
-	}
+	ret = pmm_mmap(P, MEMA, pages * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		       shared ? PMM_MAP_SHARED : PMM_MAP_PRIVATE, NULL, 0);
 	ret = ret || pmm_madvise(P, MEMA, pages * PAGE, THP ? PMM_MADV_HUGEPAGE :
 				 PMM_MADV_NOHUGEPAGE);
 	for (i = 0; i < pages && !ret; i++) {
@@ -289,9 +282,6 @@ static void gup_matrix(enum gup_cmd cmd)
 						.nr = nums[n], .thp = t,
 					};
 
-					/* Refused: test_pin_longterm_write_shared_file. */
-					if (cmd == PIN_LONGTERM_BENCHMARK && w && s)
-						continue;
 					run_gup(&c);
 				}
 			}
@@ -352,11 +342,11 @@ static void test_dump_user_pages(void **state)
 }
 
 /*
- * -L -w -S: a FOLL_WRITE|FOLL_LONGTERM pin of a MAP_SHARED file mapping
- * that needs dirty tracking (a disk-backed file, unlike the selftest's
- * shmem /dev/zero) is refused by the kernel: check_vma_flags() ->
+ * Beyond the selftest: -L -w -S on a MAP_SHARED mapping of a file that
+ * needs dirty tracking (a disk-backed file, where the selftest's
+ * /dev/zero is shmem) is refused by the kernel: check_vma_flags() ->
  * writable_file_mapping_allowed() says -EFAULT; the ioctl then pins no
- * page and reports gup.size 0 ("Truncated"). The model pins.
+ * page and reports gup.size 0 ("Truncated").
  */
 static void t_longterm_write_shared(void *arg)
 {
@@ -379,8 +369,23 @@ static void t_longterm_write_shared(void *arg)
 
 static void setup_longterm_write_shared(void *arg)
 {
-	if (map_range(true, NR))
-		conf_task("gup_thread", 0, t_longterm_write_shared, arg);
+	unsigned long i;
+	int ret;
+
+	if (!conf_machine())
+		return;
+	P = pmm_process_create();
+	F = pmm_file_create(NR * PAGE);
+	ret = !P || !F || pmm_truncate(F, NR * PAGE) ||
+	      pmm_mmap(P, MEM, NR * PAGE, PMM_PROT_READ | PMM_PROT_WRITE,
+		       PMM_MAP_SHARED, F, 0);
+	for (i = 0; i < NR && !ret; i++)
+		ret = pmm_store(P, MEM + i * PAGE, "", 1);
+	if (ret) {
+		pmm_violation("setup", "mapping or faulting in the file failed");
+		return;
+	}
+	conf_task("gup_thread", 0, t_longterm_write_shared, arg);
 }
 
 static void test_pin_longterm_write_shared_file(void **state)
