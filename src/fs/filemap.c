@@ -311,7 +311,7 @@ static int copy_to_user_from_folio(struct mm_struct *mm, int cpu,
  * How many of @left bytes at @pos a read takes from the page holding @pos:
  * no further than that page or the end of the file; 0 at or past the end.
  */
-static size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
+size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left)
 {
 	long isize = READ_ONCE(inode->i_size);
 	size_t n = PAGE_SIZE - (size_t)(pos & ~PAGE_MASK);

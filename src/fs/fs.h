@@ -115,6 +115,11 @@ int kernel_read_folio(struct folio *folio, unsigned int off, void *buf,
 
 /* ->read_folio: fills a locked, !uptodate folio from the disk, unlocks it. */
 int filemap_read_folio(struct inode *inode, struct folio *folio);
+/*
+ * How many of @left bytes at @pos a read takes from @pos's page: no
+ * further than that page or i_size; 0 at or past i_size.
+ */
+size_t filemap_read_chunk(struct inode *inode, loff_t pos, size_t left);
 
 /*
  * The system calls, on behalf of @mm on @cpu: the user buffer is

@@ -209,21 +209,6 @@ const struct vm_operations_struct shmem_vm_ops = {
 	.fault = shmem_fault,
 };
 
-/* How many bytes of @left at @pos a read takes from @pos's page. */
-static size_t read_chunk(struct inode *inode, loff_t pos, size_t left)
-{
-	long isize = READ_ONCE(inode->i_size);
-	size_t n = PAGE_SIZE - (size_t)(pos & ~PAGE_MASK);
-
-	if (pos >= isize)
-		return 0;
-	if (n > left)
-		n = left;
-	if ((long)n > isize - pos)
-		n = (size_t)(isize - pos);
-	return n;
-}
-
 /* One page of shmem_file_read_iter(): a hole reads as zeroes. */
 static int read_one(struct inode *inode, struct mm_struct *mm, int cpu,
 		    loff_t pos, unsigned long ubuf, size_t *n)
@@ -237,7 +222,7 @@ static int read_one(struct inode *inode, struct mm_struct *mm, int cpu,
 		return err == -EINVAL ? 0 : err;
 	if (folio)
 		folio_unlock(folio);
-	*n = read_chunk(inode, pos, *n);
+	*n = filemap_read_chunk(inode, pos, *n);
 	if (*n && folio)
 		err = kernel_read_folio(folio, (unsigned int)(pos & ~PAGE_MASK),
 					buf, (unsigned int)*n, cpu);
@@ -256,7 +241,7 @@ ssize_t shmem_file_read(struct inode *inode, struct mm_struct *mm, int cpu,
 	size_t done = 0, n;
 	int err = 0;
 
-	while ((n = read_chunk(inode, pos, len - done))) {
+	while ((n = filemap_read_chunk(inode, pos, len - done))) {
 		err = read_one(inode, mm, cpu, pos, ubuf + done, &n);
 		if (err || !n)
 			break;

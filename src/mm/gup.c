@@ -40,12 +40,17 @@ static bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags,
 	return !PageAnonExclusive(page);
 }
 
-/* can_follow_write_pte(): FOLL_FORCE may write a COW-broken private page. */
-static bool can_follow_write_pte(pte_t pte, struct page *page,
-				 struct vm_area_struct *vma, unsigned int flags)
+/*
+ * can_follow_write_common(): a forced write (FOLL_FORCE) to a page its
+ * PTE or PMD does not allow writing reaches only an exclusive anonymous
+ * page of a private mapping that may be written but is not now: one that
+ * the COW break (FAULT_FLAG_UNSHARE/WRITE) made for it. The soft-dirty
+ * and uffd-wp conditions are not modelled.
+ */
+static bool can_follow_write_common(struct page *page,
+				    struct vm_area_struct *vma,
+				    unsigned int flags)
 {
-	if (pte_write(pte))
-		return true;
 	if (!(flags & FOLL_FORCE))
 		return false;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
@@ -53,6 +58,13 @@ static bool can_follow_write_pte(pte_t pte, struct page *page,
 	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
 		return false;
 	return page && folio_test_anon(page_folio(page)) && PageAnonExclusive(page);
+}
+
+/* can_follow_write_pte() */
+static bool can_follow_write_pte(pte_t pte, struct page *page,
+				 struct vm_area_struct *vma, unsigned int flags)
+{
+	return pte_write(pte) || can_follow_write_common(page, vma, flags);
 }
 
 /* is_zero_folio(): the small zero page or the huge one. */
@@ -73,20 +85,11 @@ static pmd_t *pmd_leaf_at(struct mm_struct *mm, unsigned long addr)
 	return NULL;
 }
 
-/* can_follow_write_pmd(): FOLL_FORCE's rule, as for a PTE. */
+/* can_follow_write_pmd(): the huge zero page is not anonymous. */
 static bool can_follow_write_pmd(pmd_t pmd, struct page *head,
 				 struct vm_area_struct *vma, unsigned int flags)
 {
-	if (pmd_write(pmd))
-		return true;
-	if (!(flags & FOLL_FORCE))
-		return false;
-	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return false;
-	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
-		return false;
-	return !is_huge_zero_pfn(page_to_pfn(head)) &&
-	       folio_test_anon(page_folio(head)) && PageAnonExclusive(head);
+	return pmd_write(pmd) || can_follow_write_common(head, vma, flags);
 }
 
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
