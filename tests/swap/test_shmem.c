@@ -24,6 +24,7 @@
 #include "protmm/protmm.h"
 
 #include "../common/check.h"
+#include "swap_test.h"
 
 #define A	0x100000ul
 #define B	0x200000ul
@@ -62,32 +63,9 @@ static void memfd_machine(unsigned long swap)
 	check(!pmm_store(W.p, A, "hello", 5));
 }
 
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
-static bool reads(struct pmm_process *p, unsigned long addr, const char *want)
-{
-	char buf[16] = "";
-	size_t n = strlen(want);
-
-	return !pmm_load(p, addr, buf, n) && !memcmp(buf, want, n);
-}
-
 static uint64_t run_clean(void (*setup)(void *))
 {
-	struct pmm_program prog = { "shmem", "", setup, finish, NULL };
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-
-	failures = 0;
-	o.preemptions = 2;
-	o.stop_on_violation = false;
-	o.trace = false;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	return check_clean(&r);
+	return swap_test_explore_clean("shmem", setup, swap_test_finish);
 }
 
 /* write(2) and read(2) meet the mapping's bytes; a hole reads as zeroes. */
@@ -99,10 +77,10 @@ static void rw(void *arg)
 	memfd_machine(0);
 	check(!pmm_mmap(W.p, B, 4096, RW, PMM_MAP_PRIVATE, NULL, 0));
 	check(pmm_file_read(W.p, W.f, 0, B, 5) == 5);
-	check(reads(W.p, B, "hello"));
+	check(swap_test_reads(W.p, B, "hello"));
 	check(!pmm_store(W.p, B, "HE", 2));
 	check(pmm_file_write(W.p, W.f, 4096 + 1, B, 2) == 2);
-	check(reads(W.p, A + 4096, "\0HE"));
+	check(swap_test_reads(W.p, A + 4096, "\0HE"));
 	check(pmm_file_read(W.p, W.f, 2 * 4096 - 3, B, 8) == 3);
 	check(!pmm_load(W.p, B, buf, 3) && !memcmp(buf, "\0\0\0", 3));
 	check(pmm_fsync(W.f) == 0);
@@ -130,11 +108,11 @@ static void roundtrip(void *arg)
 	check(pmm_shmem_page_swapped(W.f, 0));
 	check(pmm_shmem_nr_swapped(W.f) == 1);
 	check(pmm_free_pages() == before + 1);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	check(!pmm_shmem_page_swapped(W.f, 0));
 	check(!pmm_store(W.p, A + 1, "ELLO", 4));
 	check(pmm_reclaim(W.p, A, 4096) == 1);
-	check(reads(W.p, A, "hELLO"));
+	check(swap_test_reads(W.p, A, "hELLO"));
 }
 
 static void test_swap_roundtrip(void **state)
@@ -167,7 +145,7 @@ static void swapcache_refs(void *arg)
 	check(folio_ref_count(folio) == folio_expected_ref_count(folio) + 1);
 	check(folio_expected_ref_count(folio) == 1);
 	folio_put(folio);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	check(!folio_test_swapcache(folio));
 	check(folio->mapping == &inode->i_mapping);
 	/* In the cache and mapped once: two, as the function has it. */
@@ -220,14 +198,14 @@ static void punch(void *arg)
 	check(!pmm_fallocate(W.f, PMM_FALLOC_FL_PUNCH_HOLE | PMM_FALLOC_FL_KEEP_SIZE,
 			     0, 2 * 4096));
 	check(pmm_page_state(W.p, A, &st) == -EFAULT);
-	check(reads(W.q, A, "Jello"));
-	check(reads(W.p, A, "\0\0\0\0\0"));
+	check(swap_test_reads(W.q, A, "Jello"));
+	check(swap_test_reads(W.p, A, "\0\0\0\0\0"));
 	check(pmm_shmem_nr_swapped(W.f) == 0);
-	check(reads(W.p, A + 4096, "\0\0\0"));
+	check(swap_test_reads(W.p, A + 4096, "\0\0\0"));
 	/* Partial: the bytes in the range are zeroed in the page. */
 	check(!pmm_store(W.p, A, "hello", 5));
 	check(!pmm_punch_hole(W.f, 1, 2));
-	check(reads(W.p, A, "h\0\0lo"));
+	check(swap_test_reads(W.p, A, "h\0\0lo"));
 }
 
 static void test_punch_hole(void **state)
@@ -247,8 +225,8 @@ static void truncation(void *arg)
 	check(pmm_load(W.p, A + 4096, (char[4]){ 0 }, 3) == -EIO);
 	check(pmm_shmem_nr_swapped(W.f) == 0);
 	check(!pmm_truncate(W.f, 2 * 4096));
-	check(reads(W.p, A + 4096, "\0\0\0"));
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A + 4096, "\0\0\0"));
+	check(swap_test_reads(W.p, A, "hello"));
 }
 
 static void test_truncate(void **state)
@@ -309,7 +287,7 @@ static void seal_write(void *arg)
 	check(pmm_mmap(W.p, A, 4096, RW, PMM_MAP_SHARED, W.f, 0) == -EPERM);
 	check(!pmm_mmap(W.p, A, 4096, PMM_PROT_READ, PMM_MAP_SHARED, W.f, 0));
 	check(pmm_mprotect(W.p, A, 4096, RW) == -EACCES);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	/* A private mapping's writes are its own COW copies. */
 	check(!pmm_mmap(W.p, A + 4096, 4096, RW, PMM_MAP_PRIVATE, W.f, 0));
 	check(!pmm_store(W.p, A + 4096, "x", 1));
@@ -354,7 +332,7 @@ static void future_write(void *arg)
 	check(!pmm_store(W.p, A, "J", 1));
 	check(pmm_mmap(W.p, B, 4096, RW, PMM_MAP_SHARED, W.f, 0) == -EPERM);
 	check(!pmm_mmap(W.p, B, 4096, PMM_PROT_READ, PMM_MAP_SHARED, W.f, 0));
-	check(reads(W.p, B, "Jello"));
+	check(swap_test_reads(W.p, B, "Jello"));
 	check(pmm_file_write(W.p, W.f, 0, A, 1) == -EPERM);
 }
 
@@ -370,14 +348,14 @@ static void shared_anon(void *arg)
 	(void)arg;
 	new_machine(1ul << 20, "generic");
 	check(!pmm_mmap(W.p, B, 2 * 4096, RW, PMM_MAP_SHARED, NULL, 0));
-	check(reads(W.p, B, "\0\0"));
+	check(swap_test_reads(W.p, B, "\0\0"));
 	W.q = pmm_fork(W.p);
 	check(!pmm_store(W.q, B, "hi", 2));
-	check(reads(W.p, B, "hi"));
+	check(swap_test_reads(W.p, B, "hi"));
 	check(pmm_reclaim(W.p, B, 4096) == 1);
-	check(reads(W.q, B, "hi"));
+	check(swap_test_reads(W.q, B, "hi"));
 	check(!pmm_store(W.p, B + 4096, "yo", 2));
-	check(reads(W.q, B + 4096, "yo"));
+	check(swap_test_reads(W.q, B + 4096, "yo"));
 }
 
 static void test_shared_anonymous_is_shmem(void **state)
@@ -403,7 +381,7 @@ static void mte(void *arg)
 	check(pmm_file_reclaim(W.f, 0, 4096) == 1);
 	check(pmm_shmem_page_swapped(W.f, 0));
 	check(!pmm_load_tags(W.p, A, 16, &tag) && tag == 0x3);
-	check(reads(W.p, pmm_tag_addr(A, 3), "hi"));
+	check(swap_test_reads(W.p, pmm_tag_addr(A, 3), "hi"));
 	/* Shared anonymous memory is shmem too. */
 	check(!pmm_mmap(W.p, B, 4096, RW | PMM_PROT_MTE, PMM_MAP_SHARED, NULL, 0));
 }
@@ -427,7 +405,7 @@ static void loader(void *arg)
 {
 	(void)arg;
 	pmm_op_begin();
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	pmm_op_end();
 }
 
@@ -506,7 +484,7 @@ static void shmem_off_task(void *arg)
 	check(pmm_shmem_nr_swapped(W.f) == 0);
 	check(swap_info->inuse_pages == 0);
 	check(pmm_file_reclaim(W.f, 0, 4096) == 0);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	pmm_op_end();
 }
 
@@ -570,7 +548,7 @@ static void sealer(void *arg)
 static void finish_sealed(void *arg)
 {
 	check(W.ret != 0 || W.pin->released);
-	finish(arg);
+	swap_test_finish(arg);
 }
 
 static void race_seal_unpin(void *arg)
@@ -616,7 +594,7 @@ static void finish_seal_mmap(void *arg)
 {
 	check(W.ret != 0 || mmap_ret != 0);
 	check(W.ret == 0 || mmap_ret == 0);
-	finish(arg);
+	swap_test_finish(arg);
 }
 
 static void race_seal_mmap(void *arg)
@@ -672,7 +650,7 @@ static void finish_truncated(void *arg)
 
 	check(pmm_page_state(W.p, A, &st) == -EFAULT);
 	check(!W.f->inode->nrpages);
-	finish(arg);
+	swap_test_finish(arg);
 }
 
 static void race_truncate_fault(void *arg)

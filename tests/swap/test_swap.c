@@ -21,6 +21,7 @@
 #include "swap/swap.h"
 
 #include "../common/check.h"
+#include "swap_test.h"
 
 #define A	0x100000ul
 #define B	0x200000ul
@@ -51,47 +52,15 @@ static void machine(unsigned long swap)
 	check(!pmm_store(W.p, A, "hello", 5));
 }
 
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
-static bool reads(struct pmm_process *p, unsigned long addr, const char *want)
-{
-	char buf[16] = "";
-	size_t n = strlen(want);
-
-	return !pmm_load(p, addr, buf, n) && !memcmp(buf, want, n);
-}
-
-/*
- * Explores @setup exhaustively, every interleaving with at most two
- * preemptions (the races here are among a few hundred steps each);
- * returns executions, with no violation.
- */
 static uint64_t run_clean(void (*setup)(void *))
 {
-	struct pmm_program prog = { "swap", "", setup, finish, NULL };
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-	uint64_t n;
-
-	failures = 0;
-	o.preemptions = 2;
-	o.stop_on_violation = false;
-	o.trace = false;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	n = check_clean(&r);
-	if (getenv("SWAP_COUNTS"))
-		print_message("%llu executions\n", (unsigned long long)n);
-	return n;
+	return swap_test_explore_clean("swap", setup, swap_test_finish);
 }
 
 /* The first violation found exploring @setup, or NULL. */
 static const char *run_violation(void (*setup)(void *), char *msg, size_t len)
 {
-	struct pmm_program prog = { "swap", "", setup, finish, NULL };
+	struct pmm_program prog = { "swap", "", setup, swap_test_finish, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 	struct pmm_explore_result r;
 	static char oracle[64];
@@ -120,12 +89,12 @@ static void roundtrip(void *arg)
 	check(pmm_reclaim(W.p, A, 4096) == 1);
 	check(pmm_swapped(W.p, A));
 	check(pmm_free_pages() == before + 1);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	check(!pmm_swapped(W.p, A));
 	/* Out again, dirtied in between: the new bytes are what comes back. */
 	check(!pmm_store(W.p, A + 1, "ELLO", 4));
 	check(pmm_reclaim(W.p, A, 4096) == 1);
-	check(reads(W.p, A, "hELLO"));
+	check(swap_test_reads(W.p, A, "hELLO"));
 }
 
 static void test_roundtrip(void **state)
@@ -141,7 +110,7 @@ static void no_swap(void *arg)
 	machine(0);
 	check(pmm_reclaim(W.p, A, 4096) == 0);
 	check(!pmm_swapped(W.p, A));
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 }
 
 static void test_no_swap_device(void **state)
@@ -162,9 +131,9 @@ static void pinned(void *arg)
 	check(!pmm_swapped(W.p, A));
 	check(!pmm_pin_dma(pin, 0, "D", 1, true));
 	pmm_unpin(pin);
-	check(reads(W.p, A, "Dello"));
+	check(swap_test_reads(W.p, A, "Dello"));
 	check(pmm_reclaim(W.p, A, 4096) == 1);
-	check(reads(W.p, A, "Dello"));
+	check(swap_test_reads(W.p, A, "Dello"));
 }
 
 static void test_pinned_page_stays(void **state)
@@ -184,11 +153,11 @@ static void fork_shared(void *arg)
 	W.q = pmm_fork(W.p);
 	check(pmm_reclaim(W.p, A, 4096) == 1);
 	check(pmm_swapped(W.p, A) && pmm_swapped(W.q, A));
-	check(reads(W.q, A, "hello"));
+	check(swap_test_reads(W.q, A, "hello"));
 	check(pmm_swapped(W.p, A));
 	check(!pmm_store(W.q, A, "J", 1));
-	check(reads(W.p, A, "hello"));
-	check(reads(W.q, A, "Jello"));
+	check(swap_test_reads(W.p, A, "hello"));
+	check(swap_test_reads(W.q, A, "Jello"));
 }
 
 static void test_fork_shares_swap_entry(void **state)
@@ -206,8 +175,8 @@ static void fork_swapped(void *arg)
 	W.q = pmm_fork(W.p);
 	check(pmm_swapped(W.q, A));
 	check(!pmm_store(W.p, A, "c", 1));
-	check(reads(W.q, A, "hello"));
-	check(reads(W.p, A, "cello"));
+	check(swap_test_reads(W.q, A, "hello"));
+	check(swap_test_reads(W.p, A, "cello"));
 }
 
 static void test_fork_of_swap_pte(void **state)
@@ -225,7 +194,7 @@ static void unmap_swapped(void *arg)
 	check(pmm_reclaim(W.p, A, 2 * 4096) == 2);
 	W.q = pmm_fork(W.p);
 	check(!pmm_munmap(W.p, A, 4096));
-	check(reads(W.q, A, "hello"));
+	check(swap_test_reads(W.q, A, "hello"));
 	pmm_exit(W.q);
 }
 
@@ -243,8 +212,8 @@ static void swap_full(void *arg)
 	check(!pmm_store(W.p, A + 4096, "two", 3));
 	check(pmm_reclaim(W.p, A, 2 * 4096) == 1);
 	check(pmm_swapped(W.p, A) && !pmm_swapped(W.p, A + 4096));
-	check(reads(W.p, A + 4096, "two"));
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A + 4096, "two"));
+	check(swap_test_reads(W.p, A, "hello"));
 }
 
 static void test_swap_full(void **state)
@@ -268,7 +237,7 @@ static void file_page(void *arg)
 	check(!pmm_swapped(W.p, B));
 	check(pmm_file_read(W.p, W.f, 0, A + 64, 4) == 4);
 	check(!pmm_load(W.p, A + 64, buf, 4) && !memcmp(buf, "file", 4));
-	check(reads(W.p, B, "file"));
+	check(swap_test_reads(W.p, B, "file"));
 }
 
 static void test_shared_file_written_back(void **state)
@@ -280,7 +249,7 @@ static void test_shared_file_written_back(void **state)
 /* Two processes fault the same swapped page at once: one folio, no loss. */
 static void swapin_t(void *arg)
 {
-	check(reads(arg, A, "hello"));
+	check(swap_test_reads(arg, A, "hello"));
 }
 
 static void swapin_race(void *arg)
@@ -310,7 +279,7 @@ static void writer(void *arg)
 {
 	(void)arg;
 	check(!pmm_store(W.p, A, "W", 1));
-	check(reads(W.p, A, "Wello"));
+	check(swap_test_reads(W.p, A, "Wello"));
 }
 
 static void reclaim_store(void *arg)
@@ -341,7 +310,7 @@ static void pinner(void *arg)
 		return;
 	check(!pmm_pin_dma(pin, 0, "D", 1, true));
 	pmm_unpin(pin);
-	check(reads(W.p, A, "Dello"));
+	check(swap_test_reads(W.p, A, "Dello"));
 }
 
 static void reclaim_pin(void *arg)
@@ -386,7 +355,7 @@ static void swapin_reclaim(void *arg)
 	machine(1ul << 20);
 	W.q = pmm_fork(W.p);
 	check(pmm_reclaim(W.p, A, 4096) == 1);
-	check(reads(W.p, A, "hello"));
+	check(swap_test_reads(W.p, A, "hello"));
 	pmm_task_create("reclaim", 0, reclaimer, NULL);
 	pmm_task_create("Q", 1, swapin_t, W.q);
 }
@@ -408,7 +377,7 @@ static void cache_teardown(void *arg)
 	machine(1ul << 20);
 	W.q = pmm_fork(W.p);
 	check(pmm_reclaim(W.p, A, 4096) == 1);
-	check(reads(W.p, A, "hello"));	/* the folio stays in the swap cache */
+	check(swap_test_reads(W.p, A, "hello"));	/* the folio stays in the swap cache */
 	pmm_exit(W.q);
 }
 

@@ -22,6 +22,7 @@
 #include "protmm/protmm.h"
 
 #include "../common/check.h"
+#include "swap_test.h"
 #include "arch/arm64/arm64.h"
 #include "machine/machine.h"
 #include "mm/memory.h"
@@ -61,20 +62,6 @@ static void mk_machine(const char *arch, bool sync, unsigned int prot)
 	check(!pmm_store(P, TA, "hello", 5));
 }
 
-static void finish(void *arg)
-{
-	(void)arg;
-	pmm_machine_finish();
-}
-
-static bool reads(struct pmm_process *p, unsigned long addr, const char *want)
-{
-	char buf[16] = "";
-	size_t n = strlen(want);
-
-	return !pmm_load(p, addr, buf, n) && !memcmp(buf, want, n);
-}
-
 static pte_t pte_at(struct pmm_process *p, unsigned long addr)
 {
 	spinlock_t *ptl;
@@ -90,27 +77,15 @@ static struct folio *folio_at(struct pmm_process *p, unsigned long addr)
 	return pte_present(pte) ? page_folio(pte_page(pte)) : NULL;
 }
 
-/* Explores @setup; returns executions, with no violation or failed check. */
 static uint64_t run_clean(void (*setup)(void *), void (*fin)(void *))
 {
-	struct pmm_program prog = { "swap-paths", "", setup, fin, NULL };
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-
-	failures = 0;
-	o.preemptions = 2;
-	o.stop_on_violation = false;
-	o.trace = getenv("SWAP_TRACE") != NULL;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	if (r.violations && r.trace && getenv("SWAP_TRACE"))
-		fputs(r.trace, stderr);
-	return check_clean(&r);
+	return swap_test_explore_clean("swap-paths", setup, fin);
 }
 
 /* The first violation's oracle exploring @setup ("" if none). */
 static const char *run_violation(void (*setup)(void *), char *msg, size_t len)
 {
-	struct pmm_program prog = { "swap-paths", "", setup, finish, NULL };
+	struct pmm_program prog = { "swap-paths", "", setup, swap_test_finish, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 	struct pmm_explore_result r;
 	static char oracle[64];
@@ -138,7 +113,7 @@ static void direct(void *arg)
 	mk_machine("generic", true, RW);
 	check(pmm_reclaim(P, A, 4096) == 1);
 	check(swap_info->inuse_pages == 1);
-	check(reads(P, A, "hello"));
+	check(swap_test_reads(P, A, "hello"));
 	check(swap_info->inuse_pages == 0);
 	check(folio_at(P, A) && !folio_test_swapcache(folio_at(P, A)));
 	check(pte_write(pte_at(P, A)));
@@ -148,7 +123,7 @@ static void direct(void *arg)
 static void test_direct_swapin_skips_swap_cache(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(direct, finish), 1);
+	assert_int_equal(run_clean(direct, swap_test_finish), 1);
 }
 
 static void cached(void *arg)
@@ -156,7 +131,7 @@ static void cached(void *arg)
 	(void)arg;
 	mk_machine("generic", false, RW);
 	check(pmm_reclaim(P, A, 4096) == 1);
-	check(reads(P, A, "hello"));
+	check(swap_test_reads(P, A, "hello"));
 	check(swap_info->inuse_pages == 1);
 	check(folio_at(P, A) && folio_test_swapcache(folio_at(P, A)));
 }
@@ -164,7 +139,7 @@ static void cached(void *arg)
 static void test_cached_swapin_keeps_swap_cache(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(cached, finish), 1);
+	assert_int_equal(run_clean(cached, swap_test_finish), 1);
 }
 
 /*
@@ -177,16 +152,16 @@ static void direct_shared(void *arg)
 	mk_machine("generic", true, RW);
 	Q = pmm_fork(P);
 	check(pmm_reclaim(P, A, 4096) == 1);
-	check(reads(P, A, "hello"));
+	check(swap_test_reads(P, A, "hello"));
 	check(folio_at(P, A) && folio_test_swapcache(folio_at(P, A)));
-	check(reads(Q, A, "hello"));
+	check(swap_test_reads(Q, A, "hello"));
 	check(folio_at(P, A) == folio_at(Q, A));
 }
 
 static void test_direct_swapin_only_for_a_single_user(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(direct_shared, finish), 1);
+	assert_int_equal(run_clean(direct_shared, swap_test_finish), 1);
 }
 
 /*
@@ -202,7 +177,7 @@ static void direct_tags(void *arg)
 	mk_machine("arm64-mte", true, RW | PMM_PROT_MTE);
 	check(pmm_reclaim(P, A, 4096) == 1);
 	check(mte_saved_tags_count() == 1);
-	check(reads(P, pmm_tag_addr(A, 0x5), "hello"));
+	check(swap_test_reads(P, pmm_tag_addr(A, 0x5), "hello"));
 	check(mte_saved_tags_count() == 0);
 	check(!pmm_load_tags(P, A, 16, &tag) && tag == 0x5);
 	check(pmm_mem_tag(P, A + 4000) == 0x5);
@@ -212,13 +187,13 @@ static void direct_tags(void *arg)
 static void test_direct_swapin_restores_tags(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(direct_tags, finish), 1);
+	assert_int_equal(run_clean(direct_tags, swap_test_finish), 1);
 }
 
 /*
  * Two threads of P fault the entry at once while a third reclaims: the
  * loser of swapcache_prepare() waits and retries. Without that claim,
- * the winner could finish, store, and reclaim put the new bytes in the
+ * the winner could swap_test_finish, store, and reclaim put the new bytes in the
  * same slot, so that the loser's pte_same() passes and it maps the old
  * bytes it read: the store would be lost (data-corruption).
  */
@@ -249,7 +224,7 @@ static void direct_race(void *arg)
 static void test_race_two_direct_swapins(void **state)
 {
 	(void)state;
-	assert_true(run_clean(direct_race, finish) > 1);
+	assert_true(run_clean(direct_race, swap_test_finish) > 1);
 }
 
 /*
@@ -274,16 +249,16 @@ static void off(void *arg)
 	check(swap_info->inuse_pages == 0);
 	check(pmm_swapoff() == -EINVAL);
 	check(pmm_reclaim(P, A, 4096) == 0);
-	check(reads(P, A, "hello") && reads(Q, A + 4096, "world"));
+	check(swap_test_reads(P, A, "hello") && swap_test_reads(Q, A + 4096, "world"));
 	/* COW still separates them. */
 	check(!pmm_store(Q, A, "J", 1));
-	check(reads(P, A, "hello") && reads(Q, A, "Jello"));
+	check(swap_test_reads(P, A, "hello") && swap_test_reads(Q, A, "Jello"));
 }
 
 static void test_swapoff_restores_every_mm(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(off, finish), 1);
+	assert_int_equal(run_clean(off, swap_test_finish), 1);
 }
 
 /*
@@ -307,7 +282,7 @@ static void off_exclusive(void *arg)
 static void test_swapoff_keeps_anon_exclusive(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(off_exclusive, finish), 1);
+	assert_int_equal(run_clean(off_exclusive, swap_test_finish), 1);
 }
 
 /* swapoff restores the MTE tags (arch_swap_restore() in unuse_pte()). */
@@ -324,13 +299,13 @@ static void off_tags(void *arg)
 	check(!pmm_swapped(P, A));
 	check(pmm_mem_tag(P, A + 4000) == 0x5);
 	check(!pmm_load_tags(P, A, 16, &tag) && tag == 0x5);
-	check(reads(P, pmm_tag_addr(A, 0x5), "hello"));
+	check(swap_test_reads(P, pmm_tag_addr(A, 0x5), "hello"));
 }
 
 static void test_swapoff_restores_tags(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(off_tags, finish), 1);
+	assert_int_equal(run_clean(off_tags, swap_test_finish), 1);
 }
 
 /*
@@ -365,7 +340,7 @@ static void test_stale_entry_after_swapoff_is_a_bug(void **state)
 /* swapoff against a fault on the same entry (cached or direct). */
 static void fault_t(void *arg)
 {
-	check(reads(arg, TA, "hello"));
+	check(swap_test_reads(arg, TA, "hello"));
 }
 
 static void swapoff_t(void *arg)
@@ -383,8 +358,8 @@ static void finish_off(void *arg)
 		check(!Q || !pmm_swapped(Q, A));
 		check(swap_info->inuse_pages == 0);
 	}
-	check(reads(P, TA, "hello"));
-	finish(arg);
+	check(swap_test_reads(P, TA, "hello"));
+	swap_test_finish(arg);
 }
 
 static void off_vs_fault(bool sync)
@@ -479,7 +454,7 @@ static void wp_reuse(void *arg)
 	mk_machine("generic", false, RW);
 	Q = pmm_fork(P);
 	check(pmm_reclaim(P, A, 4096) == 1);
-	check(reads(P, A, "hello"));
+	check(swap_test_reads(P, A, "hello"));
 	pmm_exit(Q);
 	folio = folio_at(P, A);
 	check(folio && folio_test_swapcache(folio) && !pte_write(pte_at(P, A)));
@@ -487,13 +462,13 @@ static void wp_reuse(void *arg)
 	check(folio_at(P, A) == folio);
 	check(!folio_test_swapcache(folio));
 	check(swap_info->inuse_pages == 0);
-	check(reads(P, A, "Jello"));
+	check(swap_test_reads(P, A, "Jello"));
 }
 
 static void test_wp_reuse_frees_swap_cache(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(wp_reuse, finish), 1);
+	assert_int_equal(run_clean(wp_reuse, swap_test_finish), 1);
 }
 
 /*
@@ -529,7 +504,7 @@ static void wp_swapin(void *arg)
 static void test_write_fault_maps_writable(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(wp_swapin, finish), 1);
+	assert_int_equal(run_clean(wp_swapin, swap_test_finish), 1);
 }
 
 /* A read fault of the same shared entry stays read-only and cached. */
@@ -552,7 +527,7 @@ static void rd_swapin(void *arg)
 static void test_read_fault_of_shared_entry_read_only(void **state)
 {
 	(void)state;
-	assert_int_equal(run_clean(rd_swapin, finish), 1);
+	assert_int_equal(run_clean(rd_swapin, swap_test_finish), 1);
 }
 
 int main(void)
