@@ -479,6 +479,12 @@ static void native_updater(void *arg)
 	struct obj *old;
 	int i;
 
+	/*
+	 * On a loaded machine the updater could finish before a reader
+	 * thread ran at all: start updating once the readers read.
+	 */
+	while (!__atomic_load_n(&s->reads, __ATOMIC_RELAXED))
+		sched_yield();
 	for (i = 0; i < NATIVE_UPDATES; i++) {
 		old = s->gp;
 		rcu_assign_pointer(s->gp, obj_new(i + 2));
