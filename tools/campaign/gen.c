@@ -307,16 +307,22 @@ static bool g_seal(struct gen *g)
 	return true;
 }
 
-static bool g_fallocate(struct gen *g)
+/* "VERB F off N len N": mostly a page, sometimes ragged. */
+static bool file_range_stmt(struct gen *g, const char *verb)
 {
 	const struct gfile *f = pick_file(g);
 
 	if (!f)
 		return false;
-	put(g, "fallocate %s off %#lx len ", f->name, file_off(g, f, chance(&g->r, 70)));
+	put(g, "%s %s off %#lx len ", verb, f->name, file_off(g, f, chance(&g->r, 70)));
 	put_size(g, chance(&g->r, 70) ? K4 : 1 + below(&g->r, 2 * K4));
 	maybe_as(g);
 	return true;
+}
+
+static bool g_fallocate(struct gen *g)
+{
+	return file_range_stmt(g, "fallocate");
 }
 
 static bool g_reclaim_file(struct gen *g)
@@ -647,14 +653,7 @@ static bool g_truncate(struct gen *g)
 
 static bool g_punch(struct gen *g)
 {
-	const struct gfile *f = pick_file(g);
-
-	if (!f)
-		return false;
-	put(g, "punch %s off %#lx len ", f->name, file_off(g, f, chance(&g->r, 70)));
-	put_size(g, chance(&g->r, 70) ? K4 : 1 + below(&g->r, 2 * K4));
-	maybe_as(g);
-	return true;
+	return file_range_stmt(g, "punch");
 }
 
 static bool g_splice(struct gen *g)
