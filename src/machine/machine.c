@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "check/enc.h"
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
@@ -107,6 +108,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	mm_ids_reset();
 	thp_machine_reset();
 	err = phys_init(&po);
+	if (!err && ops->machine_init)
+		err = ops->machine_init(opts->nr_cpus);
 	if (!err)
 		err = tlb_init(opts->nr_cpus);
 	if (!err)
@@ -119,6 +122,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = shadow_init();
 	if (!err)
 		err = tags_init();
+	if (!err)
+		err = enc_check_init();
 	if (err)
 		return err;
 	mm_watch_register(&pins_mm_watch);
