@@ -8,6 +8,7 @@
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
+#include "drivers/dma.h"
 #include "fs/shmem.h"
 #include "machine/machine.h"
 #include "mem/hugetlb.h"
@@ -108,6 +109,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	mm_ids_reset();
 	thp_machine_reset();
 	err = phys_init(&po);
+	dma_reset();
+	machine_x86_reset();
 	if (!err && ops->machine_init)
 		err = ops->machine_init(opts->nr_cpus);
 	if (!err)
@@ -169,6 +172,8 @@ void pmm_machine_finish(void)
 			truncate_inode_pages_final(machine->files[i]->inode);
 	}
 	machine_shmem_zero_evict();
+	machine_x86_teardown();
+	dma_teardown();
 	swap_teardown();
 	thp_machine_finish();
 	hugetlb_teardown();
