@@ -57,6 +57,8 @@ static const struct fix {
 	{ "seed002/shmem-mte-mprotect-loss-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "seed002/shmem-mte-fault-race-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
+	{ "seed000/mprotect-decrypted-coherent-clobber.pmm", "x86.pgprot_modify=keep_enc" },
+	{ "seed003/device-reads-encrypted-guest-memory.pmm", "dma.sev_bounce=force" },
 };
 
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))
