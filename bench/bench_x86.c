@@ -18,6 +18,14 @@
  *                               guest, with the pool of coherent pages
  *                               (dma.decrypted_pool = pool) and without it
  *   set_memory_decrypted_pool_reduction   nopool / pool (target: >= 10)
+ *   <scenario>_executions_to_first, _seconds_to_first
+ *                               DFS (the scenario's preemption bound) to the
+ *                               first counterexample of each found scenario:
+ *                               seed000/mprotect-decrypted-coherent-clobber,
+ *                               seed003/device-reads-encrypted-guest-memory;
+ *   <scenario>_fixed_executions, _fixed_violations
+ *                               the same exploration, complete, with the
+ *                               knob value that fixes it
  *
  * Each throughput is the median of RUNS runs of about 0.2 s each.
  */
@@ -34,6 +42,7 @@
 #include "mem/phys.h"
 #include "protmm/protmm.h"
 #include "protmm/x86.h"
+#include "scenario/scenario.h"
 
 #define FRAMES 256
 #define UNIT 4096
@@ -157,11 +166,79 @@ static long pairs(const char *pool)
 	return (long)decrypted_calls;
 }
 
+/* The scenario's config, then @knob=@value if given. */
+static struct scenario *load(const char *path, const char *knob, const char *value,
+			     struct pmm_program *prog)
+{
+	struct scn_error err;
+	struct scenario *s;
+
+	if (scenario_load(path, &s, &err) || scenario_apply_config(s, &err)) {
+		scn_error_print(stderr, path, &err);
+		return NULL;
+	}
+	if (knob && pmm_knob_set(knob, value)) {
+		scenario_free(s);
+		return NULL;
+	}
+	scenario_program(s, prog);
+	scenario_outcome_reset(s);
+	return s;
+}
+
+static int explore(const char *path, const char *knob, const char *value,
+		   struct pmm_explore_result *r)
+{
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_program prog;
+	struct scenario *s = load(path, knob, value, &prog);
+	int err;
+
+	if (!s)
+		return -1;
+	if (s->has_explore)
+		o.preemptions = s->explore.preemptions;
+	o.strategy = PMM_STRATEGY_DFS;
+	o.stop_on_violation = !knob;
+	o.trace = false;
+	o.max_seconds = 60;
+	err = pmm_explore(&prog, &o, r);
+	scenario_free(s);
+	pmm_knob_reset();
+	return err;
+}
+
+/* Time to the first counterexample, then the fixed design explored whole. */
+static bool found_scenario(const char *name, const char *rel, const char *knob,
+			   const char *value)
+{
+	char path[1024];
+	struct pmm_explore_result r;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/scenarios/%s", PMM_SOURCE_ROOT, rel);
+	if (explore(path, NULL, NULL, &r))
+		return false;
+	ok = r.violations > 0;
+	printf("%s_executions_to_first=%llu\n", name,
+	       (unsigned long long)(ok ? r.violation_execution : r.executions));
+	printf("%s_seconds_to_first=%.6f\n", name, r.seconds);
+	pmm_explore_result_release(&r);
+	if (explore(path, knob, value, &r))
+		return false;
+	printf("%s_fixed_executions=%llu\n", name, (unsigned long long)r.executions);
+	printf("%s_fixed_violations=%llu\n", name, (unsigned long long)r.violations);
+	ok = ok && !r.violations && r.complete;
+	pmm_explore_result_release(&r);
+	return ok;
+}
+
 int main(void)
 {
 	double m[RUNS], s[RUNS], l[RUNS], mm, ss;
 	long with, without;
 	unsigned int i, j;
+	bool found;
 
 	for (i = 0; i < FRAMES; i++)
 		for (j = 0; j < UNIT; j++)
@@ -183,5 +260,11 @@ int main(void)
 	printf("set_memory_decrypted_calls_nopool=%ld\n", without);
 	printf("set_memory_decrypted_pool_reduction=%.0f\n",
 	       with > 0 ? (double)without / (double)with : 0);
-	return mm > 0 && ss > 0 && with > 0 && without >= 10 * with ? 0 : 1;
+	found = found_scenario("mprotect_decrypted_clobber",
+			       "seed000/mprotect-decrypted-coherent-clobber.pmm",
+			       "x86.pgprot_modify", "keep_enc");
+	found &= found_scenario("device_reads_encrypted",
+				"seed003/device-reads-encrypted-guest-memory.pmm",
+				"dma.sev_bounce", "force");
+	return found && mm > 0 && ss > 0 && with > 0 && without >= 10 * with ? 0 : 1;
 }
