@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "protmm/common.h"
+#include "protmm/observer.h"
 #include "protmm/sched.h"
 
 #ifdef __cplusplus
@@ -126,6 +127,8 @@ struct pmm_explore_opts {
 	 */
 	FILE *trace_stream;
 	FILE *trace_json_stream;
+	/* Told of every execution and step explored (protmm/observer.h). */
+	const struct pmm_observer *observer;
 };
 
 #define PMM_EXPLORE_OPTS_INIT {                 \
@@ -147,6 +150,7 @@ struct pmm_explore_opts {
 	.interrupt = NULL,                      \
 	.trace_stream = NULL,                   \
 	.trace_json_stream = NULL,              \
+	.observer = NULL,                       \
 }
 
 /* Longest oracle message kept. */

@@ -73,6 +73,28 @@ static const char *const end_names[] = {
 	[SCHED_END_ERROR] = "schedule could not be followed",
 };
 
+static const char *const pmm_end_names[] = {
+	[PMM_END_DONE] = "done",
+	[PMM_END_VIOLATION] = "violation",
+	[PMM_END_DEADLOCK] = "deadlock",
+	[PMM_END_BOUND] = "bound",
+	[PMM_END_ERROR] = "error",
+};
+
+_Static_assert((int)PMM_END_DONE == (int)SCHED_END_DONE &&
+	       (int)PMM_END_VIOLATION == (int)SCHED_END_VIOLATION &&
+	       (int)PMM_END_DEADLOCK == (int)SCHED_END_DEADLOCK &&
+	       (int)PMM_END_BOUND == (int)SCHED_END_BOUND &&
+	       (int)PMM_END_ERROR == (int)SCHED_END_ERROR,
+	       "enum pmm_end is enum sched_end");
+
+const char *pmm_end_name(enum pmm_end end)
+{
+	if ((unsigned int)end > PMM_END_ERROR)
+		return "?";
+	return pmm_end_names[end];
+}
+
 /* Where a traced execution writes: memory streams, or the caller's. */
 struct trace_bufs {
 	char *buf, *jbuf;
@@ -321,8 +343,31 @@ static int replay_leftover(struct explorer *x)
 	return -EINVAL;
 }
 
+/* The observer's view of the execution that just ended. */
+static void observe_end(struct explorer *x, enum sched_end end)
+{
+	const struct pmm_observer *o = x->opts->observer;
+	struct sched *s = &x->sched;
+	bool bad = end == SCHED_END_VIOLATION || end == SCHED_END_DEADLOCK;
+	char *schedule;
+
+	if (!o->end)
+		return;
+	schedule = pmm_schedule_format(s->hist, s->step);
+	o->end(o->arg, &(struct pmm_execution){
+		.execution = x->res->executions,
+		.end = (enum pmm_end)end,
+		.steps = s->step,
+		.schedule = schedule ? schedule : "",
+		.oracle = bad ? s->oracle : "",
+		.message = bad ? s->msg : "",
+	});
+	free(schedule);
+}
+
 static int run_one(struct explorer *x)
 {
+	const struct pmm_observer *obs = x->opts->observer;
 	struct sched *s = &x->sched;
 	struct trace_bufs b;
 	enum sched_end end;
@@ -330,12 +375,18 @@ static int run_one(struct explorer *x)
 	live_begin(x);
 	if (streaming(x) && trace_begin(x, &b))
 		return -ENOMEM;
+	if (obs && obs->begin)
+		obs->begin(obs->arg, x->res->executions + 1);
+	s->observer = obs;
 	end = sched_run(s, x->prog, &x->strategy);
+	s->observer = NULL;
 	if (streaming(x))
 		trace_end(x, end, &b);
 
 	x->res->executions++;
 	x->res->steps += s->step;
+	if (obs)
+		observe_end(x, end);
 	switch (end) {
 	case SCHED_END_ERROR:
 		if (x->opts->strategy == PMM_STRATEGY_DFS) {
