@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "explore/checkpoint.h"
 #include "explore/strategy.h"
 #include "sched/sched.h"
 
@@ -63,6 +64,14 @@ struct explorer {
 	/* With opts->live: the strategy's own choose(), wrapped by live_choose(). */
 	struct sched_strategy inner;
 	double next_progress;
+	/* Exhaustive strategies: their hooks, and this shard's part. */
+	const struct search_ops *search;
+	void *search_priv;
+	struct shard_state shard;
+	/* Executions run, probes included; seconds a resumed search had. */
+	uint64_t runs;
+	double seconds_before;
+	int err;
 };
 
 static const char *const end_names[] = {
@@ -192,6 +201,7 @@ static void record_violation(struct explorer *x)
 	snprintf(res->oracle, sizeof(res->oracle), "%s", s->oracle);
 	snprintf(res->message, sizeof(res->message), "%s", s->msg);
 	res->violation_execution = res->executions;
+	res->violation_subtree = x->shard.subtree;
 	res->schedule = pmm_schedule_format(s->hist, s->step);
 }
 
@@ -252,6 +262,8 @@ static int setup_strategy(struct explorer *x)
 	switch (o->strategy) {
 	case PMM_STRATEGY_DFS:
 		x->strategy = (struct sched_strategy){ dfs_choose, &x->dfs };
+		x->search = &dfs_search;
+		x->search_priv = &x->dfs;
 		return dfs_init(&x->dfs, o->step_bound, o->preemptions);
 	case PMM_STRATEGY_RANDOM:
 		random_init(&x->rnd, o->seed);
@@ -295,14 +307,44 @@ static int setup_strategy(struct explorer *x)
  * first learns whether any interleaving is left, so that an exploration
  * whose last execution hit a limit still counts as complete.
  */
+/* Stopped by *opts->interrupt: the state goes to opts->checkpoint. */
+static void interrupted(struct explorer *x)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	struct pmm_explore_result *res = x->res;
+	struct checkpoint c = { x->prog, o, res, &x->shard, x->search,
+				x->search_priv };
+	double seconds = res->seconds;
+	int err;
+
+	res->interrupted = true;
+	if (!o->checkpoint || !x->search)
+		return;
+	res->subtrees = x->shard.subtree + 1;
+	err = checkpoint_save(&c, o->checkpoint);
+	res->seconds = seconds;
+	if (err) {
+		snprintf(res->message, sizeof(res->message),
+			 "cannot write the checkpoint %s: %s", o->checkpoint,
+			 strerror(-err));
+		x->err = err;
+		return;
+	}
+	res->checkpointed = true;
+}
+
 static bool more(struct explorer *x, double t0)
 {
 	const struct pmm_explore_opts *o = x->opts;
 	struct pmm_explore_result *res = x->res;
 
-	if (o->strategy == PMM_STRATEGY_DFS && !dfs_next(&x->dfs)) {
-		res->complete = true;
-		return false;
+	if (x->search) {
+		if (!shard_next(&x->shard, x->search, x->search_priv)) {
+			res->complete = true;
+			res->done_fraction = 1;
+			return false;
+		}
+		res->done_fraction = x->search->done_fraction(x->search_priv);
 	}
 	if (o->strategy == PMM_STRATEGY_REPLAY)
 		return false;
@@ -310,20 +352,22 @@ static bool more(struct explorer *x, double t0)
 		return false;
 	if (o->max_executions && res->executions >= o->max_executions)
 		return false;
-	if (!(res->executions & 255) && (o->max_seconds > 0 || o->progress)) {
+	if (!(x->runs & 255) && (o->max_seconds > 0 || o->progress)) {
 		double t = now() - t0;
 
 		if (o->max_seconds > 0 && t >= o->max_seconds)
 			return false;
 		if (o->progress && t >= x->next_progress) {
-			res->seconds = t;
+			res->seconds = x->seconds_before + t;
+			res->subtrees = x->shard.subtree + 1;
 			o->progress(res, o->progress_arg);
 			x->next_progress = t + 0.25;
 		}
 	}
 	/* Only an exploration that had more to do was interrupted. */
 	if (o->interrupt && *o->interrupt) {
-		res->interrupted = true;
+		res->seconds = x->seconds_before + now() - t0;
+		interrupted(x);
 		return false;
 	}
 	if (o->strategy == PMM_STRATEGY_PCT)
@@ -365,6 +409,27 @@ static void observe_end(struct explorer *x, enum sched_end end)
 	free(schedule);
 }
 
+/*
+ * An execution into a subtree of another shard: run to learn the tree's
+ * top, and counted only as a probe (its violations are that shard's).
+ */
+static int run_probe(struct explorer *x)
+{
+	struct sched *s = &x->sched;
+	enum sched_end end;
+
+	live_begin(x);
+	end = sched_run(s, x->prog, &x->strategy);
+	x->res->probes++;
+	if (end != SCHED_END_ERROR)
+		return 0;
+	snprintf(x->res->message, sizeof(x->res->message),
+		 "program is not deterministic: probe %llu offered other "
+		 "runnable tasks than before at step %llu",
+		 (unsigned long long)x->res->probes, (unsigned long long)s->step);
+	return -EPROTO;
+}
+
 static int run_one(struct explorer *x)
 {
 	const struct pmm_observer *obs = x->opts->observer;
@@ -372,6 +437,9 @@ static int run_one(struct explorer *x)
 	struct trace_bufs b;
 	enum sched_end end;
 
+	x->runs++;
+	if (x->search && !x->shard.own)
+		return run_probe(x);
 	live_begin(x);
 	if (streaming(x) && trace_begin(x, &b))
 		return -ENOMEM;
@@ -421,7 +489,13 @@ static int explore(struct explorer *x)
 	do {
 		err = run_one(x);
 	} while (!err && more(x, t0));
-	x->res->seconds = now() - t0;
+	if (!err)
+		err = x->err;
+	x->res->seconds = x->seconds_before + now() - t0;
+	if (x->search) {
+		x->res->shard_depth = x->shard.depth;
+		x->res->subtrees = x->shard.subtree + 1;
+	}
 	if (err || !x->opts->trace || streaming(x))
 		return err;
 	if (x->opts->strategy == PMM_STRATEGY_REPLAY) {
@@ -430,6 +504,45 @@ static int explore(struct explorer *x)
 		return trace_execution(x, x->replay.steps, x->replay.n, &end);
 	}
 	return x->res->violations ? trace_violation(x) : 0;
+}
+
+/* Sharding and checkpoints need an exhaustive strategy's hooks. */
+static int search_opts_valid(struct explorer *x)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	const char *what = NULL;
+
+	if (o->shard.count > 1 || o->shard.index || o->shard.depth)
+		what = "sharding";
+	else if (o->checkpoint || o->resume)
+		what = "checkpoints";
+	if (!what)
+		return 0;
+	if (!x->search) {
+		snprintf(x->res->message, sizeof(x->res->message),
+			 "%s: not supported with strategy %s", what,
+			 pmm_strategy_name(o->strategy));
+		return -EINVAL;
+	}
+	if (o->shard.index >= (o->shard.count ? o->shard.count : 1)) {
+		snprintf(x->res->message, sizeof(x->res->message),
+			 "shard %u of %u: no such shard", o->shard.index,
+			 o->shard.count);
+		return -EINVAL;
+	}
+	return o->nr_counters && !o->counters ? -EINVAL : 0;
+}
+
+/* Goes on from opts->resume: counts, shard and strategy state. */
+static int resume(struct explorer *x)
+{
+	struct checkpoint c = { x->prog, x->opts, x->res, &x->shard, x->search,
+				x->search_priv };
+	int err = checkpoint_load(&c, x->opts->resume, x->res->message,
+				  sizeof(x->res->message));
+
+	x->seconds_before = x->res->seconds;
+	return err;
 }
 
 static bool opts_valid(const struct pmm_program *prog,
@@ -469,6 +582,11 @@ int pmm_explore(const struct pmm_program *prog,
 			 opts->memory_limit);
 	if (!err)
 		err = setup_strategy(x);
+	if (!err)
+		err = search_opts_valid(x);
+	shard_init(&x->shard, &opts->shard);
+	if (!err && opts->resume)
+		err = resume(x);
 	if (!err && opts->live) {
 		x->inner = x->strategy;
 		x->strategy = (struct sched_strategy){ live_choose, x };
