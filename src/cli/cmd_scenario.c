@@ -322,6 +322,10 @@ static void trace_child(void *arg, struct child_report *rep)
 	o.live = NULL;
 	o.interrupt = NULL;
 	o.progress = NULL;
+	/* One execution: nothing to shard, save or resume. */
+	o.shard = (struct pmm_shard){ 0, 0, 0 };
+	o.checkpoint = NULL;
+	o.resume = NULL;
 	rep->status = pmm_explore(&j->t->prog, &o, &r) ? EXIT_MISMATCH : 0;
 	pmm_explore_result_release(&r);
 }
