@@ -307,6 +307,7 @@ static struct task *pick_next(struct sched *s)
 		return NULL;
 	}
 	s->hist[s->step] = (uint8_t)id;
+	s->tasks[id].step_read_only = false;
 	if (s->trace)
 		trace_step(s, &s->tasks[id]);
 	s->step++;

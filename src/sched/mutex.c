@@ -52,8 +52,10 @@ void mutex_lock_at(struct mutex *m, const struct pmm_loc *loc)
 bool mutex_trylock_at(struct mutex *m, const struct pmm_loc *loc)
 {
 	sched_point_at(m, PMM_ACC_ACQUIRE, loc);
-	if (cmpxchg32(&m->state, 0, 1) != 0)
+	if (cmpxchg32(&m->state, 0, 1) != 0) {
+		sched_step_read_only();
 		return false;
+	}
 	m->owner = pmm_task_id();
 	return true;
 }

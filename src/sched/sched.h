@@ -60,6 +60,8 @@ struct task {
 	const struct pmm_loc *loc;
 	sched_guard_fn guard;
 	const void *guard_arg;
+	/* The step that ran last only read its object (a failed cmpxchg). */
+	bool step_read_only;
 
 	/* Wait queues: a sleeper runs again only once a wake-up sets woken. */
 	const void *sleep_key;
@@ -174,6 +176,17 @@ static inline void sched_point_at(const void *obj, enum pmm_access kind,
 }
 
 #define sched_point(obj, kind) sched_point_at((obj), (kind), PMM_HERE)
+
+/*
+ * The running step turned out to only read the object its yield point
+ * named as written (a cmpxchg that failed, a trylock that did not take
+ * the lock): DPOR then lets it commute with other reads.
+ */
+static inline void sched_step_read_only(void)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->step_read_only = true;
+}
 
 /*
  * Explore backend only: yield, and run again only when guard(arg) holds.

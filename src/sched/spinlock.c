@@ -41,8 +41,10 @@ void spin_lock_at(spinlock_t *l, const struct pmm_loc *loc)
 bool spin_trylock_at(spinlock_t *l, const struct pmm_loc *loc)
 {
 	sched_point_at(l, PMM_ACC_ACQUIRE, loc);
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		sched_step_read_only();
 		return false;
+	}
 	l->owner = pmm_task_id();
 	sched_atomic_enter();
 	return true;
