@@ -9,6 +9,7 @@
  * task is a weak initial of it (JACM 2017, Algorithm 2).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct dpor_obj {
 	uint32_t gen;
 	uint32_t last_write;	/* event index, or NONE */
 	uint32_t last_read;	/* head of the reads since last_write */
+	uint32_t last_acq;	/* the last lock acquire, or NONE */
 };
 
 static bool kind_writes(enum pmm_access k)
@@ -152,6 +154,7 @@ static struct dpor_obj *obj_lookup(struct dpor *d, const void *obj)
 			o->gen = d->obj_gen;
 			o->last_write = DPOR_NONE;
 			o->last_read = DPOR_NONE;
+			o->last_acq = DPOR_NONE;
 			d->obj_used++;
 			return o;
 		}
@@ -236,8 +239,9 @@ static void gather(struct dpor *d, const struct dpor_obj *o, bool write,
 
 /* Records event @i (task @task, its executed access) and its clock. */
 static void record_event(struct dpor *d, uint32_t i, uint8_t task,
-			 const void *obj, bool write, bool dwrite)
+			 const struct dpor_pend *p, bool write)
 {
+	const void *obj = p->obj;
 	struct dpor_event *e = &d->ev[i];
 	uint32_t *vc = vc_of(d, i), k;
 	struct dpor_obj *o;
@@ -250,7 +254,16 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 	e->obj = obj;
 	e->task = task;
 	e->write = write;
-	e->dwrite = dwrite;
+	e->dwrite = p->dwrite;
+	e->acquire = write && p->kind == PMM_ACC_ACQUIRE;
+	e->guarded = p->guarded;
+	e->release = p->kind == PMM_ACC_RELEASE;
+	e->prev_acq = DPOR_NONE;
+	if (e->acquire) {
+		if (o->last_acq != DPOR_NONE && d->ev[o->last_acq].task != task)
+			e->prev_acq = o->last_acq;
+		o->last_acq = i;
+	}
 	e->prev_read = DPOR_NONE;
 	e->prev_po = DPOR_NONE;
 	for (k = i; k-- > 0;) {
@@ -334,14 +347,15 @@ static void finish_event(struct dpor *d)
 	const struct dpor_pend *p = &d->pend[(size_t)i * d->nt + task];
 	bool write = p->write && !t->step_read_only;
 
-	record_event(d, i, task, p->obj, write, p->write);
+	record_event(d, i, task, p, write);
 	d->nrec = d->n;
 }
 
 /* Sleep set after event @i, from the one before it. */
 static uint64_t sleep_after(const struct dpor *d, uint32_t i)
 {
-	uint64_t sl = d->node[i].sleep & ~(1ull << d->ev[i].task), out = 0;
+	uint64_t sl = d->node[i].sleep & ~d->node[i].halt &
+		      ~(1ull << d->ev[i].task), out = 0;
 	const struct dpor_pend *p = &d->pend[(size_t)i * d->nt];
 
 	while (sl) {
@@ -383,8 +397,15 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 	n = &d->node[pos];
 	pd = &d->pend[(size_t)pos * d->nt];
 	for (t = 0; t < d->nt; t++) {
-		pd[t].obj = s->tasks[t].obj;
-		pd[t].write = kind_writes(s->tasks[t].kind);
+		const struct task *tk = &s->tasks[t];
+
+		pd[t].obj = tk->obj;
+		pd[t].kind = (uint8_t)tk->kind;
+		pd[t].guarded = tk->guard != NULL;
+		pd[t].dwrite = kind_writes(tk->kind);
+		pd[t].write = pd[t].dwrite;
+		if (tk->would_write && (s->live >> t & 1))
+			pd[t].write = tk->would_write(tk->would_write_arg);
 	}
 	if (pos < d->replay) {
 		/* The same prefix must offer the same choices. */
@@ -397,6 +418,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 	}
 	if (pos > d->replay || pos >= d->depth) {
 		n->sleep = pos ? sleep_after(d, pos - 1) : 0;
+		n->halt = 0;
 		n->tree = pos ? d->tree[d->node[pos - 1].tree].child : d->root;
 	}
 	n->enabled = enabled;
@@ -432,11 +454,13 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 
 /* Task @p is a weak initial of seq[0..len) (skipping those in @gone). */
 static bool weak_initial(const struct dpor *d, unsigned int p,
-			 const void *pobj, bool pwrite, uint32_t len,
+			 const void *pobj, unsigned int pwrite, uint32_t len,
 			 const uint8_t *gone)
 {
 	uint32_t k, m;
 
+	if (pwrite == DPOR_HALT)
+		return false;
 	for (k = 0; k < len; k++) {
 		if (gone[k] || d->seq_task[k] != p)
 			continue;
@@ -510,7 +534,7 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t len, uint8_t *gone)
  * the state before j.
  */
 static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
-		    const void *obj, bool write)
+		    uint32_t prev_q, const void *obj, bool write)
 {
 	const struct dpor_node *nj = &d->node[j];
 	const struct dpor_pend *pj = &d->pend[(size_t)j * d->nt];
@@ -520,6 +544,9 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 
 	if (j < d->split_depth)
 		return;	/* fully branched there already */
+	/* Pending at j already: what it does there is known exactly. */
+	if (prev_q == DPOR_NONE || prev_q < j)
+		write = pj[q].write;
 	if (grow(&d->seq, &d->seq_cap, need, sizeof(*d->seq)) ||
 	    !(d->seq_task = realloc(d->seq_task, d->seq_cap * 2))) {
 		d->oom = true;
@@ -527,19 +554,29 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 	}
 	gone = d->seq_task + d->seq_cap;
 	for (k = j + 1; k < d->n; k++) {
-		if (k == i || hb(d, j, k) || (i < d->n && hb(d, i, k)))
+		if (k == i || hb(d, j, k) || (i < d->n && hb(d, i, k)) ||
+		    (k == d->n - 1 && d->sched->end == SCHED_END_VIOLATION))
 			continue;
-		d->seq[len] = (struct dpor_pend){ d->ev[k].obj, d->ev[k].write };
+		d->seq[len] = (struct dpor_pend){ .obj = d->ev[k].obj,
+						   .write = d->ev[k].write };
 		d->seq_task[len++] = d->ev[k].task;
 	}
-	d->seq[len] = (struct dpor_pend){ obj, write };
+	d->seq[len] = (struct dpor_pend){ .obj = obj, .write = write };
 	d->seq_task[len++] = (uint8_t)q;
 	memset(gone, 0, len);
+#ifdef DPOR_DEBUG
+	fprintf(stderr, "  race j=%u i=%u q=%u sleep=%llx v=", j, i, q,
+		(unsigned long long)nj->sleep);
+	for (k = 0; k < len; k++)
+		fprintf(stderr, " %u%c", d->seq_task[k], d->seq[k].write ? 'w' : 'r');
+	fprintf(stderr, "\n");
+#endif
 	/* A sleeping task that is a weak initial: explored already. */
 	for (sl = nj->sleep; sl; sl &= sl - 1) {
 		unsigned int p = (unsigned int)__builtin_ctzll(sl);
 
-		if (weak_initial(d, p, pj[p].obj, pj[p].write, len, gone))
+		if (weak_initial(d, p, pj[p].obj, (nj->halt >> p & 1) ? DPOR_HALT :
+				 (unsigned int)pj[p].write, len, gone))
 			return;
 	}
 	wut_insert(d, nj->tree, len, gone);
@@ -574,19 +611,30 @@ static void races_of(struct dpor *d, uint32_t i)
 				immediate = false;
 		if (!immediate || !feasible_before(d, j, q, e->prev_po))
 			continue;
-		reverse(d, j, i, q, e->obj, e->dwrite);
+		/* A blocking acquire cannot pass the release it waited for. */
+		if (e->guarded && d->ev[j].release)
+			continue;
+		reverse(d, j, i, q, e->prev_po, e->obj, e->dwrite);
 	}
+	/*
+	 * Taking a lock races with the previous taking of it (the release
+	 * between is what hb goes through): reversed, this acquire comes
+	 * before that one's critical section, where the lock was free.
+	 */
+	if (e->acquire && e->prev_acq != DPOR_NONE &&
+	    (e->prev_po == DPOR_NONE || !hb(d, e->prev_acq, e->prev_po)))
+		reverse(d, e->prev_acq, i, q, e->prev_po, e->obj, e->dwrite);
 }
 
 /* Events that disabled task @q before its event @i (or pending at end). */
 static void disabling_races(struct dpor *d, uint32_t i, unsigned int q,
-			    const uint32_t *pos, uint32_t nr,
+			    uint32_t prev_q, const uint32_t *pos, uint32_t nr,
 			    const void *obj, bool write)
 {
 	uint32_t k;
 
 	for (k = 0; k < nr; k++)
-		reverse(d, pos[k], i, q, obj, write);
+		reverse(d, pos[k], i, q, prev_q, obj, write);
 }
 
 /*
@@ -604,6 +652,7 @@ static void pending_races(struct dpor *d)
 		unsigned int q = (unsigned int)__builtin_ctzll(live);
 		const struct task *t = &s->tasks[q];
 		bool w = kind_writes(t->kind);
+		bool w_now = t->would_write ? t->would_write(t->would_write_arg) : w;
 		uint32_t prev = DPOR_NONE, k, c0, nc, a, b;
 		struct dpor_obj *o;
 
@@ -614,13 +663,13 @@ static void pending_races(struct dpor *d)
 				break;
 			}
 		}
-		disabling_races(d, d->n, q, &d->dis[q * d->dis_cap],
+		disabling_races(d, d->n, q, prev, &d->dis[q * d->dis_cap],
 				d->nr_dis[q], t->obj, w);
 		if (obj_room(d))
 			return;
 		o = obj_lookup(d, t->obj);
 		c0 = d->nr_cand_used;
-		gather(d, o, w, (uint8_t)q);
+		gather(d, o, w_now, (uint8_t)q);
 		nc = d->nr_cand_used - c0;
 		for (a = 0; a < nc; a++) {
 			uint32_t j = d->cand[c0 + a];
@@ -633,9 +682,40 @@ static void pending_races(struct dpor *d)
 				    hb(d, j, d->cand[c0 + b]))
 					immediate = false;
 			if (immediate && feasible_before(d, j, q, prev))
-				reverse(d, j, d->n, q, t->obj, w);
+				reverse(d, j, d->n, q, prev, t->obj, w);
 		}
 		d->nr_cand_used = nsave;
+	}
+}
+
+/*
+ * A violation ends the execution in its step, as if that step wrote a
+ * "halted" flag every other step reads: each task that could have run
+ * instead races with it, or executions that go on past where this one
+ * stopped would never be looked at.
+ */
+static void violation_races(struct dpor *d)
+{
+	const struct sched *s = d->sched;
+	uint32_t j = d->n - 1, k;
+	uint64_t live;
+
+	if (!d->n || d->n - 1 < d->first_new)
+		return;
+	live = s->live & d->node[j].enabled & ~(1ull << d->ev[j].task);
+	while (live) {
+		unsigned int q = (unsigned int)__builtin_ctzll(live);
+		const struct dpor_pend *p = &d->pend[(size_t)j * d->nt + q];
+		uint32_t prev = DPOR_NONE;
+
+		live &= live - 1;
+		for (k = j; k-- > 0;) {
+			if (d->ev[k].task == q) {
+				prev = k;
+				break;
+			}
+		}
+		reverse(d, j, d->n, q, prev, p->obj, p->dwrite);
 	}
 }
 
@@ -652,7 +732,8 @@ static void detect_races(struct dpor *d, uint64_t end_enabled)
 
 		if (i >= d->first_new) {
 			races_of(d, i);
-			disabling_races(d, i, e->task, &d->dis[e->task * d->dis_cap],
+			disabling_races(d, i, e->task, e->prev_po,
+					&d->dis[e->task * d->dis_cap],
 					d->nr_dis[e->task], e->obj, e->dwrite);
 		}
 		d->nr_dis[e->task] = 0;
@@ -666,6 +747,8 @@ static void detect_races(struct dpor *d, uint64_t end_enabled)
 		}
 	}
 	pending_races(d);
+	if (d->sched->end == SCHED_END_VIOLATION)
+		violation_races(d);
 }
 
 /* The live tasks that could run in the final state. */
@@ -725,6 +808,14 @@ bool dpor_next(struct dpor *d)
 		return false;
 	if (d->nrec < d->n)
 		finish_event(d);
+#ifdef DPOR_DEBUG
+	fprintf(stderr, "exec:");
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, " %u%c", d->ev[i].task, d->ev[i].write ? 'w' : 'r');
+	fprintf(stderr, "%s\n", d->abandoned ? " (abandoned)" : "");
+#endif
+	if (d->sched->end == SCHED_END_VIOLATION && d->n && d->blocked_at == DPOR_NONE)
+		d->tree[d->tree[d->node[d->n - 1].tree].child].write = DPOR_HALT;
 	detect_races(d, final_enabled(d));
 	if (d->oom)
 		return false;
@@ -747,6 +838,8 @@ bool dpor_next(struct dpor *d)
 	for (i = top; i-- > 0;) {
 		struct dpor_node *nd = &d->node[i];
 
+		if (d->tree[d->tree[nd->tree].child].write == DPOR_HALT)
+			nd->halt |= 1ull << nd->task;
 		drop_first_child(d, nd->tree);
 		nd->sleep |= 1ull << nd->task;
 		if (d->tree[nd->tree].child == DPOR_NONE && !full_branch(d, i))

@@ -41,6 +41,10 @@ struct dpor_event {
 	uint8_t task;
 	uint8_t write;		/* as executed */
 	uint8_t dwrite;		/* as declared at the yield point */
+	uint8_t acquire;	/* took a lock (an acquire that wrote) */
+	uint8_t guarded;	/* waited for a guard (a blocking acquire) */
+	uint8_t release;
+	uint32_t prev_acq;	/* the last lock taken on obj before, or NONE */
 };
 
 /* A node of the wakeup trees (one tree over the whole exploration). */
@@ -49,13 +53,16 @@ struct dpor_wnode {
 	uint32_t child;		/* leftmost child, or NONE */
 	uint32_t sibling;	/* next sibling to the right, or NONE */
 	uint8_t task;
-	uint8_t write;
+	uint8_t write;		/* DPOR_HALT: a violation, dependent with all */
 };
+
+#define DPOR_HALT 2
 
 /* The state before each event of the current execution. */
 struct dpor_node {
 	uint64_t enabled;
 	uint64_t sleep;
+	uint64_t halt;		/* sleepers whose next step is a violation */
 	uint32_t tree;		/* this state's wakeup-tree node */
 	uint8_t task;		/* the branch being explored from here */
 };
@@ -63,7 +70,10 @@ struct dpor_node {
 /* A task's pending access at a state (what it would do if picked). */
 struct dpor_pend {
 	const void *obj;
-	uint8_t write;
+	uint8_t write;		/* in this state */
+	uint8_t dwrite;		/* in some state (a cmpxchg may or may not) */
+	uint8_t kind;
+	uint8_t guarded;
 };
 
 struct dpor_obj;

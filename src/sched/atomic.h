@@ -70,7 +70,9 @@ static inline type pfx##_xchg_at(atype *v, type n,			\
 static inline type pfx##_cmpxchg_at(atype *v, type o, type n,		\
 				    const struct pmm_loc *loc)		\
 {									\
-	sched_point_at(v, PMM_ACC_RMW, loc);				\
+	struct sched_cas_probe __p = { &v->counter, o, sizeof(type) };	\
+									\
+	sched_point_cond_at(v, PMM_ACC_RMW, loc, sched_cas_would_write, &__p);	\
 	if (!__atomic_compare_exchange_n(&v->counter, &o, n, false,	\
 					 PMM_FULL, PMM_FULL))		\
 		sched_step_read_only();					\

@@ -68,10 +68,11 @@ static inline bool test_and_set_bit_at(long nr, unsigned long *addr, int order,
 {
 	unsigned long *w = addr + BIT_WORD(nr);
 
+	struct sched_bit_probe p = { w, BIT_MASK(nr), true };
 	unsigned long old;
 
-	sched_point_at(w, order == __ATOMIC_ACQUIRE ? PMM_ACC_ACQUIRE :
-		       PMM_ACC_RMW, loc);
+	sched_point_cond_at(w, order == __ATOMIC_ACQUIRE ? PMM_ACC_ACQUIRE :
+			    PMM_ACC_RMW, loc, sched_bit_would_write, &p);
 	old = __atomic_fetch_or(w, BIT_MASK(nr), order);
 	/* Setting a bit already set changes nothing: the step only read. */
 	if (old & BIT_MASK(nr))
@@ -84,9 +85,10 @@ static inline bool test_and_clear_bit_at(long nr, unsigned long *addr,
 {
 	unsigned long *w = addr + BIT_WORD(nr);
 
+	struct sched_bit_probe p = { w, BIT_MASK(nr), false };
 	unsigned long old;
 
-	sched_point_at(w, PMM_ACC_RMW, loc);
+	sched_point_cond_at(w, PMM_ACC_RMW, loc, sched_bit_would_write, &p);
 	old = __atomic_fetch_and(w, ~BIT_MASK(nr), __ATOMIC_SEQ_CST);
 	if (!(old & BIT_MASK(nr)))
 		sched_step_read_only();
