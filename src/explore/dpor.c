@@ -404,6 +404,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		pd[t].guarded = tk->guard != NULL;
 		pd[t].dwrite = kind_writes(tk->kind);
 		pd[t].write = pd[t].dwrite;
+		/* What a cmpxchg or trylock would do now, not what it might. */
 		if (tk->would_write && (s->live >> t & 1))
 			pd[t].write = tk->would_write(tk->would_write_arg);
 	}
@@ -477,10 +478,28 @@ static bool weak_initial(const struct dpor *d, unsigned int p,
 	return true;
 }
 
-/* insert_[E](v, wut(E)) for v = seq[0..len), below tree node @u. */
-static void wut_insert(struct dpor *d, uint32_t u, uint32_t len, uint8_t *gone)
+/* The tree node of the current execution's state @k, or NONE. */
+static uint32_t path_node(const struct dpor *d, uint32_t k)
 {
-	uint32_t left = len, k, c, last;
+	if (k < d->n)
+		return d->node[k].tree;
+	if (k == d->n && d->n)
+		return d->tree[d->node[d->n - 1].tree].child;
+	return DPOR_NONE;
+}
+
+/*
+ * insert_[E](v, wut(E)) for v = seq[0..len), below tree node @u (the
+ * state before event @j). Where the walk ends on a leaf that is still to
+ * be explored, the rest of v goes below it: that branch then starts the
+ * way v does, instead of relying on races found under it, which a
+ * sleeping conditional write (a cmpxchg that failed here and succeeds
+ * later) can hide.
+ */
+static void wut_insert(struct dpor *d, uint32_t u, uint32_t j, uint32_t len,
+		       uint8_t *gone)
+{
+	uint32_t left = len, k, c, last, depth = j;
 
 	for (;;) {
 		bool descended = false;
@@ -498,14 +517,21 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t len, uint8_t *gone)
 				}
 			}
 			u = c;
+			depth++;
 			descended = true;
 			break;
 		}
 		if (!descended)
 			break;
-		/* A leaf, or nothing left: some explored sequence covers v. */
-		if (!left || d->tree[u].child == DPOR_NONE)
+		if (!left || (d->tree[u].child == DPOR_NONE &&
+			      path_node(d, depth) == u)) {
+#ifdef DPOR_DEBUG
+			fprintf(stderr, "    covered (left %u)\n", left);
+#endif
 			return;
+		}
+		if (d->tree[u].child == DPOR_NONE)
+			break;
 	}
 	last = DPOR_NONE;
 	for (c = d->tree[u].child; c != DPOR_NONE; c = d->tree[c].sibling)
@@ -526,6 +552,9 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t len, uint8_t *gone)
 		last = DPOR_NONE;
 	}
 	d->inserted++;
+#ifdef DPOR_DEBUG
+	fprintf(stderr, "    inserted\n");
+#endif
 }
 
 /*
@@ -576,10 +605,14 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 		unsigned int p = (unsigned int)__builtin_ctzll(sl);
 
 		if (weak_initial(d, p, pj[p].obj, (nj->halt >> p & 1) ? DPOR_HALT :
-				 (unsigned int)pj[p].write, len, gone))
+				 (unsigned int)pj[p].write, len, gone)) {
+#ifdef DPOR_DEBUG
+			fprintf(stderr, "    sleeping %u is a weak initial\n", p);
+#endif
 			return;
+		}
 	}
-	wut_insert(d, nj->tree, len, gone);
+	wut_insert(d, nj->tree, j, len, gone);
 }
 
 /* Whether task @q's next event could run before event @j. */
