@@ -87,6 +87,8 @@ static void tree_free(struct dpor *d, uint32_t i)
 	d->tree_free = i;
 }
 
+static void begin_execution(struct dpor *d);
+
 int dpor_init(struct dpor *d, struct sched *s, uint32_t split_depth)
 {
 	memset(d, 0, sizeof(*d));
@@ -101,7 +103,7 @@ int dpor_init(struct dpor *d, struct sched *s, uint32_t split_depth)
 	if (!d->objs)
 		return -ENOMEM;
 	d->obj_gen = 1;
-	d->blocked_at = DPOR_NONE;
+	begin_execution(d);
 	return 0;
 }
 
@@ -265,13 +267,8 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 		o->last_acq = i;
 	}
 	e->prev_read = DPOR_NONE;
-	e->prev_po = DPOR_NONE;
-	for (k = i; k-- > 0;) {
-		if (d->ev[k].task == task) {
-			e->prev_po = k;
-			break;
-		}
-	}
+	e->prev_po = d->last_ev[task];
+	d->last_ev[task] = i;
 	if (e->prev_po != DPOR_NONE)
 		memcpy(vc, vc_of(d, e->prev_po), d->nt * sizeof(*vc));
 	else
@@ -301,6 +298,7 @@ static void begin_execution(struct dpor *d)
 	d->abandoned = false;
 	d->blocked_at = DPOR_NONE;
 	d->nrec = 0;
+	memset(d->last_ev, 0xff, sizeof(d->last_ev));
 }
 
 static int first_use(struct dpor *d)
@@ -686,16 +684,10 @@ static void pending_races(struct dpor *d)
 		const struct task *t = &s->tasks[q];
 		bool w = kind_writes(t->kind);
 		bool w_now = t->would_write ? t->would_write(t->would_write_arg) : w;
-		uint32_t prev = DPOR_NONE, k, c0, nc, a, b;
+		uint32_t prev = d->last_ev[q], c0, nc, a, b;
 		struct dpor_obj *o;
 
 		live &= live - 1;
-		for (k = d->n; k-- > 0;) {
-			if (d->ev[k].task == q) {
-				prev = k;
-				break;
-			}
-		}
 		disabling_races(d, d->n, q, prev, &d->dis[q * d->dis_cap],
 				d->nr_dis[q], t->obj, w);
 		if (obj_room(d))
@@ -730,7 +722,7 @@ static void pending_races(struct dpor *d)
 static void violation_races(struct dpor *d)
 {
 	const struct sched *s = d->sched;
-	uint32_t j = d->n - 1, k;
+	uint32_t j = d->n - 1;
 	uint64_t live;
 
 	if (!d->n || d->n - 1 < d->first_new)
@@ -739,15 +731,9 @@ static void violation_races(struct dpor *d)
 	while (live) {
 		unsigned int q = (unsigned int)__builtin_ctzll(live);
 		const struct dpor_pend *p = &d->pend[(size_t)j * d->nt + q];
-		uint32_t prev = DPOR_NONE;
+		uint32_t prev = d->last_ev[q];
 
 		live &= live - 1;
-		for (k = j; k-- > 0;) {
-			if (d->ev[k].task == q) {
-				prev = k;
-				break;
-			}
-		}
 		reverse(d, j, d->n, q, prev, p->obj, p->dwrite);
 	}
 }

@@ -113,6 +113,7 @@ struct dpor {
 	uint32_t *nr_dis;
 	uint32_t dis_cap;	/* per task */
 
+	uint32_t last_ev[PMM_MAX_TASKS];	/* each task's last event, or NONE */
 	uint32_t split_depth;	/* full branching above this many decisions */
 	bool abandoned;		/* this execution was cut short (redundant) */
 	uint32_t blocked_at;	/* where a wakeup sequence could not go on */
