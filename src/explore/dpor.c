@@ -394,16 +394,19 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		finish_event(d);
 	n = &d->node[pos];
 	pd = &d->pend[(size_t)pos * d->nt];
-	for (t = 0; t < d->nt; t++) {
-		const struct task *tk = &s->tasks[t];
+	/* Only live tasks have a pending access (and may sleep). */
+	for (avail = s->live; avail; avail &= avail - 1) {
+		const struct task *tk;
 
+		t = (unsigned int)__builtin_ctzll(avail);
+		tk = &s->tasks[t];
 		pd[t].obj = tk->obj;
 		pd[t].kind = (uint8_t)tk->kind;
 		pd[t].guarded = tk->guard != NULL;
 		pd[t].dwrite = kind_writes(tk->kind);
 		pd[t].write = pd[t].dwrite;
 		/* What a cmpxchg or trylock would do now, not what it might. */
-		if (tk->would_write && (s->live >> t & 1))
+		if (tk->would_write)
 			pd[t].write = tk->would_write(tk->would_write_arg);
 	}
 	if (pos < d->replay) {
@@ -416,7 +419,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		return n->task;
 	}
 	if (pos > d->replay || pos >= d->depth) {
-		n->sleep = pos ? sleep_after(d, pos - 1) : 0;
+		n->sleep = pos ? sleep_after(d, pos - 1) & s->live : 0;
 		n->halt = 0;
 		n->tree = pos ? d->tree[d->node[pos - 1].tree].child : d->root;
 	}
