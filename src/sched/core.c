@@ -240,6 +240,26 @@ static void trace_step(struct sched *s, const struct task *t)
 	s->pend.before = peek(t->obj, s->pend.width);
 }
 
+static void observe_step(struct sched *s, const struct task *t)
+{
+	char label[64];
+	unsigned int width;
+	struct pmm_step st = {
+		.step = s->step,
+		.task = t->id,
+		.task_name = t->name,
+		.cpu = t->cpu,
+		.obj = t->obj,
+		.obj_label = label,
+		.access = t->kind,
+		.op = t->op,
+		.loc = t->loc,
+	};
+
+	sched_obj_label(s, t->obj, label, sizeof(label), &width);
+	s->observer->step(s->observer->arg, &st);
+}
+
 static void trace_deadlock(struct sched *s)
 {
 	uint64_t live = s->live;
@@ -310,6 +330,8 @@ static struct task *pick_next(struct sched *s)
 	s->tasks[id].step_read_only = false;
 	if (s->trace)
 		trace_step(s, &s->tasks[id]);
+	if (s->observer && s->observer->step)
+		observe_step(s, &s->tasks[id]);
 	s->step++;
 	return &s->tasks[id];
 }
@@ -742,7 +764,7 @@ void pmm_obj_name(const void *obj, const char *name)
 	struct sched *s = pmm_explore_sched;
 
 	/* Names matter only in traces; executions without one skip this. */
-	if (!s || !s->trace)
+	if (!s || (!s->trace && !s->observer))
 		return;
 	if (s->nr_names == s->names_cap) {
 		unsigned int cap = s->names_cap ? s->names_cap * 2 : 64;
@@ -765,7 +787,7 @@ void pmm_obj_namef(const void *obj, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!s || !s->trace)
+	if (!s || (!s->trace && !s->observer))
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

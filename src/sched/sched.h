@@ -25,18 +25,7 @@
 #include "sched/arena.h"
 #include "sched/ctx.h"
 
-/* Where in the model a yield point is: printed in traces. */
-struct pmm_loc {
-	const char *file;
-	const char *func;
-	int line;
-};
-
-/* The caller's source location, as a pointer to a static record. */
-#define PMM_HERE ({							\
-	static const struct pmm_loc __pmm_loc = {			\
-		__FILE__, __func__, __LINE__ };				\
-	&__pmm_loc; })
+/* struct pmm_loc and PMM_HERE are public: protmm/sched.h. */
 
 struct task;
 typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
@@ -153,6 +142,8 @@ struct sched {
 	} pend;
 	struct sched_name *names;
 	unsigned int nr_names, names_cap;
+	/* Told of each step as it is picked (pmm_explore_opts.observer). */
+	const struct pmm_observer *observer;
 
 	struct arena arena;
 	size_t stack_size;

@@ -2,8 +2,8 @@
 #include <stddef.h>
 
 #include "dpor_progs.h"
-#include "sched/atomic.h"
-#include "sched/mutex.h"
+#include "protmm/atomic.h"
+#include "protmm/lock.h"
 
 #define MAX_N 64
 
@@ -27,16 +27,16 @@ static void lz_reader(void *arg)
 	unsigned int i;
 
 	(void)arg;
-	for (i = lz->n; i > 0 && READ_ONCE(lz->array[i]) != 0; i--)
+	for (i = lz->n; i > 0 && PMM_READ_ONCE(lz->array[i]) != 0; i--)
 		;
 }
 
 static void lz_writer(void *arg)
 {
 	unsigned int j = (unsigned int)(uintptr_t)arg;
-	int v = READ_ONCE(lz->array[j - 1]);
+	int v = PMM_READ_ONCE(lz->array[j - 1]);
 
-	WRITE_ONCE(lz->array[j], v + 1);
+	PMM_WRITE_ONCE(lz->array[j], v + 1);
 }
 
 static void lz_setup(unsigned int n)
@@ -56,13 +56,13 @@ static int *rd_x;
 static void rd_writer(void *arg)
 {
 	(void)arg;
-	WRITE_ONCE(*rd_x, 42);
+	PMM_WRITE_ONCE(*rd_x, 42);
 }
 
 static void rd_reader(void *arg)
 {
 	(void)arg;
-	(void)READ_ONCE(*rd_x);
+	(void)PMM_READ_ONCE(*rd_x);
 }
 
 static void rd_setup(unsigned int n)
@@ -79,7 +79,7 @@ static void rd_setup(unsigned int n)
 #define IDX_SIZE 128
 #define IDX_MAX 4
 
-static atomic_t *idx_table;
+static pmm_atomic_t *idx_table;
 
 static void idx_task(void *arg)
 {
@@ -89,7 +89,7 @@ static void idx_task(void *arg)
 		int w = i * 11 + tid;
 		int h = (w * 7) % IDX_SIZE;
 
-		while (atomic_cmpxchg(&idx_table[h], 0, w) != 0)
+		while (pmm_atomic_cmpxchg(&idx_table[h], 0, w) != 0)
 			h = (h + 1) % IDX_SIZE;
 	}
 }
@@ -108,9 +108,9 @@ static void idx_setup(unsigned int n)
 #define FS_INODES 32
 
 struct fs {
-	struct mutex locki[FS_INODES];
+	pmm_mutex_t locki[FS_INODES];
 	int inode[FS_INODES];
-	struct mutex lockb[FS_BLOCKS];
+	pmm_mutex_t lockb[FS_BLOCKS];
 	int busy[FS_BLOCKS];
 };
 
@@ -120,20 +120,20 @@ static void fs_task(void *arg)
 {
 	int i = (int)(uintptr_t)arg % FS_INODES, b;
 
-	mutex_lock(&fs->locki[i]);
-	if (READ_ONCE(fs->inode[i]) == 0) {
+	pmm_mutex_lock(&fs->locki[i]);
+	if (PMM_READ_ONCE(fs->inode[i]) == 0) {
 		for (b = (i * 2) % FS_BLOCKS;; b = (b + 1) % FS_BLOCKS) {
-			mutex_lock(&fs->lockb[b]);
-			if (!READ_ONCE(fs->busy[b])) {
-				WRITE_ONCE(fs->busy[b], 1);
-				WRITE_ONCE(fs->inode[i], b + 1);
-				mutex_unlock(&fs->lockb[b]);
+			pmm_mutex_lock(&fs->lockb[b]);
+			if (!PMM_READ_ONCE(fs->busy[b])) {
+				PMM_WRITE_ONCE(fs->busy[b], 1);
+				PMM_WRITE_ONCE(fs->inode[i], b + 1);
+				pmm_mutex_unlock(&fs->lockb[b]);
 				break;
 			}
-			mutex_unlock(&fs->lockb[b]);
+			pmm_mutex_unlock(&fs->lockb[b]);
 		}
 	}
-	mutex_unlock(&fs->locki[i]);
+	pmm_mutex_unlock(&fs->locki[i]);
 }
 
 static void fs_setup(unsigned int n)
@@ -142,9 +142,9 @@ static void fs_setup(unsigned int n)
 
 	fs = pmm_alloc(sizeof(*fs));
 	for (j = 0; j < FS_INODES; j++)
-		mutex_init(&fs->locki[j]);
+		pmm_mutex_init(&fs->locki[j]);
 	for (j = 0; j < FS_BLOCKS; j++)
-		mutex_init(&fs->lockb[j]);
+		pmm_mutex_init(&fs->lockb[j]);
 	for (j = 0; j < n; j++)
 		pmm_task_create("fs", (int)j, fs_task, (void *)(uintptr_t)j);
 }
