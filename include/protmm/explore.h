@@ -43,9 +43,16 @@ enum pmm_strategy {
 	 * steps), where a random walk may need astronomically many.
 	 */
 	PMM_STRATEGY_PCT,
+	/*
+	 * Optimal dynamic partial-order reduction (Abdulla et al., JACM
+	 * 2017): one execution per Mazurkiewicz trace of the annotated
+	 * accesses, with wakeup trees and sleep sets. Complete like DFS,
+	 * exponentially fewer executions when tasks touch different objects.
+	 */
+	PMM_STRATEGY_DPOR,
 };
 
-/* "dfs", "random", "replay", "pct"; -EINVAL for an unknown name. */
+/* "dfs", "random", "replay", "pct", "dpor"; -EINVAL for an unknown name. */
 PMM_API const char *pmm_strategy_name(enum pmm_strategy s);
 PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
@@ -216,7 +223,14 @@ struct pmm_explore_result {
 	uint64_t truncated;
 	/* Steps run in all executions together. */
 	uint64_t steps;
-	/* Every interleaving up to the bound was visited (DFS only). */
+	/*
+	 * DPOR: executions that were one per Mazurkiewicz trace, and the
+	 * redundant ones it abandoned (a wakeup sequence that met a blocked
+	 * task, or every enabled task asleep); the two add up to executions.
+	 */
+	uint64_t traces;
+	uint64_t redundant;
+	/* Every interleaving up to the bound was visited (DFS, DPOR). */
 	bool complete;
 	/* Stopped early because *opts.interrupt was set. */
 	bool interrupted;

@@ -62,6 +62,12 @@ static int inapplicable(const struct target *t, const char *what,
 	return EXIT_USAGE;
 }
 
+/* DFS and DPOR end by themselves; the samplers need a limit. */
+static bool exhaustive(enum pmm_strategy s)
+{
+	return s == PMM_STRATEGY_DFS || s == PMM_STRATEGY_DPOR;
+}
+
 /* FNV-1a: what is explored, so a checkpoint of another search is refused. */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -196,16 +202,16 @@ static int target_plan(const struct cli_args *a, struct target *t,
 	}
 	if (o->strategy != PMM_STRATEGY_DFS && !given(a, OPT_PREEMPTIONS))
 		o->preemptions = PMM_PREEMPTIONS_ALL;
-	if (given(a, OPT_SEED) && o->strategy == PMM_STRATEGY_DFS)
+	if (given(a, OPT_SEED) && exhaustive(o->strategy))
 		return inapplicable(t, "--seed seeds a random walk or PCT", from);
 	if (given(a, OPT_DEPTH) && o->strategy != PMM_STRATEGY_PCT)
 		return inapplicable(t, "--depth is PCT's bug depth", from);
 	if (given(a, OPT_PREEMPTIONS) && o->strategy != PMM_STRATEGY_DFS)
 		return inapplicable(t, "--preemptions bounds a depth-first search",
 				    from);
-	if (o->strategy != PMM_STRATEGY_DFS && !o->max_executions && !o->max_seconds)
+	if (!exhaustive(o->strategy) && !o->max_executions && !o->max_seconds)
 		o->max_executions = 100000;
-	if (cmd == CMD_RUN && o->strategy == PMM_STRATEGY_DFS &&
+	if (cmd == CMD_RUN && exhaustive(o->strategy) &&
 	    !o->max_seconds && !o->max_executions)
 		o->max_seconds = 60;
 	if (cmd == CMD_EXPLORE) {

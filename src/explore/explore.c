@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "explore/checkpoint.h"
+#include "explore/dpor.h"
 #include "explore/strategy.h"
 #include "sched/sched.h"
 
@@ -20,11 +21,12 @@ static const char *const strategy_names[] = {
 	[PMM_STRATEGY_RANDOM] = "random",
 	[PMM_STRATEGY_REPLAY] = "replay",
 	[PMM_STRATEGY_PCT] = "pct",
+	[PMM_STRATEGY_DPOR] = "dpor",
 };
 
 const char *pmm_strategy_name(enum pmm_strategy s)
 {
-	if ((unsigned int)s > PMM_STRATEGY_PCT)
+	if ((unsigned int)s > PMM_STRATEGY_DPOR)
 		return "?";
 	return strategy_names[s];
 }
@@ -33,7 +35,7 @@ int pmm_strategy_parse(const char *name, enum pmm_strategy *out)
 {
 	unsigned int i;
 
-	for (i = 0; i <= PMM_STRATEGY_PCT; i++) {
+	for (i = 0; i <= PMM_STRATEGY_DPOR; i++) {
 		if (!strcmp(name, strategy_names[i])) {
 			*out = (enum pmm_strategy)i;
 			return 0;
@@ -56,6 +58,7 @@ struct explorer {
 	const struct pmm_explore_opts *opts;
 	struct pmm_explore_result *res;
 	struct dfs dfs;
+	struct dpor dpor;
 	struct random_walk rnd;
 	struct pct pct;
 	struct replay replay;
@@ -265,6 +268,9 @@ static int setup_strategy(struct explorer *x)
 		x->search = &dfs_search;
 		x->search_priv = &x->dfs;
 		return dfs_init(&x->dfs, o->step_bound, o->preemptions);
+	case PMM_STRATEGY_DPOR:
+		x->strategy = (struct sched_strategy){ dpor_choose, &x->dpor };
+		return dpor_init(&x->dpor, &x->sched, 0);
 	case PMM_STRATEGY_RANDOM:
 		random_init(&x->rnd, o->seed);
 		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };
@@ -347,6 +353,10 @@ static bool more(struct explorer *x, double t0)
 			res->done_fraction = 1;
 			return false;
 		}
+	}
+	if (o->strategy == PMM_STRATEGY_DPOR && !dpor_next(&x->dpor)) {
+		res->complete = !x->dpor.oom && !x->dpor.nondeterministic;
+		return false;
 	}
 	if (o->strategy == PMM_STRATEGY_REPLAY)
 		return false;
@@ -460,9 +470,19 @@ static int run_one(struct explorer *x)
 	x->res->steps += s->step;
 	if (obs)
 		observe_end(x, end);
+	if (x->opts->strategy == PMM_STRATEGY_DPOR) {
+		if (end == SCHED_END_ERROR && x->dpor.abandoned) {
+			x->res->redundant++;
+			return 0;
+		}
+		if (end == SCHED_END_ERROR && x->dpor.oom)
+			return -ENOMEM;
+		x->res->traces++;
+	}
 	switch (end) {
 	case SCHED_END_ERROR:
-		if (x->opts->strategy == PMM_STRATEGY_DFS) {
+		if (x->opts->strategy == PMM_STRATEGY_DFS ||
+		    x->opts->strategy == PMM_STRATEGY_DPOR) {
 			snprintf(x->res->message, sizeof(x->res->message),
 				 "program is not deterministic: execution %llu "
 				 "offered other runnable tasks than before at step %llu",
@@ -560,7 +580,9 @@ static bool opts_valid(const struct pmm_program *prog,
 	return prog && prog->setup && o && o->step_bound > 0 &&
 	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
 	       o->memory_limit > 0 &&
-	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT &&
+	       (unsigned int)o->strategy <= PMM_STRATEGY_DPOR &&
+	       (o->strategy != PMM_STRATEGY_DPOR ||
+		o->preemptions == PMM_PREEMPTIONS_ALL) &&
 	       (!sampling || o->max_executions || o->max_seconds > 0) &&
 	       (!o->live || o->live->steps) &&
 	       !o->trace_stream == !o->trace_json_stream &&
@@ -600,6 +622,8 @@ int pmm_explore(const struct pmm_program *prog,
 		err = explore(x);
 	if (opts->strategy == PMM_STRATEGY_DFS)
 		dfs_destroy(&x->dfs);
+	if (opts->strategy == PMM_STRATEGY_DPOR)
+		dpor_destroy(&x->dpor);
 	free(x->replay_steps);
 	sched_destroy(&x->sched);
 	free(x);

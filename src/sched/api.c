@@ -50,7 +50,8 @@ type pub##_read_at(const pub##_t *v, const struct pmm_loc *loc)	\
 }									\
 type pub##_read_acquire_at(const pub##_t *v, const struct pmm_loc *loc) \
 {									\
-	sched_point_at(v, PMM_ACC_ACQUIRE, loc);			\
+	/* An acquire load is a read (DPOR): no lock is taken. */	\
+	sched_point_at(v, PMM_ACC_READ, loc);				\
 	return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);		\
 }									\
 void pub##_set_at(pub##_t *v, type i, const struct pmm_loc *loc)	\
@@ -98,7 +99,9 @@ uint64_t pmm_load_at(const void *p, size_t size, bool acquire,
 {
 	int order = acquire ? __ATOMIC_ACQUIRE : __ATOMIC_RELAXED;
 
-	sched_point_at(p, acquire ? PMM_ACC_ACQUIRE : PMM_ACC_READ, loc);
+	/* Acquire or not, a load only reads (DPOR). */
+	(void)acquire;
+	sched_point_at(p, PMM_ACC_READ, loc);
 	switch (size) {
 	case 1:
 		return __atomic_load_n((const uint8_t *)p, order);

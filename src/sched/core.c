@@ -327,6 +327,7 @@ static struct task *pick_next(struct sched *s)
 		return NULL;
 	}
 	s->hist[s->step] = (uint8_t)id;
+	s->tasks[id].step_read_only = false;
 	if (s->trace)
 		trace_step(s, &s->tasks[id]);
 	if (s->observer && s->observer->step)
@@ -371,7 +372,41 @@ void __sched_point(const void *obj, enum pmm_access kind,
 	t->kind = kind;
 	t->loc = loc;
 	t->guard = NULL;
+	t->would_write = NULL;
 	yield(t);
+}
+
+void __sched_point_cond(const void *obj, enum pmm_access kind,
+			const struct pmm_loc *loc,
+			bool (*would_write)(const void *arg), const void *arg)
+{
+	struct task *t = pmm_explore_cur;
+
+	t->obj = obj;
+	t->kind = kind;
+	t->loc = loc;
+	t->guard = NULL;
+	t->would_write = would_write;
+	t->would_write_arg = arg;
+	yield(t);
+	t->would_write = NULL;
+}
+
+bool sched_cas_would_write(const void *arg)
+{
+	const struct sched_cas_probe *c = arg;
+
+	if (c->width == sizeof(int))
+		return *(const int *)c->p == (int)c->expect;
+	return *(const long *)c->p == c->expect;
+}
+
+bool sched_bit_would_write(const void *arg)
+{
+	const struct sched_bit_probe *b = arg;
+	bool clear = !(*b->w & b->mask);
+
+	return b->set ? clear : !clear;
 }
 
 void __sched_wait(const void *obj, enum pmm_access kind,
@@ -392,6 +427,7 @@ void __sched_wait(const void *obj, enum pmm_access kind,
 	t->loc = loc;
 	t->guard = guard;
 	t->guard_arg = arg;
+	t->would_write = NULL;
 	yield(t);
 	t->guard = NULL;
 }
