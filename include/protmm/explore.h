@@ -264,6 +264,8 @@ struct pmm_explore_result {
 	 * decisions of the current path: each decision counts its branches
 	 * taken as done, the untried ones as its taken ones weigh on average.
 	 * With it, executions / done_fraction estimates the tree's size.
+	 * Set before each progress call, when interrupted, and to 1 when
+	 * the search is complete.
 	 */
 	double done_fraction;
 	/* Executions and seconds taken over from a checkpoint (@resume). */

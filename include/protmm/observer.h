@@ -9,8 +9,9 @@
  * were explored and what each did. A step is reported when the strategy
  * picks it, before the access is made.
  *
- * Only executions the strategy runs are observed: the extra run that
- * records a violation's trace (pmm_explore_opts.trace) is not.
+ * Only executions the strategy runs and counts are observed: not the
+ * extra run that records a violation's trace (pmm_explore_opts.trace),
+ * nor, in a sharded search, the probes into other shards' subtrees.
  *
  * Context table: the callbacks run on the exploring thread, in the middle
  * of an execution; they may not call any protmm function but

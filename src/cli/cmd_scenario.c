@@ -304,6 +304,9 @@ static void explore_child(void *arg, struct child_report *rep)
 		fprintf(stderr, "protmm: %s: search saved in %s; the same command "
 			"with --resume %s goes on\n", j->t->label,
 			j->t->opts.checkpoint, j->t->opts.checkpoint);
+	else if (r.interrupted && j->t->opts.strategy == PMM_STRATEGY_DPOR)
+		fprintf(stderr, "protmm: %s: no checkpoint: saving and resuming a "
+			"dpor search is not supported\n", j->t->label);
 	pmm_explore_result_release(&r);
 }
 
@@ -328,6 +331,10 @@ static void trace_child(void *arg, struct child_report *rep)
 	o.live = NULL;
 	o.interrupt = NULL;
 	o.progress = NULL;
+	/* One execution: nothing to shard, save or resume. */
+	o.shard = (struct pmm_shard){ 0, 0, 0 };
+	o.checkpoint = NULL;
+	o.resume = NULL;
 	rep->status = pmm_explore(&j->t->prog, &o, &r) ? EXIT_MISMATCH : 0;
 	pmm_explore_result_release(&r);
 }

@@ -324,7 +324,10 @@ static void interrupted(struct explorer *x)
 	int err;
 
 	res->interrupted = true;
-	if (!o->checkpoint || !x->search)
+	if (!x->search)
+		return;
+	res->done_fraction = x->search->done_fraction(x->search_priv);
+	if (!o->checkpoint)
 		return;
 	res->subtrees = x->shard.subtree + 1;
 	err = checkpoint_save(&c, o->checkpoint);
@@ -350,7 +353,6 @@ static bool more(struct explorer *x, double t0)
 			res->done_fraction = 1;
 			return false;
 		}
-		res->done_fraction = x->search->done_fraction(x->search_priv);
 	}
 	if (o->strategy == PMM_STRATEGY_DPOR && !dpor_next(&x->dpor)) {
 		res->complete = !x->dpor.oom && !x->dpor.nondeterministic;
@@ -370,6 +372,9 @@ static bool more(struct explorer *x, double t0)
 		if (o->progress && t >= x->next_progress) {
 			res->seconds = x->seconds_before + t;
 			res->subtrees = x->shard.subtree + 1;
+			if (x->search)
+				res->done_fraction =
+					x->search->done_fraction(x->search_priv);
 			o->progress(res, o->progress_arg);
 			x->next_progress = t + 0.25;
 		}

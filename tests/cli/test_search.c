@@ -167,6 +167,14 @@ static void test_bad_input(void **state)
 	       "--strategy", "random", "--executions", "10");
 	expect_exit(&r, 2, "not supported");
 	run_release(&r);
+	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--shard", "0/2",
+	       "--strategy", "dpor");
+	expect_exit(&r, 2, "--shard: not supported");
+	run_release(&r);
+	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--resume", "x.ckpt",
+	       "--strategy", "dpor");
+	expect_exit(&r, 2, "--resume: not supported");
+	run_release(&r);
 	PROTMM(&r, "run", scenario("lost-write.pmm"), "--shard", "0/2");
 	expect_exit(&r, 2, "--shard does not apply");
 	run_release(&r);

@@ -143,6 +143,36 @@ static void test_resume_equal(void **state)
 	cleanup_dir();
 }
 
+/*
+ * Interrupted halfway through, the estimate of the fraction done is about
+ * a half: each task's first step splits the tree into equal thirds.
+ */
+static void test_estimate(void **state)
+{
+	struct pmm_explore_result r;
+	static const uint64_t at[] = { 560, 840, 1120 };
+	size_t i;
+
+	(void)state;
+	sp_nr = 3;
+	setup_dir();
+	for (i = 0; i < 3; i++) {
+		double want = (double)at[i] / 1680;
+
+		assert_int_equal(run((struct pmm_shard){ 0, 0, 0 }, false, at[i],
+				     NULL, &r), 0);
+		assert_true(r.interrupted);
+		if (r.done_fraction < want * 0.8 || r.done_fraction > want * 1.2)
+			fail_msg("after %llu of 1680: estimated %.3f done",
+				 (unsigned long long)at[i], r.done_fraction);
+		pmm_explore_result_release(&r);
+	}
+	assert_int_equal(run((struct pmm_shard){ 0, 0, 0 }, false, 0, NULL, &r), 0);
+	assert_true(r.done_fraction == 1.0);
+	pmm_explore_result_release(&r);
+	cleanup_dir();
+}
+
 static void write_file(const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -231,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_resume_equal),
 		cmocka_unit_test(test_bad_checkpoints),
 		cmocka_unit_test(test_unwritable),
+		cmocka_unit_test(test_estimate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -137,6 +137,15 @@ static void test_bad_shards(void **state)
 	o.max_executions = 10;
 	assert_int_equal(pmm_explore(&sp_prog, &o, &r), -EINVAL);
 	assert_string_equal(r.message, "sharding: not supported with strategy random");
+	/* Not yet: DPOR has no search_ops (strategy.h) to split and save. */
+	o.strategy = PMM_STRATEGY_DPOR;
+	o.max_executions = 0;
+	assert_int_equal(pmm_explore(&sp_prog, &o, &r), -EINVAL);
+	assert_string_equal(r.message, "sharding: not supported with strategy dpor");
+	o.shard = (struct pmm_shard){ 0, 0, 0 };
+	o.checkpoint = "/nonexistent/ckpt";
+	assert_int_equal(pmm_explore(&sp_prog, &o, &r), -EINVAL);
+	assert_string_equal(r.message, "checkpoints: not supported with strategy dpor");
 }
 
 int main(void)

@@ -26,6 +26,18 @@ for h in protmm.h sched.h atomic.h lock.h wait.h rcu.h observer.h explore.h; do
 		{ echo "check_install: protmm/$h not installed" >&2; exit 1; }
 done
 
+# The shared library exports the public API (pmm_*) and nothing else.
+so=$(find "$stage" -name 'libprotmm.so.*' -type f -print -quit)
+[ -n "$so" ] || { echo "check_install: no libprotmm.so installed" >&2; exit 1; }
+syms=$(nm -D --defined-only "$so" | awk '{print $3}')
+leaked=$(grep -v '^pmm_' <<<"$syms" || true)
+[ -z "$leaked" ] || { echo "check_install: exported beyond pmm_*: $leaked" >&2; exit 1; }
+for sym in pmm_explore pmm_atomic_cmpxchg_at pmm_spin_lock_at pmm_mutex_lock_at \
+	   pmm_down_write_at pmm_wake_up_at pmm_synchronize_rcu_at pmm_yield_at; do
+	grep -qx "$sym" <<<"$syms" ||
+		{ echo "check_install: $sym not exported" >&2; exit 1; }
+done
+
 export PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_SYSROOT_DIR=$stage
 cflags=$(pkg-config --cflags protmm)
