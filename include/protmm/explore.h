@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "protmm/common.h"
+#include "protmm/observer.h"
 #include "protmm/sched.h"
 
 #ifdef __cplusplus
@@ -42,15 +43,43 @@ enum pmm_strategy {
 	 * steps), where a random walk may need astronomically many.
 	 */
 	PMM_STRATEGY_PCT,
+	/*
+	 * Optimal dynamic partial-order reduction (Abdulla et al., JACM
+	 * 2017): one execution per Mazurkiewicz trace of the annotated
+	 * accesses, with wakeup trees and sleep sets. Complete like DFS,
+	 * exponentially fewer executions when tasks touch different objects.
+	 */
+	PMM_STRATEGY_DPOR,
 };
 
-/* "dfs", "random", "replay", "pct"; -EINVAL for an unknown name. */
+/* "dfs", "random", "replay", "pct", "dpor"; -EINVAL for an unknown name. */
 PMM_API const char *pmm_strategy_name(enum pmm_strategy s);
 PMM_API int pmm_strategy_parse(const char *name, enum pmm_strategy *out);
 
 struct pmm_explore_result;
 
 #define PMM_PREEMPTIONS_ALL	(~0u)
+
+/*
+ * One of @count disjoint parts of an exhaustive search (DFS). The search
+ * tree is cut at decision depth @depth (a decision: a step where more than
+ * one task could run): each prefix of that many decisions, numbered in the
+ * order depth-first search meets them, is a subtree, and shard @index runs
+ * the subtrees whose number is @index modulo @count. Every shard still
+ * runs one execution into each other shard's subtree to learn the tree's
+ * top (counted in res.probes, not in res.executions). The N shards'
+ * counts add up to the counts of the search in one process.
+ */
+struct pmm_shard {
+	uint32_t index;
+	/* 0 or 1: not sharded. */
+	uint32_t count;
+	/* 0: the default, pmm_shard_default_depth(count). */
+	uint32_t depth;
+};
+
+/* ceil(log2(count)) + 4: about 16 subtrees a shard in a bushy tree. */
+PMM_API uint32_t pmm_shard_default_depth(uint32_t count);
 
 /*
  * The execution in progress, published as it runs for a watcher in
@@ -126,6 +155,32 @@ struct pmm_explore_opts {
 	 */
 	FILE *trace_stream;
 	FILE *trace_json_stream;
+	/* Told of every execution and step explored (protmm/observer.h). */
+	const struct pmm_observer *observer;
+	/* DFS: run only this part of the search. */
+	struct pmm_shard shard;
+	/*
+	 * DFS: when interrupted (*interrupt), write the state of the search
+	 * to this file, so that @resume can go on from there. The file is
+	 * written to a temporary name, synced and renamed over @checkpoint:
+	 * it is the old one or the new one, never half of either.
+	 */
+	const char *checkpoint;
+	/*
+	 * DFS: go on from this checkpoint; its counts (and @counters) are
+	 * taken over, so the finished result is the uninterrupted one. The
+	 * options that shape the search must be the same: -EINVAL otherwise,
+	 * with res->message naming the file, line and column.
+	 */
+	const char *resume;
+	/*
+	 * The caller's name for what it explores (a hash of a scenario and
+	 * its knobs, say): a checkpoint of another search is refused.
+	 */
+	uint64_t search_id;
+	/* The caller's counters, saved in checkpoints and restored on resume. */
+	uint64_t *counters;
+	unsigned int nr_counters;
 };
 
 #define PMM_EXPLORE_OPTS_INIT {                 \
@@ -147,6 +202,13 @@ struct pmm_explore_opts {
 	.interrupt = NULL,                      \
 	.trace_stream = NULL,                   \
 	.trace_json_stream = NULL,              \
+	.observer = NULL,                       \
+	.shard = { 0, 0, 0 },                   \
+	.checkpoint = NULL,                     \
+	.resume = NULL,                         \
+	.search_id = 0,                         \
+	.counters = NULL,                       \
+	.nr_counters = 0,                       \
 }
 
 /* Longest oracle message kept. */
@@ -161,7 +223,14 @@ struct pmm_explore_result {
 	uint64_t truncated;
 	/* Steps run in all executions together. */
 	uint64_t steps;
-	/* Every interleaving up to the bound was visited (DFS only). */
+	/*
+	 * DPOR: executions that were one per Mazurkiewicz trace, and the
+	 * redundant ones it abandoned (a wakeup sequence that met a blocked
+	 * task, or every enabled task asleep); the two add up to executions.
+	 */
+	uint64_t traces;
+	uint64_t redundant;
+	/* Every interleaving up to the bound was visited (DFS, DPOR). */
 	bool complete;
 	/* Stopped early because *opts.interrupt was set. */
 	bool interrupted;
@@ -180,6 +249,29 @@ struct pmm_explore_result {
 	char *schedule;
 	char *trace;
 	char *trace_json;
+	/*
+	 * Sharded DFS: the depth the tree was cut at, the subtrees met, the
+	 * executions run only to find other shards' subtrees, and the
+	 * subtree of the first violation (the lowest across shards is the
+	 * one a search in one process finds first).
+	 */
+	uint32_t shard_depth;
+	uint64_t subtrees;
+	uint64_t probes;
+	uint64_t violation_subtree;
+	/*
+	 * DFS: the estimated fraction of the search done (0 to 1), from the
+	 * decisions of the current path: each decision counts its branches
+	 * taken as done, the untried ones as its taken ones weigh on average.
+	 * With it, executions / done_fraction estimates the tree's size.
+	 * Set before each progress call, when interrupted, and to 1 when
+	 * the search is complete.
+	 */
+	double done_fraction;
+	/* Executions and seconds taken over from a checkpoint (@resume). */
+	uint64_t resumed_executions;
+	/* A checkpoint was written to opts.checkpoint. */
+	bool checkpointed;
 };
 
 /*

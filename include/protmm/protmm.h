@@ -4,20 +4,31 @@
  * protected pages, and a systematic concurrency explorer over it.
  *
  * One header per module:
- *   protmm/sched.h    programs, tasks, per-execution memory, violations
+ *   protmm/sched.h    programs, tasks, per-execution memory, violations,
+ *                     yield points
+ *   protmm/atomic.h   atomics, READ_ONCE/WRITE_ONCE, acquire/release
+ *   protmm/lock.h     spinlocks, mutexes, rwsems
+ *   protmm/wait.h     wait queues, completions
+ *   protmm/rcu.h      the RCU read side, synchronize_rcu
  *   protmm/explore.h  exploring, replaying and stress-running a program
+ *   protmm/observer.h watching the executions and steps explored
  *   protmm/machine.h  the modelled machine: processes, files, operations
  *   protmm/knob.h     protocol variants, by name
  */
 #ifndef PROTMM_PROTMM_H
 #define PROTMM_PROTMM_H
 
+#include "protmm/atomic.h"
 #include "protmm/explore.h"
 #include "protmm/hugetlb.h"
 #include "protmm/knob.h"
+#include "protmm/lock.h"
 #include "protmm/machine.h"
+#include "protmm/observer.h"
+#include "protmm/rcu.h"
 #include "protmm/sched.h"
 #include "protmm/shmem.h"
+#include "protmm/wait.h"
 
 #define PROTMM_VERSION "0.1.0"
 

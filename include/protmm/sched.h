@@ -24,6 +24,11 @@
  *   pmm_obj_name            yes     yes    yes
  *   pmm_violation           yes     yes    yes
  *   pmm_task_id/_cpu         -      yes     -
+ *   pmm_yield               yes     yes    yes   (a no-op outside a task)
+ *
+ * Shared state lives in pmm_alloc() memory made by setup(): a static
+ * variable keeps its value from one execution to the next, which makes the
+ * program nondeterministic (pmm_explore() then fails with -EPROTO).
  */
 #ifndef PROTMM_SCHED_H
 #define PROTMM_SCHED_H
@@ -55,6 +60,32 @@ enum pmm_access {
 
 /* Stable lower-case name of an access kind ("read", "rmw", ...). */
 PMM_API const char *pmm_access_name(enum pmm_access kind);
+
+/* Where in the code a yield point is: printed in traces. */
+struct pmm_loc {
+	const char *file;
+	const char *func;
+	int line;
+};
+
+/* The caller's source location, as a pointer to a static record. */
+#define PMM_HERE (__extension__ ({					\
+	static const struct pmm_loc __pmm_loc = {			\
+		__FILE__, __func__, __LINE__ };				\
+	&__pmm_loc; }))
+
+/*
+ * A yield point: the running task is about to make one access of kind
+ * @kind to the shared object @obj. Under the explore backend the task
+ * stops here and the strategy picks which task makes its access next; the
+ * access itself must follow with no other yield point in between. Outside
+ * a task, and natively, it does nothing. protmm/atomic.h, protmm/lock.h
+ * and the others make these for you; call it directly only to annotate an
+ * access of your own.
+ */
+PMM_API void pmm_yield_at(const void *obj, enum pmm_access kind,
+			  const struct pmm_loc *loc);
+#define pmm_yield(obj, kind)	pmm_yield_at((obj), (kind), PMM_HERE)
 
 struct pmm_program {
 	const char *name;

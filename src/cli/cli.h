@@ -22,7 +22,8 @@ enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP };
 enum {
 	OPT_SELFCHECK = 256, OPT_STRATEGY, OPT_SEED, OPT_EXECUTIONS,
 	OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH,
-	OPT_CONFIG, OPT_FORMAT, OPT_PREEMPTIONS,
+	OPT_CONFIG, OPT_FORMAT, OPT_PREEMPTIONS, OPT_SHARD, OPT_SHARD_DEPTH,
+	OPT_OUTPUT, OPT_CHECKPOINT, OPT_RESUME, OPT_PROGRESS,
 };
 
 #define OPT_BIT(opt) (1u << ((opt) - OPT_SELFCHECK))
@@ -48,6 +49,9 @@ struct cli_args {
 	enum format format;
 	struct override overrides[MAX_OVERRIDES];
 	unsigned int nr_overrides;
+	/* explore: --output, --checkpoint, --resume; --progress. */
+	const char *output, *checkpoint, *resume;
+	bool progress;
 };
 
 static inline bool given(const struct cli_args *a, int opt)
@@ -73,14 +77,20 @@ int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_knobs(int argc, char **argv);
 int cmd_oracles(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Output: text, JSON or TAP (output.c). */
 void json_string(FILE *f, const char *s);
 /* Each line of @text as a YAML list item, indented by @indent. */
 void yaml_lines(FILE *f, const char *text, const char *indent);
-/* Shows progress on stderr, when it is a terminal. */
+/*
+ * Shows progress on stderr (on a terminal, or with --progress): traces so
+ * far, their rate, and for exhaustive searches an estimate of the total.
+ */
 void progress(const struct pmm_explore_result *r, void *arg);
 void progress_clear(void);
+/* Writes @path whole or not at all (temporary file, fsync, rename). */
+int write_file_atomic(const char *path, const char *text, size_t len);
 
 /*
  * Crash isolation and interruption (isolate.c). SIGINT and SIGTERM set a

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/report.h"
+#include "explore/json.h"
 
 /* Loads @file (@quiet: without printing its errors); 2 if it is malformed. */
 static int target_open(const struct cli_args *a, const char *file,
@@ -59,6 +60,102 @@ static int inapplicable(const struct target *t, const char *what,
 	fprintf(stderr, "protmm: %s: %s: not with strategy %s (from %s)\n",
 		t->label, what, pmm_strategy_name(t->opts.strategy), from);
 	return EXIT_USAGE;
+}
+
+/* DFS and DPOR end by themselves; the samplers need a limit. */
+static bool exhaustive(enum pmm_strategy s)
+{
+	return s == PMM_STRATEGY_DFS || s == PMM_STRATEGY_DPOR;
+}
+
+/* FNV-1a: what is explored, so a checkpoint of another search is refused. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The scenario's text, or the self-check's name, and the overrides. */
+static uint64_t search_id(const struct cli_args *a, const struct target *t)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	unsigned int i;
+	char *text;
+
+	if (t->check) {
+		h = fnv(h, t->label, strlen(t->label));
+	} else if ((text = json_read_file(t->label))) {
+		h = fnv(h, text, strlen(text));
+		free(text);
+	}
+	for (i = 0; i < a->nr_overrides; i++) {
+		h = fnv(h, a->overrides[i].key, strlen(a->overrides[i].key) + 1);
+		h = fnv(h, a->overrides[i].value, strlen(a->overrides[i].value) + 1);
+	}
+	return h;
+}
+
+/* NAME.checkpoint (NAME.shard-K-of-N.checkpoint), in the current directory. */
+static void default_checkpoint(const struct cli_args *a, struct target *t)
+{
+	const char *base = strrchr(t->label, '/');
+	size_t n;
+
+	base = base ? base + 1 : t->label;
+	n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".pmm"))
+		n -= 4;
+	if (a->output)
+		snprintf(t->checkpoint, sizeof(t->checkpoint), "%s.checkpoint",
+			 a->output);
+	else if (t->opts.shard.count > 1)
+		snprintf(t->checkpoint, sizeof(t->checkpoint),
+			 "%.*s.shard-%u-of-%u.checkpoint", (int)n, base,
+			 t->opts.shard.index, t->opts.shard.count);
+	else
+		snprintf(t->checkpoint, sizeof(t->checkpoint), "%.*s.checkpoint",
+			 (int)n, base);
+}
+
+/*
+ * explore: sharding, --output, checkpoints and --resume, which need a
+ * strategy that can split and save its search (dfs).
+ */
+static int plan_search(const struct cli_args *a, struct target *t,
+		       const char *from)
+{
+	struct pmm_explore_opts *o = &t->opts;
+
+	o->shard = a->opts.shard;
+	if (o->strategy != PMM_STRATEGY_DFS) {
+		if (given(a, OPT_SHARD) || given(a, OPT_SHARD_DEPTH))
+			return inapplicable(t, "--shard: not supported (only a "
+					    "depth-first search splits)", from);
+		if (a->output)
+			return inapplicable(t, "--output: not supported (it writes "
+					    "a shard of a depth-first search)", from);
+		if (a->checkpoint || a->resume)
+			return inapplicable(t, "--checkpoint, --resume: not supported "
+					    "(only a depth-first search resumes)", from);
+		return 0;
+	}
+	o->search_id = search_id(a, t);
+	if (a->checkpoint)
+		snprintf(t->checkpoint, sizeof(t->checkpoint), "%s", a->checkpoint);
+	else
+		default_checkpoint(a, t);
+	o->checkpoint = t->checkpoint;
+	o->resume = a->resume;
+	if (t->scn) {
+		o->counters = (uint64_t *)scenario_outcome(t->scn)->exists_seen;
+		o->nr_counters = t->scn->nr_finals;
+	}
+	return 0;
 }
 
 /*
@@ -105,19 +202,25 @@ static int target_plan(const struct cli_args *a, struct target *t,
 	}
 	if (o->strategy != PMM_STRATEGY_DFS && !given(a, OPT_PREEMPTIONS))
 		o->preemptions = PMM_PREEMPTIONS_ALL;
-	if (given(a, OPT_SEED) && o->strategy == PMM_STRATEGY_DFS)
+	if (given(a, OPT_SEED) && exhaustive(o->strategy))
 		return inapplicable(t, "--seed seeds a random walk or PCT", from);
 	if (given(a, OPT_DEPTH) && o->strategy != PMM_STRATEGY_PCT)
 		return inapplicable(t, "--depth is PCT's bug depth", from);
 	if (given(a, OPT_PREEMPTIONS) && o->strategy != PMM_STRATEGY_DFS)
 		return inapplicable(t, "--preemptions bounds a depth-first search",
 				    from);
-	if (o->strategy != PMM_STRATEGY_DFS && !o->max_executions && !o->max_seconds)
+	if (!exhaustive(o->strategy) && !o->max_executions && !o->max_seconds)
 		o->max_executions = 100000;
-	if (cmd == CMD_RUN && o->strategy == PMM_STRATEGY_DFS &&
+	if (cmd == CMD_RUN && exhaustive(o->strategy) &&
 	    !o->max_seconds && !o->max_executions)
 		o->max_seconds = 60;
-	if (isatty(STDERR_FILENO) && a->format == FORMAT_TEXT) {
+	if (cmd == CMD_EXPLORE) {
+		int err = plan_search(a, t, from);
+
+		if (err)
+			return err;
+	}
+	if ((isatty(STDERR_FILENO) && a->format == FORMAT_TEXT) || a->progress) {
 		o->progress = progress;
 		o->progress_arg = (void *)t->label;
 	}
@@ -167,16 +270,43 @@ struct job {
 	unsigned int n;
 };
 
+/* explore --output: the shard's result, whatever the verdict. */
+static int write_output(const struct report *rp, const struct target *t,
+			const struct pmm_explore_result *r)
+{
+	int err;
+
+	if (!rp->a->output)
+		return 0;
+	err = shard_output_write(rp->a, t, r);
+	if (!err)
+		return 0;
+	fprintf(stderr, "protmm: %s: cannot write %s: %s\n", t->label,
+		rp->a->output, strerror(-err));
+	return EXIT_MISMATCH;
+}
+
 static void explore_child(void *arg, struct child_report *rep)
 {
 	struct job *j = arg;
 	struct pmm_explore_result r;
+	int err;
 
 	rep->status = explore_target(j->t, &r);
 	if (rep->status)
 		return;
 	rep->status = report_entry(j->rp, j->t, &r, j->n, &rep->interrupted);
 	rep->printed = true;
+	err = write_output(j->rp, j->t, &r);
+	if (err && !rep->interrupted)
+		rep->status = err;
+	if (r.checkpointed)
+		fprintf(stderr, "protmm: %s: search saved in %s; the same command "
+			"with --resume %s goes on\n", j->t->label,
+			j->t->opts.checkpoint, j->t->opts.checkpoint);
+	else if (r.interrupted && j->t->opts.strategy == PMM_STRATEGY_DPOR)
+		fprintf(stderr, "protmm: %s: no checkpoint: saving and resuming a "
+			"dpor search is not supported\n", j->t->label);
 	pmm_explore_result_release(&r);
 }
 
@@ -201,6 +331,10 @@ static void trace_child(void *arg, struct child_report *rep)
 	o.live = NULL;
 	o.interrupt = NULL;
 	o.progress = NULL;
+	/* One execution: nothing to shard, save or resume. */
+	o.shard = (struct pmm_shard){ 0, 0, 0 };
+	o.checkpoint = NULL;
+	o.resume = NULL;
 	rep->status = pmm_explore(&j->t->prog, &o, &r) ? EXIT_MISMATCH : 0;
 	pmm_explore_result_release(&r);
 }
@@ -366,6 +500,8 @@ static int explore_isolated(struct report *rp, struct target *t, unsigned int n)
 			progress_clear();
 		crash_result(t, live, &e, now() - t0, &r);
 		err = report_entry(rp, t, &r, n, &cut);
+		if (write_output(rp, t, &r))
+			err = EXIT_MISMATCH;
 		pmm_explore_result_release(&r);
 	}
 	live_unmap(live, t->opts.step_bound);
@@ -437,15 +573,18 @@ static int one_exploration(const struct cli_args *a, enum command cmd)
 		     OPT_BIT(OPT_ALL))
 #define RUN_OPTS (SEARCH_OPTS | OPT_BIT(OPT_BOUND) | OPT_BIT(OPT_CONFIG) |	\
 		  OPT_BIT(OPT_FORMAT) | OPT_BIT(OPT_SELFCHECK) |		\
-		  OPT_BIT(OPT_SCHEDULE))
+		  OPT_BIT(OPT_SCHEDULE) | OPT_BIT(OPT_PROGRESS))
 #define REPLAY_OPTS (OPT_BIT(OPT_SCHEDULE) | OPT_BIT(OPT_BOUND) |		\
 		     OPT_BIT(OPT_CONFIG) | OPT_BIT(OPT_FORMAT) |		\
 		     OPT_BIT(OPT_SELFCHECK))
+#define EXPLORE_OPTS (RUN_OPTS | OPT_BIT(OPT_SHARD) |			\
+		      OPT_BIT(OPT_SHARD_DEPTH) | OPT_BIT(OPT_OUTPUT) |	\
+		      OPT_BIT(OPT_CHECKPOINT) | OPT_BIT(OPT_RESUME))
 
 int cmd_explore(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a, RUN_OPTS, NULL);
+	int err = one_target(argc, argv, &a, EXPLORE_OPTS, NULL);
 
 	if (err)
 		return err;

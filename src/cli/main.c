@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"  oracles                 list the oracles a scenario may expect\n"
 	"  selfcheck [NAME...]     explore the built-in self-check programs\n"
 	"                          exhaustively and print a verdict table\n"
+	"  merge FILE...           combine the --output files of the shards of\n"
+	"                          one search into one verdict\n"
 	"\n"
 	"explore, replay and run also take --selfcheck NAME instead of FILE.\n"
 	"'protmm COMMAND --help' describes a command's options; see protmm(1).\n"
@@ -39,11 +41,12 @@ static const char run_help[] =
 	"       protmm replay FILE --schedule S [options]\n"
 	"\n"
 	"Each option sets its own field over the scenario's 'explore' line:\n"
-	"  --strategy dfs|random|pct  how to explore (default: the scenario's\n"
+	"  --strategy dfs|dpor|random|pct\n"
+	"                             how to explore (default: the scenario's\n"
 	"                             'explore' line, else dfs)\n"
 	"  --executions N             at most N executions\n"
 	"  --seconds S                at most S seconds a scenario\n"
-	"  --seed N                   random walk and PCT seed (not dfs)\n"
+	"  --seed N                   random walk and PCT seed (not dfs, dpor)\n"
 	"  --depth D                  PCT bug depth (1-16; pct only)\n"
 	"  --bound N                  step bound of one execution\n"
 	"  --preemptions N            only interleavings with at most N\n"
@@ -54,10 +57,25 @@ static const char run_help[] =
 	"  --format text|json|tap     output format\n"
 	"  --selfcheck NAME           (explore, replay) a built-in self-check\n"
 	"                             program instead of FILE\n"
+	"  --progress                 show progress on stderr even when it is\n"
+	"                             not a terminal\n"
+	"\n"
+	"explore only (dfs):\n"
+	"  --shard K/N                run the K-th (0-based) of N disjoint parts\n"
+	"                             of the search\n"
+	"  --shard-depth D            split at decision depth D (default:\n"
+	"                             ceil(log2 N) + 4); the same for every shard\n"
+	"  --output FILE              also write the result as JSON to FILE, for\n"
+	"                             'protmm merge'\n"
+	"  --checkpoint FILE          where SIGINT or SIGTERM saves the search\n"
+	"                             (default: NAME.checkpoint, NAME the\n"
+	"                             scenario's file name without .pmm)\n"
+	"  --resume FILE              go on from a checkpoint\n"
 	"\n"
 	"An option that does not apply to the command or to the strategy in\n"
 	"force is an error. SIGINT or SIGTERM stops at the end of the execution\n"
-	"running and reports what was explored (exit status 130 or 143).\n";
+	"running and reports what was explored (exit status 130 or 143); an\n"
+	"exhaustive explore also writes a checkpoint that --resume continues.\n";
 
 void usage_error(const char *fmt, const char *arg)
 {
@@ -126,6 +144,24 @@ static int parse_format(const char *s, enum format *f)
 	return 0;
 }
 
+/* "K/N" with 0 <= K < N. */
+static int parse_shard(const char *s, struct pmm_shard *sh)
+{
+	const char *slash = strchr(s, '/');
+	char k[24];
+	uint64_t kv, nv;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(k))
+		return -EINVAL;
+	snprintf(k, sizeof(k), "%.*s", (int)(slash - s), s);
+	if (parse_u64(k, 0, UINT32_MAX, &kv) ||
+	    parse_u64(slash + 1, 1, 1000000, &nv) || kv >= nv)
+		return -EINVAL;
+	sh->index = (uint32_t)kv;
+	sh->count = (uint32_t)nv;
+	return 0;
+}
+
 static int parse_option(struct cli_args *a, int c, const char *arg)
 {
 	struct pmm_explore_opts *o = &a->opts;
@@ -169,6 +205,25 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 		return parse_override(a, arg);
 	case OPT_FORMAT:
 		return parse_format(arg, &a->format);
+	case OPT_SHARD:
+		return parse_shard(arg, &o->shard);
+	case OPT_SHARD_DEPTH:
+		if (parse_u64(arg, 1, 64, &v))
+			return -EINVAL;
+		o->shard.depth = (uint32_t)v;
+		return 0;
+	case OPT_OUTPUT:
+		a->output = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_CHECKPOINT:
+		a->checkpoint = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_RESUME:
+		a->resume = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_PROGRESS:
+		a->progress = true;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -205,9 +260,11 @@ int parse_args(int argc, char **argv, struct cli_args *a, const char *help,
 			return EXIT_USAGE;
 		}
 		if (parse_option(a, c, optarg)) {
-			fprintf(stderr, "protmm: %s: bad value '%s'\n",
+			fprintf(stderr, "protmm: %s: bad value '%s'%s\n",
 				argv[optind - 1 - (optarg == argv[optind - 1])],
-				optarg ? optarg : "");
+				optarg ? optarg : "", c == OPT_SHARD ?
+				" (want K/N: shard K of N, 0 <= K < N <= 1000000)" :
+				c == OPT_SHARD_DEPTH ? " (want 1 to 64)" : "");
 			return EXIT_USAGE;
 		}
 	}
@@ -240,6 +297,7 @@ static const struct command {
 	{ "knobs", cmd_knobs },
 	{ "oracles", cmd_oracles },
 	{ "selfcheck", cmd_selfcheck },
+	{ "merge", cmd_merge },
 };
 
 int main(int argc, char **argv)

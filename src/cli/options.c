@@ -18,6 +18,12 @@ const struct option cli_options[] = {
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "shard-depth", required_argument, NULL, OPT_SHARD_DEPTH },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };

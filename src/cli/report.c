@@ -99,6 +99,13 @@ static const char *completeness(const struct target *t,
 
 	if (r->interrupted)
 		return ", interrupted";
+	if (t->opts.strategy == PMM_STRATEGY_DPOR) {
+		snprintf(buf, sizeof(buf), "%s, %llu traces, %llu redundant",
+			 r->complete ? ", complete" : "",
+			 (unsigned long long)r->traces,
+			 (unsigned long long)r->redundant);
+		return buf;
+	}
 	if (!r->complete)
 		return "";
 	if (t->opts.preemptions == PMM_PREEMPTIONS_ALL)
@@ -205,6 +212,10 @@ static void json_result(FILE *f, const struct cli_args *a, const struct target *
 		(int)t->opts.preemptions, r->seconds);
 	if (t->opts.strategy == PMM_STRATEGY_PCT)
 		fprintf(f, ",\"depth\":%u", t->opts.pct_depth);
+	if (t->opts.strategy == PMM_STRATEGY_DPOR)
+		fprintf(f, ",\"traces\":%llu,\"redundant\":%llu",
+			(unsigned long long)r->traces,
+			(unsigned long long)r->redundant);
 	if (r->violations) {
 		char *cmd = replay_command(a, t, r->schedule);
 

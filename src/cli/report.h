@@ -19,6 +19,8 @@ struct target {
 	const struct selfcheck *check;
 	struct pmm_program prog;
 	struct pmm_explore_opts opts;
+	/* explore: where an interruption saves the search. */
+	char checkpoint[1024];
 };
 
 struct report {
@@ -50,5 +52,9 @@ int report_entry(struct report *rp, const struct target *t,
 void report_malformed(struct report *rp, const char *file, unsigned int n);
 /* Closes the envelope; @sig: the signal that stopped the command, or 0. */
 void report_end(struct report *rp, int sig);
+
+/* explore --output: @r as a shard result for 'protmm merge' (cmd_merge.c). */
+int shard_output_write(const struct cli_args *a, const struct target *t,
+		       const struct pmm_explore_result *r);
 
 #endif /* PMM_CLI_REPORT_H */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "explore/checkpoint.h"
+#include "explore/dpor.h"
 #include "explore/strategy.h"
 #include "sched/sched.h"
 
@@ -19,11 +21,12 @@ static const char *const strategy_names[] = {
 	[PMM_STRATEGY_RANDOM] = "random",
 	[PMM_STRATEGY_REPLAY] = "replay",
 	[PMM_STRATEGY_PCT] = "pct",
+	[PMM_STRATEGY_DPOR] = "dpor",
 };
 
 const char *pmm_strategy_name(enum pmm_strategy s)
 {
-	if ((unsigned int)s > PMM_STRATEGY_PCT)
+	if ((unsigned int)s > PMM_STRATEGY_DPOR)
 		return "?";
 	return strategy_names[s];
 }
@@ -32,7 +35,7 @@ int pmm_strategy_parse(const char *name, enum pmm_strategy *out)
 {
 	unsigned int i;
 
-	for (i = 0; i <= PMM_STRATEGY_PCT; i++) {
+	for (i = 0; i <= PMM_STRATEGY_DPOR; i++) {
 		if (!strcmp(name, strategy_names[i])) {
 			*out = (enum pmm_strategy)i;
 			return 0;
@@ -55,6 +58,7 @@ struct explorer {
 	const struct pmm_explore_opts *opts;
 	struct pmm_explore_result *res;
 	struct dfs dfs;
+	struct dpor dpor;
 	struct random_walk rnd;
 	struct pct pct;
 	struct replay replay;
@@ -63,6 +67,14 @@ struct explorer {
 	/* With opts->live: the strategy's own choose(), wrapped by live_choose(). */
 	struct sched_strategy inner;
 	double next_progress;
+	/* Exhaustive strategies: their hooks, and this shard's part. */
+	const struct search_ops *search;
+	void *search_priv;
+	struct shard_state shard;
+	/* Executions run, probes included; seconds a resumed search had. */
+	uint64_t runs;
+	double seconds_before;
+	int err;
 };
 
 static const char *const end_names[] = {
@@ -72,6 +84,28 @@ static const char *const end_names[] = {
 	[SCHED_END_BOUND] = "step bound reached",
 	[SCHED_END_ERROR] = "schedule could not be followed",
 };
+
+static const char *const pmm_end_names[] = {
+	[PMM_END_DONE] = "done",
+	[PMM_END_VIOLATION] = "violation",
+	[PMM_END_DEADLOCK] = "deadlock",
+	[PMM_END_BOUND] = "bound",
+	[PMM_END_ERROR] = "error",
+};
+
+_Static_assert((int)PMM_END_DONE == (int)SCHED_END_DONE &&
+	       (int)PMM_END_VIOLATION == (int)SCHED_END_VIOLATION &&
+	       (int)PMM_END_DEADLOCK == (int)SCHED_END_DEADLOCK &&
+	       (int)PMM_END_BOUND == (int)SCHED_END_BOUND &&
+	       (int)PMM_END_ERROR == (int)SCHED_END_ERROR,
+	       "enum pmm_end is enum sched_end");
+
+const char *pmm_end_name(enum pmm_end end)
+{
+	if ((unsigned int)end > PMM_END_ERROR)
+		return "?";
+	return pmm_end_names[end];
+}
 
 /* Where a traced execution writes: memory streams, or the caller's. */
 struct trace_bufs {
@@ -170,6 +204,7 @@ static void record_violation(struct explorer *x)
 	snprintf(res->oracle, sizeof(res->oracle), "%s", s->oracle);
 	snprintf(res->message, sizeof(res->message), "%s", s->msg);
 	res->violation_execution = res->executions;
+	res->violation_subtree = x->shard.subtree;
 	res->schedule = pmm_schedule_format(s->hist, s->step);
 }
 
@@ -230,7 +265,12 @@ static int setup_strategy(struct explorer *x)
 	switch (o->strategy) {
 	case PMM_STRATEGY_DFS:
 		x->strategy = (struct sched_strategy){ dfs_choose, &x->dfs };
+		x->search = &dfs_search;
+		x->search_priv = &x->dfs;
 		return dfs_init(&x->dfs, o->step_bound, o->preemptions);
+	case PMM_STRATEGY_DPOR:
+		x->strategy = (struct sched_strategy){ dpor_choose, &x->dpor };
+		return dpor_init(&x->dpor, &x->sched, 0);
 	case PMM_STRATEGY_RANDOM:
 		random_init(&x->rnd, o->seed);
 		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };
@@ -273,13 +313,49 @@ static int setup_strategy(struct explorer *x)
  * first learns whether any interleaving is left, so that an exploration
  * whose last execution hit a limit still counts as complete.
  */
+/* Stopped by *opts->interrupt: the state goes to opts->checkpoint. */
+static void interrupted(struct explorer *x)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	struct pmm_explore_result *res = x->res;
+	struct checkpoint c = { x->prog, o, res, &x->shard, x->search,
+				x->search_priv };
+	double seconds = res->seconds;
+	int err;
+
+	res->interrupted = true;
+	if (!x->search)
+		return;
+	res->done_fraction = x->search->done_fraction(x->search_priv);
+	if (!o->checkpoint)
+		return;
+	res->subtrees = x->shard.subtree + 1;
+	err = checkpoint_save(&c, o->checkpoint);
+	res->seconds = seconds;
+	if (err) {
+		snprintf(res->message, sizeof(res->message),
+			 "cannot write the checkpoint %s: %s", o->checkpoint,
+			 strerror(-err));
+		x->err = err;
+		return;
+	}
+	res->checkpointed = true;
+}
+
 static bool more(struct explorer *x, double t0)
 {
 	const struct pmm_explore_opts *o = x->opts;
 	struct pmm_explore_result *res = x->res;
 
-	if (o->strategy == PMM_STRATEGY_DFS && !dfs_next(&x->dfs)) {
-		res->complete = true;
+	if (x->search) {
+		if (!shard_next(&x->shard, x->search, x->search_priv)) {
+			res->complete = true;
+			res->done_fraction = 1;
+			return false;
+		}
+	}
+	if (o->strategy == PMM_STRATEGY_DPOR && !dpor_next(&x->dpor)) {
+		res->complete = !x->dpor.oom && !x->dpor.nondeterministic;
 		return false;
 	}
 	if (o->strategy == PMM_STRATEGY_REPLAY)
@@ -288,20 +364,25 @@ static bool more(struct explorer *x, double t0)
 		return false;
 	if (o->max_executions && res->executions >= o->max_executions)
 		return false;
-	if (!(res->executions & 255) && (o->max_seconds > 0 || o->progress)) {
+	if (!(x->runs & 255) && (o->max_seconds > 0 || o->progress)) {
 		double t = now() - t0;
 
 		if (o->max_seconds > 0 && t >= o->max_seconds)
 			return false;
 		if (o->progress && t >= x->next_progress) {
-			res->seconds = t;
+			res->seconds = x->seconds_before + t;
+			res->subtrees = x->shard.subtree + 1;
+			if (x->search)
+				res->done_fraction =
+					x->search->done_fraction(x->search_priv);
 			o->progress(res, o->progress_arg);
 			x->next_progress = t + 0.25;
 		}
 	}
 	/* Only an exploration that had more to do was interrupted. */
 	if (o->interrupt && *o->interrupt) {
-		res->interrupted = true;
+		res->seconds = x->seconds_before + now() - t0;
+		interrupted(x);
 		return false;
 	}
 	if (o->strategy == PMM_STRATEGY_PCT)
@@ -321,24 +402,87 @@ static int replay_leftover(struct explorer *x)
 	return -EINVAL;
 }
 
+/* The observer's view of the execution that just ended. */
+static void observe_end(struct explorer *x, enum sched_end end)
+{
+	const struct pmm_observer *o = x->opts->observer;
+	struct sched *s = &x->sched;
+	bool bad = end == SCHED_END_VIOLATION || end == SCHED_END_DEADLOCK;
+	char *schedule;
+
+	if (!o->end)
+		return;
+	schedule = pmm_schedule_format(s->hist, s->step);
+	o->end(o->arg, &(struct pmm_execution){
+		.execution = x->res->executions,
+		.end = (enum pmm_end)end,
+		.steps = s->step,
+		.schedule = schedule ? schedule : "",
+		.oracle = bad ? s->oracle : "",
+		.message = bad ? s->msg : "",
+	});
+	free(schedule);
+}
+
+/*
+ * An execution into a subtree of another shard: run to learn the tree's
+ * top, and counted only as a probe (its violations are that shard's).
+ */
+static int run_probe(struct explorer *x)
+{
+	struct sched *s = &x->sched;
+	enum sched_end end;
+
+	live_begin(x);
+	end = sched_run(s, x->prog, &x->strategy);
+	x->res->probes++;
+	if (end != SCHED_END_ERROR)
+		return 0;
+	snprintf(x->res->message, sizeof(x->res->message),
+		 "program is not deterministic: probe %llu offered other "
+		 "runnable tasks than before at step %llu",
+		 (unsigned long long)x->res->probes, (unsigned long long)s->step);
+	return -EPROTO;
+}
+
 static int run_one(struct explorer *x)
 {
+	const struct pmm_observer *obs = x->opts->observer;
 	struct sched *s = &x->sched;
 	struct trace_bufs b;
 	enum sched_end end;
 
+	x->runs++;
+	if (x->search && !x->shard.own)
+		return run_probe(x);
 	live_begin(x);
 	if (streaming(x) && trace_begin(x, &b))
 		return -ENOMEM;
+	if (obs && obs->begin)
+		obs->begin(obs->arg, x->res->executions + 1);
+	s->observer = obs;
 	end = sched_run(s, x->prog, &x->strategy);
+	s->observer = NULL;
 	if (streaming(x))
 		trace_end(x, end, &b);
 
 	x->res->executions++;
 	x->res->steps += s->step;
+	if (obs)
+		observe_end(x, end);
+	if (x->opts->strategy == PMM_STRATEGY_DPOR) {
+		if (end == SCHED_END_ERROR && x->dpor.abandoned) {
+			x->res->redundant++;
+			return 0;
+		}
+		if (end == SCHED_END_ERROR && x->dpor.oom)
+			return -ENOMEM;
+		x->res->traces++;
+	}
 	switch (end) {
 	case SCHED_END_ERROR:
-		if (x->opts->strategy == PMM_STRATEGY_DFS) {
+		if (x->opts->strategy == PMM_STRATEGY_DFS ||
+		    x->opts->strategy == PMM_STRATEGY_DPOR) {
 			snprintf(x->res->message, sizeof(x->res->message),
 				 "program is not deterministic: execution %llu "
 				 "offered other runnable tasks than before at step %llu",
@@ -370,7 +514,13 @@ static int explore(struct explorer *x)
 	do {
 		err = run_one(x);
 	} while (!err && more(x, t0));
-	x->res->seconds = now() - t0;
+	if (!err)
+		err = x->err;
+	x->res->seconds = x->seconds_before + now() - t0;
+	if (x->search) {
+		x->res->shard_depth = x->shard.depth;
+		x->res->subtrees = x->shard.subtree + 1;
+	}
 	if (err || !x->opts->trace || streaming(x))
 		return err;
 	if (x->opts->strategy == PMM_STRATEGY_REPLAY) {
@@ -379,6 +529,45 @@ static int explore(struct explorer *x)
 		return trace_execution(x, x->replay.steps, x->replay.n, &end);
 	}
 	return x->res->violations ? trace_violation(x) : 0;
+}
+
+/* Sharding and checkpoints need an exhaustive strategy's hooks. */
+static int search_opts_valid(struct explorer *x)
+{
+	const struct pmm_explore_opts *o = x->opts;
+	const char *what = NULL;
+
+	if (o->shard.count > 1 || o->shard.index || o->shard.depth)
+		what = "sharding";
+	else if (o->checkpoint || o->resume)
+		what = "checkpoints";
+	if (!what)
+		return 0;
+	if (!x->search) {
+		snprintf(x->res->message, sizeof(x->res->message),
+			 "%s: not supported with strategy %s", what,
+			 pmm_strategy_name(o->strategy));
+		return -EINVAL;
+	}
+	if (o->shard.index >= (o->shard.count ? o->shard.count : 1)) {
+		snprintf(x->res->message, sizeof(x->res->message),
+			 "shard %u of %u: no such shard", o->shard.index,
+			 o->shard.count);
+		return -EINVAL;
+	}
+	return o->nr_counters && !o->counters ? -EINVAL : 0;
+}
+
+/* Goes on from opts->resume: counts, shard and strategy state. */
+static int resume(struct explorer *x)
+{
+	struct checkpoint c = { x->prog, x->opts, x->res, &x->shard, x->search,
+				x->search_priv };
+	int err = checkpoint_load(&c, x->opts->resume, x->res->message,
+				  sizeof(x->res->message));
+
+	x->seconds_before = x->res->seconds;
+	return err;
 }
 
 static bool opts_valid(const struct pmm_program *prog,
@@ -391,7 +580,9 @@ static bool opts_valid(const struct pmm_program *prog,
 	return prog && prog->setup && o && o->step_bound > 0 &&
 	       o->stack_size >= 16 * 1024 && o->max_seconds >= 0 &&
 	       o->memory_limit > 0 &&
-	       (unsigned int)o->strategy <= PMM_STRATEGY_PCT &&
+	       (unsigned int)o->strategy <= PMM_STRATEGY_DPOR &&
+	       (o->strategy != PMM_STRATEGY_DPOR ||
+		o->preemptions == PMM_PREEMPTIONS_ALL) &&
 	       (!sampling || o->max_executions || o->max_seconds > 0) &&
 	       (!o->live || o->live->steps) &&
 	       !o->trace_stream == !o->trace_json_stream &&
@@ -418,6 +609,11 @@ int pmm_explore(const struct pmm_program *prog,
 			 opts->memory_limit);
 	if (!err)
 		err = setup_strategy(x);
+	if (!err)
+		err = search_opts_valid(x);
+	shard_init(&x->shard, &opts->shard);
+	if (!err && opts->resume)
+		err = resume(x);
 	if (!err && opts->live) {
 		x->inner = x->strategy;
 		x->strategy = (struct sched_strategy){ live_choose, x };
@@ -426,6 +622,8 @@ int pmm_explore(const struct pmm_program *prog,
 		err = explore(x);
 	if (opts->strategy == PMM_STRATEGY_DFS)
 		dfs_destroy(&x->dfs);
+	if (opts->strategy == PMM_STRATEGY_DPOR)
+		dpor_destroy(&x->dpor);
 	free(x->replay_steps);
 	sched_destroy(&x->sched);
 	free(x);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sched/sched.h"
 
@@ -37,6 +38,33 @@ void dfs_destroy(struct dfs *d);
 int dfs_choose(void *priv, uint64_t step, uint64_t enabled);
 /* Sets up the next unexplored execution; false when all are done. */
 bool dfs_next(struct dfs *d);
+
+struct json;
+struct json_error;
+
+/*
+ * What sharding (shard.c), checkpoints (checkpoint.c) and progress
+ * estimates need of an exhaustive strategy, between two executions. DFS
+ * provides them (dfs_search); a strategy without them cannot be sharded,
+ * checkpointed or estimated.
+ */
+struct search_ops {
+	/*
+	 * Sets up the next execution, first dropping every untried choice
+	 * at decision depth @prune or deeper (UINT32_MAX: none). *diverged
+	 * is the depth of the first decision where the next execution
+	 * differs from the last. False when the search is over.
+	 */
+	bool (*next)(void *priv, uint32_t prune, uint32_t *diverged);
+	/* The fraction of the search done once the last execution ended. */
+	double (*done_fraction)(const void *priv);
+	/* The state between executions, as one JSON value. */
+	void (*save)(const void *priv, FILE *f);
+	/* Restores a saved state; -EINVAL with @err set where it is wrong. */
+	int (*load)(void *priv, const struct json *j, struct json_error *err);
+};
+
+extern const struct search_ops dfs_search;
 
 struct random_walk {
 	uint64_t s[4];
@@ -72,5 +100,26 @@ struct replay {
 };
 
 int replay_choose(void *priv, uint64_t step, uint64_t enabled);
+
+/*
+ * Sharding (shard.c): which executions of a search are this shard's. The
+ * execution about to run is in subtree @subtree (prefixes of @depth
+ * decisions, numbered in search order); it is this shard's when @own.
+ */
+struct shard_state {
+	uint32_t index, count, depth;
+	uint64_t subtree;
+	bool own;
+};
+
+/* Fills @sh from @opt (count 0 is 1: every subtree is the one shard's). */
+void shard_init(struct shard_state *sh, const struct pmm_shard *opt);
+/*
+ * After an execution: sets up the next one through @ops, skipping the
+ * rest of a subtree that is not this shard's. False when the search is
+ * over.
+ */
+bool shard_next(struct shard_state *sh, const struct search_ops *ops,
+		void *priv);
 
 #endif /* PMM_EXPLORE_STRATEGY_H */

@@ -971,10 +971,10 @@ static bool explore_decl(struct scn_parser *p, struct scn_pos pos)
 
 	p->s->has_explore = true;
 	spos = p->tok.pos;
-	if (!scn_name(p, n, "a strategy (dfs, random, pct)"))
+	if (!scn_name(p, n, "a strategy (dfs, dpor, random, pct)"))
 		return false;
 	if (pmm_strategy_parse(n, &o->strategy) || o->strategy == PMM_STRATEGY_REPLAY) {
-		scn_fail(p, spos, "unknown strategy '%s' (dfs, random, pct)", n);
+		scn_fail(p, spos, "unknown strategy '%s' (dfs, dpor, random, pct)", n);
 		return false;
 	}
 	while (!p->failed && !at_end_of_stmt(p)) {
@@ -1008,7 +1008,8 @@ static bool explore_decl(struct scn_parser *p, struct scn_pos pos)
 	}
 	if (!p->failed && (seen & 32) && o->strategy != PMM_STRATEGY_DFS)
 		scn_fail(p, spos, "'preemptions' bounds a 'dfs' exploration only");
-	if (!p->failed && o->strategy != PMM_STRATEGY_DFS && !o->max_executions &&
+	if (!p->failed && o->strategy != PMM_STRATEGY_DFS &&
+	    o->strategy != PMM_STRATEGY_DPOR && !o->max_executions &&
 	    !o->max_seconds)
 		scn_fail(p, spos, "'explore %s' needs 'executions N' or 'seconds N'",
 		     pmm_strategy_name(o->strategy));

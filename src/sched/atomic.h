@@ -70,9 +70,12 @@ static inline type pfx##_xchg_at(atype *v, type n,			\
 static inline type pfx##_cmpxchg_at(atype *v, type o, type n,		\
 				    const struct pmm_loc *loc)		\
 {									\
-	sched_point_at(v, PMM_ACC_RMW, loc);				\
-	__atomic_compare_exchange_n(&v->counter, &o, n, false,		\
-				    PMM_FULL, PMM_FULL);		\
+	struct sched_cas_probe __p = { &v->counter, o, sizeof(type) };	\
+									\
+	sched_point_cond_at(v, PMM_ACC_RMW, loc, sched_cas_would_write, &__p);	\
+	if (!__atomic_compare_exchange_n(&v->counter, &o, n, false,	\
+					 PMM_FULL, PMM_FULL))		\
+		sched_step_read_only();					\
 	return o;							\
 }									\
 /* Adds @a unless the value is @u; returns whether it added. */	\
@@ -84,8 +87,10 @@ static inline bool pfx##_add_unless_at(atype *v, type a, type u,	\
 	sched_point_at(v, PMM_ACC_RMW, loc);				\
 	c = __atomic_load_n(&v->counter, PMM_RELAXED);			\
 	do {								\
-		if (c == u)						\
+		if (c == u) {						\
+			sched_step_read_only();				\
 			return false;					\
+		}							\
 	} while (!__atomic_compare_exchange_n(&v->counter, &c, c + a,	\
 					      false, PMM_FULL,		\
 					      PMM_RELAXED));		\
@@ -146,9 +151,10 @@ PMM_ATOMIC_OPS(atomic_long, atomic_long_t, long)
 	__atomic_store_n(__wo_p, (val), PMM_RELAXED);			\
 } while (0)
 
+/* An acquire load is a read: ordering is moot on the explored SC machine. */
 #define smp_load_acquire(p) ({						\
 	__typeof__(p) __la_p = (p);					\
-	sched_point(__la_p, PMM_ACC_ACQUIRE);				\
+	sched_point(__la_p, PMM_ACC_READ);				\
 	__atomic_load_n(__la_p, __ATOMIC_ACQUIRE); })
 
 #define smp_store_release(p, val) do {					\

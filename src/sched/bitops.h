@@ -31,7 +31,8 @@ static inline bool test_bit_acquire_at(long nr, const unsigned long *addr,
 {
 	const unsigned long *w = addr + BIT_WORD(nr);
 
-	sched_point_at(w, PMM_ACC_ACQUIRE, loc);
+	/* A load, whatever its order: it conflicts only with writes. */
+	sched_point_at(w, PMM_ACC_READ, loc);
 	return __atomic_load_n(w, __ATOMIC_ACQUIRE) & BIT_MASK(nr);
 }
 
@@ -67,9 +68,16 @@ static inline bool test_and_set_bit_at(long nr, unsigned long *addr, int order,
 {
 	unsigned long *w = addr + BIT_WORD(nr);
 
-	sched_point_at(w, order == __ATOMIC_ACQUIRE ? PMM_ACC_ACQUIRE :
-		       PMM_ACC_RMW, loc);
-	return __atomic_fetch_or(w, BIT_MASK(nr), order) & BIT_MASK(nr);
+	struct sched_bit_probe p = { w, BIT_MASK(nr), true };
+	unsigned long old;
+
+	sched_point_cond_at(w, order == __ATOMIC_ACQUIRE ? PMM_ACC_ACQUIRE :
+			    PMM_ACC_RMW, loc, sched_bit_would_write, &p);
+	old = __atomic_fetch_or(w, BIT_MASK(nr), order);
+	/* Setting a bit already set changes nothing: the step only read. */
+	if (old & BIT_MASK(nr))
+		sched_step_read_only();
+	return old & BIT_MASK(nr);
 }
 
 static inline bool test_and_clear_bit_at(long nr, unsigned long *addr,
@@ -77,9 +85,14 @@ static inline bool test_and_clear_bit_at(long nr, unsigned long *addr,
 {
 	unsigned long *w = addr + BIT_WORD(nr);
 
-	sched_point_at(w, PMM_ACC_RMW, loc);
-	return __atomic_fetch_and(w, ~BIT_MASK(nr), __ATOMIC_SEQ_CST) &
-	       BIT_MASK(nr);
+	struct sched_bit_probe p = { w, BIT_MASK(nr), false };
+	unsigned long old;
+
+	sched_point_cond_at(w, PMM_ACC_RMW, loc, sched_bit_would_write, &p);
+	old = __atomic_fetch_and(w, ~BIT_MASK(nr), __ATOMIC_SEQ_CST);
+	if (!(old & BIT_MASK(nr)))
+		sched_step_read_only();
+	return old & BIT_MASK(nr);
 }
 
 #define test_bit(nr, addr)		test_bit_at((nr), (addr), PMM_HERE)

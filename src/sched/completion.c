@@ -85,7 +85,10 @@ void wait_for_completion_at(struct completion *x, const struct pmm_loc *loc)
 bool try_wait_for_completion_at(struct completion *x, const struct pmm_loc *loc)
 {
 	sched_point_at(x, PMM_ACC_ACQUIRE, loc);
-	return take(x);
+	if (take(x))
+		return true;
+	sched_step_read_only();
+	return false;
 }
 
 bool completion_done(struct completion *x)

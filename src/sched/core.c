@@ -240,6 +240,26 @@ static void trace_step(struct sched *s, const struct task *t)
 	s->pend.before = peek(t->obj, s->pend.width);
 }
 
+static void observe_step(struct sched *s, const struct task *t)
+{
+	char label[64];
+	unsigned int width;
+	struct pmm_step st = {
+		.step = s->step,
+		.task = t->id,
+		.task_name = t->name,
+		.cpu = t->cpu,
+		.obj = t->obj,
+		.obj_label = label,
+		.access = t->kind,
+		.op = t->op,
+		.loc = t->loc,
+	};
+
+	sched_obj_label(s, t->obj, label, sizeof(label), &width);
+	s->observer->step(s->observer->arg, &st);
+}
+
 static void trace_deadlock(struct sched *s)
 {
 	uint64_t live = s->live;
@@ -307,8 +327,11 @@ static struct task *pick_next(struct sched *s)
 		return NULL;
 	}
 	s->hist[s->step] = (uint8_t)id;
+	s->tasks[id].step_read_only = false;
 	if (s->trace)
 		trace_step(s, &s->tasks[id]);
+	if (s->observer && s->observer->step)
+		observe_step(s, &s->tasks[id]);
 	s->step++;
 	return &s->tasks[id];
 }
@@ -349,7 +372,41 @@ void __sched_point(const void *obj, enum pmm_access kind,
 	t->kind = kind;
 	t->loc = loc;
 	t->guard = NULL;
+	t->would_write = NULL;
 	yield(t);
+}
+
+void __sched_point_cond(const void *obj, enum pmm_access kind,
+			const struct pmm_loc *loc,
+			bool (*would_write)(const void *arg), const void *arg)
+{
+	struct task *t = pmm_explore_cur;
+
+	t->obj = obj;
+	t->kind = kind;
+	t->loc = loc;
+	t->guard = NULL;
+	t->would_write = would_write;
+	t->would_write_arg = arg;
+	yield(t);
+	t->would_write = NULL;
+}
+
+bool sched_cas_would_write(const void *arg)
+{
+	const struct sched_cas_probe *c = arg;
+
+	if (c->width == sizeof(int))
+		return *(const int *)c->p == (int)c->expect;
+	return *(const long *)c->p == c->expect;
+}
+
+bool sched_bit_would_write(const void *arg)
+{
+	const struct sched_bit_probe *b = arg;
+	bool clear = !(*b->w & b->mask);
+
+	return b->set ? clear : !clear;
 }
 
 void __sched_wait(const void *obj, enum pmm_access kind,
@@ -370,6 +427,7 @@ void __sched_wait(const void *obj, enum pmm_access kind,
 	t->loc = loc;
 	t->guard = guard;
 	t->guard_arg = arg;
+	t->would_write = NULL;
 	yield(t);
 	t->guard = NULL;
 }
@@ -706,7 +764,7 @@ void pmm_obj_name(const void *obj, const char *name)
 	struct sched *s = pmm_explore_sched;
 
 	/* Names matter only in traces; executions without one skip this. */
-	if (!s || !s->trace)
+	if (!s || (!s->trace && !s->observer))
 		return;
 	if (s->nr_names == s->names_cap) {
 		unsigned int cap = s->names_cap ? s->names_cap * 2 : 64;
@@ -729,7 +787,7 @@ void pmm_obj_namef(const void *obj, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!s || !s->trace)
+	if (!s || (!s->trace && !s->observer))
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);

@@ -79,7 +79,10 @@ void down_read_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 bool down_read_trylock_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 {
 	sched_point_at(sem, PMM_ACC_ACQUIRE, loc);
-	return read_trylock(sem);
+	if (read_trylock(sem))
+		return true;
+	sched_step_read_only();
+	return false;
 }
 
 static void bad_unlock(struct rw_semaphore *sem, const char *what,
@@ -138,8 +141,10 @@ void down_write_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 bool down_write_trylock_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 {
 	sched_point_at(sem, PMM_ACC_ACQUIRE, loc);
-	if (load(&sem->writers_waiting) || !write_trylock(sem))
+	if (load(&sem->writers_waiting) || !write_trylock(sem)) {
+		sched_step_read_only();
 		return false;
+	}
 	sem->owner = pmm_task_id();
 	return true;
 }

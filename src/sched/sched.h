@@ -25,18 +25,7 @@
 #include "sched/arena.h"
 #include "sched/ctx.h"
 
-/* Where in the model a yield point is: printed in traces. */
-struct pmm_loc {
-	const char *file;
-	const char *func;
-	int line;
-};
-
-/* The caller's source location, as a pointer to a static record. */
-#define PMM_HERE ({							\
-	static const struct pmm_loc __pmm_loc = {			\
-		__FILE__, __func__, __LINE__ };				\
-	&__pmm_loc; })
+/* struct pmm_loc and PMM_HERE are public: protmm/sched.h. */
 
 struct task;
 typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
@@ -60,6 +49,14 @@ struct task {
 	const struct pmm_loc *loc;
 	sched_guard_fn guard;
 	const void *guard_arg;
+	/* The step that ran last only read its object (a failed cmpxchg). */
+	bool step_read_only;
+	/*
+	 * Set by a conditional write's yield point (cmpxchg, test_and_set_bit,
+	 * trylock): whether, picked in the current state, it would write.
+	 */
+	bool (*would_write)(const void *arg);
+	const void *would_write_arg;
 
 	/* Wait queues: a sleeper runs again only once a wake-up sets woken. */
 	const void *sleep_key;
@@ -145,6 +142,8 @@ struct sched {
 	} pend;
 	struct sched_name *names;
 	unsigned int nr_names, names_cap;
+	/* Told of each step as it is picked (pmm_explore_opts.observer). */
+	const struct pmm_observer *observer;
 
 	struct arena arena;
 	size_t stack_size;
@@ -174,6 +173,50 @@ static inline void sched_point_at(const void *obj, enum pmm_access kind,
 }
 
 #define sched_point(obj, kind) sched_point_at((obj), (kind), PMM_HERE)
+
+/*
+ * The running step turned out to only read the object its yield point
+ * named as written (a cmpxchg that failed, a trylock that did not take
+ * the lock): DPOR then lets it commute with other reads.
+ */
+/*
+ * A conditional write: what the yield point at @obj would do if picked
+ * now. Exploring, the step is a write exactly when @would_write(@arg)
+ * holds in the state where it runs (@arg must live until the step does).
+ */
+void __sched_point_cond(const void *obj, enum pmm_access kind,
+			const struct pmm_loc *loc,
+			bool (*would_write)(const void *arg), const void *arg);
+
+static inline void sched_point_cond_at(const void *obj, enum pmm_access kind,
+				       const struct pmm_loc *loc,
+				       bool (*would_write)(const void *arg),
+				       const void *arg)
+{
+	if (__builtin_expect(pmm_explore_cur != NULL, 1))
+		__sched_point_cond(obj, kind, loc, would_write, arg);
+}
+
+/* Would-write tests: a value of @width bytes at @p equals @expect ... */
+struct sched_cas_probe {
+	const void *p;
+	long expect;
+	unsigned int width;
+};
+bool sched_cas_would_write(const void *arg);
+/* ... a bit of a word is clear (@set) or set (!@set). */
+struct sched_bit_probe {
+	const unsigned long *w;
+	unsigned long mask;
+	bool set;
+};
+bool sched_bit_would_write(const void *arg);
+
+static inline void sched_step_read_only(void)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->step_read_only = true;
+}
 
 /*
  * Explore backend only: yield, and run again only when guard(arg) holds.

@@ -40,9 +40,13 @@ void spin_lock_at(spinlock_t *l, const struct pmm_loc *loc)
 
 bool spin_trylock_at(spinlock_t *l, const struct pmm_loc *loc)
 {
-	sched_point_at(l, PMM_ACC_ACQUIRE, loc);
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+	struct sched_cas_probe p = { &l->locked, 0, sizeof(l->locked) };
+
+	sched_point_cond_at(l, PMM_ACC_ACQUIRE, loc, sched_cas_would_write, &p);
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		sched_step_read_only();
 		return false;
+	}
 	l->owner = pmm_task_id();
 	sched_atomic_enter();
 	return true;

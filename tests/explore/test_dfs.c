@@ -583,13 +583,18 @@ static void test_invalid_opts(void **state)
 	o.max_seconds = -1;
 	assert_invalid(&nop_prog, &o);
 	o = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
-	o.strategy = (enum pmm_strategy)(PMM_STRATEGY_PCT + 1);
+	o.strategy = (enum pmm_strategy)(PMM_STRATEGY_DPOR + 1);
 	assert_invalid(&nop_prog, &o);
 	/* Sampling strategies need an execution or time limit. */
 	o = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
 	o.strategy = PMM_STRATEGY_RANDOM;
 	assert_invalid(&nop_prog, &o);
 	o.strategy = PMM_STRATEGY_PCT;
+	assert_invalid(&nop_prog, &o);
+	/* DPOR has no preemption bound. */
+	o = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
+	o.strategy = PMM_STRATEGY_DPOR;
+	o.preemptions = 2;
 	assert_invalid(&nop_prog, &o);
 	o = (struct pmm_explore_opts)PMM_EXPLORE_OPTS_INIT;
 	o.memory_limit = 0;
@@ -610,18 +615,19 @@ static void test_invalid_opts(void **state)
 
 static void test_strategy_names(void **state)
 {
-	static const char *const names[] = { "dfs", "random", "replay", "pct" };
+	static const char *const names[] = { "dfs", "random", "replay", "pct",
+					     "dpor" };
 	enum pmm_strategy s;
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		assert_string_equal(pmm_strategy_name((enum pmm_strategy)i),
 				    names[i]);
 		assert_int_equal(pmm_strategy_parse(names[i], &s), 0);
 		assert_int_equal(s, i);
 	}
-	assert_string_equal(pmm_strategy_name((enum pmm_strategy)4), "?");
+	assert_string_equal(pmm_strategy_name((enum pmm_strategy)5), "?");
 	s = PMM_STRATEGY_RANDOM;
 	assert_int_equal(pmm_strategy_parse("DFS", &s), -EINVAL);
 	assert_int_equal(pmm_strategy_parse("", &s), -EINVAL);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Optimal dynamic partial-order reduction (Abdulla, Aronis, Jonsson,
+ * Sagonas, "Source Sets: A Foundation for Optimal Dynamic Partial Order
+ * Reduction", JACM 64(4), 2017: Algorithm 2, wakeup trees and sleep sets)
+ * over the yield points' access annotations.
+ *
+ * An event is one step: the task picked and the access it declared at its
+ * yield point (object, read or write; a failed cmpxchg or trylock narrows
+ * its step to a read, sched_step_read_only()). Two events conflict when
+ * they touch the same object and one writes. Happens-before is program
+ * order plus conflicts, kept as vector clocks.
+ *
+ * Blocking: a task whose guard is false is not enabled and is never a
+ * branch. A step that disables a waiting task (the lock acquire that makes
+ * another task's acquire wait) races with that task's next event, so the
+ * order "the waiter first" is explored from before the disabling step. A
+ * wakeup sequence that meets a task that cannot run there, or an execution
+ * where every enabled task sleeps, is abandoned and counted as redundant.
+ *
+ * Sharding (for --shard): above split_depth every enabled task not in the
+ * sleep set is a branch (sleep sets, no wakeup trees), so each prefix of
+ * split_depth decisions is an independent subtree; below it, Optimal-DPOR.
+ * Traces are counted exactly either way; redundant counts may differ.
+ */
+#ifndef PMM_EXPLORE_DPOR_H
+#define PMM_EXPLORE_DPOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/sched.h"
+
+/* One event of the current execution. */
+struct dpor_event {
+	const void *obj;
+	uint32_t prev_po;	/* the same task's previous event, or NONE */
+	uint32_t prev_read;	/* the previous read of obj since its last write */
+	uint32_t cand;		/* offset of this event's hb predecessors */
+	uint16_t nr_cand;
+	uint8_t task;
+	uint8_t write;		/* as executed */
+	uint8_t dwrite;		/* as declared at the yield point */
+	uint8_t acquire;	/* took a lock (an acquire that wrote) */
+	uint8_t guarded;	/* waited for a guard (a blocking acquire) */
+	uint8_t release;
+	uint32_t prev_acq;	/* the last lock taken on obj before, or NONE */
+};
+
+/* A node of the wakeup trees (one tree over the whole exploration). */
+struct dpor_wnode {
+	const void *obj;
+	uint32_t child;		/* leftmost child, or NONE */
+	uint32_t sibling;	/* next sibling to the right, or NONE */
+	uint8_t task;
+	uint8_t write;		/* DPOR_HALT: a violation, dependent with all */
+};
+
+#define DPOR_HALT 2
+
+/* The state before each event of the current execution. */
+struct dpor_node {
+	uint64_t enabled;
+	uint64_t sleep;
+	uint64_t halt;		/* sleepers whose next step is a violation */
+	uint32_t tree;		/* this state's wakeup-tree node */
+	uint8_t task;		/* the branch being explored from here */
+};
+
+/* A task's pending access at a state (what it would do if picked). */
+struct dpor_pend {
+	const void *obj;
+	uint8_t write;		/* in this state */
+	uint8_t dwrite;		/* in some state (a cmpxchg may or may not) */
+	uint8_t kind;
+	uint8_t guarded;
+};
+
+struct dpor_obj;
+
+struct dpor {
+	struct sched *sched;
+	unsigned int nt;	/* tasks of the program (fixed per execution) */
+
+	struct dpor_node *node;
+	struct dpor_event *ev;
+	struct dpor_pend *pend;	/* nt per position */
+	uint32_t *vc;		/* nt per event: 1 + index of the last hb event */
+	uint32_t cap;		/* positions the arrays hold */
+	uint32_t depth;		/* positions known from earlier executions */
+	uint32_t replay;	/* positions to replay: node[0..replay) fixed */
+	uint32_t n;		/* events of this execution so far */
+	uint32_t nrec;		/* of which recorded (the last one is at the end) */
+	uint32_t first_new;	/* first event not in the previous execution */
+
+	uint32_t *cand;
+	uint32_t nr_cand_used, cand_cap;
+
+	struct dpor_wnode *tree;
+	uint32_t tree_cap, tree_used, tree_free;
+	uint32_t root;
+
+	struct dpor_obj *objs;
+	uint32_t obj_cap, obj_used, obj_gen;
+
+	/* Scratch for race reversal: a sequence of events. */
+	struct dpor_pend *seq;
+	uint8_t *seq_task;
+	uint32_t seq_cap;
+
+	/* Per execution: tasks disabled since their last event, by position. */
+	uint32_t *dis;		/* nt lists of positions */
+	uint32_t *nr_dis;
+	uint32_t dis_cap;	/* per task */
+
+	uint32_t last_ev[PMM_MAX_TASKS];	/* each task's last event, or NONE */
+	uint32_t split_depth;	/* full branching above this many decisions */
+	bool abandoned;		/* this execution was cut short (redundant) */
+	uint32_t blocked_at;	/* where a wakeup sequence could not go on */
+	bool nondeterministic;
+	bool oom;
+	uint64_t inserted;	/* wakeup sequences inserted, for statistics */
+};
+
+#define DPOR_NONE UINT32_MAX
+
+int dpor_init(struct dpor *d, struct sched *s, uint32_t split_depth);
+void dpor_destroy(struct dpor *d);
+int dpor_choose(void *priv, uint64_t step, uint64_t enabled);
+/*
+ * After an execution: race detection, then sets up the next execution.
+ * False when the exploration is complete.
+ */
+bool dpor_next(struct dpor *d);
+
+/*
+ * Shard hook: the task chosen at each of the first split_depth decision
+ * positions of the current execution identifies its subtree; the api's
+ * sharding keeps an execution whose prefix it owns. dpor_prefix() copies
+ * up to @cap of them into @out and returns how many.
+ */
+uint32_t dpor_prefix(const struct dpor *d, uint8_t *out, uint32_t cap);
+
+#endif /* PMM_EXPLORE_DPOR_H */
