@@ -157,7 +157,7 @@ static int ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 				return -EDEADLK;
 			hold = lock->ctx;
 			if (hold && hold != ctx && !ctx->ww_class->is_wait_die &&
-			    ww_ctx_less(hold, ctx)) {
+			    ww_ctx_less(hold, ctx) && !hold->wounded) {
 				sched_point_at(hold, PMM_ACC_WRITE, loc);
 				if (lock->ctx == hold)
 					ww_wound(lock, ctx);

@@ -144,15 +144,14 @@ static int move_accel(struct ttm_buffer_object *bo, struct ttm_resource *new,
 		return -ENOMEM;
 	init_completion(&fence->done);
 	pmm_obj_namef(&fence->done, "bo%d move fence", bo->id);
-	if (new->mem_type != TTM_PL_VRAM) {
-		if (!bo->ttm)
-			bo->ttm = ttm_tt_create(bo);
-		if (!bo->ttm)
-			return -ENOMEM;
-		err = ttm_tt_populate(bo->ttm);
-		if (err)
-			return err;
-	}
+	/* Either side that is system pages has them (an unpopulated tt reads as zeros). */
+	if (!bo->ttm)
+		bo->ttm = ttm_tt_create(bo);
+	if (!bo->ttm)
+		return -ENOMEM;
+	err = ttm_tt_populate(bo->ttm);
+	if (err)
+		return err;
 	*job = (struct ttm_move_job){
 		.bo = bo, .old = bo->resource, .new = new, .ttm = bo->ttm,
 		.fence = fence, .to_vram = new->mem_type == TTM_PL_VRAM,
