@@ -42,12 +42,12 @@ PMM_API int pmm_bo_mmap(struct pmm_process *p, unsigned long addr,
 /* Reserve, move to @placement (a pipelined DMA copy), unreserve. */
 PMM_API int pmm_bo_move(struct pmm_bo *bo, int placement);
 /*
- * An execbuf-like reservation of @a then @b, held for one scheduling
- * step, released. @ww: with an acquire context, backing off on -EDEADLK
- * (the back-offs are counted in the result); without: plain locks, which
- * deadlock when two tasks take them in opposite orders.
+ * An execbuf-like reservation of @a then @b, released at once. Knob
+ * ttm.reserve: ww (an acquire context, backing off on -EDEADLK: the
+ * back-offs are the result) or mutex (plain locks, which deadlock when
+ * two tasks take them in opposite orders).
  */
-PMM_API int pmm_bo_reserve_pair(struct pmm_bo *a, struct pmm_bo *b, bool ww);
+PMM_API int pmm_bo_reserve_pair(struct pmm_bo *a, struct pmm_bo *b);
 /* The device takes the pages written since last time: the number copied. */
 PMM_API int pmm_bo_sync(struct pmm_bo *bo);
 /* The device reads its copy (pmm_bo_sync()) of the BO at @off. */
@@ -58,6 +58,17 @@ PMM_API int pmm_bo_placement(const struct pmm_bo *bo);
 /* Moves so far, and pages the DMA engine copied. */
 PMM_API unsigned long pmm_ttm_moves(void);
 PMM_API unsigned long pmm_ttm_pages_copied(void);
+
+/*
+ * A vvar-like special mapping (seed 000): two read-only pages at @addr of
+ * @p, each inserted at fault time with its own protection: page 0 the
+ * kernel's vvar data, page 1 a pvclock page shared with the hypervisor.
+ */
+PMM_API int pmm_vvar_map(struct pmm_process *p, unsigned long addr);
+/* The kernel writes the vvar page, through its direct map. */
+PMM_API int pmm_vvar_write(unsigned long off, const void *buf, size_t len);
+/* The hypervisor writes the pvclock page (plain bytes, as a device would). */
+PMM_API int pmm_pvclock_write(unsigned long off, const void *buf, size_t len);
 
 #ifdef __cplusplus
 }

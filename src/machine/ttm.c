@@ -4,7 +4,16 @@
 
 #include "drivers/ttm/ttm.h"
 #include "machine/machine.h"
+#include "mem/phys.h"
+#include "mm/vvar.h"
 #include "protmm/ttm.h"
+#include "sched/knob.h"
+
+DEFINE_KNOB(ttm_reserve, "ttm.reserve",
+	    "a multi-BO reservation takes its BOs with an acquire context and "
+	    "backs off on -EDEADLK (ww, today's ttm_eu_reserve_buffers() and "
+	    "drm_exec), or as plain mutexes, dma_resv_lock(resv, NULL) (mutex)",
+	    "ww", "mutex");
 
 #define MACHINE_MAX_BOS 16
 
@@ -19,9 +28,13 @@ static struct ttm_machine {
 	unsigned int nr_bos;
 } *tm;
 
+/* This execution's vvar pages, made with the first vvar mapping. */
+static struct vvar_pages *vvar;
+
 void ttm_machine_reset(void)
 {
 	tm = NULL;
+	vvar = NULL;
 }
 
 /* After every process exited: the BOs' memory goes, before the leak check. */
@@ -29,6 +42,9 @@ void ttm_machine_finish(void)
 {
 	unsigned int i;
 
+	if (vvar)
+		vvar_pages_free(vvar);
+	vvar = NULL;
 	if (!tm)
 		return;
 	for (i = 0; i < tm->nr_bos; i++)
@@ -134,13 +150,13 @@ retry:
 	return backoffs;
 }
 
-int pmm_bo_reserve_pair(struct pmm_bo *a, struct pmm_bo *b, bool ww)
+int pmm_bo_reserve_pair(struct pmm_bo *a, struct pmm_bo *b)
 {
 	struct ttm_buffer_object *bos[2] = { &a->bo, &b->bo };
 
 	if (a == b)
 		return -EINVAL;
-	if (ww)
+	if (knob(&ttm_reserve) == 0)
 		return reserve_ww(bos);
 	ttm_bo_reserve(bos[0], NULL);
 	ttm_bo_reserve(bos[1], NULL);
@@ -192,4 +208,56 @@ unsigned long pmm_ttm_moves(void)
 unsigned long pmm_ttm_pages_copied(void)
 {
 	return tm ? tm->bdev.gpu.copied : 0;
+}
+
+static int vvar_get(void)
+{
+	if (vvar)
+		return 0;
+	vvar = pmm_alloc(sizeof(*vvar));
+	if (!vvar)
+		return -ENOMEM;
+	if (vvar_pages_init(vvar)) {
+		vvar = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int pmm_vvar_map(struct pmm_process *p, unsigned long addr)
+{
+	int err = vvar_get();
+
+	if (err)
+		return err;
+	return process_gone(p) ? -ESRCH : vvar_map(p->mm, addr, vvar);
+}
+
+static int vvar_page_write(bool hv, unsigned long off, const void *buf,
+			   size_t len)
+{
+	struct phys_access a = {
+		.who = hv ? ACCESS_DMA : ACCESS_KERNEL, .cpu = machine_cpu(),
+		.write = true, .offset = (unsigned int)off,
+		.len = (unsigned int)len, .buf = (void *)buf,
+	};
+	int err = vvar_get();
+
+	if (err)
+		return err;
+	if (off >= PAGE_SIZE || !len || len > PAGE_SIZE - off)
+		return -EINVAL;
+	a.pfn = hv ? vvar->pvclock_pfn : vvar->vvar_pfn;
+	err = phys_access(&a);
+	return err ? err : (int)len;
+}
+
+int pmm_vvar_write(unsigned long off, const void *buf, size_t len)
+{
+	return vvar_page_write(false, off, buf, len);
+}
+
+int pmm_pvclock_write(unsigned long off, const void *buf, size_t len)
+{
+	return vvar_page_write(true, off, buf, len);
 }

@@ -16,7 +16,7 @@
 struct ttm_stmt {
 	int bo, bo2;
 	int placement;
-	bool dirty, noctx;
+	bool dirty;
 };
 
 static const char *const placements[] = {
@@ -143,7 +143,7 @@ static long bo_move_exec(struct scn_run *r, const struct scn_stmt *st,
 	return r->bo[d->bo] ? pmm_bo_move(r->bo[d->bo], d->placement) : -ENOMEM;
 }
 
-/* bo_reserve BO BO [noctx] */
+/* bo_reserve BO BO (knob ttm.reserve: with a ww acquire context or not) */
 static bool bo_reserve_parse(struct scn_parser *p, struct scn_stmt *st)
 {
 	struct ttm_stmt *d = scn_stmt_data(p, st, sizeof(*d));
@@ -156,7 +156,6 @@ static bool bo_reserve_parse(struct scn_parser *p, struct scn_stmt *st)
 		return false;
 	if (d->bo2 == d->bo)
 		scn_fail(p, pos, "'bo_reserve' takes two different buffer objects");
-	d->noctx = scn_accept_word(p, "noctx");
 	return !p->failed && scn_options(p, st, st->verb->options, 0, "bo_reserve");
 }
 
@@ -168,7 +167,7 @@ static long bo_reserve_exec(struct scn_run *r, const struct scn_stmt *st,
 	(void)p;
 	if (!r->bo[d->bo] || !r->bo[d->bo2])
 		return -ENOMEM;
-	return pmm_bo_reserve_pair(r->bo[d->bo], r->bo[d->bo2], !d->noctx);
+	return pmm_bo_reserve_pair(r->bo[d->bo], r->bo[d->bo2]);
 }
 
 /* bo_sync BO: a BO with dirty tracking */
@@ -230,6 +229,65 @@ static long bo_device_read_exec(struct scn_run *r, const struct scn_stmt *st,
 	return ret;
 }
 
+/* map_vvar NAME-or-ADDR: the vvar-like special mapping, two pages. */
+static bool map_vvar_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct scn_args *a = &st->a;
+	char n[SCN_MAX_NAME];
+
+	a->addr.pos = p->tok.pos;
+	if (p->tok.kind == TOK_NUMBER) {
+		if (!scn_address(p, &a->addr))
+			return false;
+	} else {
+		if (!scn_name(p, n, "an address or a name for one"))
+			return false;
+		a->addr.sym = scn_define(p, SYM_ADDR, n, a->addr.pos);
+		a->addr.off = 0;
+		if (a->addr.sym < 0)
+			return false;
+	}
+	return scn_options(p, st, st->verb->options, 0, "map_vvar") &&
+	       scn_page_aligned(p, scn_addr_value(&a->addr), a->addr.pos, "address");
+}
+
+static long map_vvar_exec(struct scn_run *r, const struct scn_stmt *st,
+			  struct pmm_process *p)
+{
+	(void)r;
+	return pmm_vvar_map(p, scn_addr_value(&st->a.addr));
+}
+
+/* vvar_write [off N] "..." | pvclock_write [off N] "...": within the page */
+static bool page_write_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct scn_args *a = &st->a;
+
+	if (!scn_string(p, &a->str, &a->str_len, "the bytes to write") ||
+	    !scn_options(p, st, st->verb->options, 0, st->verb->name))
+		return false;
+	if (a->off >= SCN_PAGE || a->str_len > SCN_PAGE - a->off || !a->str_len)
+		scn_fail(p, st->pos, "'%s' writes 1 byte to 4K within its page",
+			 st->verb->name);
+	return !p->failed;
+}
+
+static long vvar_write_exec(struct scn_run *r, const struct scn_stmt *st,
+			    struct pmm_process *p)
+{
+	(void)r;
+	(void)p;
+	return pmm_vvar_write(st->a.off, st->a.str, st->a.str_len);
+}
+
+static long pvclock_write_exec(struct scn_run *r, const struct scn_stmt *st,
+			       struct pmm_process *p)
+{
+	(void)r;
+	(void)p;
+	return pmm_pvclock_write(st->a.off, st->a.str, st->a.str_len);
+}
+
 static const struct scn_verb verbs[] = {
 	{ "bo", O_SIZE, SCN_VERB_DECL, bo_parse, bo_exec },
 	{ "map_bo", O_LEN | O_PROT, 0, map_bo_parse, map_bo_exec },
@@ -238,6 +296,9 @@ static const struct scn_verb verbs[] = {
 	{ "bo_sync", 0, 0, bo_sync_parse, bo_sync_exec },
 	{ "bo_device_read", O_OFF | O_LEN | O_EXPECT | O_AS, 0, bo_device_read_parse,
 	  bo_device_read_exec },
+	{ "map_vvar", 0, 0, map_vvar_parse, map_vvar_exec },
+	{ "vvar_write", O_OFF, 0, page_write_parse, vvar_write_exec },
+	{ "pvclock_write", O_OFF, 0, page_write_parse, pvclock_write_exec },
 };
 
 SCN_DOMAIN(ttm, verbs);

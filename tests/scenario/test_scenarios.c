@@ -57,6 +57,8 @@ static const struct fix {
 	{ "seed002/shmem-mte-mprotect-loss-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "seed002/shmem-mte-fault-race-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
+	{ "seed003/ww-reserve-opposite-order-mutex.pmm", "ttm.reserve=ww" },
+	{ "seed003/dirty-tracking-across-move-fake-vma.pmm", "ttm.fault_prot=per_page" },
 };
 
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))
