@@ -3,12 +3,15 @@
 
 #include "arch/arch.h"
 #include "arch/arm64/mte.h"
+#include "arch/x86/x86.h"
 
 const struct arch_mm_ops *arch_ops = &generic_arch_ops;
 
 static const struct arch_mm_ops *const machines[] = {
 	&generic_arch_ops,
 	&arm64_mte_arch_ops,
+	&x86_sme_arch_ops,
+	&x86_sev_arch_ops,
 };
 
 const char *arch_machine_name(unsigned int i)

@@ -3,18 +3,24 @@
 #include <string.h>
 
 #include "drivers/gpu.h"
+#include "mem/memtype.h"
 #include "mem/phys.h"
 #include "protmm/sched.h"
 
 int gpu_init(struct gpu_device *gpu)
 {
+	struct devmem_region *bar;
+
 	memset(gpu, 0, sizeof(*gpu));
 	if (!phys || !phys->dev_pages)
 		return -ENODEV;
+	/* The BAR: all the machine's device memory, ioremap_wc()'d. */
+	if (devmem_region_create("vram", phys->dev_pages, _PAGE_CACHE_MODE_WC, &bar))
+		return -ENODEV;
 	spin_lock_init(&gpu->lock);
 	pmm_obj_name(&gpu->lock, "gpu->lock");
-	gpu->vram_start = phys->ram_pages;
-	gpu->vram_pages = phys->dev_pages;
+	gpu->vram_start = bar->pfn;
+	gpu->vram_pages = bar->nr_pages;
 	gpu->vram_used = pmm_alloc(gpu->vram_pages);
 	gpu->gtt = pmm_alloc(GPU_GTT_ENTRIES * sizeof(*gpu->gtt));
 	return gpu->vram_used && gpu->gtt ? 0 : -ENOMEM;

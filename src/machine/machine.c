@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "check/enc.h"
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
+#include "drivers/dma.h"
 #include "fs/shmem.h"
 #include "machine/machine.h"
 #include "mem/hugetlb.h"
@@ -108,6 +110,10 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	thp_machine_reset();
 	ttm_machine_reset();
 	err = phys_init(&po);
+	dma_reset();
+	machine_x86_reset();
+	if (!err && ops->machine_init)
+		err = ops->machine_init(opts->nr_cpus);
 	if (!err)
 		err = tlb_init(opts->nr_cpus);
 	if (!err)
@@ -120,6 +126,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = shadow_init();
 	if (!err)
 		err = tags_init();
+	if (!err)
+		err = enc_check_init();
 	if (err)
 		return err;
 	mm_watch_register(&pins_mm_watch);
@@ -165,6 +173,8 @@ void pmm_machine_finish(void)
 			truncate_inode_pages_final(machine->files[i]->inode);
 	}
 	machine_shmem_zero_evict();
+	machine_x86_teardown();
+	dma_teardown();
 	swap_teardown();
 	thp_machine_finish();
 	hugetlb_teardown();

@@ -74,6 +74,10 @@ void machine_shmem_zero_evict(void);
 
 extern struct machine *machine;
 
+/* x86.c: the DMA buffers and mappings the scenario left, released. */
+void machine_x86_teardown(void);
+void machine_x86_reset(void);
+
 /* The calling task's CPU; CPU 0 in setup(). -1 if out of range. */
 int machine_cpu(void);
 /* Whether @p has exited: operations on its mm then fail with -ESRCH. */

@@ -5,9 +5,13 @@
 #include <string.h>
 
 #include "mem/buddy.h"
+#include "mem/memcrypt.h"
+#include "mem/memtype.h"
 #include "mem/phys.h"
 
 struct phys_mem *phys;
+int (*phys_access_key)(const struct phys_access *a);
+unsigned int (*phys_direct_key)(unsigned long pfn);
 
 /* Watchers are registered once per process, before any execution. */
 static const struct phys_watch *watches[PHYS_MAX_WATCH];
@@ -128,6 +132,9 @@ int phys_init(const struct phys_mem_opts *opts)
 	p->ram_pages = ram;
 	p->dev_pages = dev;
 	phys = p;
+	phys_access_key = NULL;
+	phys_direct_key = NULL;
+	memtype_reset();
 	for (pfn = 0; pfn < ram + dev; pfn++) {
 		struct page *page = &p->mem_map[pfn];
 
@@ -166,6 +173,7 @@ static struct frame_data *frame_data(unsigned long pfn, bool create)
 		return d;
 	d = pmm_alloc_raw(sizeof(*d));
 	d->valid = 0;
+	memset(d->key, 0, sizeof(d->key));
 	d->poisoned = old == &poisoned_frame;
 	if (!__atomic_compare_exchange_n(&page->data, &old, d, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
@@ -206,11 +214,14 @@ void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
 {
 	struct frame_data *d = frame_data(pfn, true);
 	const unsigned char *in = buf;
+	/* The model's own writes are the kernel's, through its direct map. */
+	unsigned int key = phys_direct_key ? phys_direct_key(pfn) : 0;
 	unsigned int l;
 
 	if (d->poisoned) {
 		/* A write to a freed frame (reported): the poison becomes real. */
 		memset(d->bytes, PAGE_POISON, PAGE_SIZE);
+		memset(d->key, (int)key, sizeof(d->key));
 		d->valid = ~0ull;
 		d->poisoned = false;
 	}
@@ -218,8 +229,92 @@ void frame_poke(unsigned long pfn, unsigned int off, const void *buf,
 		if (!line_valid(d, l))
 			memset(d->bytes + l * FRAME_LINE, 0, FRAME_LINE);
 		d->valid |= 1ull << l;
+		d->key[l] = (uint8_t)key;
 	}
 	memcpy(d->bytes + off, in, len);
+}
+
+/*
+ * A CPU or device access through key domain @key (mem/memcrypt.h): a
+ * line last written in another domain reads as the hardware would
+ * return it, its ciphertext decrypted with the wrong key (or not at all).
+ * A line not written since the frame was zeroed or poisoned reads as
+ * zeros or poison whatever the key (a simplification: clear_page()
+ * writes through the direct map's key).
+ */
+static void frame_peek_key(unsigned long pfn, unsigned int off, void *buf,
+			   unsigned int len, unsigned int key)
+{
+	const struct frame_data *d = frame_data(pfn, false);
+	unsigned char *out = buf, line[FRAME_LINE];
+
+	if (!d || d->poisoned) {
+		frame_peek(pfn, off, buf, len);
+		return;
+	}
+	while (len) {
+		unsigned int l = off / FRAME_LINE, o = off % FRAME_LINE;
+		unsigned int n = len < FRAME_LINE - o ? len : FRAME_LINE - o;
+
+		if (!line_valid(d, l)) {
+			memset(out, 0, n);
+		} else if (d->key[l] == key) {
+			memcpy(out, d->bytes + off, n);
+		} else {
+			memcpy(line, d->bytes + l * FRAME_LINE, FRAME_LINE);
+			memcrypt_convert_line(line, pfn, l, d->key[l], key);
+			memcpy(out, line + o, n);
+		}
+		out += n;
+		off += n;
+		len -= n;
+	}
+}
+
+/*
+ * A write in key domain @key: the memory controller writes whole lines,
+ * so the rest of a line last written in another domain becomes what a
+ * read in @key returned of it, now written in @key.
+ */
+static void frame_poke_key(unsigned long pfn, unsigned int off, const void *buf,
+			   unsigned int len, unsigned int key)
+{
+	struct frame_data *d = frame_data(pfn, true);
+	unsigned int l, first = off / FRAME_LINE, last = (off + len - 1) / FRAME_LINE;
+
+	if (d->poisoned) {
+		memset(d->bytes, PAGE_POISON, PAGE_SIZE);
+		memset(d->key, (int)key, sizeof(d->key));
+		d->valid = ~0ull;
+		d->poisoned = false;
+	}
+	for (l = first; l <= last; l++) {
+		bool whole = off <= l * FRAME_LINE &&
+			     off + len >= (l + 1) * FRAME_LINE;
+
+		if (!line_valid(d, l))
+			memset(d->bytes + l * FRAME_LINE, 0, FRAME_LINE);
+		else if (d->key[l] != key && !whole)
+			memcrypt_convert_line(d->bytes + l * FRAME_LINE, pfn, l,
+					      d->key[l], key);
+		d->valid |= 1ull << l;
+		d->key[l] = (uint8_t)key;
+	}
+	memcpy(d->bytes + off, buf, len);
+}
+
+unsigned int frame_line_key(unsigned long pfn, unsigned int line)
+{
+	const struct frame_data *d = frame_data(pfn, false);
+
+	return d && !d->poisoned ? d->key[line] : 0;
+}
+
+bool frame_line_valid(unsigned long pfn, unsigned int line)
+{
+	const struct frame_data *d = frame_data(pfn, false);
+
+	return d && !d->poisoned && line_valid(d, line);
 }
 
 void frame_clear(unsigned long pfn)
@@ -265,6 +360,7 @@ void frame_make_table(unsigned long pfn)
 	memset(d->bytes, 0, PAGE_SIZE);
 	d->valid = ~0ull;
 	d->poisoned = false;
+	memset(d->key, 0, sizeof(d->key));
 	pfn_to_page(pfn)->private = (unsigned long)d->bytes;
 }
 
@@ -337,10 +433,18 @@ int __phys_access(struct phys_access *a, const struct pmm_loc *loc)
 		if (err)
 			return err;
 	}
-	if (a->write)
+	if (phys_access_key && a->len) {
+		unsigned int key = (unsigned int)phys_access_key(a);
+
+		if (a->write)
+			frame_poke_key(a->pfn, a->offset, a->buf, a->len, key);
+		else
+			frame_peek_key(a->pfn, a->offset, a->buf, a->len, key);
+	} else if (a->write) {
 		frame_poke(a->pfn, a->offset, a->buf, a->len);
-	else
+	} else {
 		frame_peek(a->pfn, a->offset, a->buf, a->len);
+	}
 	for (i = 0; i < nr_watches; i++)
 		if (watches[i]->accessed)
 			watches[i]->accessed(a);

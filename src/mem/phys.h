@@ -63,6 +63,18 @@ struct phys_access {
 	 * oracle looks the owners up), not the pinned address's.
 	 */
 	bool by_frame;
+	/*
+	 * @attrs are those of the PTE the address translated through (a
+	 * user address's, in access_range()); otherwise a kernel access goes
+	 * through the kernel's direct map.
+	 */
+	bool via_pte;
+	/*
+	 * A device's DMA to a bus address (drivers/dma_dev.h): @attrs hold
+	 * the address's C-bit. Other DMA (the block device, pinned pages)
+	 * is taken to go through a correct DMA API mapping.
+	 */
+	bool bus_addr;
 };
 
 /*
@@ -111,6 +123,13 @@ int __phys_access(struct phys_access *a, const struct pmm_loc *loc);
 struct frame_data {
 	uint64_t valid;
 	bool poisoned;
+	/*
+	 * Per line, the key domain its bytes were last written in
+	 * (mem/memcrypt.h): bytes[] holds them as that writer saw them, and
+	 * what DRAM holds is their encryption under that key. 0 (no key)
+	 * on machines without memory encryption.
+	 */
+	uint8_t key[FRAME_LINES];
 	_Alignas(16) unsigned char bytes[PAGE_SIZE];
 };
 
@@ -133,6 +152,20 @@ void frame_clear(unsigned long pfn);
 void frame_poison(unsigned long pfn);
 
 #define PAGE_POISON 0xaa
+
+/*
+ * The memory encryption engine's hook (mem/memcrypt.h): the key domain
+ * of an access, or NULL when this execution's machine encrypts nothing
+ * (every access then moves its bytes as they are, at no cost).
+ */
+extern int (*phys_access_key)(const struct phys_access *a);
+/* The key domain of the kernel's direct map of @pfn (the model's own writes). */
+extern unsigned int (*phys_direct_key)(unsigned long pfn);
+
+/* The key domain line @line of @pfn was last written in (0: none). */
+unsigned int frame_line_key(unsigned long pfn, unsigned int line);
+/* Whether line @line of @pfn holds written bytes (not zeros or poison). */
+bool frame_line_valid(unsigned long pfn, unsigned int line);
 
 void phys_notify_freed(struct folio *folio);
 /* Whether @pfn is in a free block of the buddy allocator (or a per-CPU list). */

@@ -173,6 +173,7 @@ static int access_range(struct mm_struct *mm, int cpu, unsigned long addr,
 			break;
 		a.pfn = pte_pfn(pte);
 		a.attrs = pte_val(pte) & (PTE_ARCH_MASK | _PAGE_CACHE_MASK);
+		a.via_pte = true;
 		err = move(&a, done, arg, loc);
 		addr += n;
 		done += n;

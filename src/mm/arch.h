@@ -9,6 +9,7 @@
 #define PMM_MM_ARCH_H
 
 #include "mm/mm.h"
+#include "mem/memtype.h"
 #include "mm/swapops.h"
 
 struct phys_access;
@@ -19,6 +20,28 @@ struct arch_mm_ops {
 	pgprot_t (*vm_get_page_prot)(unsigned long vm_flags);
 	/* _PAGE_CHG_MASK: the PTE bits pte_modify() keeps. */
 	uint64_t page_chg_mask;
+	/*
+	 * _PAGE_CHG_MASK when a knob decides it (x86.pgprot_modify: the
+	 * C-bit in it or not); NULL: page_chg_mask.
+	 */
+	uint64_t (*chg_mask)(void);
+	/*
+	 * pgprot_modify(): the protection vma_set_page_prot() gives a VMA
+	 * from its old one and vm_get_page_prot()'s; NULL: x86's, which
+	 * keeps the old _PAGE_CHG_MASK bits.
+	 */
+	pgprot_t (*pgprot_modify)(pgprot_t oldprot, pgprot_t newprot);
+	/*
+	 * sme_me_mask: the encryption bit (AMD's C-bit) in a PTE and in a
+	 * physical or DMA address; 0 on machines without memory encryption.
+	 */
+	uint64_t sme_me_mask;
+	/*
+	 * The machine's own state for an execution, once physical memory
+	 * exists (x86: the direct map's encryption, the engine's hook).
+	 * May be NULL.
+	 */
+	int (*machine_init)(unsigned int nr_cpus);
 	/*
 	 * The TLB flush is a broadcast invalidation (arm64's TLBI ...IS) that
 	 * no CPU's disabled interrupts delay; false: an IPI to each CPU that
@@ -96,12 +119,79 @@ static inline pgprot_t vm_get_page_prot(unsigned long vm_flags)
 	return arch_ops->vm_get_page_prot(vm_flags);
 }
 
+static inline uint64_t page_chg_mask(void)
+{
+	return arch_ops->chg_mask ? arch_ops->chg_mask() : arch_ops->page_chg_mask;
+}
+
 /* pte_modify(): keep the _PAGE_CHG_MASK bits, take the rest from @prot. */
 static inline pte_t pte_modify(pte_t pte, pgprot_t prot)
 {
-	uint64_t keep = arch_ops->page_chg_mask;
+	uint64_t keep = page_chg_mask();
 
 	return __pte((pte_val(pte) & keep) | (pgprot_val(prot) & ~keep));
+}
+
+/* arch/x86 pgprot_modify(): the old _PAGE_CHG_MASK bits, the rest new. */
+static inline pgprot_t pgprot_modify(pgprot_t oldprot, pgprot_t newprot)
+{
+	uint64_t keep = page_chg_mask();
+
+	if (arch_ops->pgprot_modify)
+		return arch_ops->pgprot_modify(oldprot, newprot);
+	return __pgprot((pgprot_val(oldprot) & keep) |
+			(pgprot_val(newprot) & ~keep));
+}
+
+/* __sme_set()/__sme_clr(): an address (or PTE value) with the C-bit or not. */
+static inline uint64_t __sme_set(uint64_t x)
+{
+	return x | arch_ops->sme_me_mask;
+}
+
+static inline uint64_t __sme_clr(uint64_t x)
+{
+	return x & ~arch_ops->sme_me_mask;
+}
+
+/* pgprot_encrypted()/pgprot_decrypted(): a protection with the C-bit or not. */
+static inline pgprot_t pgprot_encrypted(pgprot_t prot)
+{
+	return __pgprot(__sme_set(pgprot_val(prot)));
+}
+
+static inline pgprot_t pgprot_decrypted(pgprot_t prot)
+{
+	return __pgprot(__sme_clr(pgprot_val(prot)));
+}
+
+/*
+ * cachemode2protval() under the PAT layout Linux programs (pat_bp_init():
+ * WB 0, WC PWT, UC- PCD, UC PCD|PWT).
+ */
+static inline uint64_t cachemode2protval(enum page_cache_mode pcm)
+{
+	static const uint64_t bits[] = {
+		[_PAGE_CACHE_MODE_WB] = 0,
+		[_PAGE_CACHE_MODE_WC] = _PAGE_PWT,
+		[_PAGE_CACHE_MODE_UC_MINUS] = _PAGE_PCD,
+		[_PAGE_CACHE_MODE_UC] = _PAGE_PCD | _PAGE_PWT,
+	};
+
+	return bits[pcm];
+}
+
+/* pgprot_writecombine()/pgprot_noncached() (arch/x86/mm/pat/memtype.c). */
+static inline pgprot_t pgprot_writecombine(pgprot_t prot)
+{
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(_PAGE_CACHE_MODE_WC));
+}
+
+static inline pgprot_t pgprot_noncached(pgprot_t prot)
+{
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(_PAGE_CACHE_MODE_UC_MINUS));
 }
 
 static inline int arch_make_folio_accessible(struct folio *folio)

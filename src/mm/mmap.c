@@ -80,7 +80,7 @@ unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
  * and the first write faults (and dirties). shmem has none and cannot
  * write back: its PTEs are writable from the start, dirtied by the CPU.
  */
-static void vma_set_page_prot(struct vm_area_struct *vma)
+void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
@@ -88,7 +88,9 @@ static void vma_set_page_prot(struct vm_area_struct *vma)
 	    (vma->vm_ops->pfn_mkwrite ||
 	     (vma->vm_file && !(flags & VM_PFNMAP) && vma->vm_ops->page_mkwrite)))
 		flags &= ~VM_SHARED;
-	vma->vm_page_prot = vm_get_page_prot(flags);
+	/* vm_pgprot_modify(): the caching and encryption bits a driver set stay. */
+	vma->vm_page_prot = pgprot_modify(vma->vm_page_prot,
+					  vm_get_page_prot(flags));
 }
 
 /* Watchers of address spaces (the data oracle follows forks). */
@@ -236,6 +238,8 @@ int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vma->vm_pgoff = src->mapping || src->vm_ops ? src->pgoff :
 			addr >> PAGE_SHIFT;
 	vma->vm_private_data = src->private_data;
+	/* mmap_region(): the flags' protection, then the write-notify rule. */
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	vma_set_page_prot(vma);
 	mmap_write_lock(mm);
 	if (!range_free(mm, addr, addr + len))

@@ -48,6 +48,12 @@ struct mmap_source {
 int do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	    unsigned int prot, unsigned int flags,
 	    const struct mmap_source *src);
+/*
+ * vma_set_page_prot(): vm_page_prot from vm_flags through pgprot_modify(),
+ * keeping the bits of the old protection in _PAGE_CHG_MASK (what a driver's
+ * mmap set: caching, and the C-bit unless x86.pgprot_modify=clobber_enc).
+ */
+void vma_set_page_prot(struct vm_area_struct *vma);
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		unsigned int prot);

@@ -15,14 +15,11 @@
 #include <errno.h>
 
 #include "mem/folio.h"
+#include "mm/arch.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/vvar.h"
 #include "protmm/sched.h"
-
-#ifndef pgprot_decrypted
-#define pgprot_decrypted(p) (p)
-#endif
 
 static vm_fault_t vvar_fault(struct vm_fault *vmf)
 {

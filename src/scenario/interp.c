@@ -29,6 +29,7 @@ const struct oracle_info oracles[] = {
 	{ "crash", "model code died in an execution (a fault, an abort, a sanitizer report): its signal, schedule and trace are reported, and run goes on" },
 	{ "data-corruption", "a read found a byte no write to its logical location (file and offset, or process and address) can have left there: a write takes effect at some point of its statement, and a read may return any value current at some point between the start of its statement and the read, so a value is a violation only once a write that began after it ended before the read's statement began; a device reaches the process's memory through a pin of an anonymous page (nobody's once the process unmapped the page there), and otherwise (a 'get' reference, a pin of the zero page or of a page-cache page) the frame's: a page-cache page's file's while it is in the file, the memory of whoever maps it then" },
 	{ "deadlock", "every live task is blocked" },
+	{ "enc-mismatch", "a CPU or device read bytes through another encryption (key domain, C-bit) than the last write to them: the hardware returns ciphertext or garbage (x86-sme, x86-sev)" },
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
 	{ "final-state", "a program's own final condition failed (self-check programs)" },
 	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },

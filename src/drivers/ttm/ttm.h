@@ -37,19 +37,11 @@
 #include <stdbool.h>
 
 #include "drivers/gpu.h"
+#include "mm/arch.h"
 #include "mm/mm.h"
 #include "sched/completion.h"
 #include "sched/knob.h"
 #include "sched/ww_mutex.h"
-
-/*
- * pgprot_decrypted(): clears the PTE encryption bit (sme_me_mask), which
- * the generic machine does not have: there it changes nothing, as in a
- * kernel with sme_me_mask == 0. The x86 machines bring their own.
- */
-#ifndef pgprot_decrypted
-#define pgprot_decrypted(p) (p)
-#endif
 
 enum { TTM_PL_SYSTEM, TTM_PL_TT, TTM_PL_VRAM, TTM_NUM_MEM_TYPES };
 

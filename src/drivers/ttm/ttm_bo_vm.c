@@ -44,7 +44,10 @@ static const struct vm_operations_struct vmw_vm_ops = {
  */
 static pgprot_t prot_base(const struct vm_area_struct *vma)
 {
-	return __pgprot(pgprot_val(vma->vm_page_prot) & ~_PAGE_CACHE_MASK);
+	uint64_t enc = arch_ops->sme_me_mask;
+
+	return __pgprot((pgprot_val(vma->vm_page_prot) & ~(_PAGE_CACHE_MASK | enc)) |
+			(pgprot_val(vm_get_page_prot(vma->vm_flags)) & enc));
 }
 
 /* The placement's protection, as the fault computes it. */

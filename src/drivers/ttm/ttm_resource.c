@@ -8,23 +8,14 @@
 #include "drivers/ttm/ttm.h"
 #include "protmm/sched.h"
 
-/*
- * x86 PAT with the kernel's PAT MSR layout: index 1 (PWT) is
- * write-combining, index 3 (PCD | PWT) uncached, index 2 (PCD) UC-.
- */
-static pgprot_t pgprot_set_cache(pgprot_t p, uint64_t bits)
-{
-	return __pgprot((pgprot_val(p) & ~_PAGE_CACHE_MASK) | bits);
-}
-
 /* ttm_prot_from_caching(): cached mappings need no adjustment. */
 pgprot_t ttm_prot_from_caching(enum ttm_caching caching, pgprot_t tmp)
 {
 	if (caching == ttm_cached)
 		return tmp;
 	if (caching == ttm_write_combined)
-		return pgprot_set_cache(tmp, _PAGE_PWT);	/* pgprot_writecombine() */
-	return pgprot_set_cache(tmp, _PAGE_PCD);		/* pgprot_noncached() */
+		return pgprot_writecombine(tmp);
+	return pgprot_noncached(tmp);
 }
 
 /*
