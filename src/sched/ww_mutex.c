@@ -5,6 +5,10 @@
 
 void ww_mutex_init(struct ww_mutex *lock, struct ww_class *ww_class)
 {
+	unsigned int i;
+
+	for (i = 0; i < WW_MAX_WAITERS; i++)
+		lock->waiters[i] = NULL;
 	lock->locked = 0;
 	lock->owner = -1;
 	lock->ctx = NULL;
@@ -66,29 +70,60 @@ static bool ww_can_go(const struct task *t, const void *arg)
 	return !w->lock->locked || (!w->slow && ww_kill(w->lock, w->ctx));
 }
 
-static void ww_take(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
-{
-	lock->locked = 1;
-	lock->owner = pmm_task_id();
-	lock->ctx = ctx;
-	if (ctx)
-		ctx->acquired++;
-}
-
 /*
- * __ww_mutex_wound(): an older @ctx waiting for a lock a younger context
- * holds marks that one wounded; it backs off at its next contended lock,
- * or now if it is waiting for one.
+ * __ww_mutex_wound(): an older @ctx that holds locks and waits for one
+ * the younger @hold holds marks it wounded; it backs off at its next
+ * contended lock, or now if it is waiting for one. True if newly wounded.
  */
-static bool ww_wound(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
+static bool ww_wound(struct ww_acquire_ctx *ctx, struct ww_acquire_ctx *hold)
 {
-	struct ww_acquire_ctx *hold = lock->ctx;
-
 	if (!ctx || !hold || hold == ctx || ctx->ww_class->is_wait_die ||
-	    !ww_ctx_less(hold, ctx) || hold->wounded)
+	    !ctx->acquired || !ww_ctx_less(hold, ctx) || hold->wounded)
 		return false;
 	__atomic_store_n(&hold->wounded, true, __ATOMIC_RELAXED);
 	return true;
+}
+
+/*
+ * Taking the lock, then __ww_mutex_check_waiters(): an older waiter
+ * wounds the new owner (wait-die's waiters re-check against the new
+ * owner themselves, in ww_kill()). True if it wounded the new owner.
+ */
+static bool ww_take(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
+{
+	bool wounded = false;
+	unsigned int i;
+
+	lock->locked = 1;
+	lock->owner = pmm_task_id();
+	lock->ctx = ctx;
+	if (!ctx)
+		return false;
+	ctx->acquired++;
+	for (i = 0; i < WW_MAX_WAITERS; i++)
+		wounded |= ww_wound(lock->waiters[i], ctx);
+	return wounded;
+}
+
+static void ww_waiter(struct ww_mutex *lock, struct ww_acquire_ctx *ctx, bool add)
+{
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < WW_MAX_WAITERS; i++) {
+		if (add && !lock->waiters[i]) {
+			lock->waiters[i] = ctx;
+			return;
+		}
+		if (!add && lock->waiters[i] == ctx) {
+			lock->waiters[i] = NULL;
+			return;
+		}
+	}
+	if (add)
+		pmm_violation("bug-on", "more than %d contexts wait for a ww_mutex",
+			      WW_MAX_WAITERS);
 }
 
 static void native_lock(uint32_t *l)
@@ -107,7 +142,7 @@ static int native_ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 			  bool slow)
 {
 	struct ww_class *c = lock->ww_class;
-	bool wounded = false;
+	bool waiting = false, wounded = false;
 	int ret = 1;
 
 	while (ret > 0) {
@@ -115,16 +150,24 @@ static int native_ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 
 		native_lock(&c->wait_lock);
 		if (!lock->locked) {
-			ww_take(lock, ctx);
+			if (waiting)
+				ww_waiter(lock, ctx, false);
+			wounded = ww_take(lock, ctx);
 			ret = 0;
 		} else if (!slow && ww_kill(lock, ctx)) {
+			if (waiting)
+				ww_waiter(lock, ctx, false);
 			ret = -EDEADLK;
-		} else if (!slow) {
-			wounded = ww_wound(lock, ctx);
+		} else {
+			if (!waiting)
+				ww_waiter(lock, ctx, true);
+			waiting = true;
+			if (!slow)
+				wounded = ww_wound(ctx, lock->ctx);
 		}
 		native_unlock(&c->wait_lock);
-		/* A wounded holder may sleep on another lock of the class. */
-		if (ret > 0 && wounded)
+		/* A wounded owner may sleep on another lock of the class. */
+		if (wounded)
 			eventcount_signal(&c->ec);
 		if (ret > 0)
 			eventcount_wait(&c->ec, seq);
@@ -134,15 +177,16 @@ static int native_ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 }
 
 /*
- * __ww_mutex_lock(): exploring, the holder's context is read and wounded
- * at yield points on the context, so the explorer sees the wound and the
- * holder's own check as dependent.
+ * __ww_mutex_lock(): exploring, a context is wounded and checked at yield
+ * points on the context, so the explorer sees the wound and the holder's
+ * own check as dependent.
  */
 static int ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		   bool slow, const struct pmm_loc *loc)
 {
 	struct ww_wait w = { lock, ctx, slow };
 	struct ww_acquire_ctx *hold;
+	int ret = 0;
 
 	sched_might_sleep(loc);
 	if (ctx && ctx->acquired == 0)
@@ -150,24 +194,30 @@ static int ww_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 	if (!sched_exploring())
 		return native_ww_lock(lock, ctx, slow);
 	sched_point_at(lock, PMM_ACC_ACQUIRE, loc);
+	ww_waiter(lock, ctx, true);
 	while (lock->locked) {
 		if (ctx && !slow) {
 			sched_point_at(ctx, PMM_ACC_READ, loc);
-			if (ww_kill(lock, ctx))
-				return -EDEADLK;
+			if (ww_kill(lock, ctx)) {
+				ret = -EDEADLK;
+				break;
+			}
 			hold = lock->ctx;
-			if (hold && hold != ctx && !ctx->ww_class->is_wait_die &&
-			    ww_ctx_less(hold, ctx) && !hold->wounded) {
+			if (hold && !hold->wounded && ww_wound(ctx, hold)) {
+				/* Undone and redone at the context's own point. */
+				hold->wounded = false;
 				sched_point_at(hold, PMM_ACC_WRITE, loc);
 				if (lock->ctx == hold)
-					ww_wound(lock, ctx);
+					ww_wound(ctx, hold);
 				continue;
 			}
 		}
 		sched_wait_at(lock, PMM_ACC_ACQUIRE, loc, ww_can_go, &w);
 	}
-	ww_take(lock, ctx);
-	return 0;
+	ww_waiter(lock, ctx, false);
+	if (!ret && ww_take(lock, ctx))
+		sched_point_at(ctx, PMM_ACC_WRITE, loc);
+	return ret;
 }
 
 int ww_mutex_lock_at(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,

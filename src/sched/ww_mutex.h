@@ -13,8 +13,9 @@
  * younger waiter backs off at once. A context holding nothing never backs
  * off. ww_mutex_lock() with a NULL context is a plain mutex_lock().
  *
- * Simplified: no waiter list ordered by stamp (the explorer picks which
- * runnable waiter takes a freed lock; the kernel hands it to the oldest),
+ * Simplified: the waiters are a set, not a list ordered by stamp (the
+ * explorer picks which runnable waiter takes a freed lock; the kernel
+ * hands it to the first), at most WW_MAX_WAITERS with a context,
  * no -EALREADY debug of the lock class beyond the context check.
  */
 #ifndef PMM_SCHED_WW_MUTEX_H
@@ -45,11 +46,15 @@ struct ww_acquire_ctx {
 	int task;
 };
 
+#define WW_MAX_WAITERS 8
+
 struct ww_mutex {
 	uint32_t locked;
 	int owner;
 	struct ww_acquire_ctx *ctx;
 	struct ww_class *ww_class;
+	/* The contexts waiting for it: a new owner checks them. */
+	struct ww_acquire_ctx *waiters[WW_MAX_WAITERS];
 };
 
 void ww_mutex_init(struct ww_mutex *lock, struct ww_class *ww_class);
