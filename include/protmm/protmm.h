@@ -18,6 +18,7 @@
 #include "protmm/machine.h"
 #include "protmm/sched.h"
 #include "protmm/shmem.h"
+#include "protmm/ttm.h"
 
 #define PROTMM_VERSION "0.1.0"
 
