@@ -4,6 +4,7 @@
 
 #include "drivers/gpu.h"
 #include "mem/memtype.h"
+#include "mm/arch.h"
 #include "mem/phys.h"
 #include "protmm/sched.h"
 
@@ -17,6 +18,9 @@ int gpu_init(struct gpu_device *gpu)
 	/* The BAR: all the machine's device memory, ioremap_wc()'d. */
 	if (devmem_region_create("vram", phys->dev_pages, _PAGE_CACHE_MODE_WC, &bar))
 		return -ENODEV;
+	gpu->dev.name = "gpu";
+	gpu->dev.dma_mask = DMA_BIT_MASK(64);
+	gpu->vram_bus = bar->bus_addr;
 	spin_lock_init(&gpu->lock);
 	pmm_obj_name(&gpu->lock, "gpu->lock");
 	gpu->vram_start = bar->pfn;
@@ -56,7 +60,7 @@ void gpu_vram_free(struct gpu_device *gpu, unsigned long pfn, unsigned long nr)
 	spin_unlock(&gpu->lock);
 }
 
-int gpu_gtt_bind(struct gpu_device *gpu, struct page *const *pages,
+int gpu_gtt_bind(struct gpu_device *gpu, const dma_addr_t *addrs,
 		 unsigned long nr, unsigned long *slot)
 {
 	unsigned long i, j, run = 0;
@@ -68,7 +72,7 @@ int gpu_gtt_bind(struct gpu_device *gpu, struct page *const *pages,
 		if (run == nr) {
 			*slot = i + 1 - nr;
 			for (j = 0; j < nr; j++)
-				gpu->gtt[*slot + j] = page_to_pfn(pages[j]) + 1;
+				gpu->gtt[*slot + j] = addrs[j] + 1;
 			ret = 0;
 		}
 	}
@@ -86,46 +90,62 @@ void gpu_gtt_unbind(struct gpu_device *gpu, unsigned long slot, unsigned long nr
 	spin_unlock(&gpu->lock);
 }
 
-unsigned long gpu_gtt_pfn(struct gpu_device *gpu, unsigned long slot)
+dma_addr_t gpu_gtt_addr(struct gpu_device *gpu, unsigned long slot)
 {
-	unsigned long v;
+	dma_addr_t v;
 
 	spin_lock(&gpu->lock);
-	v = slot < GPU_GTT_ENTRIES && gpu->gtt[slot] ? gpu->gtt[slot] - 1 : 0;
+	v = slot < GPU_GTT_ENTRIES && gpu->gtt[slot] ? gpu->gtt[slot] - 1 :
+	    DMA_MAPPING_ERROR;
 	spin_unlock(&gpu->lock);
 	return v;
 }
 
-int gpu_dma_rw(struct gpu_device *gpu, unsigned long pfn, unsigned int offset,
-	       void *buf, unsigned int len, bool write)
+dma_addr_t gpu_vram_dma(struct gpu_device *gpu, unsigned long pfn)
+{
+	return gpu->vram_bus + ((dma_addr_t)(pfn - gpu->vram_start) << PAGE_SHIFT);
+}
+
+/* The frame a DMA address of this device reaches: VRAM, or RAM. */
+static unsigned long dma_pfn(struct gpu_device *gpu, dma_addr_t addr)
+{
+	uint64_t pa = __sme_clr(addr);
+
+	if (pa >= gpu->vram_bus && pa < gpu->vram_bus + (gpu->vram_pages << PAGE_SHIFT))
+		return gpu->vram_start + (unsigned long)((pa - gpu->vram_bus) >> PAGE_SHIFT);
+	return (unsigned long)(dma_to_phys(&gpu->dev, addr) >> PAGE_SHIFT);
+}
+
+/* One page-bounded access at a DMA address: its C-bit is the device's key. */
+static int gpu_access(struct gpu_device *gpu, dma_addr_t addr, void *buf,
+		      unsigned int len, bool write, const void *obj,
+		      unsigned long off)
 {
 	struct phys_access a = {
-		.who = ACCESS_DMA, .cpu = -1, .write = write, .pfn = pfn,
-		.offset = offset, .len = len, .buf = buf,
+		.who = ACCESS_DMA, .cpu = -1, .write = write,
+		.pfn = dma_pfn(gpu, addr), .offset = (unsigned int)(addr & ~PAGE_MASK),
+		.len = len, .buf = buf, .attrs = addr & arch_ops->sme_me_mask,
+		.bus_addr = true, .check_obj = obj, .check_off = off,
 	};
 
-	(void)gpu;
 	return phys_access(&a);
 }
 
-int gpu_dma_copy(struct gpu_device *gpu, unsigned long dst, unsigned long src,
+int gpu_dma_rw(struct gpu_device *gpu, dma_addr_t addr, void *buf,
+	       unsigned int len, bool write)
+{
+	return gpu_access(gpu, addr, buf, len, write, NULL, 0);
+}
+
+int gpu_dma_copy(struct gpu_device *gpu, dma_addr_t dst, dma_addr_t src,
 		 const void *obj, unsigned long off)
 {
 	unsigned char buf[PAGE_SIZE];
-	struct phys_access rd = {
-		.who = ACCESS_DMA, .cpu = -1, .pfn = src, .len = PAGE_SIZE,
-		.buf = buf, .check_obj = obj, .check_off = off,
-	};
-	struct phys_access wr = rd;
 	int err;
 
-	err = phys_access(&rd);
-	if (err)
-		return err;
-	wr.write = true;
-	wr.pfn = dst;
-	wr.check_obj = NULL;
-	err = phys_access(&wr);
+	err = gpu_access(gpu, src, buf, PAGE_SIZE, false, obj, off);
+	if (!err)
+		err = gpu_access(gpu, dst, buf, PAGE_SIZE, true, NULL, 0);
 	if (!err)
 		__atomic_fetch_add(&gpu->copied, 1, __ATOMIC_RELAXED);
 	return err;

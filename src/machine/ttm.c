@@ -49,6 +49,8 @@ void ttm_machine_finish(void)
 		return;
 	for (i = 0; i < tm->nr_bos; i++)
 		ttm_bo_release(&tm->bos[i]->bo);
+	if (tm->bdev.gpu.pool)
+		dma_page_pool_destroy(tm->bdev.gpu.pool);
 	tm = NULL;
 }
 
@@ -186,9 +188,9 @@ int pmm_bo_device_read(struct pmm_bo *b, unsigned long off, void *buf, size_t le
 	    len > (bo->num_pages << PAGE_SHIFT) - off ||
 	    (off & ~PAGE_MASK) + len > PAGE_SIZE)
 		return -EINVAL;
-	err = gpu_dma_rw(&bo->bdev->gpu, bo->dirty->dev_copy + (off >> PAGE_SHIFT),
-			 (unsigned int)(off & ~PAGE_MASK), buf, (unsigned int)len,
-			 false);
+	err = gpu_dma_rw(&bo->bdev->gpu,
+			 gpu_vram_dma(&bo->bdev->gpu, bo->dirty->dev_copy + (off >> PAGE_SHIFT)) +
+			 (off & ~PAGE_MASK), buf, (unsigned int)len, false);
 	return err ? err : (int)len;
 }
 
@@ -248,6 +250,8 @@ static int vvar_page_write(bool hv, unsigned long off, const void *buf,
 	if (off >= PAGE_SIZE || !len || len > PAGE_SIZE - off)
 		return -EINVAL;
 	a.pfn = hv ? vvar->pvclock_pfn : vvar->vvar_pfn;
+	/* The hypervisor writes DRAM as it is, without the guest's key. */
+	a.bus_addr = hv;
 	err = phys_access(&a);
 	return err ? err : (int)len;
 }

@@ -14,12 +14,14 @@
  */
 #include <errno.h>
 
+#include "drivers/dma.h"
 #include "mem/folio.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/vvar.h"
 #include "protmm/sched.h"
+#include "protmm/x86.h"
 
 static vm_fault_t vvar_fault(struct vm_fault *vmf)
 {
@@ -55,6 +57,9 @@ int vvar_pages_init(struct vvar_pages *v)
 	}
 	v->vvar_pfn = folio_pfn(a);
 	v->pvclock_pfn = folio_pfn(b);
+	/* kvmclock_init_mem(): an SEV guest shares the page decrypted. */
+	if (cc_guest_mem_encrypt())
+		return set_memory_decrypted(v->pvclock_pfn, 1);
 	return 0;
 }
 
@@ -62,6 +67,8 @@ void vvar_pages_free(struct vvar_pages *v)
 {
 	if (v->vvar_pfn)
 		folio_put(pfn_folio(v->vvar_pfn));
+	if (v->pvclock_pfn && cc_guest_mem_encrypt())
+		set_memory_encrypted(v->pvclock_pfn, 1);
 	if (v->pvclock_pfn)
 		folio_put(pfn_folio(v->pvclock_pfn));
 	v->vvar_pfn = v->pvclock_pfn = 0;

@@ -59,6 +59,7 @@ static const struct fix {
 	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
 	{ "seed003/ww-reserve-opposite-order-mutex.pmm", "ttm.reserve=ww" },
 	{ "seed003/dirty-tracking-across-move-fake-vma.pmm", "ttm.fault_prot=per_page" },
+	{ "seed003/bo-move-two-processes-vma-fixed.pmm", "ttm.fault_prot=per_page" },
 };
 
 #define NR_FIXES (sizeof(fixes) / sizeof(fixes[0]))

@@ -80,8 +80,11 @@ struct ttm_resource {
 #define TTM_TT_FLAG_DECRYPTED	(1u << 4)
 
 struct ttm_tt {
+	struct ttm_device *bdev;
 	unsigned long num_pages;
 	struct page **pages;
+	/* Each page's DMA address for the GPU (ttm_pool's dma_addr). */
+	dma_addr_t *dma_address;
 	enum ttm_caching caching;
 	unsigned int page_flags;
 	bool populated;

@@ -160,7 +160,7 @@ static int move_accel(struct ttm_buffer_object *bo, struct ttm_resource *new,
 		err = ttm_tt_bind(bo->bdev, job->ttm);
 		job->slot = job->ttm->gtt_slot;
 	} else {
-		err = gpu_gtt_bind(&bo->bdev->gpu, job->ttm->pages,
+		err = gpu_gtt_bind(&bo->bdev->gpu, job->ttm->dma_address,
 				   bo->num_pages, &job->slot);
 		job->temp_bound = !err;
 	}
@@ -200,13 +200,15 @@ int ttm_bo_validate(struct ttm_buffer_object *bo, int mem_type,
 	return move_accel(bo, new, job);
 }
 
-/* The frame of page @i of @res as the engine reaches it: VRAM, or the GTT. */
-static unsigned long engine_pfn(struct ttm_move_job *job, struct ttm_resource *res,
-				unsigned long i)
+/* Page @i of @res as the engine reaches it: VRAM's bus address, or the GTT's. */
+static dma_addr_t engine_dma(struct ttm_move_job *job, struct ttm_resource *res,
+			     unsigned long i)
 {
+	struct gpu_device *gpu = &job->bo->bdev->gpu;
+
 	if (res->mem_type == TTM_PL_VRAM)
-		return res->start + i;
-	return gpu_gtt_pfn(&job->bo->bdev->gpu, job->slot + i);
+		return gpu_vram_dma(gpu, res->start + i);
+	return gpu_gtt_addr(gpu, job->slot + i);
 }
 
 /*
@@ -223,8 +225,8 @@ void ttm_move_job_run(struct ttm_move_job *job)
 		return;
 	bdev = bo->bdev;
 	for (i = 0; i < bo->num_pages; i++)
-		gpu_dma_copy(&bdev->gpu, engine_pfn(job, job->new, i),
-			     engine_pfn(job, job->old, i), &bo->mapping,
+		gpu_dma_copy(&bdev->gpu, engine_dma(job, job->new, i),
+			     engine_dma(job, job->old, i), &bo->mapping,
 			     i << PAGE_SHIFT);
 	if (job->temp_bound)
 		gpu_gtt_unbind(&bdev->gpu, job->slot, bo->num_pages);

@@ -73,7 +73,9 @@ vm_fault_t vmw_bo_vm_mkwrite(struct vm_fault *vmf)
 int vmw_bo_dirty_sync(struct ttm_buffer_object *bo)
 {
 	struct vmw_bo_dirty *d = bo->dirty;
-	unsigned long i, pfn;
+	struct gpu_device *gpu = &bo->bdev->gpu;
+	unsigned long i;
+	dma_addr_t src;
 	int n = 0, err;
 
 	if (!d)
@@ -88,9 +90,10 @@ int vmw_bo_dirty_sync(struct ttm_buffer_object *bo)
 	for (i = d->start; i < d->end; i++) {
 		if (!vmw_bo_dirty_test(bo, i))
 			continue;
-		pfn = bo->resource->bus.is_iomem ? bo->resource->start + i :
-		      page_to_pfn(bo->ttm->pages[i]);
-		err = gpu_dma_copy(&bo->bdev->gpu, d->dev_copy + i, pfn,
+		src = bo->resource->bus.is_iomem ?
+		      gpu_vram_dma(gpu, bo->resource->start + i) :
+		      bo->ttm->dma_address[i];
+		err = gpu_dma_copy(gpu, gpu_vram_dma(gpu, d->dev_copy + i), src,
 				   &bo->mapping, i << PAGE_SHIFT);
 		if (err)
 			return err;
