@@ -24,6 +24,15 @@ DEFINE_KNOB(dma_pool_knob, "dma.decrypted_pool",
 	    "pays set_memory_decrypted() and every free set_memory_encrypted())",
 	    "pool", "none");
 
+DEFINE_KNOB(dma_sev_knob, "dma.sev_bounce",
+	    "how DMA works inside an SEV guest: force (since d7b417fa08d1 "
+	    "\"x86/mm: Add DMA support for SEV memory encryption\", v4.15: "
+	    "SWIOTLB bounces every streaming mapping through decrypted memory and "
+	    "coherent buffers are decrypted) | off (the DMA API as on an SME "
+	    "host: the device is given the guest page's own address, so the "
+	    "hypervisor's device reads and writes ciphertext)",
+	    "force", "off");
+
 bool cc_guest_mem_encrypt(void)
 {
 	return arch_ops->sme_me_mask && !strcmp(arch_ops->name, "x86-sev");
@@ -35,7 +44,7 @@ bool force_dma_unencrypted(const struct device *dev)
 
 	if (!enc)
 		return false;
-	if (cc_guest_mem_encrypt())
+	if (cc_guest_mem_encrypt() && knob(&dma_sev_knob) == 0)
 		return true;
 	/* SME: the device's mask cannot carry the C-bit. */
 	return dev->dma_mask <= DMA_BIT_MASK(__builtin_ctzll(enc));

@@ -81,8 +81,7 @@ void swiotlb_teardown(void)
 /* is_swiotlb_force_bounce(): swiotlb_force_bounce, set for SEV guests at boot. */
 bool is_swiotlb_force_bounce(const struct device *dev)
 {
-	(void)dev;
-	return cc_guest_mem_encrypt();
+	return cc_guest_mem_encrypt() && force_dma_unencrypted(dev);
 }
 
 static uint64_t slot_addr(const struct io_tlb_mem *mem, unsigned int i)

@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "drivers/dma.h"
+#include "mem/folio.h"
 #include "machine/machine.h"
 #include "mm/mmap.h"
 #include "protmm/x86.h"
@@ -17,7 +18,11 @@ enum handle_kind { H_FREE, H_COHERENT, H_POOLED, H_STREAM };
 
 struct dma_handle {
 	enum handle_kind kind;
+	/* Coherent: mapped to user space (the driver frees it when the VMA goes). */
+	bool mmapped;
 	unsigned long pfn;		/* coherent: the first frame */
+	/* Streaming: the page, referenced by the driver until the unmap. */
+	struct folio *folio;
 	dma_addr_t dma;
 	unsigned long len;
 	enum dma_data_direction dir;
@@ -26,6 +31,8 @@ struct dma_handle {
 struct dma_state {
 	struct device dev;
 	struct dma_page_pool *pool;
+	/* Handles are never reused: a stale one fails, never hits another buffer. */
+	int nr;
 	struct dma_handle h[DMA_MAX_HANDLES];
 };
 
@@ -63,12 +70,7 @@ static struct dma_handle *handle(int h, enum handle_kind kind)
 
 static int handle_new(struct dma_state *s)
 {
-	int i;
-
-	for (i = 0; i < DMA_MAX_HANDLES; i++)
-		if (s->h[i].kind == H_FREE)
-			return i;
-	return -ENOSPC;
+	return s->nr < DMA_MAX_HANDLES ? s->nr++ : -ENOSPC;
 }
 
 int pmm_dma_set_mask(unsigned int bits)
@@ -120,6 +122,9 @@ int pmm_dma_free_coherent(int h)
 
 	if (!d)
 		return -EINVAL;
+	/* A driver frees a buffer user space maps only once the VMA is gone. */
+	if (d->mmapped)
+		return -EBUSY;
 	if (d->kind == H_POOLED)
 		dma_page_pool_free(s->pool, d->pfn, d->dma);
 	else
@@ -163,6 +168,7 @@ int pmm_dma_mmap_coherent(struct pmm_process *p, int h, unsigned long addr,
 	} else {
 		err = dma_mmap_coherent(&s->dev, vma, d->pfn, d->dma, d->len);
 		vma_set_page_prot(vma);
+		d->mmapped = true;
 	}
 	mmap_write_unlock(p->mm);
 	return err;
@@ -191,11 +197,15 @@ int pmm_dma_map_pin(struct pmm_pin *pin, unsigned long off, unsigned long len,
 	h = handle_new(s);
 	if (h < 0)
 		return h;
+	d = &s->h[h];
+	d->folio = page_folio(pin->pages[i]);
+	folio_get(d->folio);
 	addr = dma_map_page(&s->dev, pin->pages[i], (unsigned int)(off & (PAGE_SIZE - 1)),
 			    len, dirs[dir]);
-	if (addr == DMA_MAPPING_ERROR)
+	if (addr == DMA_MAPPING_ERROR) {
+		folio_put(d->folio);
 		return -EIO;
-	d = &s->h[h];
+	}
 	d->kind = H_STREAM;
 	d->dma = addr;
 	d->len = len;
@@ -211,6 +221,7 @@ int pmm_dma_unmap(int h)
 	if (!d)
 		return -EINVAL;
 	dma_unmap_page(&s->dev, d->dma, d->len, d->dir);
+	folio_put(d->folio);
 	d->kind = H_FREE;
 	return 0;
 }
@@ -276,6 +287,8 @@ void machine_x86_teardown(void)
 	if (!s)
 		return;
 	for (i = 0; i < DMA_MAX_HANDLES; i++) {
+		/* The processes have exited: no VMA maps a buffer any more. */
+		s->h[i].mmapped = false;
 		if (s->h[i].kind == H_STREAM)
 			pmm_dma_unmap(i);
 		else if (s->h[i].kind != H_FREE)

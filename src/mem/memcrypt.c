@@ -12,6 +12,8 @@
 /* Per thread (native runs convert on several at once), per key domain. */
 struct key_ctx {
 	EVP_CIPHER_CTX *enc, *dec, *tweak;
+	/* Whole frames: OpenSSL's own XTS, the same bytes (tests/arch/test_x86.c). */
+	EVP_CIPHER_CTX *xts_enc, *xts_dec;
 };
 
 struct ctx_set {
@@ -31,6 +33,8 @@ static void ctx_set_free(void *p)
 		EVP_CIPHER_CTX_free(set->k[i].enc);
 		EVP_CIPHER_CTX_free(set->k[i].dec);
 		EVP_CIPHER_CTX_free(set->k[i].tweak);
+		EVP_CIPHER_CTX_free(set->k[i].xts_enc);
+		EVP_CIPHER_CTX_free(set->k[i].xts_dec);
 	}
 	free(set);
 }
@@ -62,6 +66,18 @@ static EVP_CIPHER_CTX *ecb_ctx(const unsigned char *k, bool encrypt)
 	return c;
 }
 
+static EVP_CIPHER_CTX *xts_ctx(const unsigned char *k, bool encrypt)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+
+	if (!c || !EVP_CipherInit_ex(c, EVP_aes_128_xts(), NULL, k, NULL,
+				     encrypt ? 1 : 0)) {
+		EVP_CIPHER_CTX_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static struct key_ctx *key_ctx(unsigned int key)
 {
 	struct ctx_set *set;
@@ -84,7 +100,9 @@ static struct key_ctx *key_ctx(unsigned int key)
 	k->enc = ecb_ctx(bytes, true);
 	k->dec = ecb_ctx(bytes, false);
 	k->tweak = ecb_ctx(bytes + 16, true);
-	if (!k->enc || !k->dec || !k->tweak)
+	k->xts_enc = xts_ctx(bytes, true);
+	k->xts_dec = xts_ctx(bytes, false);
+	if (!k->enc || !k->dec || !k->tweak || !k->xts_enc || !k->xts_dec)
 		return NULL;
 	return k;
 }
@@ -108,15 +126,42 @@ static int ecb(EVP_CIPHER_CTX *c, unsigned char *buf, size_t len)
 /* Blocks in a batch: a frame's. */
 #define XTS_BATCH	(PAGE_SIZE / MEMCRYPT_BLOCK)
 
+/* A whole frame: OpenSSL's XTS with the frame's address as the tweak. */
+static int xts_frame(struct key_ctx *k, uint64_t paddr, const void *in, void *out,
+		     bool encrypt)
+{
+	EVP_CIPHER_CTX *c = encrypt ? k->xts_enc : k->xts_dec;
+	unsigned char iv[16] = { 0 };
+	int outl, i;
+
+	for (i = 0; i < 8; i++)
+		iv[i] = (unsigned char)(paddr >> (8 * i));
+	if (!EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, -1) ||
+	    !EVP_CipherUpdate(c, out, &outl, in, PAGE_SIZE))
+		return -EIO;
+	return 0;
+}
+
+static void xor_tweaks(uint64_t *restrict dst, const unsigned char *src,
+		       const uint64_t *restrict tw, size_t words)
+{
+	size_t j;
+
+	for (j = 0; j < words; j++) {
+		uint64_t v;
+
+		memcpy(&v, src + j * 8, 8);
+		dst[j] = v ^ tw[j];
+	}
+}
+
 int memcrypt_xts(unsigned int key, uint64_t paddr, unsigned int off,
 		 const void *in, void *out, size_t len, bool encrypt)
 {
-	_Alignas(16) uint64_t tw[XTS_BATCH][2];
-	unsigned char *o = out;
-	const unsigned char *i = in;
+	_Alignas(16) uint64_t tw[XTS_BATCH * 2], buf[XTS_BATCH * 2];
 	struct key_ctx *k;
 	uint64_t t[2] = { paddr & ~(uint64_t)(PAGE_SIZE - 1), 0 };
-	size_t nb = len / MEMCRYPT_BLOCK, b, j;
+	size_t nb = len / MEMCRYPT_BLOCK, b;
 	unsigned int first = off / MEMCRYPT_BLOCK;
 
 	if (!key || key >= MEMCRYPT_MAX_KEYS || len % MEMCRYPT_BLOCK ||
@@ -125,32 +170,24 @@ int memcrypt_xts(unsigned int key, uint64_t paddr, unsigned int off,
 	k = key_ctx(key);
 	if (!k)
 		return -ENOMEM;
+	if (!off && len == PAGE_SIZE)
+		return xts_frame(k, t[0], in, out, encrypt);
 	/* T = AES-enc(K2, data unit number), then alpha^first. */
 	if (ecb(k->tweak, (unsigned char *)t, MEMCRYPT_BLOCK))
 		return -EIO;
 	for (b = 0; b < first; b++)
 		gf_double(t);
 	for (b = 0; b < nb; b++) {
-		tw[b][0] = t[0];
-		tw[b][1] = t[1];
+		tw[2 * b] = t[0];
+		tw[2 * b + 1] = t[1];
 		gf_double(t);
 	}
-	for (j = 0; j < nb * 2; j++) {
-		uint64_t v;
-
-		memcpy(&v, i + j * 8, 8);
-		v ^= ((uint64_t *)tw)[j];
-		memcpy(o + j * 8, &v, 8);
-	}
-	if (ecb(encrypt ? k->enc : k->dec, o, len))
+	xor_tweaks(buf, in, tw, nb * 2);
+	if (ecb(encrypt ? k->enc : k->dec, (unsigned char *)buf, len))
 		return -EIO;
-	for (j = 0; j < nb * 2; j++) {
-		uint64_t v;
-
-		memcpy(&v, o + j * 8, 8);
-		v ^= ((uint64_t *)tw)[j];
-		memcpy(o + j * 8, &v, 8);
-	}
+	for (b = 0; b < nb * 2; b++)
+		buf[b] ^= tw[b];
+	memcpy(out, buf, len);
 	return 0;
 }
 

@@ -36,6 +36,11 @@ int add_to_swap_cache(struct folio *folio, swp_entry_t entry)
 	} else {
 		set_bit(PG_swapcache, &folio->flags);
 		WRITE_ONCE(*s, folio);
+		/*
+		 * swapoff's scan may have passed this slot before the folio
+		 * came: a change its retry must see (swap_map_set()'s rule).
+		 */
+		WRITE_ONCE(swap_info->map_gen, swap_info->map_gen + 1);
 	}
 	spin_unlock(&swap_info->cache_lock);
 	if (err) {

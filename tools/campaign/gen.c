@@ -25,6 +25,7 @@
 #define MAX_PINS 16
 #define MAX_VMS 2
 #define MAX_BOS 3
+#define MAX_DMA 16
 
 struct rng {
 	uint64_t s;
@@ -71,6 +72,15 @@ struct gpin {
 	bool open;
 };
 
+/* A DMA handle: a coherent buffer or a streaming mapping of a pin. */
+struct gdma {
+	char name[8];
+	bool stream;
+	/* Made and used by one thread (or init): no other may free it under it. */
+	int owner;
+	bool open;
+};
+
 struct gvm {
 	char name[8];
 	int proc;
@@ -100,6 +110,10 @@ struct gen {
 	bool bo_dirty[MAX_BOS];
 	unsigned int nr_bos, nr_bo_maps;
 	bool vvar;
+	struct gdma dmas[MAX_DMA];
+	unsigned int nr_dmas, nr_dma_maps;
+	/* The machine encrypts memory (x86-sme, x86-sev). */
+	bool enc;
 	unsigned int nr_hfiles;		/* hugetlbfs files h0, h1, ... */
 	unsigned int nr_regs;
 	/* The statement being made: where, by whom, its text. */
@@ -987,6 +1001,182 @@ static bool g_copy_tags(struct gen *g)
 	return true;
 }
 
+/* A DMA handle this thread (or init) made and has not released. */
+static struct gdma *own_dma(struct gen *g, int stream)
+{
+	unsigned int i, n = 0, idx[MAX_DMA];
+
+	for (i = 0; i < g->nr_dmas; i++)
+		if (g->dmas[i].open && g->dmas[i].owner == g->thread &&
+		    (stream < 0 || g->dmas[i].stream == (stream > 0)))
+			idx[n++] = i;
+	return n ? &g->dmas[idx[below(&g->r, n)]] : NULL;
+}
+
+static struct gdma *new_dma(struct gen *g, bool stream)
+{
+	struct gdma *d;
+
+	if (g->nr_dmas == MAX_DMA)
+		return NULL;
+	d = &g->dmas[g->nr_dmas];
+	snprintf(d->name, sizeof(d->name), "%s%u", stream ? "sm" : "cb", g->nr_dmas);
+	g->nr_dmas++;
+	d->stream = stream;
+	d->owner = g->thread;
+	d->open = true;
+	return d;
+}
+
+/* dma_alloc [pool] len N as cbK */
+static bool g_dma_alloc(struct gen *g)
+{
+	struct gdma *d = new_dma(g, false);
+	bool pool = chance(&g->r, 40);
+
+	if (!d)
+		return false;
+	put(g, "dma_alloc%s len ", pool ? " pool" : "");
+	put_size(g, pool ? K4 : (1 + below(&g->r, 2)) * K4);
+	put(g, " as %s", d->name);
+	return true;
+}
+
+static bool g_dma_free(struct gen *g)
+{
+	struct gdma *d = own_dma(g, 0);
+
+	if (!d)
+		return false;
+	d->open = false;
+	put(g, "dma_free %s", d->name);
+	maybe_as(g);
+	return true;
+}
+
+/* dma_mmap cbK dmN len 4K prot P: a new address nobody else uses. */
+static bool g_dma_mmap(struct gen *g)
+{
+	struct gdma *d = own_dma(g, 0);
+
+	if (!d)
+		return false;
+	put(g, "dma_mmap %s dm%u len 4K prot ", d->name, g->nr_dma_maps++);
+	put_prot(g, false);
+	maybe_as(g);
+	return true;
+}
+
+/* dma_map pK DIR [off N] len N as smK, of a pin this thread holds. */
+static bool g_dma_map(struct gen *g)
+{
+	static const char *const dirs[] = { "to_device", "from_device", "bidirectional" };
+	struct gpin *p = own_pin(g);
+	struct gdma *d;
+	unsigned long off = 0, n;
+
+	if (!p || !(d = new_dma(g, true)))
+		return false;
+	/* The device writes only through a pin taken for writing. */
+	put(g, "dma_map %s %s", p->name, dirs[p->write ? below(&g->r, 3) : 0]);
+	if (chance(&g->r, 40)) {
+		off = below(&g->r, K4 - 16);
+		put(g, " off %lu", off);
+	}
+	n = 1 + below(&g->r, K4 - off < 64 ? K4 - off : 64);
+	put(g, " len %lu as %s", n, d->name);
+	return true;
+}
+
+static bool g_dma_unmap(struct gen *g)
+{
+	struct gdma *d = own_dma(g, 1);
+
+	if (!d)
+		return false;
+	d->open = false;
+	put(g, "dma_unmap %s", d->name);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_dma_sync(struct gen *g)
+{
+	struct gdma *d = own_dma(g, 1);
+
+	if (!d)
+		return false;
+	put(g, "dma_sync %s %s", d->name, chance(&g->r, 50) ? "for_cpu" : "for_device");
+	maybe_as(g);
+	return true;
+}
+
+/* dev_write/dev_read at a handle: an offset past its end is a status. */
+static bool g_dev(struct gen *g, bool write)
+{
+	struct gdma *d = own_dma(g, -1);
+	unsigned int n = 1 + (unsigned int)below(&g->r, 8);
+
+	if (!d)
+		return false;
+	put(g, "%s %s", write ? "dev_write" : "dev_read", d->name);
+	if (write) {
+		put(g, " ");
+		put_bytes(g, n);
+	}
+	if (chance(&g->r, 40))
+		put(g, " off %lu", below(&g->r, 64));
+	if (!write)
+		put(g, " len %u", n);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_dev_write(struct gen *g)
+{
+	return g_dev(g, true);
+}
+
+static bool g_dev_read(struct gen *g)
+{
+	return g_dev(g, false);
+}
+
+/*
+ * dev_write_phys/dev_read_phys: a device at a pinned page's physical
+ * address. Not on machines that encrypt: there it is the driver bug
+ * enc-mismatch reports every time, not a finding.
+ */
+static bool g_dev_phys(struct gen *g, bool write)
+{
+	struct gpin *p = own_pin(g);
+	unsigned int n = 1 + (unsigned int)below(&g->r, 6);
+
+	if (!p || g->enc || (write && !p->write))
+		return false;
+	put(g, "%s %s", write ? "dev_write_phys" : "dev_read_phys", p->name);
+	if (write) {
+		put(g, " ");
+		put_bytes(g, n);
+	}
+	if (chance(&g->r, 50))
+		put(g, " off %lu", below(&g->r, p->pages * K4 - n));
+	if (!write)
+		put(g, " len %u", n);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_dev_write_phys(struct gen *g)
+{
+	return g_dev_phys(g, true);
+}
+
+static bool g_dev_read_phys(struct gen *g)
+{
+	return g_dev_phys(g, false);
+}
+
 enum {
 	/* Declared in init with no 'on P:' (the statement names its own). */
 	F_DECL = 1 << 0,
@@ -1159,6 +1349,16 @@ static const struct stmt_gen {
 	{ "map_vvar", g_map_vvar, 0, 0, 0 },
 	{ "vvar_write", g_vvar_write, 1, 1, 0 },
 	{ "pvclock_write", g_pvclock_write, 1, 1, 0 },
+	{ "dma_alloc", g_dma_alloc, 1, 1, 0 },
+	{ "dma_free", g_dma_free, 1, 1, 0 },
+	{ "dma_mmap", g_dma_mmap, 2, 2, 0 },
+	{ "dma_map", g_dma_map, 2, 3, 0 },
+	{ "dma_unmap", g_dma_unmap, 2, 3, 0 },
+	{ "dma_sync", g_dma_sync, 1, 1, 0 },
+	{ "dev_write", g_dev_write, 1, 2, 0 },
+	{ "dev_read", g_dev_read, 1, 2, 0 },
+	{ "dev_write_phys", g_dev_write_phys, 1, 1, 0 },
+	{ "dev_read_phys", g_dev_read_phys, 1, 1, 0 },
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))
@@ -1278,8 +1478,23 @@ static void emit_random(struct gen *g, int thread_proc)
 /* A step: use or release a pin held here now and then, else anything. */
 static void emit_step(struct gen *g, int thread_proc)
 {
+	static const char *const stream_uses[] = { "dev_write", "dev_read", "dma_unmap",
+						   "dma_sync", "dma_unmap", "dma_sync" };
+	static const char *const coherent_uses[] = { "dev_write", "dev_read", "dma_free",
+						     "dma_mmap", "dma_free", "dma_mmap" };
+
 	if (own_pin(g) && chance(&g->r, 30)) {
-		if (emit_verb(g, chance(&g->r, 70) ? "dma" : "unpin", thread_proc))
+		unsigned long w = below(&g->r, 10);
+
+		if (emit_verb(g, w < 4 ? "dma" : w < 6 ? "dma_map" : w < 7 ? "dev_read_phys" :
+				 w < 8 ? "dev_write_phys" : "unpin", thread_proc))
+			return;
+	}
+	/* A DMA handle made here: used, or released, now and then. */
+	if (g->nr_dmas && chance(&g->r, 45)) {
+		const char *const *uses = own_dma(g, 1) ? stream_uses : coherent_uses;
+
+		if (emit_verb(g, uses[below(&g->r, 6)], thread_proc))
 			return;
 	}
 	emit_random(g, thread_proc);
@@ -1489,6 +1704,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	machine = o->machine ? o->machine : pick_machine(&g);
 	/* Tags and guests: the statements of the machine that has them. */
 	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
+	g.enc = !strncmp(machine, "x86-", 4);
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", machine);
 	snprintf(out->name, sizeof(out->name), "campaign-%llu-%llu",

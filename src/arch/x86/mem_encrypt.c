@@ -152,8 +152,11 @@ static int set_memory_enc_dec(unsigned long pfn, unsigned long n, bool enc)
 	for (i = pfn; i < pfn + n; i++)
 		sched_point(frame_obj(i), PMM_ACC_WRITE);
 	cpa_flush(pfn, n, true);
-	for (i = pfn; i < pfn + n; i++)
+	/* __change_page_attr_set_clr(): each PTE of the direct map, a step of its own. */
+	for (i = pfn; i < pfn + n; i++) {
+		sched_point(frame_obj(i), PMM_ACC_WRITE);
 		__atomic_store_n(&me->decrypted[i], !enc, __ATOMIC_RELAXED);
+	}
 	cpa_flush(pfn, n, false);
 	if (sev_active())
 		me->counts.hypercalls++;
