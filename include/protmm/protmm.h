@@ -14,6 +14,8 @@
  *   protmm/observer.h watching the executions and steps explored
  *   protmm/machine.h  the modelled machine: processes, files, operations
  *   protmm/knob.h     protocol variants, by name
+ *   protmm/x86.h      x86 memory encryption and the DMA API
+ *   protmm/ttm.h      a GPU with VRAM, TTM buffer objects, a vvar-like mapping
  */
 #ifndef PROTMM_PROTMM_H
 #define PROTMM_PROTMM_H
@@ -28,7 +30,9 @@
 #include "protmm/rcu.h"
 #include "protmm/sched.h"
 #include "protmm/shmem.h"
+#include "protmm/ttm.h"
 #include "protmm/wait.h"
+#include "protmm/x86.h"
 
 #define PROTMM_VERSION "0.1.0"
 

@@ -308,7 +308,8 @@ static void check(const struct lkey *k, const uint8_t *buf, unsigned int len,
 /*
  * The logical location of a user address, at the time of the access:
  * anonymous memory and a private file page the process has its own copy
- * of are (mm, address); other file pages are the file's.
+ * of are (mm, address); other file pages are the file's, and a buffer
+ * object's (a PFN map with a mapping) are the object's.
  */
 static bool user_key(const struct phys_access *a, struct lkey *k)
 {
@@ -317,7 +318,8 @@ static bool user_key(const struct phys_access *a, struct lkey *k)
 	unsigned long page = a->vaddr & PAGE_MASK;
 	struct shadow_page *sp;
 
-	if (!vma || a->vaddr < vma->vm_start || (vma->vm_flags & VM_PFNMAP))
+	if (!vma || a->vaddr < vma->vm_start ||
+	    ((vma->vm_flags & VM_PFNMAP) && !vma->vm_file))
 		return false;
 	*k = (struct lkey){ mm, a->vaddr, true };
 	if (!vma->vm_file)

@@ -108,6 +108,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	arch_ops = ops;
 	mm_ids_reset();
 	thp_machine_reset();
+	ttm_machine_reset();
 	err = phys_init(&po);
 	dma_reset();
 	machine_x86_reset();
@@ -177,6 +178,7 @@ void pmm_machine_finish(void)
 	swap_teardown();
 	thp_machine_finish();
 	hugetlb_teardown();
+	ttm_machine_finish();
 	check_leaks(zero_pfn);
 }
 

@@ -83,4 +83,8 @@ int machine_cpu(void);
 /* Whether @p has exited: operations on its mm then fail with -ESRCH. */
 bool process_gone(const struct pmm_process *p);
 
+/* The GPU and its BOs (machine/ttm.c): per execution, torn down first. */
+void ttm_machine_reset(void);
+void ttm_machine_finish(void);
+
 #endif /* PMM_MACHINE_MACHINE_H */

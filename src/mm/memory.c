@@ -432,6 +432,31 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct folio *folio)
 }
 
 /*
+ * wp_pfn_shared(): a write to a read-only special PTE of a shared mapping;
+ * ->pfn_mkwrite hears of it first (write notification of a PFN map),
+ * then finish_mkwrite_fault() makes it writable if it did not change.
+ */
+static vm_fault_t wp_pfn_shared(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	vm_fault_t ret;
+
+	if (vma->vm_ops && vma->vm_ops->pfn_mkwrite) {
+		spin_unlock(vmf->ptl);
+		ret = vma->vm_ops->pfn_mkwrite(vmf);
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+			return ret;
+		spin_lock(vmf->ptl);
+		if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+			spin_unlock(vmf->ptl);
+			return 0;
+		}
+	}
+	wp_page_reuse(vmf);
+	return 0;
+}
+
+/*
  * do_wp_page(): a write (or an unshare request from GUP) to a present
  * read-only PTE; called and returning with the PTL dropped.
  */
@@ -445,12 +470,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	if (vmf->page)
 		folio = page_folio(vmf->page);
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
-		if (unshare || !folio) {
-			/* Shared mappings are never unshared; PFN maps reuse. */
-			if (!unshare)
-				wp_page_reuse(vmf);
-			else
-				spin_unlock(vmf->ptl);
+		if (!unshare && !folio)
+			return wp_pfn_shared(vmf);
+		if (unshare) {
+			/* Shared mappings are never unshared. */
+			spin_unlock(vmf->ptl);
 			return 0;
 		}
 		folio_get(folio);
@@ -529,32 +553,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	ptep_set_access_flags(vma, vmf.address, vmf.pte, entry);
 	spin_unlock(vmf.ptl);
 	return 0;
-}
-
-/* insert_pfn(): a special PTE, with no struct page reference. */
-vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
-			       unsigned long pfn, pgprot_t prot)
-{
-	spinlock_t *ptl;
-	pte_t *ptep;
-
-	if (!(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || !pfn_valid(pfn))
-		return VM_FAULT_SIGBUS;
-	ptep = pte_alloc_map(vma->vm_mm, addr, &ptl);
-	if (!ptep)
-		return VM_FAULT_OOM;
-	spin_lock(ptl);
-	if (pte_none(ptep_get(ptep)))
-		set_pte_at(vma->vm_mm, addr, ptep,
-			   pte_mkspecial(pfn_pte(pfn, prot)));
-	spin_unlock(ptl);
-	return VM_FAULT_NOPAGE;
-}
-
-vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
-			  unsigned long pfn)
-{
-	return vmf_insert_pfn_prot(vma, addr, pfn, vma->vm_page_prot);
 }
 
 /*

@@ -17,11 +17,26 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr,
 			    pte_t pte);
 
-/* vmf_insert_pfn_prot(): a driver's fault maps a raw frame. */
+/*
+ * A driver's ->fault maps a raw frame with a special PTE (mm/pfnmap.c):
+ * vmf_insert_pfn_prot() in a VM_PFNMAP or VM_MIXEDMAP VMA,
+ * vmf_insert_mixed_prot() in a VM_MIXEDMAP one (or the zero page). Each
+ * returns VM_FAULT_NOPAGE (an entry already there is left as it is),
+ * VM_FAULT_SIGBUS outside the VMA, VM_FAULT_OOM; the kernel's BUG_ONs
+ * are bug-on violations (then VM_FAULT_SIGBUS).
+ */
 vm_fault_t vmf_insert_pfn_prot(struct vm_area_struct *vma, unsigned long addr,
 			       unsigned long pfn, pgprot_t prot);
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 			  unsigned long pfn);
+vm_fault_t vmf_insert_mixed_prot(struct vm_area_struct *vma, unsigned long addr,
+				 unsigned long pfn, pgprot_t prot);
+vm_fault_t vmf_insert_mixed(struct vm_area_struct *vma, unsigned long addr,
+			    unsigned long pfn);
+/* wp_shared_mapping_range(): write-protect a mapping's PTEs (mkclean). */
+unsigned long wp_shared_mapping_range(struct address_space *mapping,
+				      unsigned long first_index,
+				      unsigned long nr);
 
 /*
  * zap_page_range_single(): unmap [addr, addr + size) of one VMA; with

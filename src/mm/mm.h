@@ -85,6 +85,8 @@ struct vm_operations_struct {
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	/* ->page_mkwrite: a shared page is about to become writable. */
 	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
+	/* ->pfn_mkwrite: the same for a special PTE of VM_PFNMAP/VM_MIXEDMAP. */
+	vm_fault_t (*pfn_mkwrite)(struct vm_fault *vmf);
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 };

@@ -74,8 +74,9 @@ unsigned long calc_vm_flags(unsigned int prot, unsigned int flags,
 }
 
 /*
- * vma_set_page_prot(): shared file mappings with ->page_mkwrite want write
- * notification (vma_wants_writenotify()), so their PTEs start read-only
+ * vma_set_page_prot(): shared file mappings with ->page_mkwrite, and
+ * shared PFN maps with ->pfn_mkwrite, want write notification
+ * (vma_wants_writenotify()), so their PTEs start read-only
  * and the first write faults (and dirties). shmem has none and cannot
  * write back: its PTEs are writable from the start, dirtied by the CPU.
  */
@@ -83,8 +84,9 @@ void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
-	if ((flags & VM_SHARED) && vma->vm_file && !(flags & VM_PFNMAP) &&
-	    vma->vm_ops && vma->vm_ops->page_mkwrite)
+	if ((flags & VM_SHARED) && vma->vm_ops &&
+	    (vma->vm_ops->pfn_mkwrite ||
+	     (vma->vm_file && !(flags & VM_PFNMAP) && vma->vm_ops->page_mkwrite)))
 		flags &= ~VM_SHARED;
 	/* vm_pgprot_modify(): the caching and encryption bits a driver set stay. */
 	vma->vm_page_prot = pgprot_modify(vma->vm_page_prot,

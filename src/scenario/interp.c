@@ -481,6 +481,7 @@ static void setup(void *arg)
 	o.nr_cpus = s->cpus;
 	o.arch = s->machine;
 	o.swap_bytes = s->swap;
+	o.dev_bytes = s->vram;
 	o.swap_synchronous = s->swap_synchronous;
 	if (pmm_machine_init(&o))
 		return;

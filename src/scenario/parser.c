@@ -146,13 +146,13 @@ bool scn_string(struct scn_parser *p, char **str, size_t *len, const char *what)
 const char *const scn_kind_names[SYM_KINDS] = {
 	[SYM_PROC] = "process", [SYM_FILE] = "file", [SYM_PIPE] = "pipe",
 	[SYM_PIN] = "pin", [SYM_ADDR] = "address", [SYM_REG] = "register",
-	[SYM_VM] = "vm", [SYM_HFILE] = "hugetlbfs file",
+	[SYM_VM] = "vm", [SYM_HFILE] = "hugetlbfs file", [SYM_BO] = "buffer object",
 };
 
 static const char *const kind_plurals[SYM_KINDS] = {
 	[SYM_PROC] = "processes", [SYM_FILE] = "files", [SYM_PIPE] = "pipes",
 	[SYM_PIN] = "pins", [SYM_ADDR] = "addresses", [SYM_REG] = "registers",
-	[SYM_VM] = "vms", [SYM_HFILE] = "hugetlbfs files",
+	[SYM_VM] = "vms", [SYM_HFILE] = "hugetlbfs files", [SYM_BO] = "buffer objects",
 };
 
 /* A VM is a whole guest: fewer of them. */
@@ -161,6 +161,7 @@ static const unsigned int kind_max[SYM_KINDS] = {
 	[SYM_PIPE] = SCN_MAX_SYMBOLS, [SYM_PIN] = SCN_MAX_SYMBOLS,
 	[SYM_ADDR] = SCN_MAX_SYMBOLS, [SYM_REG] = SCN_MAX_SYMBOLS,
 	[SYM_VM] = SCN_MAX_VMS, [SYM_HFILE] = SCN_MAX_SYMBOLS,
+	[SYM_BO] = SCN_MAX_BOS,
 };
 
 int scn_lookup(const struct scenario *s, enum scn_sym_kind k, const char *n)
@@ -1043,7 +1044,7 @@ static void machines_modelled(char *buf, size_t len)
 
 /* The declarations of a scenario: top_level() knows no other word. */
 static const char *const decls[] = {
-	"scenario", "machine", "config", "memory", "disk", "swap", "cpus",
+	"scenario", "machine", "config", "memory", "disk", "swap", "cpus", "vram",
 	"explore", "init", "thread", "expect", "exists", "forbid",
 };
 
@@ -1085,7 +1086,8 @@ static bool top_level(struct scn_parser *p)
 	}
 	/* What shapes the machine comes before what runs on it. */
 	if ((!strcmp(w, "machine") || !strcmp(w, "memory") || !strcmp(w, "disk") ||
-	     !strcmp(w, "swap")) && (p->s->init.stmts || p->s->nr_threads)) {
+	     !strcmp(w, "swap") || !strcmp(w, "vram")) &&
+	    (p->s->init.stmts || p->s->nr_threads)) {
 		scn_fail(p, pos, "'%s' comes before 'init'", w);
 		return false;
 	}
@@ -1108,6 +1110,9 @@ static bool top_level(struct scn_parser *p)
 		return size_decl(p, &p->s->memory, SCN_MAX_MEMORY, "memory");
 	if (!strcmp(w, "disk"))
 		return size_decl(p, &p->s->disk, SCN_MAX_DISK, "disk");
+	/* Device memory after RAM: the GPU's VRAM (protmm/ttm.h). */
+	if (!strcmp(w, "vram"))
+		return size_decl(p, &p->s->vram, SCN_MAX_VRAM, "vram");
 	if (!strcmp(w, "swap")) {
 		if (p->s->swap)
 			scn_fail(p, pos, "a scenario has one 'swap' line");

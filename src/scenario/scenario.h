@@ -49,7 +49,9 @@
 #define SCN_MAX_CONFIG		32
 #define SCN_MAX_CONDS		16
 #define SCN_MAX_MEMORY		(2ul << 30)	/* RAM: room for 1G hugetlb pages */
+#define SCN_MAX_BOS		8
 #define SCN_MAX_DISK		(256ul << 20)
+#define SCN_MAX_VRAM		(256ul << 20)	/* device memory */
 #define SCN_MAX_MAP		(64ul << 20)	/* one mapping */
 #define SCN_MAX_PIN_PAGES	64
 #define SCN_MAX_SWAP		(256ul << 20)	/* the swap device */
@@ -134,7 +136,7 @@ struct scn_config {
 };
 
 enum scn_sym_kind { SYM_PROC, SYM_FILE, SYM_PIPE, SYM_PIN, SYM_ADDR, SYM_REG,
-		    SYM_VM, SYM_HFILE, SYM_KINDS };
+		    SYM_VM, SYM_HFILE, SYM_BO, SYM_KINDS };
 
 struct scn_symtab {
 	char names[SCN_MAX_SYMBOLS][SCN_MAX_NAME];
@@ -147,7 +149,7 @@ struct scenario {
 	char name[SCN_MAX_NAME];
 	char *description;
 	char machine[SCN_MAX_NAME];
-	unsigned long memory, disk, swap;
+	unsigned long memory, disk, swap, vram;
 	bool swap_synchronous;
 	unsigned int cpus;
 	struct scn_config config[SCN_MAX_CONFIG];
@@ -172,6 +174,8 @@ struct scenario {
 	unsigned long hfile_page[SCN_MAX_SYMBOLS];
 	/* Which VMs were created with tags (vm ... mte). */
 	bool vm_mte[SCN_MAX_VMS];
+	/* Which buffer objects have dirty tracking (bo ... dirty). */
+	bool bo_dirty[SCN_MAX_BOS];
 	/* Everything the parser allocated, freed by scenario_free(). */
 	void **allocs;
 	unsigned int nr_allocs, cap_allocs;

@@ -57,6 +57,9 @@ static const struct fix {
 	{ "seed002/shmem-mte-mprotect-loss-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "seed002/shmem-mte-fault-race-page-lock.pmm", "mte.sync=mte_lock" },
 	{ "regress/swapin-free-before-restore.pmm", "swap.restore_order=map_first" },
+	{ "seed003/ww-reserve-opposite-order-mutex.pmm", "ttm.reserve=ww" },
+	{ "seed003/dirty-tracking-across-move-fake-vma.pmm", "ttm.fault_prot=per_page" },
+	{ "seed003/bo-move-two-processes-vma-fixed.pmm", "ttm.fault_prot=per_page" },
 	{ "seed000/mprotect-decrypted-coherent-clobber.pmm", "x86.pgprot_modify=keep_enc" },
 	{ "seed003/device-reads-encrypted-guest-memory.pmm", "dma.sev_bounce=force" },
 };

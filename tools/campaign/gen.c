@@ -24,6 +24,7 @@
 #define MAX_PIPES 2
 #define MAX_PINS 16
 #define MAX_VMS 2
+#define MAX_BOS 3
 #define MAX_DMA 16
 
 struct rng {
@@ -105,6 +106,10 @@ struct gen {
 	unsigned int nr_pins;
 	struct gvm vms[MAX_VMS];
 	unsigned int nr_vms;
+	/* Buffer objects b0, b1, ... (with dirty tracking: bo_dirty) and a vvar map. */
+	bool bo_dirty[MAX_BOS];
+	unsigned int nr_bos, nr_bo_maps;
+	bool vvar;
 	struct gdma dmas[MAX_DMA];
 	unsigned int nr_dmas, nr_dma_maps;
 	/* The machine encrypts memory (x86-sme, x86-sev). */
@@ -1179,6 +1184,105 @@ enum {
 	F_MTE = 1 << 1,
 };
 
+/* TTM (every scenario has 'vram 256K'): BOs of 4K or 8K. */
+static const char *const bo_places[] = { "system", "tt", "vram" };
+
+static bool g_bo(struct gen *g)
+{
+	unsigned int i = g->nr_bos;
+
+	if (i == MAX_BOS)
+		return false;
+	g->bo_dirty[i] = chance(&g->r, 40);
+	put(g, "bo b%u %s%s size %uK", i, bo_places[below(&g->r, 3)],
+	    g->bo_dirty[i] ? " dirty" : "", chance(&g->r, 50) ? 4 : 8);
+	g->nr_bos++;
+	return true;
+}
+
+static bool g_map_bo(struct gen *g)
+{
+	if (!g->nr_bos || g->nr_bo_maps == 4)
+		return false;
+	put(g, "map_bo b%u bm%u len 4K prot %s", (unsigned int)below(&g->r, g->nr_bos),
+	    g->nr_bo_maps++, chance(&g->r, 80) ? "rw" : "r");
+	return true;
+}
+
+static bool g_bo_move(struct gen *g)
+{
+	if (!g->nr_bos)
+		return false;
+	put(g, "bo_move b%u %s", (unsigned int)below(&g->r, g->nr_bos),
+	    bo_places[below(&g->r, 3)]);
+	return true;
+}
+
+static bool g_bo_reserve(struct gen *g)
+{
+	unsigned int a;
+
+	if (g->nr_bos < 2)
+		return false;
+	a = (unsigned int)below(&g->r, g->nr_bos);
+	put(g, "bo_reserve b%u b%u", a,
+	    (a + 1 + (unsigned int)below(&g->r, g->nr_bos - 1)) % g->nr_bos);
+	return true;
+}
+
+static int pick_dirty_bo(struct gen *g)
+{
+	unsigned int i, n = 0, idx[MAX_BOS];
+
+	for (i = 0; i < g->nr_bos; i++)
+		if (g->bo_dirty[i])
+			idx[n++] = i;
+	return n ? (int)idx[below(&g->r, n)] : -1;
+}
+
+static bool g_bo_sync(struct gen *g)
+{
+	int b = pick_dirty_bo(g);
+
+	if (b < 0)
+		return false;
+	put(g, "bo_sync b%d", b);
+	return true;
+}
+
+static bool g_bo_device_read(struct gen *g)
+{
+	int b = pick_dirty_bo(g);
+
+	if (b < 0)
+		return false;
+	put(g, "bo_device_read b%d off 0 len %lu", b, 1 + below(&g->r, 8));
+	return true;
+}
+
+static bool g_map_vvar(struct gen *g)
+{
+	if (g->vvar)
+		return false;
+	g->vvar = true;
+	put(g, "map_vvar vv");
+	return true;
+}
+
+static bool g_vvar_write(struct gen *g)
+{
+	put(g, "vvar_write ");
+	put_bytes(g, 1 + (unsigned int)below(&g->r, 6));
+	return true;
+}
+
+static bool g_pvclock_write(struct gen *g)
+{
+	put(g, "pvclock_write ");
+	put_bytes(g, 1 + (unsigned int)below(&g->r, 6));
+	return true;
+}
+
 /*
  * One entry per statement kind. Weights are relative, in init and in a
  * thread; 0 there means the skeleton or the pin bookkeeping places it.
@@ -1236,6 +1340,15 @@ static const struct stmt_gen {
 	{ "hugetlbfs_punch", g_hugetlbfs_punch, 1, 2, F_DECL },
 	{ "remote_write", g_remote_write, 1, 3, 0 },
 	{ "remote_read", g_remote_read, 1, 3, 0 },
+	{ "bo", g_bo, 0, 0, F_DECL },
+	{ "map_bo", g_map_bo, 0, 0, 0 },
+	{ "bo_move", g_bo_move, 1, 2, 0 },
+	{ "bo_reserve", g_bo_reserve, 1, 1, 0 },
+	{ "bo_sync", g_bo_sync, 1, 1, 0 },
+	{ "bo_device_read", g_bo_device_read, 1, 1, 0 },
+	{ "map_vvar", g_map_vvar, 0, 0, 0 },
+	{ "vvar_write", g_vvar_write, 1, 1, 0 },
+	{ "pvclock_write", g_pvclock_write, 1, 1, 0 },
 	{ "dma_alloc", g_dma_alloc, 1, 1, 0 },
 	{ "dma_free", g_dma_free, 1, 1, 0 },
 	{ "dma_mmap", g_dma_mmap, 2, 2, 0 },
@@ -1395,6 +1508,8 @@ static void header(struct gen *g, const struct gen_opts *o)
 
 	n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "memory %s\ndisk 1M\n",
 			      chance(&g->r, 70) ? "1M" : "2M");
+	/* The GPU's VRAM, for buffer objects. */
+	n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "vram 256K\n");
 	if (chance(&g->r, 50))
 		n += (size_t)snprintf(s->header + n, sizeof(s->header) - n, "swap 1M%s\n",
 				      chance(&g->r, 30) ? " synchronous" : "");
@@ -1439,6 +1554,16 @@ static void init_block(struct gen *g)
 		emit_verb(g, "vm", 0);
 		emit_verb(g, "memslot", 0);
 	}
+	if (chance(&g->r, 30)) {
+		n = 1 + (unsigned int)below(&g->r, MAX_BOS);
+		for (i = 0; i < n; i++)
+			emit_verb(g, "bo", 0);
+		emit_verb(g, "map_bo", 0);
+		if (chance(&g->r, 50))
+			emit_verb(g, "map_bo", 0);
+	}
+	if (chance(&g->r, 15))
+		emit_verb(g, "map_vvar", 0);
 	n = (unsigned int)below(&g->r, 7);
 	for (i = 0; i < n; i++)
 		emit_step(g, 0);
