@@ -40,6 +40,7 @@
 #include "drivers/dma.h"
 #include "mem/memcrypt.h"
 #include "mem/phys.h"
+#include "mm/set_memory.h"
 #include "protmm/protmm.h"
 #include "protmm/x86.h"
 #include "scenario/scenario.h"

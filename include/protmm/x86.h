@@ -28,14 +28,14 @@ struct pmm_x86_counts {
 PMM_API int pmm_x86_counts(struct pmm_x86_counts *c);
 
 /*
- * set_memory_decrypted()/set_memory_encrypted() of @numpages frames of
+ * The kernel's set_memory_decrypted()/set_memory_encrypted() of @numpages frames of
  * RAM from @pfn, through the kernel's direct map (the kernel takes a
  * virtual address; the model's direct map is indexed by frame). The old
  * contents are not preserved. -EINVAL outside RAM, -ENOTSUP without
  * memory encryption.
  */
-PMM_API int set_memory_decrypted(unsigned long pfn, unsigned long numpages);
-PMM_API int set_memory_encrypted(unsigned long pfn, unsigned long numpages);
+PMM_API int pmm_set_memory_decrypted(unsigned long pfn, unsigned long numpages);
+PMM_API int pmm_set_memory_encrypted(unsigned long pfn, unsigned long numpages);
 
 /*
  * The DMA API on an emulated device (every machine; it means something

@@ -11,6 +11,7 @@
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
+#include "mm/set_memory.h"
 #include "protmm/x86.h"
 #include "sched/knob.h"
 #include "sched/spinlock.h"
@@ -32,11 +33,6 @@ DEFINE_KNOB(dma_sev_knob, "dma.sev_bounce",
 	    "host: the device is given the guest page's own address, so the "
 	    "hypervisor's device reads and writes ciphertext)",
 	    "force", "off");
-
-bool cc_guest_mem_encrypt(void)
-{
-	return arch_ops->sme_me_mask && !strcmp(arch_ops->name, "x86-sev");
-}
 
 bool force_dma_unencrypted(const struct device *dev)
 {

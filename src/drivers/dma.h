@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "drivers/dma_dev.h"
+#include "mm/cc_platform.h"
 #include "mm/mm.h"
 
 enum dma_data_direction {
@@ -42,8 +43,6 @@ enum dma_data_direction {
 	DMA_NONE = 3,
 };
 
-/* cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT): the processes run in an SEV guest. */
-bool cc_guest_mem_encrypt(void);
 /* force_dma_unencrypted() (arch/x86/mm/mem_encrypt.c). */
 bool force_dma_unencrypted(const struct device *dev);
 /* phys_to_dma(): the C-bit unless the device must use decrypted memory. */

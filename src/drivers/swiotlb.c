@@ -18,6 +18,7 @@
 #include "mem/folio.h"
 #include "mem/phys.h"
 #include "mm/arch.h"
+#include "mm/set_memory.h"
 #include "protmm/x86.h"
 #include "sched/spinlock.h"
 

@@ -14,11 +14,12 @@
  */
 #include <errno.h>
 
-#include "drivers/dma.h"
 #include "mem/folio.h"
 #include "mm/arch.h"
 #include "mm/memory.h"
+#include "mm/cc_platform.h"
 #include "mm/mmap.h"
+#include "mm/set_memory.h"
 #include "mm/vvar.h"
 #include "protmm/sched.h"
 #include "protmm/x86.h"

@@ -10,6 +10,7 @@
 
 #include "x86_test.h"
 #include "mem/memtype.h"
+#include "mm/set_memory.h"
 #include "sched/completion.h"
 
 /* The engine's XTS is IEEE 1619's: OpenSSL's AES-128-XTS, data unit = frame. */

@@ -7,6 +7,7 @@
  */
 #include "../arch/x86_test.h"
 #include "drivers/dma.h"
+#include "mm/set_memory.h"
 
 static struct pmm_x86_counts counts(void)
 {

@@ -21,6 +21,7 @@
 #include "arch/x86/x86.h"
 #include "mem/memtype.h"
 #include "mem/phys.h"
+#include "mm/set_memory.h"
 #include "protmm/x86.h"
 #include "sched/sched.h"
 
@@ -176,6 +177,16 @@ int set_memory_decrypted(unsigned long pfn, unsigned long numpages)
 int set_memory_encrypted(unsigned long pfn, unsigned long numpages)
 {
 	return set_memory_enc_dec(pfn, numpages, true);
+}
+
+int pmm_set_memory_decrypted(unsigned long pfn, unsigned long numpages)
+{
+	return set_memory_decrypted(pfn, numpages);
+}
+
+int pmm_set_memory_encrypted(unsigned long pfn, unsigned long numpages)
+{
+	return set_memory_encrypted(pfn, numpages);
 }
 
 int pmm_x86_counts(struct pmm_x86_counts *c)

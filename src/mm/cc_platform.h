@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* include/linux/cc_platform.h: what the confidential-computing platform is. */
+#ifndef PMM_MM_CC_PLATFORM_H
+#define PMM_MM_CC_PLATFORM_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "mm/arch.h"
+
+/* cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT): the processes run in an SEV guest. */
+static inline bool cc_guest_mem_encrypt(void)
+{
+	return arch_ops->sme_me_mask && !strcmp(arch_ops->name, "x86-sev");
+}
+
+#endif /* PMM_MM_CC_PLATFORM_H */
