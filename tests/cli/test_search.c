@@ -44,7 +44,7 @@ static unsigned long long field(const char *json, const char *key)
 {
 	char pat[64];
 	const char *p;
-	unsigned long long v;
+	unsigned long long v = 0;
 
 	snprintf(pat, sizeof(pat), "\"%s\":", key);
 	p = strstr(json, pat);
