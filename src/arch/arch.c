@@ -3,12 +3,14 @@
 
 #include "arch/arch.h"
 #include "arch/arm64/mte.h"
+#include "arch/s390/uv.h"
 
 const struct arch_mm_ops *arch_ops = &generic_arch_ops;
 
 static const struct arch_mm_ops *const machines[] = {
 	&generic_arch_ops,
 	&arm64_mte_arch_ops,
+	&s390_pv_arch_ops,
 };
 
 const char *arch_machine_name(unsigned int i)

@@ -119,6 +119,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = shadow_init();
 	if (!err)
 		err = tags_init();
+	if (!err && arch_ops->init)
+		err = arch_ops->init();
 	if (err)
 		return err;
 	mm_watch_register(&pins_mm_watch);

@@ -15,6 +15,8 @@ struct phys_access;
 
 struct arch_mm_ops {
 	const char *name;
+	/* Sets up the machine's hardware for an execution. May be NULL. */
+	int (*init)(void);
 	/* vm_get_page_prot(): the PTE protection for these vm_flags. */
 	pgprot_t (*vm_get_page_prot)(unsigned long vm_flags);
 	/* _PAGE_CHG_MASK: the PTE bits pte_modify() keeps. */

@@ -11,5 +11,6 @@ const struct scn_domain *const scn_domains[] = {
 	&scn_dom_shmem,
 	&scn_dom_huge,
 	&scn_dom_remote,
+	&scn_dom_s390,
 	NULL,
 };
