@@ -27,7 +27,7 @@ struct uv_stats uv_stats;
 
 bool uv_active(void)
 {
-	return frames != NULL;
+	return arch_ops == &s390_pv_arch_ops;
 }
 
 bool uv_secure_for(unsigned long pfn, const struct uv_guest *g, unsigned long gfn)
@@ -39,7 +39,7 @@ bool uv_secure_for(unsigned long pfn, const struct uv_guest *g, unsigned long gf
 
 bool uv_frame_secure(unsigned long pfn)
 {
-	return frames && frames[pfn].state == UV_SECURE;
+	return uv_active() && frames[pfn].state == UV_SECURE;
 }
 
 /* splitmix64's finaliser: the one mixing function of cipher and MAC. */
@@ -296,7 +296,8 @@ static int do_secure_storage_access(struct phys_access *a)
 
 static int uv_phys_access(struct phys_access *a)
 {
-	if (uv_self || frames[a->pfn].state != UV_SECURE)
+	/* Registered once for the process: other machines pass through. */
+	if (!uv_active() || uv_self || frames[a->pfn].state != UV_SECURE)
 		return 0;
 	switch (a->who) {
 	case ACCESS_GUEST:
@@ -317,6 +318,8 @@ static void uv_freed(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), n = 1, i;
 
+	if (!uv_active())
+		return;
 	if (folio_test_large(folio))
 		n = 1UL << folio->_folio_order;
 	for (i = 0; i < n; i++) {
