@@ -35,7 +35,7 @@ const struct oracle_info oracles[] = {
 	{ "io-on-secure", "a device read or wrote by DMA a frame that was secure for a protected s390 guest: a path gave a page to a device without marking it pending I/O and making it accessible first (arch_make_folio_accessible())" },
 	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping the model lost; the pins a scenario still holds at its end are the driver's, released first as closing its file would" },
 	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },
-	{ "secure-integrity", "a protected s390 guest read other bytes than it last wrote to that guest address, or the Ultravisor refused to import a page whose contents the host changed while it was exported" },
+	{ "secure-integrity", "a protected s390 guest read other bytes than it last wrote to that guest address (zeros after its first import or a destroy): an import let changed or wrong contents through; an import the Ultravisor refuses because the host changed the exported page is the guarantee at work, not a violation" },
 	{ "stale-tags", "tags read or checked differ from the last tags stored to that logical granule (across swap, COW and fork), or a swap entry's saved tags were freed while the entry lives; copy_tags reaches its page through a plain reference (FOLL_GET), so the tags it moves are those of whoever maps the frame then" },
 	{ "stale-tlb", "a frame was freed while a CPU's TLB still mapped it" },
 	{ "tag-leak", "a page reached a new owner carrying the previous owner's tags" },

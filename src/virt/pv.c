@@ -245,11 +245,8 @@ static void check_seen(struct uv_gpage *gp, unsigned long gpa,
 static void note_written(struct uv_gpage *gp, unsigned long gpa,
 			 const unsigned char *buf, unsigned int len)
 {
-	if (!gp->seen) {
-		gp->seen = pmm_alloc(PAGE_SIZE);
-		if (!gp->seen)
-			return;
-	}
+	if (!gp->seen)
+		return;
 	memcpy(gp->seen + (gpa & ~PAGE_MASK), buf, len);
 }
 

@@ -82,6 +82,8 @@ struct gen {
 	uint64_t without;
 	struct gen_scenario *s;
 	bool mte;
+	/* Protected guests: the statements of machine s390-pv. */
+	bool s390;
 	unsigned int tag;	/* most tagged accesses use this one */
 	char procs[MAX_PROCS][8];
 	unsigned int nr_procs, nr_forks;
@@ -982,12 +984,116 @@ static bool g_copy_tags(struct gen *g)
 	return true;
 }
 
+static bool g_pv_vm(struct gen *g)
+{
+	struct gvm *v;
+
+	if (g->nr_vms == MAX_VMS)
+		return false;
+	v = &g->vms[g->nr_vms];
+	snprintf(v->name, sizeof(v->name), "V%u", g->nr_vms++);
+	v->proc = g->proc;
+	v->mte = false;
+	v->slot = 0;
+	put(g, "pv_vm %s on %s", v->name, g->procs[v->proc]);
+	return true;
+}
+
+static bool g_pv_write(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_write %s", v->name);
+	put_gpa(g, v, 1);
+	put(g, " ");
+	put_bytes(g, 1 + (unsigned int)below(&g->r, 6));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_pv_read(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_read %s", v->name);
+	put_gpa(g, v, 1);
+	put(g, " len %lu", 1 + below(&g->r, 8));
+	maybe_as(g);
+	return true;
+}
+
+/* pv_import, pv_share: a page of the guest. */
+static bool g_pv_page(struct gen *g, const char *verb)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "%s %s", verb, v->name);
+	put_gpa(g, v, K4);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_pv_import(struct gen *g)
+{
+	return g_pv_page(g, "pv_import");
+}
+
+static bool g_pv_share(struct gen *g)
+{
+	return g_pv_page(g, "pv_share");
+}
+
+static bool g_pv_destroy(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_destroy %s", v->name);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_splice_to_device(struct gen *g)
+{
+	const char *q = g->nr_pipes ? g->pipes[below(&g->r, g->nr_pipes)] : NULL;
+
+	if (!q)
+		return false;
+	put(g, "splice_to_device %s len ", q);
+	put_size(g, K4 * (1 + below(&g->r, 2)));
+	maybe_as(g);
+	return true;
+}
+
 enum {
 	/* Declared in init with no 'on P:' (the statement names its own). */
 	F_DECL = 1 << 0,
 	/* Only on the machine with tags and guests. */
 	F_MTE = 1 << 1,
+	/* Only on the machine with protected guests. */
+	F_S390 = 1 << 2,
+	/* On either machine with guests. */
+	F_GUEST = 1 << 3,
 };
+
+/* Whether a statement of these flags applies on this machine. */
+static bool gen_applies(const struct gen *g, unsigned int flags)
+{
+	if (flags & F_GUEST)
+		return g->mte || g->s390;
+	if (flags & F_MTE)
+		return g->mte;
+	if (flags & F_S390)
+		return g->s390;
+	return true;
+}
 
 /*
  * One entry per statement kind. Weights are relative, in init and in a
@@ -1005,7 +1111,7 @@ static const struct stmt_gen {
 	{ "shmem", g_shmem, 0, 0, F_DECL },
 	{ "memfd", g_memfd, 0, 0, F_DECL },
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
-	{ "memslot", g_memslot, 0, 0, F_DECL | F_MTE },
+	{ "memslot", g_memslot, 0, 0, F_DECL | F_GUEST },
 	{ "map", g_map, 3, 3, 0 },
 	{ "munmap", g_munmap, 1, 5, 0 },
 	{ "mprotect", g_mprotect, 1, 5, 0 },
@@ -1046,6 +1152,13 @@ static const struct stmt_gen {
 	{ "hugetlbfs_punch", g_hugetlbfs_punch, 1, 2, F_DECL },
 	{ "remote_write", g_remote_write, 1, 3, 0 },
 	{ "remote_read", g_remote_read, 1, 3, 0 },
+	{ "pv_vm", g_pv_vm, 0, 0, F_DECL | F_S390 },
+	{ "pv_write", g_pv_write, 3, 6, F_S390 },
+	{ "pv_read", g_pv_read, 2, 5, F_S390 },
+	{ "pv_import", g_pv_import, 1, 4, F_S390 },
+	{ "pv_share", g_pv_share, 1, 2, F_S390 },
+	{ "pv_destroy", g_pv_destroy, 0, 1, F_S390 },
+	{ "splice_to_device", g_splice_to_device, 1, 3, F_S390 },
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))
@@ -1105,7 +1218,7 @@ static bool emit(struct gen *g, const struct stmt_gen *sg, int thread_proc)
 	struct gen_scenario *s = g->s;
 	struct gen_line *l;
 
-	if ((sg->flags & F_MTE) && !g->mte)
+	if (!gen_applies(g, sg->flags))
 		return false;
 	if (g->without & (1ull << (sg - stmt_gens)))
 		return false;
@@ -1143,14 +1256,14 @@ static void emit_random(struct gen *g, int thread_proc)
 	for (tries = 0; tries < 8; tries++) {
 		total = 0;
 		for (i = 0; i < NR_GENS; i++)
-			if (g->mte || !(stmt_gens[i].flags & F_MTE))
+			if (gen_applies(g, stmt_gens[i].flags))
 				total += g->thread < 0 ? stmt_gens[i].w_init :
 					 stmt_gens[i].w_thread;
 		w = (unsigned int)below(&g->r, total);
 		for (i = 0; i < NR_GENS; i++) {
 			unsigned int wi;
 
-			if (!g->mte && (stmt_gens[i].flags & F_MTE))
+			if (!gen_applies(g, stmt_gens[i].flags))
 				continue;
 			wi = g->thread < 0 ? stmt_gens[i].w_init : stmt_gens[i].w_thread;
 			if (w < wi)
@@ -1222,6 +1335,10 @@ static void init_block(struct gen *g)
 		emit_verb(g, "map", 0);
 	if (g->mte && chance(&g->r, 45)) {
 		emit_verb(g, "vm", 0);
+		emit_verb(g, "memslot", 0);
+	}
+	if (g->s390 && chance(&g->r, 70)) {
+		emit_verb(g, "pv_vm", 0);
 		emit_verb(g, "memslot", 0);
 	}
 	n = (unsigned int)below(&g->r, 7);
@@ -1364,6 +1481,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	machine = o->machine ? o->machine : pick_machine(&g);
 	/* Tags and guests: the statements of the machine that has them. */
 	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
+	g.s390 = !strcmp(machine, "s390-pv");
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", machine);
 	snprintf(out->name, sizeof(out->name), "campaign-%llu-%llu",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arch/s390/uv.h"
+#include "check/owners.h"
 #include "mem/phys.h"
 #include "sched/sched.h"
 
@@ -99,9 +100,37 @@ static void uv_write_frame(unsigned long pfn, unsigned char *buf)
 	uv_self = false;
 }
 
+/*
+ * The UV clears the frame: a word (frame_clear()), and the data oracle
+ * told that the frame's locations read as zeros now.
+ */
+static void uv_clear_frame(unsigned long pfn)
+{
+	struct lkey keys[FRAME_MAX_OWNERS];
+	unsigned int i, n;
+
+	frame_clear(pfn);
+	if (!sched_exploring())
+		return;
+	n = frame_owners(pfn, false, keys);
+	for (i = 0; i < n; i++)
+		phys_logical_zero(keys[i].obj, keys[i].off, PAGE_SIZE);
+}
+
 static struct uv_gpage *gpage(struct uv_guest *g, unsigned long gfn)
 {
 	return gfn < g->nr_gfns ? &g->pages[gfn] : NULL;
+}
+
+/*
+ * A destroyed page is gone: its next import is a first one, and what the
+ * guest reads there is zeros, not what it wrote (the host may always
+ * take memory away from a guest; it cannot show it other contents).
+ */
+static void forget_gpage(struct uv_gpage *gp)
+{
+	gp->exported = false;
+	gp->seen = NULL;
 }
 
 /*
@@ -125,20 +154,22 @@ int uv_import(struct uv_guest *g, unsigned long gfn, unsigned long pfn)
 		uint64_t iv = nonce(g, gfn, gp->exports);
 
 		frame_peek(pfn, 0, buf, PAGE_SIZE);
+		/*
+		 * The architecture's guarantee at work, not a violation: the
+		 * host (a VMM writing guest memory, say) changed the page, and
+		 * the guest does not get it. It stays exported.
+		 */
 		if (page_mac(buf, iv) != gp->mac) {
 			uv_stats.integrity_failures++;
-			pmm_violation("secure-integrity",
-				      "import of guest frame %#lx into frame %#lx: the "
-				      "contents changed since their export (MAC mismatch)",
-				      gfn, pfn);
 			return -EINVAL;
 		}
 		crypt_page(buf, iv);
 		gp->exported = false;
+		uv_write_frame(pfn, buf);
 	} else {
-		memset(buf, 0, sizeof(buf));
+		uv_clear_frame(pfn);
+		gp->seen = pmm_alloc(PAGE_SIZE);	/* zeros: what the guest reads */
 	}
-	uv_write_frame(pfn, buf);
 	*f = (struct uv_frame){ g, gfn, UV_SECURE };
 	return 0;
 }
@@ -190,7 +221,7 @@ int uv_destroy_page(unsigned long pfn)
 	if (f->state != UV_SECURE)
 		return 0;
 	uv_stats.destroys++;
-	gpage(f->g, f->gfn)->exported = false;
+	forget_gpage(gpage(f->g, f->gfn));
 	f->state = UV_NONE;
 	memset(buf, 0, sizeof(buf));
 	uv_write_frame(pfn, buf);
@@ -326,7 +357,7 @@ static void uv_freed(struct folio *folio)
 		struct uv_frame *f = &frames[pfn + i];
 
 		if (f->state == UV_SECURE)
-			gpage(f->g, f->gfn)->exported = false;
+			forget_gpage(gpage(f->g, f->gfn));
 		*f = (struct uv_frame){ NULL, 0, UV_NONE };
 	}
 }

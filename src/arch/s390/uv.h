@@ -9,7 +9,8 @@
  * The UV calls modelled:
  *   import   (UVC_CMD_CONV_TO_SEC_STOR) the frame becomes secure for the
  *            triple: a page never exported before is cleared; an exported
- *            one is integrity checked and decrypted
+ *            one is integrity checked and decrypted: changed contents
+ *            make the import fail (-EINVAL), and the page stays exported
  *   export   (UVC_CMD_CONV_FROM_SEC_STOR) the frame's contents are
  *            encrypted in place and a MAC kept by the UV, so the host may
  *            write it out and read it back; the frame is no longer secure
@@ -66,7 +67,11 @@ struct uv_gpage {
 	uint32_t exports;		/* export count: the cipher's nonce */
 	bool exported;			/* imported again only with the MAC */
 	bool shared;			/* the guest shared it (virtio) */
-	/* The guest's view, for the secure-integrity oracle: NULL until written. */
+	/*
+	 * The guest's view, for the secure-integrity oracle: what its reads
+	 * must return (zeros after a first import, then what it wrote);
+	 * NULL when unknown (never imported, or destroyed).
+	 */
 	unsigned char *seen;
 };
 
