@@ -270,6 +270,28 @@ static void test_pipe_read_exception(void **state)
 	pmm_knob_reset();
 }
 
+/*
+ * arch_make_folio_accessible() does nothing without PG_arch_1: I/O on
+ * memory no guest ever imported makes no UV call.
+ */
+static void no_arch1_setup(void *arg)
+{
+	char buf[8] = { 0 };
+
+	(void)arg;
+	up(false);
+	check(pmm_file_write_direct(P, G, 0, HVA, PG) == (ssize_t)PG);
+	check(pmm_file_read(P, G, 0, HVA, 4) == 4);
+	check(pmm_load(P, HVA, buf, 4) == 0 && !memcmp(buf, "host", 4));
+	check(uv_stats.calls == 0);
+}
+
+static void test_no_uv_call_without_arch1(void **state)
+{
+	(void)state;
+	assert_string_equal(explore(no_arch1_setup, 0), "");
+}
+
 /* expected_folio_refs(): mappings, plus the page cache (or swap cache). */
 static void expected_refs_setup(void *arg)
 {
@@ -305,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_splice_missing),
 		cmocka_unit_test(test_pipe_read_exception),
 		cmocka_unit_test(test_expected_refs),
+		cmocka_unit_test(test_no_uv_call_without_arch1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

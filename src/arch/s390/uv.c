@@ -144,6 +144,7 @@ int uv_import(struct uv_guest *g, unsigned long gfn, unsigned long pfn)
 	struct uv_gpage *gp = gpage(g, gfn);
 	unsigned char buf[PAGE_SIZE];
 
+	uv_stats.calls++;
 	sched_point(frame_obj(pfn), PMM_ACC_WRITE);
 	if (!gp || g->destroyed)
 		return -EINVAL;
@@ -182,6 +183,7 @@ int uv_convert_from_secure(unsigned long pfn)
 	unsigned char buf[PAGE_SIZE];
 	uint64_t iv;
 
+	uv_stats.calls++;
 	sched_point(frame_obj(pfn), PMM_ACC_WRITE);
 	if (f->state != UV_SECURE)
 		return 0;
@@ -203,6 +205,7 @@ int uv_pin_shared(unsigned long pfn)
 {
 	struct uv_frame *f = &frames[pfn];
 
+	uv_stats.calls++;
 	sched_point(frame_obj(pfn), PMM_ACC_WRITE);
 	if (f->state != UV_SHARED && f->state != UV_SHARED_PINNED)
 		return -EINVAL;
@@ -217,6 +220,7 @@ int uv_destroy_page(unsigned long pfn)
 	struct uv_frame *f = &frames[pfn];
 	unsigned char buf[PAGE_SIZE];
 
+	uv_stats.calls++;
 	sched_point(frame_obj(pfn), PMM_ACC_WRITE);
 	if (f->state != UV_SECURE)
 		return 0;
@@ -233,6 +237,7 @@ int uv_share(struct uv_guest *g, unsigned long gfn, unsigned long pfn)
 {
 	struct uv_frame *f = &frames[pfn];
 
+	uv_stats.calls++;
 	sched_point(frame_obj(pfn), PMM_ACC_WRITE);
 	if (f->state != UV_SECURE || f->g != g || f->gfn != gfn)
 		return -EINVAL;

@@ -94,6 +94,7 @@ bool uv_frame_secure(unsigned long pfn);
 
 /* The UV's statistics of this execution, for tests and benchmarks. */
 struct uv_stats {
+	unsigned long calls;	/* every UV call, successful or not */
 	unsigned long imports, exports, pins, destroys, integrity_failures;
 	unsigned long host_exceptions, make_secure_calls;
 };
