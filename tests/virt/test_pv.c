@@ -204,6 +204,35 @@ static void test_writeback_eagain(void **state)
 	assert_true(run_bounded(writeback_setup, 3, NULL) > 1);
 }
 
+/*
+ * The folio lock held elsewhere: folio_trylock() fails, -EAGAIN; the
+ * reference gmap_make_secure() took before dropping the PTL is the one
+ * its folio_put() drops (without it the count would lose one).
+ */
+static void trylock_setup(void *arg)
+{
+	struct folio *f;
+	int refs;
+
+	(void)arg;
+	pv_up();
+	check(pmm_store(W.vmm, HVA, "v", 1) == 0);
+	f = folio_at(HVA);
+	refs = folio_ref_count(f);
+	check(folio_trylock(f));
+	check(pmm_pv_import(W.vm, GPA) == -EAGAIN);
+	check(folio_ref_count(f) == refs);
+	check(uv_stats.make_secure_calls == 0);
+	folio_unlock(f);
+	check(pmm_pv_import(W.vm, GPA) == 0);
+}
+
+static void test_trylock_keeps_reference(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(trylock_setup, NULL), 1);
+}
+
 /* A THP under the guest's memory is split, then imported. */
 static void thp_setup(void *arg)
 {
@@ -222,6 +251,8 @@ static void thp_setup(void *arg)
 	check(pmm_thp_state(W.vmm, hva) == 1);
 	W.vm = pmm_pv_vm_create(W.vmm);
 	check(pmm_vm_set_memslot(W.vm, GPA, hva, 2ul << 20) == 0);
+	/* -E2BIG: split_folio(), then straight back to the import. */
+	check(pmm_pv_import(W.vm, GPA) == 0);
 	check(pmm_pv_store(W.vm, GPA, "guest", 5) == 0);
 	check(pmm_pv_secure(W.vm, GPA));
 	check(pmm_thp_state(W.vmm, hva) == 0);
@@ -354,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_busy_drains_then_gives_up),
 		cmocka_unit_test(test_writeback_eagain),
 		cmocka_unit_test(test_large_folio_split),
+		cmocka_unit_test(test_trylock_keeps_reference),
 		cmocka_unit_test(test_shared_pinned_not_exported),
 		cmocka_unit_test(test_destroy),
 		cmocka_unit_test(test_integrity),
