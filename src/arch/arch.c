@@ -3,6 +3,7 @@
 
 #include "arch/arch.h"
 #include "arch/arm64/mte.h"
+#include "arch/s390/uv.h"
 #include "arch/x86/x86.h"
 
 const struct arch_mm_ops *arch_ops = &generic_arch_ops;
@@ -12,6 +13,7 @@ static const struct arch_mm_ops *const machines[] = {
 	&arm64_mte_arch_ops,
 	&x86_sme_arch_ops,
 	&x86_sev_arch_ops,
+	&s390_pv_arch_ops,
 };
 
 const char *arch_machine_name(unsigned int i)

@@ -187,6 +187,8 @@ ssize_t pipe_read(struct pipe_inode_info *pipe, struct mm_struct *mm, int cpu,
 /* iter_file_splice_write(): the pipe's pages written into a file. */
 ssize_t iter_file_splice_write(struct pipe_inode_info *pipe,
 			       struct inode *inode, loff_t pos, size_t len);
+/* A device sends the pipe's buffers by DMA, zero-copy (whole buffers). */
+ssize_t splice_to_device(struct pipe_inode_info *pipe, size_t len);
 /* Releases whatever the pipe still holds. */
 void pipe_release(struct pipe_inode_info *pipe);
 

@@ -128,6 +128,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = tags_init();
 	if (!err)
 		err = enc_check_init();
+	if (!err && arch_ops->late_init)
+		err = arch_ops->late_init();
 	if (err)
 		return err;
 	mm_watch_register(&pins_mm_watch);

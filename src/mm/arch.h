@@ -16,6 +16,11 @@ struct phys_access;
 
 struct arch_mm_ops {
 	const char *name;
+	/*
+	 * Sets up the machine's hardware for an execution, after the oracles'
+	 * own set-up (s390: the Ultravisor's frame states). May be NULL.
+	 */
+	int (*late_init)(void);
 	/* vm_get_page_prot(): the PTE protection for these vm_flags. */
 	pgprot_t (*vm_get_page_prot)(unsigned long vm_flags);
 	/* _PAGE_CHG_MASK: the PTE bits pte_modify() keeps. */

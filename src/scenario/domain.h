@@ -167,7 +167,7 @@ struct scn_domain {
 extern const struct scn_domain *const scn_domains[];
 extern const struct scn_domain scn_dom_mm, scn_dom_file, scn_dom_swap,
 	scn_dom_mte, scn_dom_kvm, scn_dom_shmem, scn_dom_huge, scn_dom_remote,
-	scn_dom_ttm, scn_dom_x86;
+	scn_dom_s390, scn_dom_ttm, scn_dom_x86;
 
 const struct scn_verb *scn_verb_find(const char *name);
 

@@ -11,6 +11,7 @@ const struct scn_domain *const scn_domains[] = {
 	&scn_dom_shmem,
 	&scn_dom_huge,
 	&scn_dom_remote,
+	&scn_dom_s390,
 	&scn_dom_ttm,
 	&scn_dom_x86,
 	NULL,

@@ -70,6 +70,8 @@ struct pmm_vm {
 	bool released;
 	unsigned int nr_memslots;
 	struct kvm_memory_slot memslots[KVM_MAX_MEMSLOTS];
+	/* kvm->arch.pv: a protected guest's state (virt/pv.c), or NULL. */
+	struct kvm_s390_pv *pv;
 };
 
 /* kvm_has_mte(): KVM_CAP_ARM_MTE was enabled for this VM. */

@@ -45,6 +45,7 @@ static const struct fix {
 	{ "core/cow-vs-pin-across-fork.pmm", "fork.pinned_cow=copy" },
 	{ "core/fork-vs-pinned-buffer.pmm", "fork.pinned_cow=copy" },
 	{ "core/munmap-tlb-flush.pmm", "mm.zap_flush=before_free" },
+	{ "seed001/splice-to-nic-missing.pmm", "s390.splice_accessible=present" },
 	{ "seed002/mprotect-race.pmm", "mte.sync=mte_lock" },
 	{ "seed002/page-lock-proposal.pmm", "mte.sync=mte_lock" },
 	{ "seed002/guest-tags-over-swap.pmm", "mte.sync_when=user" },

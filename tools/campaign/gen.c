@@ -93,6 +93,8 @@ struct gen {
 	uint64_t without;
 	struct gen_scenario *s;
 	bool mte;
+	/* Protected guests: the statements of machine s390-pv. */
+	bool s390;
 	unsigned int tag;	/* most tagged accesses use this one */
 	char procs[MAX_PROCS][8];
 	unsigned int nr_procs, nr_forks;
@@ -1054,6 +1056,35 @@ static bool g_dma_free(struct gen *g)
 	return true;
 }
 
+static bool g_pv_vm(struct gen *g)
+{
+	struct gvm *v;
+
+	if (g->nr_vms == MAX_VMS)
+		return false;
+	v = &g->vms[g->nr_vms];
+	snprintf(v->name, sizeof(v->name), "V%u", g->nr_vms++);
+	v->proc = g->proc;
+	v->mte = false;
+	v->slot = 0;
+	put(g, "pv_vm %s on %s", v->name, g->procs[v->proc]);
+	return true;
+}
+
+static bool g_pv_write(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_write %s", v->name);
+	put_gpa(g, v, 1);
+	put(g, " ");
+	put_bytes(g, 1 + (unsigned int)below(&g->r, 6));
+	maybe_as(g);
+	return true;
+}
+
 /* dma_mmap cbK dmN len 4K prot P: a new address nobody else uses. */
 static bool g_dma_mmap(struct gen *g)
 {
@@ -1063,6 +1094,19 @@ static bool g_dma_mmap(struct gen *g)
 		return false;
 	put(g, "dma_mmap %s dm%u len 4K prot ", d->name, g->nr_dma_maps++);
 	put_prot(g, false);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_pv_read(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_read %s", v->name);
+	put_gpa(g, v, 1);
+	put(g, " len %lu", 1 + below(&g->r, 8));
 	maybe_as(g);
 	return true;
 }
@@ -1132,6 +1176,40 @@ static bool g_dev(struct gen *g, bool write)
 	return true;
 }
 
+/* pv_import, pv_share: a page of the guest. */
+static bool g_pv_page(struct gen *g, const char *verb)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "%s %s", verb, v->name);
+	put_gpa(g, v, K4);
+	maybe_as(g);
+	return true;
+}
+
+static bool g_pv_import(struct gen *g)
+{
+	return g_pv_page(g, "pv_import");
+}
+
+static bool g_pv_share(struct gen *g)
+{
+	return g_pv_page(g, "pv_share");
+}
+
+static bool g_pv_destroy(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "pv_destroy %s", v->name);
+	maybe_as(g);
+	return true;
+}
+
 static bool g_dev_write(struct gen *g)
 {
 	return g_dev(g, true);
@@ -1167,6 +1245,18 @@ static bool g_dev_phys(struct gen *g, bool write)
 	return true;
 }
 
+static bool g_splice_to_device(struct gen *g)
+{
+	const char *q = g->nr_pipes ? g->pipes[below(&g->r, g->nr_pipes)] : NULL;
+
+	if (!q)
+		return false;
+	put(g, "splice_to_device %s len ", q);
+	put_size(g, K4 * (1 + below(&g->r, 2)));
+	maybe_as(g);
+	return true;
+}
+
 static bool g_dev_write_phys(struct gen *g)
 {
 	return g_dev_phys(g, true);
@@ -1182,6 +1272,10 @@ enum {
 	F_DECL = 1 << 0,
 	/* Only on the machine with tags and guests. */
 	F_MTE = 1 << 1,
+	/* Only on the machine with protected guests. */
+	F_S390 = 1 << 2,
+	/* On either machine with guests. */
+	F_GUEST = 1 << 3,
 };
 
 /* TTM (every scenario has 'vram 256K'): BOs of 4K or 8K. */
@@ -1283,6 +1377,18 @@ static bool g_pvclock_write(struct gen *g)
 	return true;
 }
 
+/* Whether a statement of these flags applies on this machine. */
+static bool gen_applies(const struct gen *g, unsigned int flags)
+{
+	if (flags & F_GUEST)
+		return g->mte || g->s390;
+	if (flags & F_MTE)
+		return g->mte;
+	if (flags & F_S390)
+		return g->s390;
+	return true;
+}
+
 /*
  * One entry per statement kind. Weights are relative, in init and in a
  * thread; 0 there means the skeleton or the pin bookkeeping places it.
@@ -1299,7 +1405,7 @@ static const struct stmt_gen {
 	{ "shmem", g_shmem, 0, 0, F_DECL },
 	{ "memfd", g_memfd, 0, 0, F_DECL },
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
-	{ "memslot", g_memslot, 0, 0, F_DECL | F_MTE },
+	{ "memslot", g_memslot, 0, 0, F_DECL | F_GUEST },
 	{ "map", g_map, 3, 3, 0 },
 	{ "munmap", g_munmap, 1, 5, 0 },
 	{ "mprotect", g_mprotect, 1, 5, 0 },
@@ -1359,6 +1465,13 @@ static const struct stmt_gen {
 	{ "dev_read", g_dev_read, 1, 2, 0 },
 	{ "dev_write_phys", g_dev_write_phys, 1, 1, 0 },
 	{ "dev_read_phys", g_dev_read_phys, 1, 1, 0 },
+	{ "pv_vm", g_pv_vm, 0, 0, F_DECL | F_S390 },
+	{ "pv_write", g_pv_write, 3, 6, F_S390 },
+	{ "pv_read", g_pv_read, 2, 5, F_S390 },
+	{ "pv_import", g_pv_import, 1, 4, F_S390 },
+	{ "pv_share", g_pv_share, 1, 2, F_S390 },
+	{ "pv_destroy", g_pv_destroy, 0, 1, F_S390 },
+	{ "splice_to_device", g_splice_to_device, 1, 3, F_S390 },
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))
@@ -1418,7 +1531,7 @@ static bool emit(struct gen *g, const struct stmt_gen *sg, int thread_proc)
 	struct gen_scenario *s = g->s;
 	struct gen_line *l;
 
-	if ((sg->flags & F_MTE) && !g->mte)
+	if (!gen_applies(g, sg->flags))
 		return false;
 	if (g->without & (1ull << (sg - stmt_gens)))
 		return false;
@@ -1456,14 +1569,14 @@ static void emit_random(struct gen *g, int thread_proc)
 	for (tries = 0; tries < 8; tries++) {
 		total = 0;
 		for (i = 0; i < NR_GENS; i++)
-			if (g->mte || !(stmt_gens[i].flags & F_MTE))
+			if (gen_applies(g, stmt_gens[i].flags))
 				total += g->thread < 0 ? stmt_gens[i].w_init :
 					 stmt_gens[i].w_thread;
 		w = (unsigned int)below(&g->r, total);
 		for (i = 0; i < NR_GENS; i++) {
 			unsigned int wi;
 
-			if (!g->mte && (stmt_gens[i].flags & F_MTE))
+			if (!gen_applies(g, stmt_gens[i].flags))
 				continue;
 			wi = g->thread < 0 ? stmt_gens[i].w_init : stmt_gens[i].w_thread;
 			if (w < wi)
@@ -1564,6 +1677,10 @@ static void init_block(struct gen *g)
 	}
 	if (chance(&g->r, 15))
 		emit_verb(g, "map_vvar", 0);
+	if (g->s390 && chance(&g->r, 70)) {
+		emit_verb(g, "pv_vm", 0);
+		emit_verb(g, "memslot", 0);
+	}
 	n = (unsigned int)below(&g->r, 7);
 	for (i = 0; i < n; i++)
 		emit_step(g, 0);
@@ -1705,6 +1822,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	/* Tags and guests: the statements of the machine that has them. */
 	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
 	g.enc = !strncmp(machine, "x86-", 4);
+	g.s390 = !strcmp(machine, "s390-pv");
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", machine);
 	snprintf(out->name, sizeof(out->name), "campaign-%llu-%llu",
