@@ -358,9 +358,29 @@ static void yield(struct task *t)
 	if (s->phase == PHASE_PROLOGUE) {
 		switch_to_main(s, t);
 		pmm_explore_cur = t;
+		t->nr_also = 0;
 		return;
 	}
 	schedule_from(s, t);
+	t->nr_also = 0;
+}
+
+void sched_also(const void *obj, enum pmm_access kind)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (!t)
+		return;
+	if (t->nr_also == SCHED_ALSO_MAX) {
+		pmm_violation("bug-on", "a step names more than %d objects",
+			      SCHED_ALSO_MAX + 1);
+		return;
+	}
+	if (kind != PMM_ACC_READ)
+		t->also_write |= (uint8_t)(1u << t->nr_also);
+	else
+		t->also_write &= (uint8_t)~(1u << t->nr_also);
+	t->also[t->nr_also++] = obj;
 }
 
 void __sched_point(const void *obj, enum pmm_access kind,

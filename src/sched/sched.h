@@ -30,6 +30,9 @@
 struct task;
 typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
 
+/* Objects a step may name besides its yield point's (sched_also()). */
+#define SCHED_ALSO_MAX 2
+
 struct task {
 	struct pmm_ctx ctx;
 	char *stack;
@@ -47,6 +50,13 @@ struct task {
 	const void *obj;
 	enum pmm_access kind;
 	const struct pmm_loc *loc;
+	/*
+	 * Further objects that access touches (sched_also()): DPOR's
+	 * dependence is over all of them. Bit i of also_write: also[i] written.
+	 */
+	const void *also[SCHED_ALSO_MAX];
+	uint8_t also_write;
+	uint8_t nr_also;
 	sched_guard_fn guard;
 	const void *guard_arg;
 	/* The step that ran last only read its object (a failed cmpxchg). */
@@ -211,6 +221,13 @@ struct sched_bit_probe {
 	bool set;
 };
 bool sched_bit_would_write(const void *arg);
+
+/*
+ * The next yield point's step also touches @obj (@kind): a step that does
+ * more than the access its yield point names (a store through the TLB
+ * reads the TLB as well as writing the frame). Call just before it.
+ */
+void sched_also(const void *obj, enum pmm_access kind);
 
 static inline void sched_step_read_only(void)
 {
