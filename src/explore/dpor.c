@@ -51,10 +51,17 @@ static void task_fp(const struct task *t, struct dpor_fp *fp)
 	unsigned int i;
 
 	fp->obj[0] = t->obj;
-	fp->n = (uint8_t)(1 + t->nr_also);
-	fp->wmask = (uint8_t)(t->also_write << 1);
-	for (i = 0; i < t->nr_also; i++)
-		fp->obj[1 + i] = t->also[i];
+	fp->n = 1;
+	fp->wmask = 0;
+	for (i = 0; i < t->nr_also; i++) {
+		const void *o = t->also_fn[i] ? t->also_fn[i](t->also[i]) : t->also[i];
+
+		if (!o)
+			continue;
+		if (t->also_write >> i & 1)
+			fp->wmask |= (uint8_t)(1u << fp->n);
+		fp->obj[fp->n++] = o;
+	}
 }
 
 /* Grows *p (n elements of @size) to hold at least @need, doubling. */

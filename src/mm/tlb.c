@@ -142,6 +142,11 @@ void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr)
 	tlb_unlock(t);
 }
 
+const void *tlb_dep_obj(void)
+{
+	return &tlb_obj;
+}
+
 bool tlb_flush_waits_for_irqs(void)
 {
 	switch (knob(&tlb_flush_knob)) {

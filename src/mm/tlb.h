@@ -43,6 +43,11 @@ bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	      pte_t pte);
 void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr);
+/*
+ * The object the TLBs are for dependence: hits read it; fills, drops and
+ * flushes write it.
+ */
+const void *tlb_dep_obj(void);
 
 /* Whether flushes are IPIs that CPUs with interrupts off hold up (tlb.flush). */
 bool tlb_flush_waits_for_irqs(void);

@@ -367,6 +367,12 @@ static void yield(struct task *t)
 
 void sched_also(const void *obj, enum pmm_access kind)
 {
+	sched_also_fn(NULL, obj, kind);
+}
+
+void sched_also_fn(const void *(*fn)(const void *arg), const void *arg,
+		   enum pmm_access kind)
+{
 	struct task *t = pmm_explore_cur;
 
 	if (!t)
@@ -380,7 +386,8 @@ void sched_also(const void *obj, enum pmm_access kind)
 		t->also_write |= (uint8_t)(1u << t->nr_also);
 	else
 		t->also_write &= (uint8_t)~(1u << t->nr_also);
-	t->also[t->nr_also++] = obj;
+	t->also_fn[t->nr_also] = fn;
+	t->also[t->nr_also++] = arg;
 }
 
 void __sched_point(const void *obj, enum pmm_access kind,

@@ -31,7 +31,7 @@ struct task;
 typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
 
 /* Objects a step may name besides its yield point's (sched_also()). */
-#define SCHED_ALSO_MAX 2
+#define SCHED_ALSO_MAX 3
 
 struct task {
 	struct pmm_ctx ctx;
@@ -55,6 +55,8 @@ struct task {
 	 * dependence is over all of them. Bit i of also_write: also[i] written.
 	 */
 	const void *also[SCHED_ALSO_MAX];
+	/* Set: the object is also_fn[i](also[i]) in the state it is picked in. */
+	const void *(*also_fn[SCHED_ALSO_MAX])(const void *arg);
 	uint8_t also_write;
 	uint8_t nr_also;
 	sched_guard_fn guard;
@@ -228,6 +230,13 @@ bool sched_bit_would_write(const void *arg);
  * reads the TLB as well as writing the frame). Call just before it.
  */
 void sched_also(const void *obj, enum pmm_access kind);
+/*
+ * The same for an object that depends on the state the step runs in (the
+ * frame a PTE points to when the walk runs): @fn(@arg) gives it, or NULL
+ * for none, whenever the explorer asks.
+ */
+void sched_also_fn(const void *(*fn)(const void *arg), const void *arg,
+		   enum pmm_access kind);
 
 static inline void sched_step_read_only(void)
 {
