@@ -85,7 +85,7 @@ static const void *tlb_frame(const void *arg)
 	const struct access_probe *w = arg;
 	pte_t pte;
 
-	if (!tlb_lookup(w->cpu, w->mm, w->addr, &pte) || !tlb_serves(pte, w->write))
+	if (!tlb_peek(w->cpu, w->mm, w->addr, &pte) || !tlb_serves(pte, w->write))
 		return NULL;
 	return frame_obj(pte_pfn(pte));
 }
@@ -167,7 +167,7 @@ static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
 	for (tries = 0; tries < FAULT_RETRIES; tries++) {
 		bool drop = false;
 
-		if (tlb_lookup(cpu, mm, addr, pte)) {
+		if (tlb_peek(cpu, mm, addr, pte)) {
 			/* The hit reads the TLB; the frame is the entry's then. */
 			sched_also(tlb_dep_obj(), PMM_ACC_READ);
 			sched_also_fn(tlb_frame, &probe, write ? PMM_ACC_WRITE :

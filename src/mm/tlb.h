@@ -40,6 +40,12 @@ int tlb_init(unsigned int nr_cpus);
 unsigned int tlb_nr_cpus(void);
 bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 		pte_t *pte);
+/*
+ * tlb_lookup() to choose which yield point comes next, the step after it
+ * looking again: not a read of the TLB by the step running (the audit).
+ */
+bool tlb_peek(int cpu, const struct mm_struct *mm, unsigned long addr,
+	      pte_t *pte);
 void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	      pte_t pte);
 void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr);

@@ -59,6 +59,10 @@ struct task {
 	const void *(*also_fn[SCHED_ALSO_MAX])(const void *arg);
 	uint8_t also_write;
 	uint8_t nr_also;
+	/* The running step's objects, for the footprint audit (sched_audit()). */
+	const void *run_obj[1 + SCHED_ALSO_MAX];
+	uint8_t run_write;
+	uint8_t run_n;
 	sched_guard_fn guard;
 	const void *guard_arg;
 	/* The step that ran last only read its object (a failed cmpxchg). */
@@ -237,6 +241,12 @@ void sched_also(const void *obj, enum pmm_access kind);
  */
 void sched_also_fn(const void *(*fn)(const void *arg), const void *arg,
 		   enum pmm_access kind);
+/*
+ * Footprint audit (PMM_FOOTPRINT_AUDIT=1): the running step touches @obj
+ * (@what, for the report); reported on stderr unless its yield point
+ * named it so. A no-op otherwise.
+ */
+void sched_audit(const void *obj, bool write, const char *what);
 
 static inline void sched_step_read_only(void)
 {
