@@ -28,9 +28,40 @@ static bool kind_writes(enum pmm_access k)
 	return k != PMM_ACC_READ;
 }
 
-static bool conflict(const void *a, bool aw, const void *b, bool bw)
+/* Whether footprints @a (its own object written: @aw) and @b conflict. */
+static bool conflict(const struct dpor_fp *a, bool aw, const struct dpor_fp *b,
+		     bool bw)
 {
-	return a == b && (aw || bw);
+	unsigned int i, k;
+
+	for (i = 0; i < a->n; i++) {
+		bool wa = i ? a->wmask >> i & 1 : aw;
+
+		for (k = 0; k < b->n; k++)
+			if (a->obj[i] == b->obj[k] &&
+			    (wa || (k ? b->wmask >> k & 1 : bw)))
+				return true;
+	}
+	return false;
+}
+
+/* Task @t's pending footprint: its yield point's object and sched_also()'s. */
+static void task_fp(const struct task *t, struct dpor_fp *fp)
+{
+	unsigned int i;
+
+	fp->obj[0] = t->obj;
+	fp->n = 1;
+	fp->wmask = 0;
+	for (i = 0; i < t->nr_also; i++) {
+		const void *o = t->also_fn[i] ? t->also_fn[i](t->also[i]) : t->also[i];
+
+		if (!o)
+			continue;
+		if (t->also_write >> i & 1)
+			fp->wmask |= (uint8_t)(1u << fp->n);
+		fp->obj[fp->n++] = o;
+	}
 }
 
 /* Grows *p (n elements of @size) to hold at least @need, doubling. */
@@ -52,8 +83,8 @@ static int grow(void *pp, uint32_t *cap, uint32_t need, size_t size)
 	return 0;
 }
 
-static uint32_t tree_alloc(struct dpor *d, uint8_t task, const void *obj,
-			   bool write)
+static uint32_t tree_alloc(struct dpor *d, uint8_t task,
+			   const struct dpor_fp *fp, bool write)
 {
 	uint32_t i;
 
@@ -67,7 +98,7 @@ static uint32_t tree_alloc(struct dpor *d, uint8_t task, const void *obj,
 		}
 		i = d->tree_used++;
 	}
-	d->tree[i] = (struct dpor_wnode){ .obj = obj, .child = DPOR_NONE,
+	d->tree[i] = (struct dpor_wnode){ .fp = *fp, .child = DPOR_NONE,
 		.sibling = DPOR_NONE, .task = task, .write = write };
 	return i;
 }
@@ -95,7 +126,7 @@ int dpor_init(struct dpor *d, struct sched *s, uint32_t split_depth)
 	d->sched = s;
 	d->split_depth = split_depth;
 	d->tree_free = DPOR_NONE;
-	d->root = tree_alloc(d, 0, NULL, false);
+	d->root = tree_alloc(d, 0, &(struct dpor_fp){ .n = 0 }, false);
 	if (d->root == DPOR_NONE)
 		return -ENOMEM;
 	d->obj_cap = 256;
@@ -221,6 +252,8 @@ static void join(struct dpor *d, uint32_t *vc, uint32_t e)
 			vc[t] = o[t];
 }
 
+static unsigned int fp_slot(const struct dpor_fp *fp, const void *obj);
+
 /*
  * The events @obj's access (@write) depends on directly: the last write,
  * and for a write the reads since. Appended to the candidate pool.
@@ -234,16 +267,60 @@ static void gather(struct dpor *d, const struct dpor_obj *o, bool write,
 		add_cand(d, o->last_write);
 	if (!write)
 		return;
-	for (r = o->last_read; r != DPOR_NONE; r = d->ev[r].prev_read)
+	for (r = o->last_read; r != DPOR_NONE;
+	     r = d->ev[r].prev_read[fp_slot(&d->ev[r].fp, o->obj)])
 		if (d->ev[r].task != task)
 			add_cand(d, r);
+}
+
+/* The first place of @obj in @fp (it is there). */
+static unsigned int fp_slot(const struct dpor_fp *fp, const void *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < fp->n; i++)
+		if (fp->obj[i] == obj)
+			return i;
+	return i;
+}
+
+/* Object @k of footprint @fp (the first one's write: @w0) is written. */
+static bool fp_writes(const struct dpor_fp *fp, unsigned int k, bool w0)
+{
+	return k ? fp->wmask >> k & 1 : w0;
+}
+
+/*
+ * Gathers the candidates of every object of @fp, each once: an object
+ * named twice counts as written if either names it so.
+ */
+static int gather_fp(struct dpor *d, const struct dpor_fp *fp, bool write,
+		     uint8_t task)
+{
+	unsigned int k, m;
+
+	for (k = 0; k < fp->n; k++) {
+		bool w = fp_writes(fp, k, write), dup = false;
+
+		for (m = 0; m < fp->n; m++) {
+			if (m != k && fp->obj[m] == fp->obj[k]) {
+				w |= fp_writes(fp, m, write);
+				dup |= m < k;
+			}
+		}
+		if (dup)
+			continue;
+		if (obj_room(d))
+			return -ENOMEM;
+		gather(d, obj_lookup(d, fp->obj[k]), w, task);
+	}
+	return 0;
 }
 
 /* Records event @i (task @task, its executed access) and its clock. */
 static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 			 const struct dpor_pend *p, bool write)
 {
-	const void *obj = p->obj;
 	struct dpor_event *e = &d->ev[i];
 	uint32_t *vc = vc_of(d, i), k;
 	struct dpor_obj *o;
@@ -252,8 +329,8 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 		d->oom = true;
 		return;
 	}
-	o = obj_lookup(d, obj);
-	e->obj = obj;
+	o = obj_lookup(d, p->fp.obj[0]);
+	e->fp = p->fp;
 	e->task = task;
 	e->write = write;
 	e->dwrite = p->dwrite;
@@ -266,7 +343,6 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 			e->prev_acq = o->last_acq;
 		o->last_acq = i;
 	}
-	e->prev_read = DPOR_NONE;
 	e->prev_po = d->last_ev[task];
 	d->last_ev[task] = i;
 	if (e->prev_po != DPOR_NONE)
@@ -274,17 +350,33 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 	else
 		memset(vc, 0, d->nt * sizeof(*vc));
 	e->cand = d->nr_cand_used;
-	gather(d, o, write, task);
+	if (gather_fp(d, &e->fp, write, task)) {
+		d->oom = true;
+		return;
+	}
 	e->nr_cand = (uint16_t)(d->nr_cand_used - e->cand);
 	for (k = 0; k < e->nr_cand; k++)
 		join(d, vc, d->cand[e->cand + k]);
 	vc[task] = i + 1;
-	if (write) {
-		o->last_write = i;
-		o->last_read = DPOR_NONE;
-	} else {
-		e->prev_read = o->last_read;
-		o->last_read = i;
+	for (k = 0; k < e->fp.n; k++) {
+		unsigned int m;
+		bool w = false;
+
+		e->prev_read[k] = DPOR_NONE;
+		/* An object named twice: its first slot carries it. */
+		if (fp_slot(&e->fp, e->fp.obj[k]) != k)
+			continue;
+		for (m = 0; m < e->fp.n; m++)
+			if (e->fp.obj[m] == e->fp.obj[k])
+				w |= fp_writes(&e->fp, m, write);
+		o = obj_lookup(d, e->fp.obj[k]);
+		if (w) {
+			o->last_write = i;
+			o->last_read = DPOR_NONE;
+		} else {
+			e->prev_read[k] = o->last_read;
+			o->last_read = i;
+		}
 	}
 }
 
@@ -360,7 +452,7 @@ static uint64_t sleep_after(const struct dpor *d, uint32_t i)
 		unsigned int q = (unsigned int)__builtin_ctzll(sl);
 
 		sl &= sl - 1;
-		if (!conflict(p[q].obj, p[q].write, d->ev[i].obj, d->ev[i].write))
+		if (!conflict(&p[q].fp, p[q].write, &d->ev[i].fp, d->ev[i].write))
 			out |= 1ull << q;
 	}
 	return out;
@@ -400,7 +492,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 
 		t = (unsigned int)__builtin_ctzll(avail);
 		tk = &s->tasks[t];
-		pd[t].obj = tk->obj;
+		task_fp(tk, &pd[t].fp);
 		pd[t].kind = (uint8_t)tk->kind;
 		pd[t].guarded = tk->guard != NULL;
 		pd[t].dwrite = kind_writes(tk->kind);
@@ -445,7 +537,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 	if (!avail)
 		return abandon(d);
 	t = (unsigned int)__builtin_ctzll(avail);
-	c = tree_alloc(d, (uint8_t)t, pd[t].obj, pd[t].write);
+	c = tree_alloc(d, (uint8_t)t, &pd[t].fp, pd[t].write);
 	if (c == DPOR_NONE)
 		return -1;
 	d->tree[tnode].child = c;
@@ -456,7 +548,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 
 /* Task @p is a weak initial of seq[0..len) (skipping those in @gone). */
 static bool weak_initial(const struct dpor *d, unsigned int p,
-			 const void *pobj, unsigned int pwrite, uint32_t len,
+			 const struct dpor_fp *pfp, unsigned int pwrite, uint32_t len,
 			 const uint8_t *gone)
 {
 	uint32_t k, m;
@@ -468,13 +560,13 @@ static bool weak_initial(const struct dpor *d, unsigned int p,
 			continue;
 		/* p's first event in the sequence must have no predecessor. */
 		for (m = 0; m < k; m++)
-			if (!gone[m] && conflict(d->seq[m].obj, d->seq[m].write,
-						 d->seq[k].obj, d->seq[k].write))
+			if (!gone[m] && conflict(&d->seq[m].fp, d->seq[m].write,
+						 &d->seq[k].fp, d->seq[k].write))
 				return false;
 		return true;
 	}
 	for (k = 0; k < len; k++)
-		if (!gone[k] && conflict(d->seq[k].obj, d->seq[k].write, pobj, pwrite))
+		if (!gone[k] && conflict(&d->seq[k].fp, d->seq[k].write, pfp, pwrite))
 			return false;
 	return true;
 }
@@ -508,7 +600,7 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t j, uint32_t len,
 		for (c = d->tree[u].child; c != DPOR_NONE; c = d->tree[c].sibling) {
 			const struct dpor_wnode *w = &d->tree[c];
 
-			if (!weak_initial(d, w->task, w->obj, w->write, len, gone))
+			if (!weak_initial(d, w->task, &w->fp, w->write, len, gone))
 				continue;
 			for (k = 0; k < len; k++) {
 				if (!gone[k] && d->seq_task[k] == w->task) {
@@ -542,7 +634,7 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t j, uint32_t len,
 
 		if (gone[k])
 			continue;
-		nn = tree_alloc(d, d->seq_task[k], d->seq[k].obj, d->seq[k].write);
+		nn = tree_alloc(d, d->seq_task[k], &d->seq[k].fp, d->seq[k].write);
 		if (nn == DPOR_NONE)
 			return;
 		if (last == DPOR_NONE)
@@ -564,7 +656,7 @@ static void wut_insert(struct dpor *d, uint32_t u, uint32_t j, uint32_t len,
  * the state before j.
  */
 static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
-		    uint32_t prev_q, const void *obj, bool write)
+		    uint32_t prev_q, const struct dpor_fp *fp, bool write)
 {
 	const struct dpor_node *nj = &d->node[j];
 	const struct dpor_pend *pj = &d->pend[(size_t)j * d->nt];
@@ -587,11 +679,11 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 		if (k == i || hb(d, j, k) || (i < d->n && hb(d, i, k)) ||
 		    (k == d->n - 1 && d->sched->end == SCHED_END_VIOLATION))
 			continue;
-		d->seq[len] = (struct dpor_pend){ .obj = d->ev[k].obj,
+		d->seq[len] = (struct dpor_pend){ .fp = d->ev[k].fp,
 						   .write = d->ev[k].write };
 		d->seq_task[len++] = d->ev[k].task;
 	}
-	d->seq[len] = (struct dpor_pend){ .obj = obj, .write = write };
+	d->seq[len] = (struct dpor_pend){ .fp = *fp, .write = write };
 	d->seq_task[len++] = (uint8_t)q;
 	memset(gone, 0, len);
 #ifdef DPOR_DEBUG
@@ -605,7 +697,7 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 	for (sl = nj->sleep; sl; sl &= sl - 1) {
 		unsigned int p = (unsigned int)__builtin_ctzll(sl);
 
-		if (weak_initial(d, p, pj[p].obj, (nj->halt >> p & 1) ? DPOR_HALT :
+		if (weak_initial(d, p, &pj[p].fp, (nj->halt >> p & 1) ? DPOR_HALT :
 				 (unsigned int)pj[p].write, len, gone)) {
 #ifdef DPOR_DEBUG
 			fprintf(stderr, "    sleeping %u is a weak initial\n", p);
@@ -648,7 +740,7 @@ static void races_of(struct dpor *d, uint32_t i)
 		/* A blocking acquire cannot pass the release it waited for. */
 		if (e->guarded && d->ev[j].release)
 			continue;
-		reverse(d, j, i, q, e->prev_po, e->obj, e->dwrite);
+		reverse(d, j, i, q, e->prev_po, &e->fp, e->dwrite);
 	}
 	/*
 	 * Taking a lock races with the previous taking of it (the release
@@ -657,18 +749,18 @@ static void races_of(struct dpor *d, uint32_t i)
 	 */
 	if (e->acquire && e->prev_acq != DPOR_NONE &&
 	    (e->prev_po == DPOR_NONE || !hb(d, e->prev_acq, e->prev_po)))
-		reverse(d, e->prev_acq, i, q, e->prev_po, e->obj, e->dwrite);
+		reverse(d, e->prev_acq, i, q, e->prev_po, &e->fp, e->dwrite);
 }
 
 /* Events that disabled task @q before its event @i (or pending at end). */
 static void disabling_races(struct dpor *d, uint32_t i, unsigned int q,
 			    uint32_t prev_q, const uint32_t *pos, uint32_t nr,
-			    const void *obj, bool write)
+			    const struct dpor_fp *fp, bool write)
 {
 	uint32_t k;
 
 	for (k = 0; k < nr; k++)
-		reverse(d, pos[k], i, q, prev_q, obj, write);
+		reverse(d, pos[k], i, q, prev_q, fp, write);
 }
 
 /*
@@ -688,16 +780,15 @@ static void pending_races(struct dpor *d)
 		bool w = kind_writes(t->kind);
 		bool w_now = t->would_write ? t->would_write(t->would_write_arg) : w;
 		uint32_t prev = d->last_ev[q], c0, nc, a, b;
-		struct dpor_obj *o;
+		struct dpor_fp fp;
 
 		live &= live - 1;
+		task_fp(t, &fp);
 		disabling_races(d, d->n, q, prev, &d->dis[q * d->dis_cap],
-				d->nr_dis[q], t->obj, w);
-		if (obj_room(d))
-			return;
-		o = obj_lookup(d, t->obj);
+				d->nr_dis[q], &fp, w);
 		c0 = d->nr_cand_used;
-		gather(d, o, w_now, (uint8_t)q);
+		if (gather_fp(d, &fp, w_now, (uint8_t)q))
+			return;
 		nc = d->nr_cand_used - c0;
 		for (a = 0; a < nc; a++) {
 			uint32_t j = d->cand[c0 + a];
@@ -710,7 +801,7 @@ static void pending_races(struct dpor *d)
 				    hb(d, j, d->cand[c0 + b]))
 					immediate = false;
 			if (immediate && feasible_before(d, j, q, prev))
-				reverse(d, j, d->n, q, prev, t->obj, w);
+				reverse(d, j, d->n, q, prev, &fp, w);
 		}
 		d->nr_cand_used = nsave;
 	}
@@ -737,7 +828,7 @@ static void violation_races(struct dpor *d)
 		uint32_t prev = d->last_ev[q];
 
 		live &= live - 1;
-		reverse(d, j, d->n, q, prev, p->obj, p->dwrite);
+		reverse(d, j, d->n, q, prev, &p->fp, p->dwrite);
 	}
 }
 
@@ -756,7 +847,7 @@ static void detect_races(struct dpor *d, uint64_t end_enabled)
 			races_of(d, i);
 			disabling_races(d, i, e->task, e->prev_po,
 					&d->dis[e->task * d->dis_cap],
-					d->nr_dis[e->task], e->obj, e->dwrite);
+					d->nr_dis[e->task], &e->fp, e->dwrite);
 		}
 		d->nr_dis[e->task] = 0;
 		gone = d->node[i].enabled &
@@ -815,7 +906,7 @@ static bool full_branch(struct dpor *d, uint32_t i)
 		return false;
 	t = (unsigned int)__builtin_ctzll(avail);
 	p = &d->pend[(size_t)i * d->nt + t];
-	c = tree_alloc(d, (uint8_t)t, p->obj, p->write);
+	c = tree_alloc(d, (uint8_t)t, &p->fp, p->write);
 	if (c == DPOR_NONE)
 		return false;
 	d->tree[nd->tree].child = c;

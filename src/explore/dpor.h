@@ -31,11 +31,25 @@
 
 #include "sched/sched.h"
 
+#define DPOR_FP (1 + SCHED_ALSO_MAX)
+
+/*
+ * The objects one step touches: obj[0] is its yield point's, whose write
+ * is kept beside the footprint (narrowed as executed); the others come
+ * from sched_also(), bit i of wmask saying obj[i] is written.
+ */
+struct dpor_fp {
+	const void *obj[DPOR_FP];
+	uint8_t n;
+	uint8_t wmask;
+};
+
 /* One event of the current execution. */
 struct dpor_event {
-	const void *obj;
+	struct dpor_fp fp;
 	uint32_t prev_po;	/* the same task's previous event, or NONE */
-	uint32_t prev_read;	/* the previous read of obj since its last write */
+	/* Per object of fp: the previous read of it since its last write. */
+	uint32_t prev_read[DPOR_FP];
 	uint32_t cand;		/* offset of this event's hb predecessors */
 	uint16_t nr_cand;
 	uint8_t task;
@@ -49,7 +63,7 @@ struct dpor_event {
 
 /* A node of the wakeup trees (one tree over the whole exploration). */
 struct dpor_wnode {
-	const void *obj;
+	struct dpor_fp fp;
 	uint32_t child;		/* leftmost child, or NONE */
 	uint32_t sibling;	/* next sibling to the right, or NONE */
 	uint8_t task;
@@ -69,7 +83,7 @@ struct dpor_node {
 
 /* A task's pending access at a state (what it would do if picked). */
 struct dpor_pend {
-	const void *obj;
+	struct dpor_fp fp;
 	uint8_t write;		/* in this state */
 	uint8_t dwrite;		/* in some state (a cmpxchg may or may not) */
 	uint8_t kind;

@@ -213,6 +213,7 @@ static struct pmm_process *process_new(struct mm_struct *mm)
  */
 bool process_gone(const struct pmm_process *p)
 {
+	sched_audit(&p->exited, false, "a process's exited flag");
 	return __atomic_load_n(&p->exited, __ATOMIC_RELAXED);
 }
 

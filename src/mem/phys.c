@@ -421,6 +421,7 @@ int __phys_access(struct phys_access *a, const struct pmm_loc *loc)
 	unsigned int i;
 	int err;
 
+	sched_audit(frame_obj(a->pfn), a->write, "a frame");
 	/* Free frames are in a free block; a frozen folio (count 0) is not. */
 	if (pfn_is_free(a->pfn))
 		pmm_violation("use-after-free", "%s %s free frame %#lx at %s:%d",

@@ -54,19 +54,72 @@ static int user_fault(struct mm_struct *mm, unsigned long addr, bool write)
  * permits the access, sets A (and D for a write) and fills the TLB, all
  * within the same step as the access that follows.
  */
+/* What an access of @addr (@write) by @cpu in @mm uses, for dependence. */
+struct access_probe {
+	struct mm_struct *mm;
+	int cpu;
+	unsigned long addr;
+	bool write;
+};
+
+/* The frame the walk would access, were it picked now (NULL: none). */
+static const void *walk_frame(const void *arg)
+{
+	const struct access_probe *w = arg;
+	unsigned long sz;
+	pte_t *ptep = pgtable_leaf_offset(w->mm, w->addr, &sz);
+	uint64_t leaf = sz != PAGE_SIZE ? _PAGE_PSE : 0;
+	pte_t pte;
+
+	if (!ptep)
+		return NULL;
+	pte = __pte(__atomic_load_n(&ptep->pte, __ATOMIC_RELAXED));
+	if (!permits(pte, w->write) || (pte_val(pte) & leaf) != leaf)
+		return NULL;
+	return frame_obj(pte_pfn(leaf_subpage_pte(pte, w->addr, sz)));
+}
+
+/* The frame a TLB hit would access, were it picked now (NULL: none). */
+static const void *tlb_frame(const void *arg)
+{
+	const struct access_probe *w = arg;
+	pte_t pte;
+
+	if (!tlb_peek(w->cpu, w->mm, w->addr, &pte) || !tlb_serves(pte, w->write))
+		return NULL;
+	return frame_obj(pte_pfn(pte));
+}
+
 static bool walk(struct mm_struct *mm, int cpu, unsigned long addr,
-		 bool write, pte_t *out)
+		 bool write, bool drop, pte_t *out)
 {
 	unsigned long sz, again;
 	pte_t *ptep = pgtable_leaf_offset(mm, addr, &sz);
 	uint64_t set = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
 	/* A huge leaf (THP or hugetlb): the walk ends there and sets its bits. */
 	uint64_t leaf = sz != PAGE_SIZE ? _PAGE_PSE : 0;
+	struct access_probe probe = { .mm = mm, .cpu = cpu, .addr = addr,
+				      .write = write };
 	pte_t pte;
 
-	if (!ptep)
+	if (!ptep) {
+		/* No table to walk: the stale entry goes in a step of its own. */
+		if (drop) {
+			sched_point(tlb_dep_obj(), PMM_ACC_WRITE);
+			tlb_drop(cpu, mm, addr);
+		}
 		return false;
+	}
+	/*
+	 * The step also sets A/D in the PTE, fills (or drops) the TLB entry
+	 * and accesses the frame the PTE points to.
+	 */
+	sched_also(ptep, PMM_ACC_WRITE);
+	sched_also(tlb_dep_obj(), PMM_ACC_WRITE);
+	sched_also_fn(walk_frame, &probe, write ? PMM_ACC_WRITE : PMM_ACC_READ);
 	pte = ptep_get(ptep);
+	if (drop)
+		tlb_drop(cpu, mm, addr);
 	/*
 	 * The walk is one step with its read: a table munmap freed since
 	 * the yield point is not walked through (the flush it waited for
@@ -108,15 +161,25 @@ static int translate(struct mm_struct *mm, int cpu, unsigned long addr,
 {
 	int tries, err;
 
+	struct access_probe probe = { .mm = mm, .cpu = cpu, .addr = addr,
+				      .write = write };
+
 	for (tries = 0; tries < FAULT_RETRIES; tries++) {
-		if (tlb_lookup(cpu, mm, addr, pte)) {
+		bool drop = false;
+
+		if (tlb_peek(cpu, mm, addr, pte)) {
+			/* The hit reads the TLB; the frame is the entry's then. */
+			sched_also(tlb_dep_obj(), PMM_ACC_READ);
+			sched_also_fn(tlb_frame, &probe, write ? PMM_ACC_WRITE :
+				      PMM_ACC_READ);
 			sched_point_at(frame_obj(pte_pfn(*pte)), write ?
 				       PMM_ACC_WRITE : PMM_ACC_READ, loc);
 			if (tlb_lookup(cpu, mm, addr, pte) && tlb_serves(*pte, write))
 				return 0;
-			tlb_drop(cpu, mm, addr);
+			/* Dropped by the walk's step, which writes the TLB. */
+			drop = true;
 		}
-		if (walk(mm, cpu, addr, write, pte))
+		if (walk(mm, cpu, addr, write, drop, pte))
 			return 0;
 		err = user_fault(mm, addr, write);
 		if (err)

@@ -88,8 +88,8 @@ static struct tlb_entry *slot(struct cpu_tlb *t, const struct mm_struct *mm,
 	return &t->e[(vpn ^ ((unsigned long)mm->id * 7)) % TLB_ENTRIES];
 }
 
-bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
-		pte_t *pte)
+static bool lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
+		   pte_t *pte, bool audit)
 {
 	struct cpu_tlb *t = &tlbs[cpu];
 	unsigned long vpn = addr >> PAGE_SHIFT;
@@ -98,6 +98,8 @@ bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 	bool hit;
 
 	if (sched_exploring()) {
+		if (audit)
+			sched_audit(&tlb_obj, false, "the TLB");
 		hit = e->mm == mm && e->vpn == vpn;
 		if (hit)
 			*pte = e->pte;
@@ -114,6 +116,18 @@ bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 	return hit;
 }
 
+bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
+		pte_t *pte)
+{
+	return lookup(cpu, mm, addr, pte, true);
+}
+
+bool tlb_peek(int cpu, const struct mm_struct *mm, unsigned long addr,
+	      pte_t *pte)
+{
+	return lookup(cpu, mm, addr, pte, false);
+}
+
 void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	      pte_t pte)
 {
@@ -121,6 +135,7 @@ void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	unsigned long vpn = addr >> PAGE_SHIFT;
 	struct tlb_entry *e;
 
+	sched_audit(&tlb_obj, true, "the TLB");
 	tlb_lock(t);
 	e = slot(t, mm, vpn);
 	e->mm = mm;
@@ -135,11 +150,17 @@ void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr)
 	unsigned long vpn = addr >> PAGE_SHIFT;
 	struct tlb_entry *e;
 
+	sched_audit(&tlb_obj, true, "the TLB");
 	tlb_lock(t);
 	e = slot(t, mm, vpn);
 	if (e->mm == mm && e->vpn == vpn)
 		e->mm = NULL;
 	tlb_unlock(t);
+}
+
+const void *tlb_dep_obj(void)
+{
+	return &tlb_obj;
 }
 
 bool tlb_flush_waits_for_irqs(void)

@@ -40,9 +40,20 @@ int tlb_init(unsigned int nr_cpus);
 unsigned int tlb_nr_cpus(void);
 bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 		pte_t *pte);
+/*
+ * tlb_lookup() to choose which yield point comes next, the step after it
+ * looking again: not a read of the TLB by the step running (the audit).
+ */
+bool tlb_peek(int cpu, const struct mm_struct *mm, unsigned long addr,
+	      pte_t *pte);
 void tlb_fill(int cpu, const struct mm_struct *mm, unsigned long addr,
 	      pte_t pte);
 void tlb_drop(int cpu, const struct mm_struct *mm, unsigned long addr);
+/*
+ * The object the TLBs are for dependence: hits read it; fills, drops and
+ * flushes write it.
+ */
+const void *tlb_dep_obj(void);
 
 /* Whether flushes are IPIs that CPUs with interrupts off hold up (tlb.flush). */
 bool tlb_flush_waits_for_irqs(void);

@@ -351,6 +351,60 @@ static void schedule_from(struct sched *s, struct task *cur)
 	pmm_explore_cur = cur;
 }
 
+/*
+ * The footprint audit (PMM_FOOTPRINT_AUDIT=1 in the environment): each
+ * step keeps the objects its yield point named, as of when it runs, and
+ * the model's shared-state accessors that call sched_audit() report on
+ * stderr any object a step touches without naming it (a gap in what DPOR
+ * takes as the step's dependences).
+ */
+static int audit_on = -1;
+
+static bool audit_enabled(void)
+{
+	if (audit_on < 0) {
+		const char *e = getenv("PMM_FOOTPRINT_AUDIT");
+
+		audit_on = e && *e == '1';
+	}
+	return audit_on;
+}
+
+/* What the step about to run touches by its annotation (for the audit). */
+static void note_running_fp(struct task *t)
+{
+	unsigned int i;
+
+	t->run_obj[0] = t->obj;
+	t->run_n = 1;
+	t->run_write = t->kind != PMM_ACC_READ;
+	for (i = 0; i < t->nr_also; i++) {
+		const void *o = t->also_fn[i] ? t->also_fn[i](t->also[i]) : t->also[i];
+
+		if (!o)
+			continue;
+		if (t->also_write >> i & 1)
+			t->run_write |= (uint8_t)(1u << t->run_n);
+		t->run_obj[t->run_n++] = o;
+	}
+}
+
+void sched_audit(const void *obj, bool write, const char *what)
+{
+	const struct task *t = pmm_explore_cur;
+	unsigned int i;
+
+	if (!t || !pmm_explore_sched || pmm_explore_sched->phase != PHASE_RUN ||
+	    !audit_enabled())
+		return;
+	for (i = 0; i < t->run_n; i++)
+		if (t->run_obj[i] == obj && (!write || (t->run_write >> i & 1)))
+			return;
+	fprintf(stderr, "footprint: the step of task %d from %s:%d %s %s "
+		"(%p) without naming it\n", t->id, t->loc ? t->loc->file : "?",
+		t->loc ? t->loc->line : 0, write ? "writes" : "reads", what, obj);
+}
+
 static void yield(struct task *t)
 {
 	struct sched *s = pmm_explore_sched;
@@ -358,9 +412,39 @@ static void yield(struct task *t)
 	if (s->phase == PHASE_PROLOGUE) {
 		switch_to_main(s, t);
 		pmm_explore_cur = t;
+		t->nr_also = 0;
+		t->run_n = 0;
 		return;
 	}
 	schedule_from(s, t);
+	if (audit_enabled())
+		note_running_fp(t);
+	t->nr_also = 0;
+}
+
+void sched_also(const void *obj, enum pmm_access kind)
+{
+	sched_also_fn(NULL, obj, kind);
+}
+
+void sched_also_fn(const void *(*fn)(const void *arg), const void *arg,
+		   enum pmm_access kind)
+{
+	struct task *t = pmm_explore_cur;
+
+	if (!t)
+		return;
+	if (t->nr_also == SCHED_ALSO_MAX) {
+		pmm_violation("bug-on", "a step names more than %d objects",
+			      SCHED_ALSO_MAX + 1);
+		return;
+	}
+	if (kind != PMM_ACC_READ)
+		t->also_write |= (uint8_t)(1u << t->nr_also);
+	else
+		t->also_write &= (uint8_t)~(1u << t->nr_also);
+	t->also_fn[t->nr_also] = fn;
+	t->also[t->nr_also++] = arg;
 }
 
 void __sched_point(const void *obj, enum pmm_access kind,

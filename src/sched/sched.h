@@ -30,6 +30,9 @@
 struct task;
 typedef bool (*sched_guard_fn)(const struct task *waiter, const void *arg);
 
+/* Objects a step may name besides its yield point's (sched_also()). */
+#define SCHED_ALSO_MAX 3
+
 struct task {
 	struct pmm_ctx ctx;
 	char *stack;
@@ -47,6 +50,19 @@ struct task {
 	const void *obj;
 	enum pmm_access kind;
 	const struct pmm_loc *loc;
+	/*
+	 * Further objects that access touches (sched_also()): DPOR's
+	 * dependence is over all of them. Bit i of also_write: also[i] written.
+	 */
+	const void *also[SCHED_ALSO_MAX];
+	/* Set: the object is also_fn[i](also[i]) in the state it is picked in. */
+	const void *(*also_fn[SCHED_ALSO_MAX])(const void *arg);
+	uint8_t also_write;
+	uint8_t nr_also;
+	/* The running step's objects, for the footprint audit (sched_audit()). */
+	const void *run_obj[1 + SCHED_ALSO_MAX];
+	uint8_t run_write;
+	uint8_t run_n;
 	sched_guard_fn guard;
 	const void *guard_arg;
 	/* The step that ran last only read its object (a failed cmpxchg). */
@@ -211,6 +227,26 @@ struct sched_bit_probe {
 	bool set;
 };
 bool sched_bit_would_write(const void *arg);
+
+/*
+ * The next yield point's step also touches @obj (@kind): a step that does
+ * more than the access its yield point names (a store through the TLB
+ * reads the TLB as well as writing the frame). Call just before it.
+ */
+void sched_also(const void *obj, enum pmm_access kind);
+/*
+ * The same for an object that depends on the state the step runs in (the
+ * frame a PTE points to when the walk runs): @fn(@arg) gives it, or NULL
+ * for none, whenever the explorer asks.
+ */
+void sched_also_fn(const void *(*fn)(const void *arg), const void *arg,
+		   enum pmm_access kind);
+/*
+ * Footprint audit (PMM_FOOTPRINT_AUDIT=1): the running step touches @obj
+ * (@what, for the report); reported on stderr unless its yield point
+ * named it so. A no-op otherwise.
+ */
+void sched_audit(const void *obj, bool write, const char *what);
 
 static inline void sched_step_read_only(void)
 {
