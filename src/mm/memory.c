@@ -79,14 +79,30 @@ static void set_fork_note(struct mm_struct *src, struct mm_struct *dst,
 		fork_note[id] = (struct fork_note){ src, dst, addr };
 }
 
+/* The oracles' note of a COW copy under way (mm->cow_leaving). */
+static void cow_leaving(struct mm_struct *mm, unsigned long addr,
+			unsigned long pfn)
+{
+	int id = pmm_task_id();
+
+	if (id < 0 || id >= PMM_MAX_TASKS)
+		return;
+	mm->cow_leaving[id].addr = addr;
+	mm->cow_leaving[id].tags = false;
+	__atomic_store_n(&mm->cow_leaving[id].pfn, pfn, __ATOMIC_RELEASE);
+	cow_mm[id] = pfn ? mm : NULL;
+}
+
 /*
  * copy_user_highpage(): the kernel reads one frame and writes another,
- * then the architecture copies what else the page carries (arm64: tags).
+ * then the architecture copies what else the page carries (arm64: tags);
+ * @leaving_mm: the mm whose COW fault copies its page at @addr away.
  * A page-cache page read must hold its file's bytes (the data oracle
  * checks them; the folio's mapping is read in the step that reads the
  * bytes, so a truncation cannot slip between).
  */
-static void copy_user_highpage(struct page *to, struct page *from)
+static void copy_user_highpage(struct page *to, struct page *from,
+			       struct mm_struct *leaving_mm, unsigned long addr)
 {
 	unsigned char buf[PAGE_SIZE];
 	struct folio *src = page_folio(from);
@@ -101,6 +117,13 @@ static void copy_user_highpage(struct page *to, struct page *from)
 		a.check_off = src->index << PAGE_SHIFT;
 	}
 	__phys_access(&a, loc);
+	/*
+	 * A COW copy leaves the frame here, after the read: what the frame
+	 * got until then, the secure-storage-access exception's export
+	 * within this very access included, is in the copy.
+	 */
+	if (leaving_mm)
+		cow_leaving(leaving_mm, addr, a.pfn);
 	/* fork's copy: the child's bytes are the parent's as of this read. */
 	if (task_fork_note())
 		mm_notify_forked_page(task_fork_note()->src, task_fork_note()->dst,
@@ -228,7 +251,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		folio_put(cow);
 		return ret;
 	}
-	copy_user_highpage((struct page *)cow, vmf->page);
+	copy_user_highpage((struct page *)cow, vmf->page, NULL, 0);
 	__folio_set_uptodate(cow);
 	ret |= finish_fault(vmf);
 	folio_unlock(page_folio(vmf->page));
@@ -327,20 +350,6 @@ static bool wp_can_reuse_anon_folio(struct folio *folio)
 	return true;
 }
 
-/* The oracles' note of a COW copy under way (mm->cow_leaving). */
-static void cow_leaving(struct mm_struct *mm, unsigned long addr,
-			unsigned long pfn)
-{
-	int id = pmm_task_id();
-
-	if (id < 0 || id >= PMM_MAX_TASKS)
-		return;
-	mm->cow_leaving[id].addr = addr;
-	mm->cow_leaving[id].tags = false;
-	__atomic_store_n(&mm->cow_leaving[id].pfn, pfn, __ATOMIC_RELEASE);
-	cow_mm[id] = pfn ? mm : NULL;
-}
-
 void copy_tags_point(void)
 {
 	struct fork_note *f = task_fork_note();
@@ -371,11 +380,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_put(old);
 		return VM_FAULT_OOM;
 	}
-	if (old) {
-		cow_leaving(vma->vm_mm, vmf->address & PAGE_MASK,
-			    page_to_pfn(vmf->page));
-		copy_user_highpage((struct page *)new, vmf->page);
-	}
+	if (old)
+		copy_user_highpage((struct page *)new, vmf->page, vma->vm_mm,
+				   vmf->address & PAGE_MASK);
 	__folio_set_uptodate(new);
 	mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, vma->vm_mm,
 				vmf->address, vmf->address + PAGE_SIZE);
@@ -674,7 +681,7 @@ static int copy_present_page(struct vm_area_struct *src_vma,
 	if (!new)
 		return -ENOMEM;
 	set_fork_note(src_vma->vm_mm, dst_vma->vm_mm, addr);
-	copy_user_highpage((struct page *)new, src_page);
+	copy_user_highpage((struct page *)new, src_page, NULL, 0);
 	set_fork_note(NULL, NULL, 0);
 	__folio_set_uptodate(new);
 	folio_add_new_anon_rmap(new, dst_vma, addr);
