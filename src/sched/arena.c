@@ -186,3 +186,13 @@ bool arena_offset(const struct arena *a, const void *p, size_t *off)
 	}
 	return false;
 }
+
+void *arena_at(const struct arena *a, size_t off)
+{
+	const struct arena_chunk *c;
+
+	for (c = a->head; c; c = c->next)
+		if (off >= c->base && off < c->base + c->size)
+			return (void *)(c->data + (off - c->base));
+	return NULL;
+}
