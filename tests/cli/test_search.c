@@ -79,7 +79,8 @@ static void expect_exit(const struct run *r, int code, const char *err_has)
  * stopping at the first violation, each shard stops at its own, and only
  * the first violation is the same.
  */
-static void shards_vs_one(const char *file, const char *all, const char *n)
+static void shards_vs_one(const char *file, const char *strategy,
+			  const char *all, const char *n)
 {
 	bool counts = !strcmp(all, "--all");
 	struct run r;
@@ -88,15 +89,15 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 	const char *outs[8];
 
 	/* One process, cut at the depth the shards use: same subtrees. */
-	PROTMM(&r, "explore", file, all, "--shard-depth", "5", "--output",
-	       tmp("one.json"));
+	PROTMM(&r, "explore", file, "--strategy", strategy, all, "--shard-depth",
+	       "5", "--output", tmp("one.json"));
 	run_release(&r);
 	for (k = 0; k < count; k++) {
 		snprintf(spec, sizeof(spec), "%d/%s", k, n);
 		outs[k] = tmp(k == 0 ? "s0.json" : k == 1 ? "s1.json" :
 			      k == 2 ? "s2.json" : "s3.json");
-		PROTMM(&r, "explore", file, all, "--shard", spec, "--shard-depth",
-		       "5", "--output", outs[k]);
+		PROTMM(&r, "explore", file, "--strategy", strategy, all, "--shard",
+		       spec, "--shard-depth", "5", "--output", outs[k]);
 		expect_exit(&r, 0, NULL);
 		run_release(&r);
 	}
@@ -115,6 +116,8 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 	assert_int_equal(field(merged, "shards"), count);
 	if (counts) {
 		assert_int_equal(field(merged, "executions"), field(one, "executions"));
+		assert_int_equal(field(merged, "traces"), field(one, "traces"));
+		assert_int_equal(field(merged, "redundant"), field(one, "redundant"));
 		assert_int_equal(field(merged, "violations"), field(one, "violations"));
 		assert_int_equal(field(merged, "deadlocks"), field(one, "deadlocks"));
 		assert_int_equal(field(merged, "steps"), field(one, "steps"));
@@ -142,11 +145,16 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 static void test_merge_equals_one(void **state)
 {
 	(void)state;
-	shards_vs_one(scenario("lost-write.pmm"), "--all", "4");
-	shards_vs_one(scenario("lost-write.pmm"), "--all", "3");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--all", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--all", "3");
 	/* Stopping at the first violation: the same first violation. */
-	shards_vs_one(scenario("lost-write.pmm"), "--bound=100000", "4");
-	shards_vs_one(scenario("lost-write.pmm"), "--bound=100000", "2");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--bound=100000", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--bound=100000", "2");
+	/* DPOR: the same traces (and redundant executions) split or not. */
+	shards_vs_one(scenario("lost-write.pmm"), "dpor", "--all", "3");
+	shards_vs_one(scenario("four-writers.pmm"), "dpor", "--all", "2");
+	shards_vs_one(scenario("four-writers.pmm"), "dpor", "--all", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dpor", "--bound=100000", "2");
 }
 
 static void test_bad_input(void **state)
@@ -168,12 +176,17 @@ static void test_bad_input(void **state)
 	expect_exit(&r, 2, "not supported");
 	run_release(&r);
 	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--shard", "0/2",
-	       "--strategy", "dpor");
+	       "--strategy", "pct", "--executions", "10");
 	expect_exit(&r, 2, "--shard: not supported");
 	run_release(&r);
 	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--resume", "x.ckpt",
-	       "--strategy", "dpor");
+	       "--strategy", "random", "--executions", "10");
 	expect_exit(&r, 2, "--resume: not supported");
+	run_release(&r);
+	/* A dpor shard of another split is refused like a dfs one. */
+	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--strategy", "dpor",
+	       "--shard", "2/2");
+	expect_exit(&r, 2, "--shard: bad value");
 	run_release(&r);
 	PROTMM(&r, "run", scenario("lost-write.pmm"), "--shard", "0/2");
 	expect_exit(&r, 2, "--shard does not apply");
