@@ -877,7 +877,12 @@ static void drop_children(struct dpor *d, uint32_t u)
 static bool go_on_at(struct dpor *d, uint32_t i, uint32_t *diverged)
 {
 	struct dpor_node *nd = &d->node[i];
+	uint32_t k;
 
+	/* Every position below is new in the next execution. */
+	for (k = i + 1; k < d->done_valid; k++)
+		d->node[k].done = 0;
+	d->done_valid = i + 1;
 	nd->task = d->tree[d->tree[nd->tree].child].task;
 	d->replay = d->first_new = i;
 	d->depth = i + 1;

@@ -7,9 +7,11 @@
  * sleepers, wakeup-tree node, task chosen, branches done) and the
  * wakeup-tree pool. Tree nodes hold the objects of pending accesses,
  * which are addresses of this process; a checkpoint names each by where
- * it lives instead (an arena offset, a task's stack and offset, or a
- * loaded module's file name and offset), and a resumed search turns the
- * names back into addresses after its first execution has mapped them.
+ * it lives instead (an arena offset, a task's stack and offset, a loaded
+ * module's file name and offset, or, for the caller's heap, the position
+ * of an event of the prefix the next execution replays that touched it),
+ * and a resumed search turns the names back into addresses after its
+ * first execution has mapped them and replayed that prefix.
  */
 #include <errno.h>
 #include <link.h>
@@ -20,7 +22,7 @@
 #include "explore/json.h"
 #include "explore/strategy.h"
 
-enum obj_kind { OBJ_NONE, OBJ_ARENA, OBJ_STACK, OBJ_MODULE };
+enum obj_kind { OBJ_NONE, OBJ_ARENA, OBJ_STACK, OBJ_MODULE, OBJ_EVENT };
 
 /* An object named by a checkpoint, for tree node @node. */
 struct restore_obj {
@@ -84,6 +86,25 @@ static int by_name(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+static bool save_pending(const struct dpor *d, FILE *f, const void *obj)
+{
+	uint32_t k;
+
+	for (k = 0; k <= d->replay && k < d->depth; k++) {
+		uint64_t en = d->node[k].enabled;
+
+		for (; en; en &= en - 1) {
+			unsigned int t = (unsigned int)__builtin_ctzll(en);
+
+			if (d->pend[(size_t)k * d->nt + t].obj == obj) {
+				fprintf(f, "%d,%u,%u", OBJ_EVENT, k, t);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Writes @obj as a name another process can resolve; false if none. */
 static bool save_obj(const struct dpor *d, FILE *f, const void *obj)
 {
@@ -96,7 +117,7 @@ static bool save_obj(const struct dpor *d, FILE *f, const void *obj)
 		fprintf(f, "%d", OBJ_NONE);
 		return true;
 	}
-	if (arena_offset(&s->arena, obj, &off)) {
+	if (arena_offset_any(&s->arena, obj, &off)) {
 		fprintf(f, "%d,%zu", OBJ_ARENA, off);
 		return true;
 	}
@@ -110,12 +131,17 @@ static bool save_obj(const struct dpor *d, FILE *f, const void *obj)
 			return true;
 		}
 	}
-	if (!dl_iterate_phdr(by_addr, &q) || !q.found)
-		return false;
-	fprintf(f, "%d,", OBJ_MODULE);
-	json_write_str(f, q.name);
-	fprintf(f, ",%llu", (unsigned long long)((uintptr_t)obj - q.base));
-	return true;
+	if (dl_iterate_phdr(by_addr, &q) && q.found) {
+		fprintf(f, "%d,", OBJ_MODULE);
+		json_write_str(f, q.name);
+		fprintf(f, ",%llu", (unsigned long long)((uintptr_t)obj - q.base));
+		return true;
+	}
+	/*
+	 * The caller's heap: what a task enabled in a state of the prefix the
+	 * next execution replays was about to touch (those states recur).
+	 */
+	return save_pending(d, f, obj);
 }
 
 static int search_save(const void *priv, FILE *f)
@@ -136,11 +162,11 @@ static int search_save(const void *priv, FILE *f)
 	for (i = 0; i < d->depth; i++) {
 		const struct dpor_node *n = &d->node[i];
 
-		fprintf(f, "%s\n  [%llu,%llu,%llu,%u,%u,%llu]", i ? "," : "",
+		fprintf(f, "%s\n  [%llu,%llu,%llu,%u,%u,%llu,%llu]", i ? "," : "",
 			(unsigned long long)n->enabled,
 			(unsigned long long)n->sleep,
 			(unsigned long long)n->halt, n->tree, n->task,
-			(unsigned long long)n->done);
+			(unsigned long long)n->done, (unsigned long long)n->top);
 	}
 	fprintf(f, "],\n \"tree\":[");
 	for (i = 0; i < d->tree_used; i++) {
@@ -193,23 +219,25 @@ static int load_nodes(struct dpor *d, const struct json *list,
 {
 	const struct json *a, *rest;
 	uint32_t n = 0;
-	uint64_t v[6];
+	uint64_t v[7];
 
 	for (a = list->child; a; a = a->next, n++) {
 		struct dpor_node *nd;
 
-		if (numbers(a, v, 6, 6, &rest, err))
+		if (numbers(a, v, 7, 7, &rest, err))
 			return -EINVAL;
 		if (rest)
-			return json_fail(err, rest, "a node has 6 numbers");
+			return json_fail(err, rest, "a node has 7 numbers");
 		nd = &d->node[n];
+		/* Above the split every sleeper is a top one (top_sleepers()). */
 		if (v[3] >= d->tree_used || v[4] >= d->nt ||
 		    (v[0] | v[1] | v[2] | v[5]) >> d->nt ||
-		    !(v[0] >> v[4] & 1) || (v[5] & ~v[1]))
+		    !(v[0] >> v[4] & 1) || (v[5] & ~v[1]) ||
+		    (n < d->split_depth ? v[6] != UINT64_MAX : v[6] >> d->nt))
 			return json_fail(err, a, "not a node of this search");
 		*nd = (struct dpor_node){ .enabled = v[0], .sleep = v[1],
 			.halt = v[2], .tree = (uint32_t)v[3],
-			.task = (uint8_t)v[4], .done = v[5] };
+			.task = (uint8_t)v[4], .done = v[5], .top = v[6] };
 	}
 	d->depth = n;
 	d->done_valid = n;
@@ -229,12 +257,20 @@ static int load_obj(struct dpor_restore *r, uint32_t node,
 		return json_fail(err, start, "an object's kind was expected");
 	o->node = node;
 	o->kind = (uint8_t)strtoul(e->str, &end, 10);
-	if (*end || o->kind > OBJ_MODULE)
-		return json_fail(err, e, "an object's kind is 0 to 3");
+	if (*end || o->kind > OBJ_EVENT)
+		return json_fail(err, e, "an object's kind is 0 to 4");
 	if (o->kind == OBJ_NONE)
 		return e->next ? json_fail(err, e->next, "nothing after kind 0") : 0;
 	e = e->next;
-	if (o->kind == OBJ_STACK) {
+	if (o->kind == OBJ_EVENT) {
+		if (!e || e->type != JSON_NUMBER || e->str[0] == '-')
+			return json_fail(err, start, "a position was expected");
+		o->off = strtoull(e->str, &end, 10);
+		if (*end || o->off > UINT32_MAX)
+			return json_fail(err, e, "a position was expected");
+		e = e->next;
+	}
+	if (o->kind == OBJ_STACK || o->kind == OBJ_EVENT) {
 		if (!e || e->type != JSON_NUMBER ||
 		    strtoul(e->str, &end, 10) >= PMM_MAX_TASKS || *end)
 			return json_fail(err, e ? e : start, "a task was expected");
@@ -247,6 +283,12 @@ static int load_obj(struct dpor_restore *r, uint32_t node,
 		if (!o->module)
 			return json_fail(err, e, "out of memory");
 		e = e->next;
+	}
+	if (o->kind == OBJ_EVENT) {
+		if (e)
+			return json_fail(err, e, "a task ends the object");
+		r->n++;
+		return 0;
 	}
 	if (!e || e->type != JSON_NUMBER || e->str[0] == '-')
 		return json_fail(err, start, "an offset was expected");
@@ -435,6 +477,12 @@ static bool resolve(struct dpor *d)
 		case OBJ_MODULE:
 			if (dl_iterate_phdr(by_name, &q) && q.found)
 				p = (const void *)(q.base + o->off);
+			break;
+		case OBJ_EVENT:
+			/* The prefix replayed as it ran before the checkpoint. */
+			if (o->off <= d->replay && o->off < d->depth &&
+			    (d->node[o->off].enabled >> o->task & 1))
+				p = d->pend[o->off * d->nt + o->task].obj;
 			break;
 		}
 		if (o->kind != OBJ_NONE && !p)
