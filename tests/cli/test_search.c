@@ -285,25 +285,29 @@ static void no_temporaries(void)
 	closedir(d);
 }
 
-static void test_interrupt_resume(void **state)
+/*
+ * @file (with @strategy) interrupted by SIGINT after each of @stops ms in
+ * turn and resumed each time ends with the uninterrupted counts.
+ */
+static void interrupt_resume(const char *file, const char *strategy,
+			     const long *stops, size_t nr_stops, const char *done)
 {
-	static const long stops[] = { 400, 900, 1500 };
-	const char *file = scenario("four-writers.pmm");
 	char *ckpt = tmp("fw.ckpt"), *out = tmp("fw.json"), *one;
-	const char *first[] = { "explore", file, "--checkpoint", ckpt, "--output",
-				out, NULL };
-	const char *again[] = { "explore", file, "--checkpoint", ckpt, "--output",
-				out, "--resume", ckpt, NULL };
+	const char *first[] = { "explore", file, "--strategy", strategy, "--all",
+				"--checkpoint", ckpt, "--output", out, NULL };
+	const char *again[] = { "explore", file, "--strategy", strategy, "--all",
+				"--checkpoint", ckpt, "--output", out,
+				"--resume", ckpt, NULL };
 	unsigned int interrupted = 0;
 	struct run r;
 	size_t i;
 
-	(void)state;
-	PROTMM(&r, "explore", file, "--output", tmp("whole.json"));
-	expect_exit(&r, 0, NULL);
+	unlink(ckpt);
+	PROTMM(&r, "explore", file, "--strategy", strategy, "--all", "--output",
+	       tmp("whole.json"));
 	run_release(&r);
 	one = slurp(tmp("whole.json"), NULL);
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+	for (i = 0; i < nr_stops; i++) {
 		run_interrupted(i ? again : first, stops[i], &r);
 		no_temporaries();
 		if (r.exit_code == 0)
@@ -315,23 +319,40 @@ static void test_interrupt_resume(void **state)
 	}
 	if (!interrupted)
 		fail_msg("the search ended before the first interrupt");
-	if (i == sizeof(stops) / sizeof(stops[0])) {
-		PROTMM(&r, "explore", file, "--checkpoint", ckpt, "--output", out,
-		       "--resume", ckpt);
+	if (i == nr_stops) {
+		PROTMM(&r, "explore", file, "--strategy", strategy, "--all",
+		       "--checkpoint", ckpt, "--output", out, "--resume", ckpt);
 		expect_exit(&r, 0, NULL);
 	}
-	assert_non_null(strstr(r.out, "(dfs, complete)"));
+	assert_non_null(strstr(r.out, done));
 	run_release(&r);
 	{
 		char *got = slurp(out, NULL);
 
 		assert_int_equal(field(got, "executions"), field(one, "executions"));
+		assert_int_equal(field(got, "traces"), field(one, "traces"));
+		assert_int_equal(field(got, "redundant"), field(one, "redundant"));
 		assert_int_equal(field(got, "steps"), field(one, "steps"));
 		assert_int_equal(field(got, "violations"), field(one, "violations"));
 		assert_non_null(strstr(got, "\"complete\":true"));
 		free(got);
 	}
 	free(one);
+}
+
+static void test_interrupt_resume(void **state)
+{
+	static const long stops[] = { 400, 900, 1500 };
+	/* A seed scenario DPOR takes about a second over: 54,414 executions. */
+	static const long dpor_stops[] = { 150, 250, 300 };
+	char dpor_file[512];
+
+	(void)state;
+	interrupt_resume(scenario("four-writers.pmm"), "dfs", stops, 3,
+			 "(dfs, complete)");
+	snprintf(dpor_file, sizeof(dpor_file), "%s/../../scenarios/seed002/"
+		 "tags-freed-early.pmm", getenv("CLI_SCENARIOS"));
+	interrupt_resume(dpor_file, "dpor", dpor_stops, 3, "(dpor, complete");
 }
 
 /* --progress on a pipe: executions, rate, and the estimate. */
