@@ -15,7 +15,8 @@
 #include "cli/report.h"
 #include "explore/json.h"
 
-#define SHARD_RESULT_VERSION 1
+/* 2: traces and redundant executions (dpor; 0 for dfs). */
+#define SHARD_RESULT_VERSION 2
 
 static void write_finals(FILE *f, const struct target *t)
 {
@@ -98,6 +99,8 @@ int shard_output_write(const struct cli_args *a, const struct target *t,
 	fprintf(f, "\"shard\":{\"index\":%u,\"count\":%u,\"depth\":%u},\n",
 		o->shard.index, o->shard.count ? o->shard.count : 1,
 		r->shard_depth);
+	fprintf(f, "\"traces\":%llu,\n\"redundant\":%llu,\n",
+		(unsigned long long)r->traces, (unsigned long long)r->redundant);
 	fprintf(f, "\"executions\":%llu,\n\"violations\":%llu,\n\"deadlocks\":%llu,\n"
 		"\"truncated\":%llu,\n\"steps\":%llu,\n\"probes\":%llu,\n"
 		"\"subtrees\":%llu,\n\"seconds\":%.3f,\n\"complete\":%s,\n"
@@ -123,7 +126,7 @@ struct shard_file {
 	struct json *doc;
 	uint64_t index, count, depth;
 	uint64_t executions, violations, deadlocks, truncated, steps, probes;
-	uint64_t subtrees;
+	uint64_t subtrees, traces, redundant;
 	double seconds;
 	bool complete, interrupted;
 	const struct json *violation, *finals;
@@ -141,6 +144,8 @@ static int read_counts(struct shard_file *s, struct json_error *e)
 	const struct json *d = s->doc;
 
 	return json_get_u64(d, "executions", &s->executions, e) ||
+	       json_get_u64(d, "traces", &s->traces, e) ||
+	       json_get_u64(d, "redundant", &s->redundant, e) ||
 	       json_get_u64(d, "violations", &s->violations, e) ||
 	       json_get_u64(d, "deadlocks", &s->deadlocks, e) ||
 	       json_get_u64(d, "truncated", &s->truncated, e) ||
@@ -295,11 +300,11 @@ static int check_alike(const struct shard_file *s, const struct shard_file *firs
 struct merged {
 	unsigned int nr;
 	uint64_t executions, violations, deadlocks, truncated, steps, probes;
-	uint64_t subtrees, depth;
+	uint64_t subtrees, depth, traces, redundant;
 	double seconds;
 	bool complete, interrupted;
 	const struct shard_file *first;	/* the shard of the first violation */
-	const char *expect, *name, *file;
+	const char *expect, *name, *file, *strategy;
 	bool finals_ok;
 	char got[PMM_MSG_MAX + 128], expected[96];
 };
@@ -355,6 +360,8 @@ static void merge_all(struct merged *m, const struct shard_file *s, unsigned int
 	m->complete = true;
 	for (i = 0; i < nr; i++) {
 		m->executions += s[i].executions;
+		m->traces += s[i].traces;
+		m->redundant += s[i].redundant;
 		m->violations += s[i].violations;
 		m->deadlocks += s[i].deadlocks;
 		m->truncated += s[i].truncated;
@@ -370,6 +377,7 @@ static void merge_all(struct merged *m, const struct shard_file *s, unsigned int
 	}
 	m->expect = str_of(s[0].doc, "expect");
 	m->name = str_of(s[0].doc, "name");
+	m->strategy = str_of(s[0].doc, "strategy");
 	m->file = str_of(s[0].doc, "file");
 	snprintf(m->expected, sizeof(m->expected), *m->expect ? "violation %s" :
 		 "ok", m->expect);
@@ -395,11 +403,18 @@ static const char *verdict(const struct merged *m)
 
 static void print_text(const struct merged *m, const char *v)
 {
-	printf("%-16s %s: expected %s, got %s; %llu executions (dfs%s), "
+	char dpor[96] = "";
+
+	if (!strcmp(m->strategy, "dpor"))
+		snprintf(dpor, sizeof(dpor), ", %llu traces, %llu redundant",
+			 (unsigned long long)m->traces,
+			 (unsigned long long)m->redundant);
+	printf("%-16s %s: expected %s, got %s; %llu executions (%s%s%s), "
 	       "%llu violating, %llu deadlocks, %llu cut at bound, %.2fs\n",
 	       v, *m->file ? m->file : m->name, m->expected, m->got,
-	       (unsigned long long)m->executions,
+	       (unsigned long long)m->executions, m->strategy,
 	       m->interrupted ? ", interrupted" : m->complete ? ", complete" : "",
+	       dpor,
 	       (unsigned long long)m->violations, (unsigned long long)m->deadlocks,
 	       (unsigned long long)m->truncated, m->seconds);
 	printf("  %u shards, split at depth %llu into %llu subtrees, %llu probes\n",
@@ -427,11 +442,14 @@ static void print_json(const struct merged *m, const char *v)
 	printf(",\"file\":");
 	json_string(stdout, m->file);
 	printf(",\"shards\":%u,\"depth\":%llu,\"subtrees\":%llu,\"probes\":%llu,"
-	       "\"executions\":%llu,\"violations\":%llu,\"deadlocks\":%llu,"
+	       "\"strategy\":\"%s\",\"executions\":%llu,\"traces\":%llu,"
+	       "\"redundant\":%llu,\"violations\":%llu,\"deadlocks\":%llu,"
 	       "\"truncated\":%llu,\"steps\":%llu,\"seconds\":%.3f,"
 	       "\"complete\":%s,\"interrupted\":%s,\"violation\":", m->nr,
 	       (unsigned long long)m->depth, (unsigned long long)m->subtrees,
-	       (unsigned long long)m->probes, (unsigned long long)m->executions,
+	       (unsigned long long)m->probes, m->strategy,
+	       (unsigned long long)m->executions, (unsigned long long)m->traces,
+	       (unsigned long long)m->redundant,
 	       (unsigned long long)m->violations, (unsigned long long)m->deadlocks,
 	       (unsigned long long)m->truncated, (unsigned long long)m->steps,
 	       m->seconds, m->complete ? "true" : "false",

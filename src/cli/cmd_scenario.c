@@ -124,7 +124,7 @@ static void default_checkpoint(const struct cli_args *a, struct target *t)
 
 /*
  * explore: sharding, --output, checkpoints and --resume, which need a
- * strategy that can split and save its search (dfs).
+ * strategy that can split and save its search (dfs, dpor).
  */
 static int plan_search(const struct cli_args *a, struct target *t,
 		       const char *from)
@@ -132,16 +132,16 @@ static int plan_search(const struct cli_args *a, struct target *t,
 	struct pmm_explore_opts *o = &t->opts;
 
 	o->shard = a->opts.shard;
-	if (o->strategy != PMM_STRATEGY_DFS) {
+	if (o->strategy != PMM_STRATEGY_DFS && o->strategy != PMM_STRATEGY_DPOR) {
 		if (given(a, OPT_SHARD) || given(a, OPT_SHARD_DEPTH))
-			return inapplicable(t, "--shard: not supported (only a "
-					    "depth-first search splits)", from);
+			return inapplicable(t, "--shard: not supported (only an "
+					    "exhaustive search, dfs or dpor, splits)", from);
 		if (a->output)
 			return inapplicable(t, "--output: not supported (it writes "
-					    "a shard of a depth-first search)", from);
+					    "a shard of an exhaustive search)", from);
 		if (a->checkpoint || a->resume)
 			return inapplicable(t, "--checkpoint, --resume: not supported "
-					    "(only a depth-first search resumes)", from);
+					    "(only an exhaustive search resumes)", from);
 		return 0;
 	}
 	o->search_id = search_id(a, t);

@@ -15,7 +15,9 @@
 #include "explore/checkpoint.h"
 #include "explore/json.h"
 
-#define CHECKPOINT_VERSION 1
+/* 2: traces, redundant and a save that can fail (DPOR's objects).
+ * 3: a DPOR wakeup-tree node saves a footprint (objects and write bits). */
+#define CHECKPOINT_VERSION 3
 
 /* The options that shape the search tree and what is counted in it. */
 static void write_shape(FILE *f, const struct checkpoint *c)
@@ -46,12 +48,14 @@ static void write_result(FILE *f, const struct checkpoint *c)
 
 	fprintf(f, "\"result\":{\"executions\":%llu,\"violations\":%llu,"
 		"\"deadlocks\":%llu,\"truncated\":%llu,\"steps\":%llu,"
-		"\"probes\":%llu,\"seconds\":%.6f,\"violation\":",
+		"\"probes\":%llu,\"traces\":%llu,\"redundant\":%llu,"
+		"\"seconds\":%.6f,\"violation\":",
 		(unsigned long long)r->executions,
 		(unsigned long long)r->violations,
 		(unsigned long long)r->deadlocks,
 		(unsigned long long)r->truncated, (unsigned long long)r->steps,
-		(unsigned long long)r->probes, r->seconds);
+		(unsigned long long)r->probes, (unsigned long long)r->traces,
+		(unsigned long long)r->redundant, r->seconds);
 	if (r->violations) {
 		fprintf(f, "{\"oracle\":");
 		json_write_str(f, r->oracle);
@@ -74,11 +78,15 @@ static void write_result(FILE *f, const struct checkpoint *c)
 
 static int write_all(FILE *f, const struct checkpoint *c)
 {
+	int err;
+
 	fprintf(f, "{\"protmm_checkpoint\":%d,\n", CHECKPOINT_VERSION);
 	write_shape(f, c);
 	write_result(f, c);
 	fprintf(f, "\"search\":");
-	c->ops->save(c->priv, f);
+	err = c->ops->save(c->priv, f);
+	if (err)
+		return err;
 	fprintf(f, "}\n");
 	if (fflush(f) || ferror(f))
 		return -EIO;
@@ -244,6 +252,8 @@ static int load_result(const struct checkpoint *c, const struct json *doc,
 	    json_get_u64(j, "truncated", &r->truncated, err) ||
 	    json_get_u64(j, "steps", &r->steps, err) ||
 	    json_get_u64(j, "probes", &r->probes, err) ||
+	    json_get_u64(j, "traces", &r->traces, err) ||
+	    json_get_u64(j, "redundant", &r->redundant, err) ||
 	    json_get_double(j, "seconds", &r->seconds, err))
 		return -EINVAL;
 	v = json_get(j, "violation");

@@ -174,7 +174,7 @@ static double search_done_fraction(const void *priv)
 	return done;
 }
 
-static void search_save(const void *priv, FILE *f)
+static int search_save(const void *priv, FILE *f)
 {
 	const struct dfs *d = priv;
 	uint32_t i;
@@ -189,6 +189,7 @@ static void search_save(const void *priv, FILE *f)
 			n->preempted);
 	}
 	fprintf(f, "]}");
+	return 0;
 }
 
 static int load_node(const struct dfs *d, const struct json *a,

@@ -464,6 +464,10 @@ static int abandon(struct dpor *d)
 	return -1;
 }
 
+static uint64_t top_sleepers(const struct dpor *d, uint32_t pos);
+static bool top_initial(const struct dpor *d, unsigned int p,
+			unsigned int pwrite, uint32_t len);
+
 int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 {
 	struct dpor *d = priv;
@@ -512,6 +516,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 	}
 	if (pos > d->replay || pos >= d->depth) {
 		n->sleep = pos ? sleep_after(d, pos - 1) & s->live : 0;
+		n->top = top_sleepers(d, pos);
 		n->halt = 0;
 		n->tree = pos ? d->tree[d->node[pos - 1].tree].child : d->root;
 	}
@@ -696,9 +701,11 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 	/* A sleeping task that is a weak initial: explored already. */
 	for (sl = nj->sleep; sl; sl &= sl - 1) {
 		unsigned int p = (unsigned int)__builtin_ctzll(sl);
+		unsigned int pw = (nj->halt >> p & 1) ? DPOR_HALT :
+				  (unsigned int)pj[p].write;
 
-		if (weak_initial(d, p, &pj[p].fp, (nj->halt >> p & 1) ? DPOR_HALT :
-				 (unsigned int)pj[p].write, len, gone)) {
+		if ((nj->top >> p & 1) ? top_initial(d, p, pw, len) :
+		    weak_initial(d, p, &pj[p].fp, pw, len, gone)) {
 #ifdef DPOR_DEBUG
 			fprintf(stderr, "    sleeping %u is a weak initial\n", p);
 #endif
@@ -913,9 +920,13 @@ static bool full_branch(struct dpor *d, uint32_t i)
 	return true;
 }
 
-bool dpor_next(struct dpor *d)
+static bool backtrack(struct dpor *d, uint32_t prune, uint32_t *diverged);
+
+bool dpor_next_pruned(struct dpor *d, uint32_t prune, uint32_t *diverged)
 {
-	uint32_t i, top;
+#ifdef DPOR_DEBUG
+	uint32_t i;
+#endif
 
 	if (d->nondeterministic || d->oom || !d->nt)
 		return false;
@@ -932,38 +943,7 @@ bool dpor_next(struct dpor *d)
 	detect_races(d, final_enabled(d));
 	if (d->oom)
 		return false;
-	top = d->n;
-	if (d->blocked_at != DPOR_NONE) {
-		/* The infeasible branch goes; it never ran, so it does not sleep. */
-		struct dpor_node *nd = &d->node[d->blocked_at];
-
-		if (d->tree[nd->tree].child != DPOR_NONE)
-			drop_first_child(d, nd->tree);
-		if (d->tree[nd->tree].child != DPOR_NONE || full_branch(d, d->blocked_at)) {
-			nd->task = d->tree[d->tree[nd->tree].child].task;
-			d->replay = d->first_new = d->blocked_at;
-			d->depth = d->blocked_at + 1;
-			begin_execution(d);
-			return true;
-		}
-		top = d->blocked_at;
-	}
-	for (i = top; i-- > 0;) {
-		struct dpor_node *nd = &d->node[i];
-
-		if (d->tree[d->tree[nd->tree].child].write == DPOR_HALT)
-			nd->halt |= 1ull << nd->task;
-		drop_first_child(d, nd->tree);
-		nd->sleep |= 1ull << nd->task;
-		if (d->tree[nd->tree].child == DPOR_NONE && !full_branch(d, i))
-			continue;
-		nd->task = d->tree[d->tree[nd->tree].child].task;
-		d->replay = d->first_new = i;
-		d->depth = i + 1;
-		begin_execution(d);
-		return true;
-	}
-	return false;
+	return backtrack(d, prune, diverged);
 }
 
 uint32_t dpor_prefix(const struct dpor *d, uint8_t *out, uint32_t cap)
@@ -973,4 +953,145 @@ uint32_t dpor_prefix(const struct dpor *d, uint8_t *out, uint32_t cap)
 	for (i = 0; i < d->n && i < d->split_depth && k < cap; i++)
 		out[k++] = d->node[i].task;
 	return k;
+}
+
+/* Sharding and checkpoints (the search_ops of dpor_search.c). */
+
+/* Unlinks and frees every child of @u: nothing is left to try there. */
+static void drop_children(struct dpor *d, uint32_t u)
+{
+	while (d->tree[u].child != DPOR_NONE)
+		drop_first_child(d, u);
+}
+
+/* The branch at position @i is the leftmost child of its tree node. */
+static bool go_on_at(struct dpor *d, uint32_t i, uint32_t *diverged)
+{
+	struct dpor_node *nd = &d->node[i];
+	uint32_t k;
+
+	/* Every position below is new in the next execution. */
+	for (k = i + 1; k < d->done_valid; k++)
+		d->node[k].done = 0;
+	d->done_valid = i + 1;
+	nd->task = d->tree[d->tree[nd->tree].child].task;
+	d->replay = d->first_new = i;
+	d->depth = i + 1;
+	*diverged = i;
+	begin_execution(d);
+	return true;
+}
+
+/*
+ * After race detection: the deepest position with a branch left goes on
+ * with it. Positions at @prune or deeper lose every branch left, so a
+ * subtree below a prefix of @prune positions is left after one execution.
+ */
+static bool backtrack(struct dpor *d, uint32_t prune, uint32_t *diverged)
+{
+	uint32_t i, top = d->n;
+
+	for (i = d->done_valid; i < d->n; i++)
+		d->node[i].done = 0;
+	if (d->done_valid < d->n)
+		d->done_valid = d->n;
+	if (d->blocked_at != DPOR_NONE) {
+		/* The infeasible branch goes; it never ran, so it does not sleep. */
+		struct dpor_node *nd = &d->node[d->blocked_at];
+
+		if (d->blocked_at >= prune)
+			drop_children(d, nd->tree);
+		else if (d->tree[nd->tree].child != DPOR_NONE)
+			drop_first_child(d, nd->tree);
+		if (d->blocked_at < prune &&
+		    (d->tree[nd->tree].child != DPOR_NONE ||
+		     full_branch(d, d->blocked_at)))
+			return go_on_at(d, d->blocked_at, diverged);
+		top = d->blocked_at;
+	}
+	for (i = top; i-- > 0;) {
+		struct dpor_node *nd = &d->node[i];
+
+		if (i >= prune) {
+			drop_children(d, nd->tree);
+			nd->done = 0;
+			continue;
+		}
+		if (d->tree[d->tree[nd->tree].child].write == DPOR_HALT)
+			nd->halt |= 1ull << nd->task;
+		drop_first_child(d, nd->tree);
+		nd->sleep |= 1ull << nd->task;
+		nd->done |= 1ull << nd->task;
+		if (d->tree[nd->tree].child == DPOR_NONE && !full_branch(d, i)) {
+			nd->done = 0;
+			continue;
+		}
+		return go_on_at(d, i, diverged);
+	}
+	return false;
+}
+
+bool dpor_next(struct dpor *d)
+{
+	uint32_t diverged;
+
+	return dpor_next_pruned(d, DPOR_NONE, &diverged);
+}
+
+int dpor_restore_room(struct dpor *d, unsigned int nt, uint32_t positions,
+		      uint32_t tree_nodes)
+{
+	if (d->nt || !nt || nt > PMM_MAX_TASKS)
+		return -EINVAL;
+	d->nt = nt;
+	d->nr_dis = calloc(d->nt, sizeof(*d->nr_dis));
+	d->dis_cap = 64;
+	d->dis = malloc((size_t)d->nt * d->dis_cap * sizeof(*d->dis));
+	if (!d->nr_dis || !d->dis || reserve(d, positions) ||
+	    grow(&d->tree, &d->tree_cap, tree_nodes, sizeof(*d->tree)))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The sleepers at new position @pos that went to sleep above the split
+ * depth. Their traces are explored in other subtrees, whose races with
+ * events above the split are not reversed (no wakeup sequence crosses
+ * into another subtree), so they block a branch but do not stand for
+ * the sequence of a race below: race reversal ignores them.
+ */
+static uint64_t top_sleepers(const struct dpor *d, uint32_t pos)
+{
+	const struct dpor_node *n = &d->node[pos];
+
+	/* Above the split, sleepers the backtracking adds are top ones too. */
+	if (pos < d->split_depth)
+		return UINT64_MAX;
+	return pos ? n->sleep & d->node[pos - 1].top : 0;
+}
+
+/*
+ * A sleeper from above the split covers a race's sequence only when it is
+ * an initial of it (it occurs in seq[0..len) with nothing before it that
+ * it depends on): every trace that goes on from the sequence then starts
+ * with it, in its own subtree. Independent of the whole sequence, it
+ * covers some extensions only, whose other ones this subtree must explore.
+ */
+static bool top_initial(const struct dpor *d, unsigned int p,
+			unsigned int pwrite, uint32_t len)
+{
+	uint32_t k, m;
+
+	if (pwrite == DPOR_HALT)
+		return false;
+	for (k = 0; k < len; k++) {
+		if (d->seq_task[k] != p)
+			continue;
+		for (m = 0; m < k; m++)
+			if (conflict(&d->seq[m].fp, d->seq[m].write,
+				     &d->seq[k].fp, d->seq[k].write))
+				return false;
+		return true;
+	}
+	return false;
 }

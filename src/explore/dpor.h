@@ -79,6 +79,8 @@ struct dpor_node {
 	uint64_t halt;		/* sleepers whose next step is a violation */
 	uint32_t tree;		/* this state's wakeup-tree node */
 	uint8_t task;		/* the branch being explored from here */
+	uint64_t done;		/* branches explored from here (estimates) */
+	uint64_t top;		/* sleepers from above the split depth */
 };
 
 /* A task's pending access at a state (what it would do if picked). */
@@ -134,6 +136,9 @@ struct dpor {
 	bool nondeterministic;
 	bool oom;
 	uint64_t inserted;	/* wakeup sequences inserted, for statistics */
+	uint32_t done_valid;	/* positions whose node.done is kept */
+	/* Objects a checkpoint named, resolved after the first execution. */
+	struct dpor_restore *restore;
 };
 
 #define DPOR_NONE UINT32_MAX
@@ -146,6 +151,19 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled);
  * False when the exploration is complete.
  */
 bool dpor_next(struct dpor *d);
+/*
+ * The same, dropping every branch left at position @prune or deeper;
+ * *diverged is the first position where the next execution differs.
+ */
+bool dpor_next_pruned(struct dpor *d, uint32_t prune, uint32_t *diverged);
+/*
+ * Checkpoints (dpor_search.c): room for @positions nodes and @tree_nodes
+ * wakeup-tree nodes of a program with @nt tasks, before any execution.
+ */
+/* Frees what a checkpoint left to resolve (before dpor_destroy()). */
+void dpor_search_release(struct dpor *d);
+int dpor_restore_room(struct dpor *d, unsigned int nt, uint32_t positions,
+		      uint32_t tree_nodes);
 
 /*
  * Shard hook: the task chosen at each of the first split_depth decision

@@ -270,7 +270,10 @@ static int setup_strategy(struct explorer *x)
 		return dfs_init(&x->dfs, o->step_bound, o->preemptions);
 	case PMM_STRATEGY_DPOR:
 		x->strategy = (struct sched_strategy){ dpor_choose, &x->dpor };
-		return dpor_init(&x->dpor, &x->sched, 0);
+		x->search = &dpor_search;
+		x->search_priv = &x->dpor;
+		/* Full branching above the shards' prefixes only. */
+		return dpor_init(&x->dpor, &x->sched, x->shard.depth);
 	case PMM_STRATEGY_RANDOM:
 		random_init(&x->rnd, o->seed);
 		x->strategy = (struct sched_strategy){ random_choose, &x->rnd };
@@ -335,6 +338,8 @@ static void interrupted(struct explorer *x)
 	if (err) {
 		snprintf(res->message, sizeof(res->message),
 			 "cannot write the checkpoint %s: %s", o->checkpoint,
+			 err == -EXDEV ? "the search names an object outside "
+			 "the arena, the task stacks and the loaded modules" :
 			 strerror(-err));
 		x->err = err;
 		return;
@@ -347,15 +352,10 @@ static bool more(struct explorer *x, double t0)
 	const struct pmm_explore_opts *o = x->opts;
 	struct pmm_explore_result *res = x->res;
 
-	if (x->search) {
-		if (!shard_next(&x->shard, x->search, x->search_priv)) {
-			res->complete = true;
-			res->done_fraction = 1;
-			return false;
-		}
-	}
-	if (o->strategy == PMM_STRATEGY_DPOR && !dpor_next(&x->dpor)) {
-		res->complete = !x->dpor.oom && !x->dpor.nondeterministic;
+	if (x->search && !shard_next(&x->shard, x->search, x->search_priv)) {
+		res->complete = o->strategy != PMM_STRATEGY_DPOR ||
+				(!x->dpor.oom && !x->dpor.nondeterministic);
+		res->done_fraction = res->complete ? 1 : res->done_fraction;
 		return false;
 	}
 	if (o->strategy == PMM_STRATEGY_REPLAY)
@@ -436,8 +436,12 @@ static int run_probe(struct explorer *x)
 	live_begin(x);
 	end = sched_run(s, x->prog, &x->strategy);
 	x->res->probes++;
-	if (end != SCHED_END_ERROR)
+	/* A DPOR probe may be a redundant execution: it still ran the prefix. */
+	if (end != SCHED_END_ERROR ||
+	    (x->opts->strategy == PMM_STRATEGY_DPOR && x->dpor.abandoned))
 		return 0;
+	if (x->opts->strategy == PMM_STRATEGY_DPOR && x->dpor.oom)
+		return -ENOMEM;
 	snprintf(x->res->message, sizeof(x->res->message),
 		 "program is not deterministic: probe %llu offered other "
 		 "runnable tasks than before at step %llu",
@@ -607,11 +611,15 @@ int pmm_explore(const struct pmm_program *prog,
 	x->res = res;
 	err = sched_init(&x->sched, opts->stack_size, opts->step_bound,
 			 opts->memory_limit);
+	shard_init(&x->shard, &opts->shard);
+	/* Unsplit, DPOR is optimal from the root: no prefix to own. */
+	if (opts->strategy == PMM_STRATEGY_DPOR && x->shard.count == 1 &&
+	    !opts->shard.depth)
+		x->shard.depth = 0;
 	if (!err)
 		err = setup_strategy(x);
 	if (!err)
 		err = search_opts_valid(x);
-	shard_init(&x->shard, &opts->shard);
 	if (!err && opts->resume)
 		err = resume(x);
 	if (!err && opts->live) {
@@ -622,8 +630,10 @@ int pmm_explore(const struct pmm_program *prog,
 		err = explore(x);
 	if (opts->strategy == PMM_STRATEGY_DFS)
 		dfs_destroy(&x->dfs);
-	if (opts->strategy == PMM_STRATEGY_DPOR)
+	if (opts->strategy == PMM_STRATEGY_DPOR) {
+		dpor_search_release(&x->dpor);
 		dpor_destroy(&x->dpor);
+	}
 	free(x->replay_steps);
 	sched_destroy(&x->sched);
 	free(x);

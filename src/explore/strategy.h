@@ -58,13 +58,17 @@ struct search_ops {
 	bool (*next)(void *priv, uint32_t prune, uint32_t *diverged);
 	/* The fraction of the search done once the last execution ended. */
 	double (*done_fraction)(const void *priv);
-	/* The state between executions, as one JSON value. */
-	void (*save)(const void *priv, FILE *f);
+	/*
+	 * The state between executions, as one JSON value; -EXDEV where it
+	 * holds what a file cannot name.
+	 */
+	int (*save)(const void *priv, FILE *f);
 	/* Restores a saved state; -EINVAL with @err set where it is wrong. */
 	int (*load)(void *priv, const struct json *j, struct json_error *err);
 };
 
 extern const struct search_ops dfs_search;
+extern const struct search_ops dpor_search;	/* priv: struct dpor */
 
 struct random_walk {
 	uint64_t s[4];

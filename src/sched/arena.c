@@ -186,3 +186,29 @@ bool arena_offset(const struct arena *a, const void *p, size_t *off)
 	}
 	return false;
 }
+
+void *arena_at(const struct arena *a, size_t off)
+{
+	const struct arena_chunk *c;
+
+	for (c = a->head; c; c = c->next)
+		if (off >= c->base && off < c->base + c->size)
+			return (void *)(c->data + (off - c->base));
+	return NULL;
+}
+
+bool arena_offset_any(const struct arena *a, const void *p, size_t *off)
+{
+	const struct arena_chunk *c;
+	uintptr_t x = (uintptr_t)p;
+
+	for (c = a->head; c; c = c->next) {
+		uintptr_t lo = (uintptr_t)c->data;
+
+		if (x >= lo && x < lo + c->size) {
+			*off = c->base + (x - lo);
+			return true;
+		}
+	}
+	return false;
+}

@@ -37,5 +37,9 @@ void *arena_alloc_raw(struct arena *a, size_t size);
 void arena_reset(struct arena *a);
 /* Offset of @p from the arena's first byte in allocation order, if inside. */
 bool arena_offset(const struct arena *a, const void *p, size_t *off);
+/* The same over every chunk mapped so far, not only this execution's. */
+bool arena_offset_any(const struct arena *a, const void *p, size_t *off);
+/* The inverse, over every chunk mapped so far: NULL past them. */
+void *arena_at(const struct arena *a, size_t off);
 
 #endif /* PMM_SCHED_ARENA_H */

@@ -79,7 +79,8 @@ static void expect_exit(const struct run *r, int code, const char *err_has)
  * stopping at the first violation, each shard stops at its own, and only
  * the first violation is the same.
  */
-static void shards_vs_one(const char *file, const char *all, const char *n)
+static void shards_vs_one(const char *file, const char *strategy,
+			  const char *all, const char *n)
 {
 	bool counts = !strcmp(all, "--all");
 	struct run r;
@@ -88,15 +89,15 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 	const char *outs[8];
 
 	/* One process, cut at the depth the shards use: same subtrees. */
-	PROTMM(&r, "explore", file, all, "--shard-depth", "5", "--output",
-	       tmp("one.json"));
+	PROTMM(&r, "explore", file, "--strategy", strategy, all, "--shard-depth",
+	       "5", "--output", tmp("one.json"));
 	run_release(&r);
 	for (k = 0; k < count; k++) {
 		snprintf(spec, sizeof(spec), "%d/%s", k, n);
 		outs[k] = tmp(k == 0 ? "s0.json" : k == 1 ? "s1.json" :
 			      k == 2 ? "s2.json" : "s3.json");
-		PROTMM(&r, "explore", file, all, "--shard", spec, "--shard-depth",
-		       "5", "--output", outs[k]);
+		PROTMM(&r, "explore", file, "--strategy", strategy, all, "--shard",
+		       spec, "--shard-depth", "5", "--output", outs[k]);
 		expect_exit(&r, 0, NULL);
 		run_release(&r);
 	}
@@ -115,6 +116,8 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 	assert_int_equal(field(merged, "shards"), count);
 	if (counts) {
 		assert_int_equal(field(merged, "executions"), field(one, "executions"));
+		assert_int_equal(field(merged, "traces"), field(one, "traces"));
+		assert_int_equal(field(merged, "redundant"), field(one, "redundant"));
 		assert_int_equal(field(merged, "violations"), field(one, "violations"));
 		assert_int_equal(field(merged, "deadlocks"), field(one, "deadlocks"));
 		assert_int_equal(field(merged, "steps"), field(one, "steps"));
@@ -142,11 +145,16 @@ static void shards_vs_one(const char *file, const char *all, const char *n)
 static void test_merge_equals_one(void **state)
 {
 	(void)state;
-	shards_vs_one(scenario("lost-write.pmm"), "--all", "4");
-	shards_vs_one(scenario("lost-write.pmm"), "--all", "3");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--all", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--all", "3");
 	/* Stopping at the first violation: the same first violation. */
-	shards_vs_one(scenario("lost-write.pmm"), "--bound=100000", "4");
-	shards_vs_one(scenario("lost-write.pmm"), "--bound=100000", "2");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--bound=100000", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dfs", "--bound=100000", "2");
+	/* DPOR: the same traces (and redundant executions) split or not. */
+	shards_vs_one(scenario("lost-write.pmm"), "dpor", "--all", "3");
+	shards_vs_one(scenario("four-writers.pmm"), "dpor", "--all", "2");
+	shards_vs_one(scenario("four-writers.pmm"), "dpor", "--all", "4");
+	shards_vs_one(scenario("lost-write.pmm"), "dpor", "--bound=100000", "2");
 }
 
 static void test_bad_input(void **state)
@@ -168,12 +176,17 @@ static void test_bad_input(void **state)
 	expect_exit(&r, 2, "not supported");
 	run_release(&r);
 	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--shard", "0/2",
-	       "--strategy", "dpor");
+	       "--strategy", "pct", "--executions", "10");
 	expect_exit(&r, 2, "--shard: not supported");
 	run_release(&r);
 	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--resume", "x.ckpt",
-	       "--strategy", "dpor");
+	       "--strategy", "random", "--executions", "10");
 	expect_exit(&r, 2, "--resume: not supported");
+	run_release(&r);
+	/* A dpor shard of another split is refused like a dfs one. */
+	PROTMM(&r, "explore", scenario("lost-write.pmm"), "--strategy", "dpor",
+	       "--shard", "2/2");
+	expect_exit(&r, 2, "--shard: bad value");
 	run_release(&r);
 	PROTMM(&r, "run", scenario("lost-write.pmm"), "--shard", "0/2");
 	expect_exit(&r, 2, "--shard does not apply");
@@ -272,25 +285,29 @@ static void no_temporaries(void)
 	closedir(d);
 }
 
-static void test_interrupt_resume(void **state)
+/*
+ * @file (with @strategy) interrupted by SIGINT after each of @stops ms in
+ * turn and resumed each time ends with the uninterrupted counts.
+ */
+static void interrupt_resume(const char *file, const char *strategy,
+			     const long *stops, size_t nr_stops, const char *done)
 {
-	static const long stops[] = { 400, 900, 1500 };
-	const char *file = scenario("four-writers.pmm");
 	char *ckpt = tmp("fw.ckpt"), *out = tmp("fw.json"), *one;
-	const char *first[] = { "explore", file, "--checkpoint", ckpt, "--output",
-				out, NULL };
-	const char *again[] = { "explore", file, "--checkpoint", ckpt, "--output",
-				out, "--resume", ckpt, NULL };
+	const char *first[] = { "explore", file, "--strategy", strategy, "--all",
+				"--checkpoint", ckpt, "--output", out, NULL };
+	const char *again[] = { "explore", file, "--strategy", strategy, "--all",
+				"--checkpoint", ckpt, "--output", out,
+				"--resume", ckpt, NULL };
 	unsigned int interrupted = 0;
 	struct run r;
 	size_t i;
 
-	(void)state;
-	PROTMM(&r, "explore", file, "--output", tmp("whole.json"));
-	expect_exit(&r, 0, NULL);
+	unlink(ckpt);
+	PROTMM(&r, "explore", file, "--strategy", strategy, "--all", "--output",
+	       tmp("whole.json"));
 	run_release(&r);
 	one = slurp(tmp("whole.json"), NULL);
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+	for (i = 0; i < nr_stops; i++) {
 		run_interrupted(i ? again : first, stops[i], &r);
 		no_temporaries();
 		if (r.exit_code == 0)
@@ -302,23 +319,40 @@ static void test_interrupt_resume(void **state)
 	}
 	if (!interrupted)
 		fail_msg("the search ended before the first interrupt");
-	if (i == sizeof(stops) / sizeof(stops[0])) {
-		PROTMM(&r, "explore", file, "--checkpoint", ckpt, "--output", out,
-		       "--resume", ckpt);
+	if (i == nr_stops) {
+		PROTMM(&r, "explore", file, "--strategy", strategy, "--all",
+		       "--checkpoint", ckpt, "--output", out, "--resume", ckpt);
 		expect_exit(&r, 0, NULL);
 	}
-	assert_non_null(strstr(r.out, "(dfs, complete)"));
+	assert_non_null(strstr(r.out, done));
 	run_release(&r);
 	{
 		char *got = slurp(out, NULL);
 
 		assert_int_equal(field(got, "executions"), field(one, "executions"));
+		assert_int_equal(field(got, "traces"), field(one, "traces"));
+		assert_int_equal(field(got, "redundant"), field(one, "redundant"));
 		assert_int_equal(field(got, "steps"), field(one, "steps"));
 		assert_int_equal(field(got, "violations"), field(one, "violations"));
 		assert_non_null(strstr(got, "\"complete\":true"));
 		free(got);
 	}
 	free(one);
+}
+
+static void test_interrupt_resume(void **state)
+{
+	static const long stops[] = { 400, 900, 1500 };
+	/* A seed scenario DPOR takes about a second over: 54,414 executions. */
+	static const long dpor_stops[] = { 150, 250, 300 };
+	char dpor_file[512];
+
+	(void)state;
+	interrupt_resume(scenario("four-writers.pmm"), "dfs", stops, 3,
+			 "(dfs, complete)");
+	snprintf(dpor_file, sizeof(dpor_file), "%s/../../scenarios/seed002/"
+		 "tags-freed-early.pmm", getenv("CLI_SCENARIOS"));
+	interrupt_resume(dpor_file, "dpor", dpor_stops, 3, "(dpor, complete");
 }
 
 /* --progress on a pipe: executions, rate, and the estimate. */

@@ -227,6 +227,10 @@ static void test_bad_checkpoints(void **state)
 	/* Malformed at a known place: line 2, column 11. */
 	write_file("{\"protmm_checkpoint\":1,\n\"program\": x}\n");
 	expect_refused((struct pmm_shard){ 0, 0, 0 }, "2:12:", "expected a value");
+	/* Version 2 saved one object per DPOR tree node, not a footprint. */
+	write_file("{\"protmm_checkpoint\":2}\n");
+	expect_refused((struct pmm_shard){ 0, 0, 0 }, "1:22:",
+		       "checkpoint version 2, this protmm reads 3");
 	write_file("[]\n");
 	expect_refused((struct pmm_shard){ 0, 0, 0 }, "1:1:", "a checkpoint is a JSON object");
 	write_file("{\"something\":1}\n");
