@@ -279,19 +279,22 @@ static void test_pipe_read_exception(void **state)
  */
 static void writeback_rule_setup(void *arg)
 {
-	struct uv_guest g = { .key = 1, .nr_gfns = 1 };
+	/* The UV keeps a pointer to its guest past this function. */
+	struct uv_guest *g = pmm_alloc(sizeof(*g));
 	struct folio *f;
 
 	(void)arg;
 	up(true);
-	g.pages = pmm_alloc(sizeof(*g.pages));
+	check(g != NULL);
+	*g = (struct uv_guest){ .key = 1, .nr_gfns = 1 };
+	g->pages = pmm_alloc(sizeof(*g->pages));
 	f = page_folio(pte_page(*pte_offset_map(P->mm, HVA, NULL)));
 	check(folio_trylock(f));
 	set_bit(PG_writeback, &f->flags);
-	check(make_folio_secure(f, &g, 0) == -EAGAIN);
+	check(make_folio_secure(f, g, 0) == -EAGAIN);
 	check(!uv_frame_secure(folio_pfn(f)) && !folio_test_arch_1(f));
 	clear_bit(PG_writeback, &f->flags);
-	check(make_folio_secure(f, &g, 0) == 0);
+	check(make_folio_secure(f, g, 0) == 0);
 	check(uv_frame_secure(folio_pfn(f)) && folio_test_arch_1(f));
 	folio_unlock(f);
 }

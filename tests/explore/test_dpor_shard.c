@@ -228,7 +228,8 @@ static size_t keys_of(struct rp_prog *p, uint32_t depth, uint64_t **keys)
 	assert_true(p->nr_keys <= r.traces);
 	*keys = malloc((p->nr_keys + 1) * sizeof(**keys));
 	assert_non_null(*keys);
-	memcpy(*keys, p->trace_keys, p->nr_keys * sizeof(**keys));
+	if (p->nr_keys)
+		memcpy(*keys, p->trace_keys, p->nr_keys * sizeof(**keys));
 	seen_free(&s);
 	pmm_explore_result_release(&r);
 	return p->nr_keys;

@@ -90,7 +90,7 @@ struct gvm {
 
 struct gen {
 	struct rng r;
-	uint64_t without;
+	const struct gen_opts *opts;
 	struct gen_scenario *s;
 	bool mte;
 	/* Protected guests: the statements of machine s390-pv. */
@@ -1475,6 +1475,7 @@ static const struct stmt_gen {
 };
 
 #define NR_GENS (sizeof(stmt_gens) / sizeof(stmt_gens[0]))
+_Static_assert(NR_GENS <= GEN_MAX_VERBS, "gen_opts.without has no bit for every statement kind");
 
 unsigned int gen_nr_verbs(void)
 {
@@ -1497,7 +1498,7 @@ int gen_exclude(struct gen_opts *o, const char *verb)
 		if ((stmt_gens[i].flags & F_DECL) || !strcmp(verb, "map") ||
 		    (!stmt_gens[i].w_init && !stmt_gens[i].w_thread))
 			return -EINVAL;
-		o->without |= 1ull << i;
+		o->without[i / 64] |= 1ull << (i % 64);
 		return 0;
 	}
 	return -EINVAL;
@@ -1533,7 +1534,7 @@ static bool emit(struct gen *g, const struct stmt_gen *sg, int thread_proc)
 
 	if (!gen_applies(g, sg->flags))
 		return false;
-	if (g->without & (1ull << (sg - stmt_gens)))
+	if (gen_without(g->opts, (unsigned int)(sg - stmt_gens)))
 		return false;
 	if (s->nr_lines == GEN_MAX_LINES)
 		return false;
@@ -1796,7 +1797,7 @@ static void describe_opts(const struct gen_opts *o, char *buf, size_t cap)
 	if (o->machine && n < cap)
 		n += (size_t)snprintf(buf + n, cap - n, " --machine %s", o->machine);
 	for (i = 0; i < NR_GENS && n < cap; i++)
-		if (o->without & (1ull << i))
+		if (gen_without(o, i))
 			n += (size_t)snprintf(buf + n, cap - n, " --without %s",
 					      stmt_gens[i].verb);
 }
@@ -1816,7 +1817,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	rnd(&g.r);
 	out->seed = seed;
 	out->index = index;
-	g.without = o->without;
+	g.opts = o;
 	describe_opts(o, out->args, sizeof(out->args));
 	machine = o->machine ? o->machine : pick_machine(&g);
 	/* Tags and guests: the statements of the machine that has them. */

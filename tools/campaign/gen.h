@@ -16,6 +16,9 @@
 #ifndef PMM_CAMPAIGN_GEN_H
 #define PMM_CAMPAIGN_GEN_H
 
+/* Statement kinds the generator may have (a bit each in gen_opts.without). */
+#define GEN_MAX_VERBS 256
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,10 +74,16 @@ struct gen_opts {
 	 * a known bug while it is being fixed. A pin without its uses and
 	 * unpin, a declaration: not excludable (gen_exclude() says).
 	 */
-	uint64_t without;
+	uint64_t without[GEN_MAX_VERBS / 64];
 };
 
-#define GEN_OPTS_INIT { .executions = 300, .strategy = NULL, .machine = NULL, .without = 0 }
+#define GEN_OPTS_INIT { .executions = 300, .strategy = NULL, .machine = NULL, .without = { 0 } }
+
+/* Whether statement kind @v (gen_verb(v)) is left out. */
+static inline bool gen_without(const struct gen_opts *o, unsigned int v)
+{
+	return o->without[v / 64] >> (v % 64) & 1;
+}
 
 /* Adds @verb to o->without: 0, or -EINVAL when it cannot be left out. */
 int gen_exclude(struct gen_opts *o, const char *verb);

@@ -48,6 +48,17 @@ struct args {
 	bool seed_given, print, verbose;
 };
 
+/* Whether --without left any statement kind out. */
+static bool any_without(const struct gen_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < GEN_MAX_VERBS / 64; i++)
+		if (o->without[i])
+			return true;
+	return false;
+}
+
 static int bad(const char *fmt, const char *what)
 {
 	fprintf(stderr, "protmm-campaign: ");
@@ -386,12 +397,12 @@ int main(int argc, char **argv)
 	       a.start + a.count - 1, a.c.gen.executions,
 	       a.c.gen.strategy ? a.c.gen.strategy : "pct, random or dfs", a.jobs,
 	       a.jobs == 1 ? "" : "s", a.c.out_dir);
-	if (a.c.gen.without) {
+	if (any_without(&a.c.gen)) {
 		unsigned int v;
 
 		printf("protmm-campaign: left out:");
 		for (v = 0; v < gen_nr_verbs(); v++)
-			if (a.c.gen.without & (1ull << v))
+			if (gen_without(&a.c.gen, v))
 				printf(" %s", gen_verb(v));
 		printf("\n");
 	}
