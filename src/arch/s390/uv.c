@@ -301,16 +301,27 @@ int s390_make_folio_accessible(struct folio *folio)
 	return -EINVAL;
 }
 
+/* The folio's references came back from make_folio_secure()'s freeze. */
+static bool folio_unfrozen(const struct task *t, const void *arg)
+{
+	const struct folio *folio = arg;
+
+	(void)t;
+	return folio->_refcount.counter != 0;
+}
+
 /*
  * do_secure_storage_access(): the host touched a secure frame. The kernel
- * finds the folio (through the faulting mm's page tables for a user
- * address, phys_to_folio() for its own mapping), takes a reference,
- * makes it accessible, drops the reference, and the access is retried.
- * Simplified: it runs inside the access's step, so the reference and the
- * retry are implied; a folio frozen by make_folio_secure() (where the
- * kernel's folio_try_get() fails and the exception is simply taken
- * again until the unfreeze) is exported all the same; the guest's next
- * access imports it again. The non-sleeping user-address case
+ * finds the folio (folio_walk_start() under the PTL for a user address,
+ * phys_to_folio() for its own mapping), holds a reference across
+ * arch_make_folio_accessible() (folio_get(), or folio_try_get() for a
+ * kernel address, which fails on a folio make_folio_secure() has frozen:
+ * the exception is then taken again until the unfreeze), drops it, and
+ * the access is retried. The reference is what makes a concurrent import
+ * fail its freeze (-EBUSY) between the export and the clearing of
+ * PG_arch_1. Simplified: the handler runs inside the access's step; it
+ * takes no PTL, so a user address may also meet the freeze, and waits it
+ * out as a kernel address does. The non-sleeping user-address case
  * (faulthandler_disabled(): handle_fault_error_nolock(), the copy
  * fails and its caller takes the sleeping path) is not modelled: the
  * model has no pagefault_disable()d user copies.
@@ -321,9 +332,15 @@ static int do_secure_storage_access(struct phys_access *a)
 	int rc;
 
 	uv_stats.host_exceptions++;
+	while (!folio_try_get(folio)) {
+		spin_until(&folio->_refcount, folio_unfrozen, folio);
+		if (frames[a->pfn].state != UV_SECURE)
+			return 0;
+	}
 	rc = s390_make_folio_accessible(folio);
 	if (!rc && frames[a->pfn].state == UV_SECURE)
 		rc = -EFAULT;	/* without PG_arch_1: the exception again, forever */
+	folio_put(folio);
 	if (rc)
 		pmm_violation("bug-on", "secure storage access to frame %#lx not "
 			      "resolved (%d)", a->pfn, rc);
