@@ -38,12 +38,7 @@
 
 static inline void mte_machine(const char *arch)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-
-	o.ram_bytes = 1ul << 20;
-	o.arch = arch;
-	if (pmm_machine_init(&o))
-		check(!"pmm_machine_init");
+	test_machine(arch, 0);
 }
 
 /* Each test starts from the default knobs, whatever a failed one left. */
@@ -60,40 +55,17 @@ static inline void mte_finish(void *arg)
 	pmm_machine_finish();
 }
 
-struct verdict {
-	uint64_t executions, violations;
-	bool complete;
-	char oracle[32];
-	char message[512];
-};
-
 /* The DFS preemption bound of mte_explore(): every interleaving unless set. */
 static unsigned int mte_preemptions = PMM_PREEMPTIONS_ALL;
 
 /* Explores @setup; the first violation's oracle and message, if any. */
 static inline struct verdict mte_explore(void (*setup)(void *), bool stop)
 {
-	struct pmm_program prog = { "mte", "", setup, mte_finish, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-	struct verdict v = { 0 };
 
-	failures = 0;
 	o.stop_on_violation = stop;
 	o.preemptions = mte_preemptions;
-	o.trace = getenv("MTE_TRACE") != NULL;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	v.executions = r.executions;
-	v.violations = r.violations;
-	v.complete = r.complete;
-	if (r.violations) {
-		snprintf(v.oracle, sizeof(v.oracle), "%s", r.oracle);
-		snprintf(v.message, sizeof(v.message), "%s", r.message);
-	}
-	pmm_explore_result_release(&r);
-	if (failures)
-		fail_msg("%u failed checks, first %s", failures, failure);
-	return v;
+	return explore_verdict("mte", setup, mte_finish, &o, "MTE_TRACE");
 }
 
 /* No oracle fired in any execution, and the exploration was exhaustive. */
@@ -101,10 +73,7 @@ static inline uint64_t mte_clean(void (*setup)(void *))
 {
 	struct verdict v = mte_explore(setup, false);
 
-	if (v.violations)
-		fail_msg("%s: %s", v.oracle, v.message);
-	assert_true(v.complete);
-	return v.executions;
+	return verdict_clean(&v, true);
 }
 
 /* Some execution fired @oracle. */
@@ -112,11 +81,7 @@ static inline void mte_expect(void (*setup)(void *), const char *oracle)
 {
 	struct verdict v = mte_explore(setup, true);
 
-	if (!v.violations)
-		fail_msg("expected %s, none in %llu executions", oracle,
-			 (unsigned long long)v.executions);
-	if (strcmp(v.oracle, oracle))
-		fail_msg("expected %s, got %s: %s", oracle, v.oracle, v.message);
+	verdict_expect(&v, oracle);
 }
 
 static inline pte_t *pte_of(struct pmm_process *p, unsigned long addr,

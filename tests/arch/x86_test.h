@@ -36,13 +36,7 @@ static const char *x86_arch = "x86-sev";
 
 static inline void x86_machine(void)
 {
-	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-
-	o.ram_bytes = 1ul << 20;
-	o.dev_bytes = 64ul << 10;
-	o.arch = x86_arch;
-	if (pmm_machine_init(&o))
-		check(!"pmm_machine_init");
+	test_machine(x86_arch, 64ul << 10);
 }
 
 static inline int knobs_default(void **state)
@@ -59,51 +53,25 @@ static inline void x86_finish(void *arg)
 	pmm_machine_finish();
 }
 
-struct verdict {
-	uint64_t executions, violations;
-	char oracle[32];
-	char message[512];
-};
-
 static inline struct verdict x86_explore(void (*setup)(void *))
 {
-	struct pmm_program prog = { "x86", "", setup, x86_finish, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-	struct verdict v = { 0 };
 
-	failures = 0;
-	o.trace = getenv("X86_TRACE") != NULL;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	v.executions = r.executions;
-	v.violations = r.violations;
-	if (r.violations) {
-		snprintf(v.oracle, sizeof(v.oracle), "%s", r.oracle);
-		snprintf(v.message, sizeof(v.message), "%s", r.message);
-	}
-	pmm_explore_result_release(&r);
-	if (failures)
-		fail_msg("%u failed checks, first %s", failures, failure);
-	return v;
+	return explore_verdict("x86", setup, x86_finish, &o, "X86_TRACE");
 }
 
 static inline void x86_clean(void (*setup)(void *))
 {
 	struct verdict v = x86_explore(setup);
 
-	if (v.violations)
-		fail_msg("%s: %s", v.oracle, v.message);
+	verdict_clean(&v, false);
 }
 
 static inline void x86_expect(void (*setup)(void *), const char *oracle)
 {
 	struct verdict v = x86_explore(setup);
 
-	if (!v.violations)
-		fail_msg("expected %s, none in %llu executions", oracle,
-			 (unsigned long long)v.executions);
-	if (strcmp(v.oracle, oracle))
-		fail_msg("expected %s, got %s: %s", oracle, v.oracle, v.message);
+	verdict_expect(&v, oracle);
 }
 
 /* A kernel access through the direct map, from @cpu. */
