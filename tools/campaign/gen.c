@@ -1044,16 +1044,22 @@ static bool g_dma_alloc(struct gen *g)
 	return true;
 }
 
-static bool g_dma_free(struct gen *g)
+/* dma_free (a coherent buffer, kind 0) or dma_unmap (a streaming map, 1). */
+static bool g_dma_release(struct gen *g, int kind, const char *verb)
 {
-	struct gdma *d = own_dma(g, 0);
+	struct gdma *d = own_dma(g, kind);
 
 	if (!d)
 		return false;
 	d->open = false;
-	put(g, "dma_free %s", d->name);
+	put(g, "%s %s", verb, d->name);
 	maybe_as(g);
 	return true;
+}
+
+static bool g_dma_free(struct gen *g)
+{
+	return g_dma_release(g, 0, "dma_free");
 }
 
 static bool g_pv_vm(struct gen *g)
@@ -1134,14 +1140,7 @@ static bool g_dma_map(struct gen *g)
 
 static bool g_dma_unmap(struct gen *g)
 {
-	struct gdma *d = own_dma(g, 1);
-
-	if (!d)
-		return false;
-	d->open = false;
-	put(g, "dma_unmap %s", d->name);
-	maybe_as(g);
-	return true;
+	return g_dma_release(g, 1, "dma_unmap");
 }
 
 static bool g_dma_sync(struct gen *g)
