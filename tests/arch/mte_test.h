@@ -67,7 +67,10 @@ struct verdict {
 	char message[512];
 };
 
-/* The DFS preemption bound of mte_explore(): every interleaving unless set. */
+/*
+ * The DFS preemption bound of mte_explore(); unless set, every trace
+ * (DPOR).
+ */
 static unsigned int mte_preemptions = PMM_PREEMPTIONS_ALL;
 
 /* Explores @setup; the first violation's oracle and message, if any. */
@@ -81,6 +84,8 @@ static inline struct verdict mte_explore(void (*setup)(void *), bool stop)
 	failures = 0;
 	o.stop_on_violation = stop;
 	o.preemptions = mte_preemptions;
+	if (mte_preemptions == PMM_PREEMPTIONS_ALL)
+		o.strategy = PMM_STRATEGY_DPOR;
 	o.trace = getenv("MTE_TRACE") != NULL;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
 	v.executions = r.executions;
