@@ -26,11 +26,12 @@
  *                              reached the verdict
  *   scn_dfsb_executions_<name>, scn_dfsb_verdict_<name>,
  *   scn_dfsb_preemptions_<name>
- *   scn_same_verdict_<name>
+ *   scn_same_verdict_<name>    where DPOR and DFS both reached it
  *
  * and at the end scn_verdicts, scn_dfs_verdicts (how many DPOR and DFS
  * reached) and scn_dpor_10x_fewer (of those DFS reached, how many took
- * DPOR at least 10 times fewer executions).
+ * DPOR at least 10 times fewer executions; a violation both find in
+ * the first execution counts as not).
  *
  * Usage: protmm-bench-dpor [progs|scenarios] [CAP_SECONDS [SCENARIO...]]
  * (both parts, cap 20 s, by default).
@@ -175,8 +176,10 @@ static void bench_scenario(const char *path, double cap)
 	printf("scn_dfsb_verdict_%s=%d\n", s->name, verdict(s, &rb));
 	printf("scn_dfsb_preemptions_%s=%d\n", s->name,
 	       o.preemptions == PMM_PREEMPTIONS_ALL ? -1 : (int)o.preemptions);
-	printf("scn_same_verdict_%s=%d\n", s->name,
-	       !rd.violations == !rf.violations && !rd.violations == !rb.violations);
+	/* Where both reached it: the same verdict (a violation or none). */
+	if (vd && vf)
+		printf("scn_same_verdict_%s=%d\n", s->name,
+		       !rd.violations == !rf.violations);
 	fflush(stdout);
 	pmm_explore_result_release(&rd);
 	pmm_explore_result_release(&rf);

@@ -164,6 +164,7 @@ void pmm_machine_finish(void)
 {
 	unsigned int i;
 
+	machine->no_exit = false;
 	for (i = 0; i < machine->nr_procs; i++)
 		pmm_exit(machine->procs[i]);
 	for (i = 0; i < machine->nr_pipes; i++)
@@ -212,11 +213,11 @@ static struct pmm_process *process_new(struct mm_struct *mm)
  * A yield point of its own, which reads the flag pmm_exit() writes: read
  * inside another step, the read would race with the exit unseen by DPOR.
  * Not twice in one step (a thread's check before its statement, then the
- * statement's own).
+ * statement's own), and not at all when no process can exit meanwhile.
  */
 bool process_gone(const struct pmm_process *p)
 {
-	if (!sched_step_named(&p->exited))
+	if (!machine->no_exit && !sched_step_named(&p->exited))
 		sched_point(&p->exited, PMM_ACC_READ);
 	sched_audit(&p->exited, false, "a process's exited flag");
 	return __atomic_load_n(&p->exited, __ATOMIC_RELAXED);
@@ -412,8 +413,18 @@ struct pmm_process *pmm_fork(struct pmm_process *p)
  * keep theirs until they see the mark, so what they are doing finishes on
  * a live mm; the last user tears it down.
  */
+void pmm_machine_no_exit(void)
+{
+	machine->no_exit = true;
+}
+
 void pmm_exit(struct pmm_process *p)
 {
+	if (machine->no_exit) {
+		pmm_violation("bug-on", "pid %d exits after pmm_machine_no_exit()",
+			      p->pid);
+		return;
+	}
 	sched_point(&p->exited, PMM_ACC_RMW);
 	if (__atomic_exchange_n(&p->exited, true, __ATOMIC_SEQ_CST))
 		return;
