@@ -851,8 +851,8 @@ static void test_option_conflicts(void **state)
 	expect_usage_error(&r, "not with strategy random (from --strategy)");
 	/* run checks every scenario before it runs any. */
 	RUN(&r, "run", dir, "--depth", "2");
-	/* dfs.pmm and random.pmm, each named */
-	assert_int_equal(count(r.err, "protmm: "), 2);
+	/* default.pmm (dpor), dfs.pmm and random.pmm, each named */
+	assert_int_equal(count(r.err, "protmm: "), 3);
 	assert_non_null(strstr(r.err, "random.pmm: --depth is PCT's bug depth: not "
 			       "with strategy random"));
 	expect_usage_error(&r, "dfs.pmm: --depth is PCT's bug depth");
