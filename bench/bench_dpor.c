@@ -12,15 +12,29 @@
  *                              what it ran)
  *
  * For each seed scenario given on the command line (default: those of
- * scenarios/seed*) with 'expect ok': the executions to a complete verdict
- * under DPOR and under DFS with the scenario's preemption bound, and
- * whether both reached the same verdict:
+ * scenarios/seed*): the executions to its verdict under DPOR and under
+ * plain DFS (no preemption bound), each within the cap. The verdict of
+ * an 'expect ok' scenario is complete when the search is; of one that
+ * expects a violation, when the violation is found (the search stops
+ * there). Then DFS with the scenario's own preemption bound, as the
+ * scenario runs it, and whether the verdicts agree:
  *
- *   scn_dpor_executions_<name>, scn_dpor_complete_<name>,
- *   scn_dfs_executions_<name>, scn_dfs_complete_<name>,
- *   scn_same_verdict_<name>
+ *   scn_dpor_executions_<name>, scn_dpor_verdict_<name> (1: complete),
+ *   scn_dpor_seconds_<name>,
+ *   scn_dfs_executions_<name>, scn_dfs_verdict_<name>,
+ *   scn_dfs_over_dpor_<name>   DFS's executions / DPOR's, where both
+ *                              reached the verdict
+ *   scn_dfsb_executions_<name>, scn_dfsb_verdict_<name>,
+ *   scn_dfsb_preemptions_<name>
+ *   scn_same_verdict_<name>    where DPOR and DFS both reached it
  *
- * Usage: protmm-bench-dpor [DFS_CAP_SECONDS [SCENARIO...]] (cap 20).
+ * and at the end scn_verdicts, scn_dfs_verdicts (how many DPOR and DFS
+ * reached) and scn_dpor_10x_fewer (of those DFS reached, how many took
+ * DPOR at least 10 times fewer executions; a violation both find in
+ * the first execution counts as not).
+ *
+ * Usage: protmm-bench-dpor [progs|scenarios] [CAP_SECONDS [SCENARIO...]]
+ * (both parts, cap 20 s, by default).
  */
 #include <glob.h>
 #include <stdio.h>
@@ -97,25 +111,34 @@ static void bench_prog(const struct size *sz, double cap)
 	fflush(stdout);
 }
 
-static bool expects_ok(const struct scenario *s)
+/* Tallies over the scenarios, printed at the end. */
+static unsigned int nr_verdicts, nr_dfs_verdicts, nr_10x;
+
+/* The search reached the scenario's verdict (see the header). */
+static bool verdict(const struct scenario *s, const struct pmm_explore_result *r)
 {
-	return s->expect_ok;
+	return s->expect_ok ? r->complete && !r->violations : r->violations > 0;
+}
+
+static void explore_scn(struct scenario *s, struct pmm_program *prog,
+			struct pmm_explore_opts *o, struct pmm_explore_result *r)
+{
+	scenario_outcome_reset(s);
+	if (pmm_explore(prog, o, r))
+		fprintf(stderr, "bench: %s: %s\n", s->name, r->message);
 }
 
 static void bench_scenario(const char *path, double cap)
 {
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result rd, rf;
+	struct pmm_explore_result rd, rf, rb;
 	struct pmm_program prog;
 	struct scn_error err;
 	struct scenario *s;
+	bool vd, vf;
 
 	if (scenario_load(path, &s, &err) || scenario_apply_config(s, &err)) {
 		scn_error_print(stderr, path, &err);
-		return;
-	}
-	if (!expects_ok(s)) {
-		scenario_free(s);
 		return;
 	}
 	scenario_program(s, &prog);
@@ -125,41 +148,64 @@ static void bench_scenario(const char *path, double cap)
 	if (s->has_explore)
 		o.step_bound = s->explore.step_bound;
 	o.strategy = PMM_STRATEGY_DPOR;
-	scenario_outcome_reset(s);
-	if (pmm_explore(&prog, &o, &rd))
-		fprintf(stderr, "bench: %s: %s\n", s->name, rd.message);
+	explore_scn(s, &prog, &o, &rd);
 	o.strategy = PMM_STRATEGY_DFS;
+	explore_scn(s, &prog, &o, &rf);
 	if (s->has_explore && s->explore.strategy == PMM_STRATEGY_DFS)
 		o.preemptions = s->explore.preemptions;
-	scenario_outcome_reset(s);
-	if (pmm_explore(&prog, &o, &rf))
-		fprintf(stderr, "bench: %s: %s\n", s->name, rf.message);
+	explore_scn(s, &prog, &o, &rb);
+	vd = verdict(s, &rd);
+	vf = verdict(s, &rf);
+	nr_verdicts += vd;
+	nr_dfs_verdicts += vf;
 	printf("scn_dpor_executions_%s=%llu\n", s->name,
 	       (unsigned long long)rd.executions);
-	printf("scn_dpor_complete_%s=%d\n", s->name, rd.complete);
+	printf("scn_dpor_verdict_%s=%d\n", s->name, vd);
+	printf("scn_dpor_seconds_%s=%.3f\n", s->name, rd.seconds);
 	printf("scn_dfs_executions_%s=%llu\n", s->name,
 	       (unsigned long long)rf.executions);
-	printf("scn_dfs_complete_%s=%d\n", s->name, rf.complete);
-	printf("scn_dfs_preemptions_%s=%d\n", s->name,
+	printf("scn_dfs_verdict_%s=%d\n", s->name, vf);
+	if (vd && vf) {
+		double ratio = (double)rf.executions / (double)rd.executions;
+
+		printf("scn_dfs_over_dpor_%s=%.1f\n", s->name, ratio);
+		nr_10x += ratio >= 10;
+	}
+	printf("scn_dfsb_executions_%s=%llu\n", s->name,
+	       (unsigned long long)rb.executions);
+	printf("scn_dfsb_verdict_%s=%d\n", s->name, verdict(s, &rb));
+	printf("scn_dfsb_preemptions_%s=%d\n", s->name,
 	       o.preemptions == PMM_PREEMPTIONS_ALL ? -1 : (int)o.preemptions);
-	printf("scn_same_verdict_%s=%d\n", s->name,
-	       !rd.violations == !rf.violations);
+	/* Where both reached it: the same verdict (a violation or none). */
+	if (vd && vf)
+		printf("scn_same_verdict_%s=%d\n", s->name,
+		       !rd.violations == !rf.violations);
 	fflush(stdout);
 	pmm_explore_result_release(&rd);
 	pmm_explore_result_release(&rf);
+	pmm_explore_result_release(&rb);
 	scenario_free(s);
 }
 
 int main(int argc, char **argv)
 {
-	double cap = argc > 1 ? atof(argv[1]) : 20;
+	bool progs = true, scns = true;
+	double cap;
 	unsigned int i;
-	int k;
+	int k, a = 1;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+	if (argc > 1 && (!strcmp(argv[1], "progs") || !strcmp(argv[1], "scenarios"))) {
+		progs = !strcmp(argv[1], "progs");
+		scns = !progs;
+		a++;
+	}
+	cap = argc > a ? atof(argv[a]) : 20;
+	for (i = 0; progs && i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		bench_prog(&sizes[i], cap);
-	if (argc > 2) {
-		for (k = 2; k < argc; k++)
+	if (!scns)
+		return 0;
+	if (argc > a + 1) {
+		for (k = a + 1; k < argc; k++)
 			bench_scenario(argv[k], cap);
 	} else {
 		glob_t g;
@@ -170,5 +216,8 @@ int main(int argc, char **argv)
 			globfree(&g);
 		}
 	}
+	printf("scn_verdicts=%u\n", nr_verdicts);
+	printf("scn_dfs_verdicts=%u\n", nr_dfs_verdicts);
+	printf("scn_dpor_10x_fewer=%u\n", nr_10x);
 	return 0;
 }

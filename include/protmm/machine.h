@@ -162,6 +162,13 @@ PMM_API struct pmm_process *pmm_fork(struct pmm_process *p);
  */
 PMM_API void pmm_exit(struct pmm_process *p);
 /*
+ * A promise that no process exits from now until pmm_machine_finish()
+ * (a pmm_exit() meanwhile is a bug-on): whether a process has exited is
+ * then no step of its own, which spares an exploration the interleavings
+ * of those checks. A scenario makes it when none of its threads exits.
+ */
+PMM_API void pmm_machine_no_exit(void);
+/*
  * Users of a process's address space (mm_users). A thread of @p holds one
  * from its start (clone(CLONE_VM)) to its end (exit_mm()); a thread of
  * another process holds one while it works on @p (get_task_mm()). An

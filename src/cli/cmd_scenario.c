@@ -163,7 +163,8 @@ static int plan_search(const struct cli_args *a, struct target *t,
  * each field the command line gives replacing that field alone. The
  * scenario's preemption bound belongs to its dfs and goes if --strategy
  * replaces it; a command-line option the strategy in force has no use for
- * is an error. A sampling strategy without a limit gets 100000
+ * is an error. Without an 'explore' line, a scenario that expects no
+ * violation is searched with DPOR, any other with DFS. A sampling strategy without a limit gets 100000
  * executions; run gives an exhaustive search a minute.
  */
 static int target_plan(const struct cli_args *a, struct target *t,
@@ -177,6 +178,10 @@ static int target_plan(const struct cli_args *a, struct target *t,
 	if (t->scn && t->scn->has_explore) {
 		*o = t->scn->explore;
 		from = "the scenario's 'explore' line";
+	} else if (t->scn && t->scn->expect_ok) {
+		/* A proof of no violation: one execution per trace does. */
+		o->strategy = PMM_STRATEGY_DPOR;
+		from = "the default for 'expect ok'";
 	}
 	if (given(a, OPT_STRATEGY)) {
 		o->strategy = c->strategy;

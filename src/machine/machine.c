@@ -164,6 +164,7 @@ void pmm_machine_finish(void)
 {
 	unsigned int i;
 
+	machine->no_exit = false;
 	for (i = 0; i < machine->nr_procs; i++)
 		pmm_exit(machine->procs[i]);
 	for (i = 0; i < machine->nr_pipes; i++)
@@ -207,12 +208,17 @@ static struct pmm_process *process_new(struct mm_struct *mm)
 }
 
 /*
- * Whether @p has exited, as of the caller's step (no yield point): an
- * operation that finds it has not goes on on a live mm, as long as its
- * caller holds a user of it (pmm_process_get()).
+ * Whether @p has exited: an operation that finds it has not goes on on a
+ * live mm, as long as its caller holds a user of it (pmm_process_get()).
+ * A yield point of its own, which reads the flag pmm_exit() writes: read
+ * inside another step, the read would race with the exit unseen by DPOR.
+ * Not twice in one step (a thread's check before its statement, then the
+ * statement's own), and not at all when no process can exit meanwhile.
  */
 bool process_gone(const struct pmm_process *p)
 {
+	if (!machine->no_exit && !sched_step_named(&p->exited))
+		sched_point(&p->exited, PMM_ACC_READ);
 	sched_audit(&p->exited, false, "a process's exited flag");
 	return __atomic_load_n(&p->exited, __ATOMIC_RELAXED);
 }
@@ -407,8 +413,18 @@ struct pmm_process *pmm_fork(struct pmm_process *p)
  * keep theirs until they see the mark, so what they are doing finishes on
  * a live mm; the last user tears it down.
  */
+void pmm_machine_no_exit(void)
+{
+	machine->no_exit = true;
+}
+
 void pmm_exit(struct pmm_process *p)
 {
+	if (machine->no_exit) {
+		pmm_violation("bug-on", "pid %d exits after pmm_machine_no_exit()",
+			      p->pid);
+		return;
+	}
 	sched_point(&p->exited, PMM_ACC_RMW);
 	if (__atomic_exchange_n(&p->exited, true, __ATOMIC_SEQ_CST))
 		return;
@@ -440,8 +456,8 @@ static bool users_inc_not_zero(struct mm_struct *mm)
  * any get or put: such a get or put can neither find the count at zero nor
  * bring it there, and whatever else runs cannot tell when it happened. So
  * a get, or a put before the mark, is no yield point of its own: it is
- * part of the step its caller is in (the explorer runs fewer, equivalent
- * interleavings). A put after the mark may be the last: that one is the
+ * part of the step that reads the mark (process_gone()'s; the explorer
+ * runs fewer, equivalent interleavings). A put after the mark may be the last: that one is the
  * yielding mmput(). Natively the mark can be set between the read and
  * the update, which the zero checks cover.
  */

@@ -60,6 +60,8 @@ struct machine {
 	struct pmm_pin *pins;
 	/* The shmem files behind MAP_SHARED anonymous mappings, newest first. */
 	struct shmem_zero *shmem_zero;
+	/* pmm_machine_no_exit(): no process exits until the finish. */
+	bool no_exit;
 };
 
 struct shmem_zero {

@@ -204,6 +204,25 @@ static void pcp_refill(struct zone *zone, struct per_cpu_pages *pcp)
 	pcp_unlock(pcp);
 }
 
+struct per_cpu_pages *pcp_prepare(struct zone *zone, unsigned int order,
+				  int cpu)
+{
+	struct per_cpu_pages *pcp;
+
+	if (order || cpu < 0 || cpu >= PCP_MAX_CPUS)
+		return NULL;
+	pcp = &zone->pcp[cpu];
+	if (!pcp->count)
+		pcp_refill(zone, pcp);
+	return pcp->count ? pcp : NULL;
+}
+
+struct page *pcp_peek(const struct per_cpu_pages *pcp)
+{
+	return pcp->count ? list_first_entry(&pcp->list, struct page, lru) :
+			    NULL;
+}
+
 struct page *alloc_pages_cpu(struct zone *zone, unsigned int order, int cpu)
 {
 	struct per_cpu_pages *pcp;

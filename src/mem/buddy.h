@@ -28,6 +28,15 @@ unsigned long buddy_nr_free_pages(struct zone *zone);
 
 /* rmqueue()/free_unref_page(): order 0 through this CPU's list. */
 struct page *alloc_pages_cpu(struct zone *zone, unsigned int order, int cpu);
+/*
+ * The list alloc_pages_cpu() takes an order-0 frame from, refilled first
+ * if empty (zone->lock's own steps), so that taking the frame from it
+ * takes no lock; NULL when the allocation goes to the buddy instead.
+ */
+struct per_cpu_pages *pcp_prepare(struct zone *zone, unsigned int order,
+				  int cpu);
+/* The frame the next order-0 allocation from @pcp takes, or NULL. */
+struct page *pcp_peek(const struct per_cpu_pages *pcp);
 void free_pages_cpu(struct zone *zone, struct page *page, unsigned int order,
 		    int cpu);
 

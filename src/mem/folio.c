@@ -31,6 +31,39 @@ static void prep_compound(struct folio *folio, unsigned int order)
 }
 
 /* post_alloc_hook()/prep_new_page(): a fresh folio with one reference. */
+static const void *pcp_next_refcount(const void *pcp)
+{
+	struct page *page = pcp_peek(pcp);
+
+	return page ? &((struct folio *)page)->_refcount : NULL;
+}
+
+/*
+ * The step that hands out the frames is the yield point at nr_allocated,
+ * which every allocation and free updates (so they, and what they do to
+ * the per-CPU lists, are ordered); it also names the frame's count, which
+ * goes from 0 to 1: a racing folio_try_get() on the freed folio fails
+ * before it and succeeds after.
+ */
+static struct page *alloc_frames(unsigned int order)
+{
+	int cpu = alloc_cpu();
+	struct per_cpu_pages *pcp = pcp_prepare(&phys->zone, order, cpu);
+	struct page *page;
+
+	if (pcp) {
+		sched_also_fn(pcp_next_refcount, pcp, PMM_ACC_WRITE);
+		sched_point(&phys->nr_allocated, PMM_ACC_RMW);
+		return alloc_pages_cpu(&phys->zone, order, cpu);
+	}
+	page = alloc_pages_cpu(&phys->zone, order, cpu);
+	if (!page)
+		return NULL;
+	sched_also(&((struct folio *)page)->_refcount, PMM_ACC_WRITE);
+	sched_point(&phys->nr_allocated, PMM_ACC_RMW);
+	return page;
+}
+
 struct folio *folio_alloc(unsigned int gfp, unsigned int order)
 {
 	struct page *page;
@@ -39,7 +72,7 @@ struct folio *folio_alloc(unsigned int gfp, unsigned int order)
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	page = alloc_pages_cpu(&phys->zone, order, alloc_cpu());
+	page = alloc_frames(order);
 	if (!page)
 		return NULL;
 	folio = (struct folio *)page;
@@ -57,7 +90,8 @@ struct folio *folio_alloc(unsigned int gfp, unsigned int order)
 	}
 	if (order)
 		prep_compound(folio, order);
-	atomic_long_add_at(1L << order, &phys->nr_allocated, PMM_HERE);
+	__atomic_fetch_add(&phys->nr_allocated.counter, 1L << order,
+			   __ATOMIC_RELAXED);
 	__atomic_store_n(&folio->_refcount.counter, 1, __ATOMIC_RELEASE);
 	return folio;
 }

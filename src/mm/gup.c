@@ -384,6 +384,7 @@ static bool gup_fast_table_freed(unsigned long table_pfn, unsigned long addr)
 {
 	struct page *table = pfn_to_page(table_pfn);
 
+	sched_audit(&table->flags, false, "a page-table page's flags");
 	if (!pfn_is_free(page_to_pfn(table)) &&
 	    (table->flags & (1UL << PG_table)))
 		return false;
@@ -395,8 +396,11 @@ static bool gup_fast_table_freed(unsigned long table_pfn, unsigned long addr)
 static pte_t gup_fast_ptep_get(pte_t *ptep, unsigned long table,
 			       unsigned long addr, bool *freed)
 {
-	pte_t pte = ptep_get(ptep);
+	pte_t pte;
 
+	/* The read's step also checks the table is one (pgtable_free()). */
+	sched_also(&pfn_to_page(table)->flags, PMM_ACC_READ);
+	pte = ptep_get(ptep);
 	*freed = gup_fast_table_freed(table, addr);
 	return pte;
 }

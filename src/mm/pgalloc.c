@@ -40,13 +40,25 @@ int pgtable_alloc(struct mm_struct *mm, unsigned long *pfn)
 	return 0;
 }
 
-void pgtable_free(struct mm_struct *mm, unsigned long pfn)
+/* pagetable_dtor() + pagetable_free(), of a table no walker has seen. */
+static void pgtable_free_unseen(struct mm_struct *mm, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(pfn);
 
 	page->flags &= ~(1UL << PG_table);
 	__atomic_fetch_sub(&mm->nr_ptes, 1, __ATOMIC_RELAXED);
 	folio_put((struct folio *)page);
+}
+
+/*
+ * pagetable_dtor() + pagetable_free(): the step that unmarks the table is
+ * a yield point writing its flags, which a lockless walker's check that
+ * the table is still one (GUP-fast) reads.
+ */
+void pgtable_free(struct mm_struct *mm, unsigned long pfn)
+{
+	sched_point(&pfn_to_page(pfn)->flags, PMM_ACC_WRITE);
+	pgtable_free_unseen(mm, pfn);
 }
 
 static uint64_t *entry(unsigned long table_pfn, unsigned long addr, int level)
@@ -137,7 +149,7 @@ static int populate(struct mm_struct *mm, unsigned long t, unsigned long addr,
 	}
 	spin_unlock(&mm->page_table_lock);
 	if (!used)
-		pgtable_free(mm, new);
+		pgtable_free_unseen(mm, new);
 	return 0;
 }
 

@@ -472,6 +472,18 @@ static void thread_start(struct scn_run *r, struct scenario *s,
 	}
 }
 
+/* Some thread has an 'exit' statement. */
+static bool threads_exit(const struct scenario *s)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < s->nr_threads; i++)
+		for (k = 0; k < s->threads[i].body.nr; k++)
+			if (!strcmp(s->threads[i].body.stmts[k].verb->name, "exit"))
+				return true;
+	return false;
+}
+
 static void setup(void *arg)
 {
 	struct scenario *s = arg;
@@ -493,6 +505,8 @@ static void setup(void *arg)
 	state.run->s = s;
 	for (i = 0; i < s->init.nr; i++)
 		exec(state.run, &s->init.stmts[i], -1, NULL);
+	if (!threads_exit(s))
+		pmm_machine_no_exit();
 	for (i = 0; i < s->nr_threads; i++)
 		thread_start(state.run, s, i);
 }

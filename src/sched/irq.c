@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "sched/atomic.h"
 #include "sched/irq.h"
+#include "sched/rcu.h"
 #include "sched/rcu_native.h"
 
 #define IRQ_MAX_CPUS 64
@@ -36,6 +37,8 @@ void local_irq_save_at(const struct pmm_loc *loc)
 		rcu_native_read_lock();
 		return;
 	}
+	/* Entering a reader: a grace period started later waits for it. */
+	sched_also(rcu_state_obj(), PMM_ACC_RMW);
 	sched_point_at(&irq_state, PMM_ACC_ACQUIRE, loc);
 	t = pmm_explore_cur;
 	if (!t)
@@ -56,6 +59,12 @@ void local_irq_restore_at(const struct pmm_loc *loc)
 			__atomic_fetch_sub(n, 1, __ATOMIC_SEQ_CST);
 		return;
 	}
+	/*
+	 * A step of its own: it lets an IPI's sender and a grace period's
+	 * waiter go on, so they must not take it as independent of them.
+	 */
+	sched_also(rcu_state_obj(), PMM_ACC_RMW);
+	sched_point_at(&irq_state, PMM_ACC_RELEASE, loc);
 	t = pmm_explore_cur;
 	if (!t)
 		return;
@@ -105,6 +114,8 @@ void ipi_wait_all_at(const void *obj, enum pmm_access kind,
 		if (pmm_explore_cur && pmm_explore_cur->irqs_off)
 			pmm_violation("bug-on", "IPI sent and waited for with interrupts off at %s:%d",
 				      loc->file, loc->line);
+		/* ipi_acked() reads what local_irq_save/restore() write. */
+		sched_also(&irq_state, PMM_ACC_READ);
 		sched_wait_at(obj, kind, loc, ipi_acked, s);
 		return;
 	}

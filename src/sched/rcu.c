@@ -10,6 +10,11 @@ __attribute__((constructor)) static void rcu_names(void)
 	sched_static_name(&rcu_state, "rcu");
 }
 
+const void *rcu_state_obj(void)
+{
+	return &rcu_state;
+}
+
 /* __rcu_read_lock() */
 void rcu_read_lock_at(const struct pmm_loc *loc)
 {

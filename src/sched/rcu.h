@@ -21,6 +21,9 @@ void rcu_read_lock_at(const struct pmm_loc *loc);
 void rcu_read_unlock_at(const struct pmm_loc *loc);
 void synchronize_rcu_at(const struct pmm_loc *loc);
 
+/* The object every RCU step names (for readers outside rcu.c, irq.c's). */
+const void *rcu_state_obj(void);
+
 #define rcu_read_lock()		rcu_read_lock_at(PMM_HERE)
 #define rcu_read_unlock()	rcu_read_unlock_at(PMM_HERE)
 #define synchronize_rcu()	synchronize_rcu_at(PMM_HERE)

@@ -191,6 +191,15 @@ static inline void sched_point_at(const void *obj, enum pmm_access kind,
 #define sched_point(obj, kind) sched_point_at((obj), (kind), PMM_HERE)
 
 /*
+ * The running step's yield point named @obj: a further access to it in
+ * the same step needs no yield point of its own (it adds no dependence).
+ */
+static inline bool sched_step_named(const void *obj)
+{
+	return pmm_explore_cur && pmm_explore_cur->obj == obj;
+}
+
+/*
  * The running step turned out to only read the object its yield point
  * named as written (a cmpxchg that failed, a trylock that did not take
  * the lock): DPOR then lets it commute with other reads.

@@ -55,7 +55,10 @@ static inline void mte_finish(void *arg)
 	pmm_machine_finish();
 }
 
-/* The DFS preemption bound of mte_explore(): every interleaving unless set. */
+/*
+ * The DFS preemption bound of mte_explore(); unless set, every trace
+ * (DPOR).
+ */
 static unsigned int mte_preemptions = PMM_PREEMPTIONS_ALL;
 
 /* Explores @setup; the first violation's oracle and message, if any. */
@@ -65,6 +68,8 @@ static inline struct verdict mte_explore(void (*setup)(void *), bool stop)
 
 	o.stop_on_violation = stop;
 	o.preemptions = mte_preemptions;
+	if (mte_preemptions == PMM_PREEMPTIONS_ALL)
+		o.strategy = PMM_STRATEGY_DPOR;
 	return explore_verdict("mte", setup, mte_finish, &o, "MTE_TRACE");
 }
 

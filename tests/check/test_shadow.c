@@ -89,13 +89,14 @@ static void finish(void *arg)
 	pmm_machine_finish();
 }
 
-/* Every interleaving of @setup; returns the violations, first in @r. */
+/* Every trace of @setup (DPOR); returns the violations, first in @r. */
 static uint64_t explore(void (*setup)(void *), struct pmm_explore_result *r)
 {
 	struct pmm_program prog = { "shadow", "", setup, finish, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 
 	began_after = 0;
+	o.strategy = PMM_STRATEGY_DPOR;
 	o.stop_on_violation = false;
 	o.trace = false;
 	assert_int_equal(pmm_explore(&prog, &o, r), 0);
@@ -406,6 +407,7 @@ static void test_reference_vs_mprotect(void **state)
 
 	(void)state;
 	failures = 0;
+	o.strategy = PMM_STRATEGY_DPOR;
 	o.stop_on_violation = false;
 	o.trace = false;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);

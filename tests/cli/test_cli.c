@@ -776,6 +776,7 @@ static void test_option_overrides(void **state)
 	char *pct = scenario_path("opts/pct.pmm");
 	char *rnd = scenario_path("opts/random.pmm");
 	char *dfs = scenario_path("opts/dfs.pmm");
+	char *dflt = scenario_path("opts/default.pmm");
 	struct run r;
 
 	(void)state;
@@ -812,6 +813,12 @@ static void test_option_overrides(void **state)
 	expect_summary(&r, "(dfs, complete to 0 preemptions)");
 	RUN(&r, "explore", pct, "--strategy", "dfs", "--preemptions", "0");
 	expect_summary(&r, "opts-pct: 2 executions (dfs, complete to 0 preemptions)");
+	/* No explore line: 'expect ok' is a proof, which DPOR gives. */
+	RUN(&r, "explore", dflt);
+	expect_summary(&r, "(dpor, complete, ");
+	RUN(&r, "explore", dflt, "--strategy", "dfs");
+	expect_summary(&r, "(dfs, complete)");
+	free(dflt);
 	free(pct);
 	free(rnd);
 	free(dfs);
@@ -844,8 +851,8 @@ static void test_option_conflicts(void **state)
 	expect_usage_error(&r, "not with strategy random (from --strategy)");
 	/* run checks every scenario before it runs any. */
 	RUN(&r, "run", dir, "--depth", "2");
-	/* dfs.pmm and random.pmm, each named */
-	assert_int_equal(count(r.err, "protmm: "), 2);
+	/* default.pmm (dpor), dfs.pmm and random.pmm, each named */
+	assert_int_equal(count(r.err, "protmm: "), 3);
 	assert_non_null(strstr(r.err, "random.pmm: --depth is PCT's bug depth: not "
 			       "with strategy random"));
 	expect_usage_error(&r, "dfs.pmm: --depth is PCT's bug depth");

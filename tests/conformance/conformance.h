@@ -181,7 +181,7 @@ static inline void conf_report(const char *what,
 }
 
 /*
- * Every interleaving of @prog (one execution when it has one task),
+ * Every trace of @prog (DPOR; one execution when it has one task),
  * violations counted rather than stopped at; the search must finish.
  */
 static inline void conf_explore(const struct pmm_program *prog,
@@ -190,6 +190,7 @@ static inline void conf_explore(const struct pmm_program *prog,
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 	int err;
 
+	o.strategy = PMM_STRATEGY_DPOR;
 	o.stop_on_violation = false;
 	o.max_seconds = 120;
 	/* A trace would run setup() and finish() once more. */

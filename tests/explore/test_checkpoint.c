@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "resume_check.h"
 #include "shard_prog.h"
 
 static char dir[64], path[128];
@@ -96,9 +97,7 @@ static void check_resume(struct pmm_shard shard, bool stop,
 	counter = 0;
 	for (i = 0; i < n; i++) {
 		assert_int_equal(run(shard, stop, stops[i], i ? path : NULL, &r), 0);
-		assert_true(r.interrupted);
-		assert_true(r.checkpointed);
-		assert_false(r.complete);
+		assert_interrupted(&r);
 		/* Just the checkpoint: no temporary file is left. */
 		assert_int_equal(files_in_dir(), 1);
 		pmm_explore_result_release(&r);
@@ -106,19 +105,7 @@ static void check_resume(struct pmm_shard shard, bool stop,
 		counter = 0;
 	}
 	assert_int_equal(run(shard, stop, 0, path, &r), 0);
-	assert_true(r.complete);
-	assert_false(r.interrupted);
-	assert_int_equal(r.executions, whole.executions);
-	assert_int_equal(r.violations, whole.violations);
-	assert_int_equal(r.deadlocks, whole.deadlocks);
-	assert_int_equal(r.truncated, whole.truncated);
-	assert_int_equal(r.steps, whole.steps);
-	assert_int_equal(r.probes, whole.probes);
-	assert_int_equal(r.subtrees, whole.subtrees);
-	assert_int_equal(r.violation_execution, whole.violation_execution);
-	assert_string_equal(r.oracle, whole.oracle);
-	assert_string_equal(r.schedule ? r.schedule : "",
-			    whole.schedule ? whole.schedule : "");
+	assert_resumed_equal(&r, &whole);
 	assert_int_equal(counter, whole_counter);
 	assert_true(r.resumed_executions > 0);
 	pmm_explore_result_release(&r);

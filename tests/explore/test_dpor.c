@@ -186,12 +186,15 @@ static void free_rec(struct run_rec *r)
 static void test_differential(void **state)
 {
 	const char *env = getenv("PMM_DPOR_SEED");
+	const char *n = getenv("PMM_DPOR_PROGRAMS");
 	uint64_t seed = env ? strtoull(env, NULL, 0) : 20261203;
-	unsigned int i, count = 2000;
+	unsigned int i, count = n ? (unsigned int)strtoul(n, NULL, 0) : 2000;
 	uint64_t dfs_execs = 0, dpor_execs = 0;
 
 	(void)state;
-	printf("differential: seed %llu, %u programs (PMM_DPOR_SEED to change)\n",
+	assert_true(count > 0);
+	printf("differential: seed %llu, %u programs (PMM_DPOR_SEED, "
+	       "PMM_DPOR_PROGRAMS to change)\n",
 	       (unsigned long long)seed, count);
 	for (i = 0; i < count; i++) {
 		struct rp_prog p;

@@ -23,6 +23,7 @@
 #include "dpor_progs.h"
 #include "protmm/observer.h"
 #include "randprog.h"
+#include "resume_check.h"
 
 /* The schedules of the traces an explore counted (not the redundant). */
 struct seen {
@@ -300,28 +301,13 @@ static void check_resume(const struct pmm_program *p, struct pmm_shard shard,
 	for (i = 0; i < n; i++) {
 		parts.stop_after = stops[i];
 		assert_int_equal(search(p, shard, &parts, i ? path : NULL, &r), 0);
-		assert_true(r.interrupted);
-		if (!r.checkpointed)
-			fail_msg("no checkpoint: %s", r.message);
-		assert_false(r.complete);
+		assert_interrupted(&r);
 		assert_true(r.done_fraction < 1);
 		pmm_explore_result_release(&r);
 	}
 	parts.stop_after = 0;
 	assert_int_equal(search(p, shard, &parts, path, &r), 0);
-	assert_true(r.complete);
-	assert_false(r.interrupted);
-	assert_int_equal(r.executions, whole.executions);
-	assert_int_equal(r.traces, whole.traces);
-	assert_int_equal(r.redundant, whole.redundant);
-	assert_int_equal(r.violations, whole.violations);
-	assert_int_equal(r.deadlocks, whole.deadlocks);
-	assert_int_equal(r.truncated, whole.truncated);
-	assert_int_equal(r.steps, whole.steps);
-	assert_int_equal(r.probes, whole.probes);
-	assert_int_equal(r.subtrees, whole.subtrees);
-	assert_string_equal(r.schedule ? r.schedule : "",
-			    whole.schedule ? whole.schedule : "");
+	assert_resumed_equal(&r, &whole);
 	/* Nothing re-run, nothing skipped. */
 	assert_same_traces(&parts, &whole_seen);
 	seen_free(&whole_seen);

@@ -98,13 +98,18 @@ static void race_setup(void *arg)
 		pmm_task_create("munmap", 1, unmapper, NULL);
 }
 
-/* Exhaustively, under the two knobs: the violations found. */
+/*
+ * Exhaustively, under the two knobs: the violations found. DPOR, which
+ * sees the race because pgtable_free() and GUP-fast's check name the
+ * table's flags.
+ */
 static uint64_t race(const char *pgtable_free, const char *flush,
 		     struct pmm_explore_result *r)
 {
 	struct pmm_program prog = { "pgtables", "", race_setup, machine_down, NULL };
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 
+	o.strategy = PMM_STRATEGY_DPOR;
 	assert_int_equal(pmm_knob_set("mm.pgtable_free", pgtable_free), 0);
 	assert_int_equal(pmm_knob_set("tlb.flush", flush), 0);
 	o.stop_on_violation = false;

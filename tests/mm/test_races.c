@@ -58,7 +58,7 @@ static void finish(void *arg)
 	pmm_machine_finish();
 }
 
-/* Exhaustive when @max is 0; otherwise PCT for @max executions. */
+/* Exhaustive (DPOR) when @max is 0; otherwise PCT for @max executions. */
 static int explore_with(void (*setup)(void *), void (*fin)(void *), uint64_t max,
 			struct pmm_explore_result *r)
 {
@@ -67,6 +67,7 @@ static int explore_with(void (*setup)(void *), void (*fin)(void *), uint64_t max
 
 	o.trace = getenv("RACE_TRACE") != NULL;
 	o.stop_on_violation = false;
+	o.strategy = PMM_STRATEGY_DPOR;
 	if (max) {
 		o.strategy = PMM_STRATEGY_PCT;
 		o.max_executions = max;
@@ -242,7 +243,7 @@ static void test_gupfast_backs_off_from_fork(void **state)
 	(void)state;
 	o.trace = false;
 	o.stop_on_violation = false;
-	o.preemptions = 3;
+	o.strategy = PMM_STRATEGY_DPOR;
 	fork_backoffs = 0;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
 	assert_true(r.complete);
@@ -317,7 +318,7 @@ static void test_exit_vs_gupfast(void **state)
 	exit_pin_bad = false;
 	o.trace = false;
 	o.stop_on_violation = false;
-	o.preemptions = 2;
+	o.strategy = PMM_STRATEGY_DPOR;
 	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
 	assert_true(r.complete);
 	assert_int_equal(r.violations, 0);
@@ -378,6 +379,7 @@ static int explore_cow(struct pmm_explore_result *r)
 
 	o.trace = false;
 	o.stop_on_violation = false;
+	o.strategy = PMM_STRATEGY_DPOR;
 	return pmm_explore(&prog, &o, r);
 }
 

@@ -61,7 +61,10 @@ static inline void vm_down(void *arg)
 	pmm_machine_finish();
 }
 
-/* Explores @setup under DFS with @fin at the end of each execution. */
+/*
+ * Explores every trace of @setup (DPOR) with @fin at the end of each
+ * execution.
+ */
 static inline void explore(void (*setup)(void *), void (*fin)(void *),
 			   struct pmm_explore_result *r)
 {
@@ -69,6 +72,7 @@ static inline void explore(void (*setup)(void *), void (*fin)(void *),
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 
 	failures = 0;
+	o.strategy = PMM_STRATEGY_DPOR;
 	o.stop_on_violation = false;
 	o.trace = getenv("KVM_TRACE") != NULL;
 	assert_int_equal(pmm_explore(&prog, &o, r), 0);
