@@ -25,6 +25,7 @@
 #include "mm/tlb.h"
 #include "protmm/hugetlb.h"
 #include "swap/swap.h"
+#include "virt/kvm.h"
 
 struct machine *machine;
 
@@ -114,6 +115,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	err = phys_init(&po);
 	dma_reset();
 	machine_x86_reset();
+	kvm_machine_reset();
 	if (!err && ops->machine_init)
 		err = ops->machine_init(opts->nr_cpus);
 	if (!err)
