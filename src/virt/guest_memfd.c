@@ -18,8 +18,14 @@ unsigned long kvm_gmem_get_supported_flags(struct pmm_vm *kvm)
 
 bool kvm_gmem_is_private(const struct gmem_inode *gi, unsigned long index)
 {
-	(void)index;
-	return !(gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED);
+	const unsigned long *bitmap = __atomic_load_n(&gi->shared_bitmap,
+						      __ATOMIC_ACQUIRE);
+	unsigned long word;
+
+	if (!bitmap)
+		return !(gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED);
+	word = __atomic_load_n(&bitmap[index / BITS_PER_LONG], __ATOMIC_RELAXED);
+	return !(word & (1UL << (index % BITS_PER_LONG)));
 }
 
 struct gmem_inode *gmem_folio_inode(const struct folio *folio)
@@ -138,8 +144,8 @@ static void __kvm_gmem_invalidate_end(struct kvm_gmem_file *f,
 	}
 }
 
-static void kvm_gmem_invalidate_begin(struct gmem_inode *gi, unsigned long start,
-				      unsigned long end)
+void kvm_gmem_invalidate_begin(struct gmem_inode *gi, unsigned long start,
+			       unsigned long end)
 {
 	struct kvm_gmem_file *f;
 
@@ -148,8 +154,8 @@ static void kvm_gmem_invalidate_begin(struct gmem_inode *gi, unsigned long start
 					    gmem_invalidate_filter(gi));
 }
 
-static void kvm_gmem_invalidate_end(struct gmem_inode *gi, unsigned long start,
-				    unsigned long end)
+void kvm_gmem_invalidate_end(struct gmem_inode *gi, unsigned long start,
+			     unsigned long end)
 {
 	struct kvm_gmem_file *f;
 
@@ -262,20 +268,28 @@ int kvm_gmem_fallocate(struct inode *inode, unsigned int mode, loff_t offset,
 
 /*
  * kvm_gmem_fault_user_mapping(): SIGBUS past i_size or on a private
- * page; the folio is zeroed on its first use.
+ * page; the folio is zeroed on its first use. The check and the lookup
+ * are made under the invalidate lock held shared, as the in-place
+ * conversion series does, so that a conversion (which holds it
+ * exclusive) never has a fault map a page it is making private. Today's
+ * kernel takes no lock here; with every index's state fixed at creation
+ * that changes nothing but where a fault racing a hole punch waits.
  */
 static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
 {
 	struct inode *inode = mapping_inode(vmf->vma->vm_file);
-	struct folio *folio;
+	vm_fault_t ret = VM_FAULT_LOCKED;
+	struct folio *folio = NULL;
 
-	if ((long)(vmf->pgoff << PAGE_SHIFT) >= READ_ONCE(inode->i_size))
-		return VM_FAULT_SIGBUS;
-	if (kvm_gmem_is_private(GMEM_I(inode), vmf->pgoff))
-		return VM_FAULT_SIGBUS;
-	folio = kvm_gmem_get_folio(inode, vmf->pgoff);
-	if (!folio)
-		return VM_FAULT_OOM;
+	filemap_invalidate_lock_shared(inode);
+	if ((long)(vmf->pgoff << PAGE_SHIFT) >= READ_ONCE(inode->i_size) ||
+	    kvm_gmem_is_private(GMEM_I(inode), vmf->pgoff))
+		ret = VM_FAULT_SIGBUS;
+	else if (!(folio = kvm_gmem_get_folio(inode, vmf->pgoff)))
+		ret = VM_FAULT_OOM;
+	filemap_invalidate_unlock_shared(inode);
+	if (ret != VM_FAULT_LOCKED)
+		return ret;
 	gmem_clear_folio(folio);
 	vmf->page = (struct page *)folio;
 	return VM_FAULT_LOCKED;

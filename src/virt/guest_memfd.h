@@ -54,6 +54,13 @@ struct gmem_binding {
 struct gmem_inode {
 	struct inode *inode;
 	unsigned long flags;		/* GUEST_MEMFD_FLAG_* */
+	/*
+	 * Per index, shared (bit set) or private; NULL: every index as
+	 * GUEST_MEMFD_FLAG_INIT_SHARED says. In-place conversion
+	 * (virt/gmem_convert.c) allocates and flips it, under the
+	 * invalidate lock held exclusive.
+	 */
+	unsigned long *shared_bitmap;
 	/* gmem_file_list: the files (views) of this inode, under invalidate_lock. */
 	struct kvm_gmem_file *files;
 };
@@ -110,6 +117,17 @@ int kvm_gmem_mmap(struct inode *inode, bool shared);
 extern const struct vm_operations_struct kvm_gmem_vm_ops;
 
 /*
+ * kvm_gmem_invalidate_begin/end(): every file of @gi (each VM's view)
+ * invalidates its bound gfns of indices [start, end) in stage 2, under
+ * mmu_lock; the caller holds the invalidate lock (exclusive for a hole
+ * punch or a conversion), so the bindings stay put between the two.
+ */
+void kvm_gmem_invalidate_begin(struct gmem_inode *gi, unsigned long start,
+			       unsigned long end);
+void kvm_gmem_invalidate_end(struct gmem_inode *gi, unsigned long start,
+			     unsigned long end);
+
+/*
  * The file descriptor closed (fput() of its reference): the last
  * reference runs kvm_gmem_release(), which clears slot->gmem.file of
  * every binding, zaps stage 2 for them, and keeps the memory with the
@@ -140,9 +158,10 @@ int kvm_gmem_get_pfn(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		     int *max_order);
 
 /*
- * Whether index @index of the file is private (the guest's only): today
- * a file without GUEST_MEMFD_FLAG_INIT_SHARED is private everywhere, one
- * with it shared everywhere. No yield: an oracle may ask.
+ * Whether index @index of the file is private (the guest's only): as its
+ * bit in shared_bitmap says once conversion made one, else (today's
+ * kernel) a file without GUEST_MEMFD_FLAG_INIT_SHARED is private
+ * everywhere, one with it shared everywhere. No yield: an oracle may ask.
  */
 bool kvm_gmem_is_private(const struct gmem_inode *gi, unsigned long index);
 /* The guest_memfd inode whose page cache @folio is in, or NULL. */
