@@ -18,7 +18,7 @@
 static void gmem_access_key(struct kvm_memory_slot *slot, unsigned long gfn,
 			    struct phys_access *a)
 {
-	struct kvm_gmem_file *f = READ_ONCE(slot->gmem.file);
+	struct kvm_gmem_file *f = __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED);
 	unsigned long off = (kvm_gmem_index(slot, gfn) << PAGE_SHIFT) + a->offset;
 
 	a->mm = NULL;

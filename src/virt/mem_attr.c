@@ -54,7 +54,7 @@ static bool mem_is_private(struct pmm_vm *kvm, unsigned long gfn, bool yield)
 	if (!kvm_arch_has_private_mem(kvm))
 		return false;
 	slot = gfn_to_memslot(kvm, gfn);
-	f = slot ? READ_ONCE(slot->gmem.file) : NULL;
+	f = slot ? __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED) : NULL;
 	if (kvm_memslot_is_gmem_only(slot) && f)
 		return kvm_gmem_is_private(f->gi, kvm_gmem_index(slot, gfn));
 	if (yield)

@@ -575,7 +575,7 @@ static bool vmm_pte_maps(struct mm_struct *mm, unsigned long hva,
 static unsigned long gmem_peek_pfn(struct kvm_memory_slot *slot,
 				   unsigned long gfn)
 {
-	struct kvm_gmem_file *f = READ_ONCE(slot->gmem.file);
+	struct kvm_gmem_file *f = __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED);
 	struct inode *inode = f ? kvm_gmem_file_inode(f) : NULL;
 	unsigned long index = kvm_gmem_index(slot, gfn);
 	struct folio *folio;
