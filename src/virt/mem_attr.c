@@ -9,8 +9,8 @@
  * kernel's xa_reserve() would run out of memory); the whole list is one
  * object for the explorer, read in one step by a lookup and written in
  * one step by an update. kvm->slots_lock, which serialises updates, is
- * left out: updates run in setup or one task at a time in the scenarios
- * that make them, and a bug-on reports two at once.
+ * left out: two tasks setting attributes at once are not serialised
+ * here (nor detected); scenarios make them from one task at a time.
  */
 #include <errno.h>
 #include <string.h>

@@ -187,10 +187,9 @@ bool kvm_mmu_unmap_gfn_range(struct pmm_vm *kvm, struct kvm_gfn_range *range)
 }
 
 /*
- * Every entry of @slot, for the mm's release: no range to record. The
- * mm's release concerns shared memory; a private entry stays (the VM's
- * own teardown would remove it, and the model has none: the frames go
- * back with the guest_memfd's folios, see kvm_private_unmapped()).
+ * Every entry of @slot, for the mm's release (kvm_flush_shadow_all():
+ * private entries too, their frames back to the host): no range to
+ * record.
  */
 static void stage2_unmap_slot(struct pmm_vm *kvm, struct kvm_memory_slot *slot)
 {
@@ -201,8 +200,6 @@ static void stage2_unmap_slot(struct pmm_vm *kvm, struct kvm_memory_slot *slot)
 		kvm_pte_t pte = stage2_peek(ptep);
 
 		if (!kvm_pte_valid(pte))
-			continue;
-		if ((pte & KVM_PTE_PRIVATE) && kvm->type == PMM_VM_TDX)
 			continue;
 		stage2_set(ptep, 0);
 		kvm_private_unmapped(kvm, pte);
