@@ -99,7 +99,7 @@ static bool vm_parse(struct scn_parser *p, struct scn_stmt *st)
 	if (scn_accept_word(p, "type"))
 		return vm_type(p, d);
 	/* A default VM runs on the machine that has always run KVM guests. */
-	return scn_needs_mte_machine(p, st->pos, "a vm without 'type'");
+	return scn_needs_mte_machine(p, st->pos, "a vm");
 }
 
 static long vm_exec(struct scn_run *r, const struct scn_stmt *st,
@@ -110,6 +110,13 @@ static long vm_exec(struct scn_run *r, const struct scn_stmt *st,
 	r->vm[d->vm] = p ? pmm_vm_create_type(p, d->type, d->mte ? PMM_VM_MTE : 0) :
 		       NULL;
 	return 0;
+}
+
+/* The statement ends here (the parser's at_end_of_stmt()). */
+static bool stmt_end(const struct scn_parser *p)
+{
+	return p->tok.kind == TOK_NEWLINE || p->tok.kind == TOK_SEMI ||
+	       p->tok.kind == TOK_RBRACE || p->tok.kind == TOK_EOF;
 }
 
 /*
@@ -134,10 +141,15 @@ static bool memslot_parse(struct scn_parser *p, struct scn_stmt *st)
 	if ((d->vm = scn_use(p, SYM_VM)) < 0)
 		return false;
 	/* gpa, at and len, in any order, then 'gmem G [off N]'. */
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3 && !stmt_end(p) && !scn_is_word(p, "gmem"); i++)
 		if (!scn_option(p, st, &seen, O_GPA | O_AT | O_LEN, "memslot"))
 			return false;
 	st->a.flags = seen;
+	if (!(seen & O_GPA) || !(seen & O_AT) || !(seen & O_LEN)) {
+		scn_fail(p, st->pos, "'memslot' needs '%s'", !(seen & O_GPA) ? "gpa" :
+			 !(seen & O_AT) ? "at" : "len");
+		return false;
+	}
 	if (scn_accept_word(p, "gmem")) {
 		if ((d->gmem = scn_use(p, SYM_FILE)) < 0 ||
 		    !scn_options(p, st, O_OFF, 0, "memslot"))
