@@ -25,7 +25,10 @@
  * and the VMM's exit (pmm_exit(), pmm_machine_finish()) empties it
  * through the mmu notifier's release. The knob kvm.mmu_retry (on; off
  * skips mmu_invalidate_retry() in user_mem_abort()) shows the race the
- * retry closes; the mte.sync knob picks the tag protocol KVM follows.
+ * retry closes; kvm.mmu_lock (rwlock: faults take kvm->mmu_lock for
+ * read, as arm64 since 6.2; spinlock: one fault at a time, as 5.14-6.1)
+ * decides whether two vCPUs fault at once; the mte.sync knob picks the
+ * tag protocol KVM follows.
  */
 #ifndef PROTMM_KVM_H
 #define PROTMM_KVM_H
@@ -46,12 +49,55 @@ struct pmm_vm;
 #define PMM_VM_MTE	0x1u
 
 /*
+ * The VM types (KVM_CREATE_VM's type), each on the machines that have
+ * its hardware:
+ *   PMM_VM_DEFAULT       any machine
+ *   PMM_VM_SW_PROTECTED  KVM_X86_SW_PROTECTED_VM: private memory and
+ *                        attributes, no hardware enforcement (the oracles
+ *                        still report); generic, x86-sme, x86-snp, x86-tdx
+ *   PMM_VM_SNP           KVM_X86_SNP_VM: the RMP owns private frames; x86-snp
+ *   PMM_VM_TDX           KVM_X86_TDX_VM: the TDX module owns them; x86-tdx
+ *   PMM_VM_PKVM          a protected VM under pKVM: the host's stage 2
+ *                        loses donated frames; arm64-mte
+ */
+enum pmm_vm_type {
+	PMM_VM_DEFAULT,
+	PMM_VM_SW_PROTECTED,
+	PMM_VM_SNP,
+	PMM_VM_TDX,
+	PMM_VM_PKVM,
+};
+
+/* The type's name as scenarios spell it ("sw-protected", ...), or NULL. */
+PMM_API const char *pmm_vm_type_name(enum pmm_vm_type type);
+
+/*
  * KVM_CREATE_VM in @vmm, with KVM_CAP_ARM_MTE when @flags has PMM_VM_MTE.
  * NULL for unknown flags, an exited VMM, PMM_VM_MTE on a machine other
  * than arm64-mte, or out of memory.
  */
 PMM_API struct pmm_vm *pmm_vm_create(struct pmm_process *vmm,
 				     unsigned int flags);
+/*
+ * KVM_CREATE_VM(@type): as pmm_vm_create(), NULL also when the machine
+ * lacks the type's hardware (see enum pmm_vm_type).
+ */
+PMM_API struct pmm_vm *pmm_vm_create_type(struct pmm_process *vmm,
+					  enum pmm_vm_type type,
+					  unsigned int flags);
+
+/*
+ * KVM_SET_MEMORY_ATTRIBUTES: guest [gpa, gpa + len), page aligned, gets
+ * @attrs (0, or PMM_MEMORY_ATTRIBUTE_PRIVATE). Stage 2 is invalidated
+ * for the range first. -EINVAL for unaligned or empty ranges, unknown
+ * attributes, or a VM type without private memory (only sw-protected,
+ * snp, tdx and pkvm have it); -ENOMEM when the attribute map is full.
+ * Nothing need be mapped or in a memslot.
+ */
+#define PMM_MEMORY_ATTRIBUTE_PRIVATE	(1UL << 3)
+PMM_API int pmm_vm_set_memory_attributes(struct pmm_vm *vm, unsigned long gpa,
+					 unsigned long len, unsigned long attrs);
+
 /*
  * KVM_SET_USER_MEMORY_REGION: guest [gpa, gpa + len) is the VMM's
  * [hva, hva + len), page aligned, below bit 56. Nothing need be mapped
@@ -62,6 +108,18 @@ PMM_API struct pmm_vm *pmm_vm_create(struct pmm_process *vmm,
  */
 PMM_API int pmm_vm_set_memslot(struct pmm_vm *vm, unsigned long gpa,
 			       unsigned long hva, unsigned long len);
+
+/*
+ * KVM_SET_USER_MEMORY_REGION2 with KVM_MEM_GUEST_MEMFD: as
+ * pmm_vm_set_memslot(), the slot's private memory (and, for a guest_memfd
+ * made with PMM_GUEST_MEMFD_FLAG_MMAP, its shared memory too) being @gmem's from byte
+ * @offset. -EINVAL also for an unaligned or wrapping offset, a file that
+ * is not a guest_memfd or is another VM's, a range past its size or
+ * bound to another slot; -EBADF for a closed one.
+ */
+PMM_API int pmm_vm_set_memslot_gmem(struct pmm_vm *vm, unsigned long gpa,
+				    unsigned long hva, unsigned long len,
+				    struct pmm_file *gmem, unsigned long offset);
 
 /*
  * Guest loads and stores on the calling task's CPU. A stage-2 miss, or a

@@ -85,6 +85,7 @@ struct gvm {
 	char name[8];
 	int proc;
 	bool mte;
+	bool pkvm;		/* 'type pkvm' */
 	unsigned long slot;	/* guest bytes backed by a memslot; 0: none */
 };
 
@@ -881,7 +882,54 @@ static bool g_vm(struct gen *g)
 	v->proc = g->proc;
 	v->mte = chance(&g->r, 80);
 	v->slot = 0;
-	put(g, "vm %s on %s%s", v->name, g->procs[v->proc], v->mte ? " mte" : "");
+	/* A pKVM protected VM now and then: private memory, attributes. */
+	v->pkvm = chance(&g->r, 20);
+	put(g, "vm %s on %s%s%s", v->name, g->procs[v->proc], v->mte ? " mte" : "",
+	    v->pkvm ? " type pkvm" : "");
+	return true;
+}
+
+/* guest_memfd: the last VM's; a file the file statements may pick too. */
+static bool g_guest_memfd(struct gen *g)
+{
+	static const unsigned long sizes[] = { K4, 2 * K4, 4 * K4 };
+	static const char *const flags[] = { "", " mmap", " mmap init_shared" };
+	const struct gvm *v = g->nr_vms ? &g->vms[g->nr_vms - 1] : NULL;
+	struct gfile *f;
+
+	if (!v || g->nr_files == MAX_FILES)
+		return false;
+	f = &g->files[g->nr_files];
+	snprintf(f->name, sizeof(f->name), "F%u", g->nr_files++);
+	f->size = sizes[below(&g->r, sizeof(sizes) / sizeof(sizes[0]))];
+	put(g, "guest_memfd %s vm %s size ", f->name, v->name);
+	put_size(g, f->size);
+	put(g, "%s", flags[below(&g->r, sizeof(flags) / sizeof(flags[0]))]);
+	return true;
+}
+
+/* gmem_fallocate F [punch] off N len N: page aligned mostly. */
+static bool g_gmem_fallocate(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "gmem_fallocate %s%s off %#lx len ", f->name,
+	    chance(&g->r, 40) ? " punch" : "", file_off(g, f, chance(&g->r, 90)));
+	put_size(g, chance(&g->r, 90) ? K4 : 1 + below(&g->r, 2 * K4));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_gmem_close(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "gmem_close %s", f->name);
+	maybe_as(g);
 	return true;
 }
 
@@ -928,6 +976,23 @@ static void put_guest_tag(struct gen *g, const struct gvm *v)
 {
 	if (v->mte && chance(&g->r, 85))
 		put(g, " tag %#x", pick_tag(g));
+}
+
+/*
+ * vm_attr V 0x0 len N private|shared: KVM_SET_MEMORY_ATTRIBUTES; EINVAL
+ * (a status) on a VM without private memory.
+ */
+static bool g_vm_attr(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "vm_attr %s 0x0 len ", v->name);
+	put_size(g, K4);
+	put(g, chance(&g->r, 50) ? " private" : " shared");
+	maybe_as(g);
+	return true;
 }
 
 static bool g_guest_write(struct gen *g)
@@ -1405,6 +1470,9 @@ static const struct stmt_gen {
 	{ "memfd", g_memfd, 0, 0, F_DECL },
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
 	{ "memslot", g_memslot, 0, 0, F_DECL | F_GUEST },
+	{ "guest_memfd", g_guest_memfd, 0, 0, F_DECL | F_MTE },
+	{ "gmem_fallocate", g_gmem_fallocate, 1, 1, 0 },
+	{ "gmem_close", g_gmem_close, 0, 1, 0 },
 	{ "map", g_map, 3, 3, 0 },
 	{ "munmap", g_munmap, 1, 5, 0 },
 	{ "mprotect", g_mprotect, 1, 5, 0 },
@@ -1432,10 +1500,11 @@ static const struct stmt_gen {
 	{ "seal", g_seal, 1, 2, 0 },
 	{ "fallocate", g_fallocate, 1, 2, 0 },
 	{ "guest_write", g_guest_write, 2, 5, F_MTE },
+	{ "vm_attr", g_vm_attr, 1, 4, F_MTE },
 	{ "guest_read", g_guest_read, 1, 5, F_MTE },
-	{ "guest_store_tags", g_guest_store_tags, 1, 3, F_MTE },
-	{ "guest_load_tags", g_guest_load_tags, 1, 3, F_MTE },
-	{ "copy_tags", g_copy_tags, 1, 3, F_MTE },
+	{ "guest_store_tags", g_guest_store_tags, 2, 5, F_MTE },
+	{ "guest_load_tags", g_guest_load_tags, 2, 5, F_MTE },
+	{ "copy_tags", g_copy_tags, 2, 5, F_MTE },
 	{ "madvise", g_madvise, 1, 3, 0 },
 	{ "split_thp", g_split_thp, 1, 3, 0 },
 	{ "nr_hugepages", g_nr_hugepages, 1, 1, F_DECL },
@@ -1666,6 +1735,8 @@ static void init_block(struct gen *g)
 	if (g->mte && chance(&g->r, 45)) {
 		emit_verb(g, "vm", 0);
 		emit_verb(g, "memslot", 0);
+		if (chance(&g->r, 40))
+			emit_verb(g, "guest_memfd", 0);
 	}
 	if (chance(&g->r, 30)) {
 		n = 1 + (unsigned int)below(&g->r, MAX_BOS);
@@ -1821,7 +1892,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	machine = o->machine ? o->machine : pick_machine(&g);
 	/* Tags and guests: the statements of the machine that has them. */
 	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
-	g.enc = !strncmp(machine, "x86-", 4);
+	g.enc = !strcmp(machine, "x86-sme") || !strcmp(machine, "x86-sev");
 	g.s390 = !strcmp(machine, "s390-pv");
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", machine);
