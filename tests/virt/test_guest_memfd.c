@@ -13,6 +13,7 @@
 /* Internals: the file, the slot, the frame. */
 #include "machine/machine.h"
 #include "mem/folio.h"
+#include "arch/cc.h"
 #include "mem/phys.h"
 #include "virt/guest_memfd.h"
 
@@ -410,6 +411,49 @@ static void test_release(void **state)
 }
 
 /*
+ * On SNP, get_pfn's kvm_arch_gmem_prepare() assigns the frame to the
+ * guest (every call: a second one finds it assigned already), and the
+ * folio's leaving the file gives it back (kvm_arch_gmem_invalidate()).
+ */
+static void snp_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned long gfn = GMEM_GPA >> 12, pfn, pfn2;
+	struct kvm_memory_slot *slot;
+	struct page *page;
+
+	(void)arg;
+	o.ram_bytes = 1ul << 20;
+	o.arch = "x86-snp";
+	memset(&W, 0, sizeof(W));
+	if (pmm_machine_init(&o)) {
+		check(!"pmm_machine_init");
+		return;
+	}
+	W.vmm = pmm_process_create();
+	W.vm = pmm_vm_create_type(W.vmm, PMM_VM_SNP, 0);
+	check(W.vm != NULL);
+	check(pmm_gmem_create(W.vm, 4 * PG, 0, &G) == 0);
+	check(pmm_vm_set_memslot(W.vm, GMEM_GPA, GMEM_HVA, 2 * PG) == 0);
+	slot = gfn_to_memslot(W.vm, gfn);
+	check(kvm_gmem_bind(W.vm, slot, G->gmem, 0) == 0);
+	check(kvm_gmem_get_pfn(W.vm, slot, gfn, &pfn, &page, NULL) == 0);
+	folio_put(page_folio(page));
+	check(cc_frame_owner(pfn) == W.vm->id);
+	check(kvm_gmem_get_pfn(W.vm, slot, gfn, &pfn2, &page, NULL) == 0);
+	folio_put(page_folio(page));
+	check(pfn2 == pfn && cc_frame_owner(pfn) == W.vm->id);
+	check(pmm_punch_hole(G, 0, PG) == 0);
+	check(cc_frame_owner(pfn) == 0);
+}
+
+static void test_snp_prepare_invalidate(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(snp_setup, NULL), 1);
+}
+
+/*
  * Hole punching racing a vCPU's private fault, the fault done as kvm's
  * kvm_faultin_pfn() + mmu_invalidate_retry() does it: read the seq, get
  * the page from guest_memfd, and map it under mmu_lock unless an
@@ -599,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_get_pfn),
 		cmocka_unit_test(test_punch_invalidates),
+		cmocka_unit_test(test_snp_prepare_invalidate),
 		cmocka_unit_test(test_punch_race),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_release_race),
