@@ -15,11 +15,10 @@
 #include "sched/atomic.h"
 #include "sched/mutex.h"
 #include "sched/rwlock.h"
+#include "rw_sections.h"
 #include "sched_test.h"
 
 #define CHECK(cond) do { if (!(cond)) return __LINE__; } while (0)
-
-#define WRITER_BIAS 1000
 
 struct rwl {
 	rwlock_t lock;
@@ -105,29 +104,7 @@ static void test_semantics(void **state)
 	native_expect_clean(&semantics_prog, 10);
 }
 
-static void read_section(struct rwl *r)
-{
-	int n = atomic_inc_return(&r->inside);
-	int m = __atomic_load_n(&r->max_inside, __ATOMIC_RELAXED);
-
-	if (n >= WRITER_BIAS)
-		pmm_violation("exclusion", "reader inside with a writer");
-	while (n > m && !__atomic_compare_exchange_n(&r->max_inside, &m, n, false,
-						     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	atomic_dec(&r->inside);
-}
-
-static void write_section(struct rwl *r)
-{
-	int n = atomic_add_return(WRITER_BIAS, &r->inside);
-
-	if (n != WRITER_BIAS)
-		pmm_violation("exclusion", "writer inside with %d others",
-			      n - WRITER_BIAS);
-	WRITE_ONCE(r->data, READ_ONCE(r->data) + 1);
-	atomic_sub(WRITER_BIAS, &r->inside);
-}
+DEFINE_RW_SECTIONS(struct rwl)
 
 static void reader_task(void *arg)
 {

@@ -16,12 +16,10 @@
 #include "sched/rcu.h"
 #include "sched/rwsem.h"
 #include "sched/spinlock.h"
+#include "rw_sections.h"
 #include "sched_test.h"
 
 #define CHECK(cond) do { if (!(cond)) return __LINE__; } while (0)
-
-/* What a writer adds to "inside": readers count 1 each. */
-#define WRITER_BIAS 1000
 
 struct rw {
 	struct rw_semaphore sem;
@@ -115,32 +113,7 @@ static void test_semantics(void **state)
 	native_expect_clean(&semantics_prog, 10);
 }
 
-/* A reader's section: check no writer, note the readers inside. */
-static void read_section(struct rw *r)
-{
-	int n = atomic_inc_return(&r->inside);
-
-	if (n >= WRITER_BIAS)
-		pmm_violation("exclusion", "reader inside with a writer");
-	/* Readers race here on the native backend: a relaxed atomic max. */
-	int m = __atomic_load_n(&r->max_inside, __ATOMIC_RELAXED);
-
-	while (n > m && !__atomic_compare_exchange_n(&r->max_inside, &m, n, false,
-						     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	atomic_dec(&r->inside);
-}
-
-static void write_section(struct rw *r)
-{
-	int n = atomic_add_return(WRITER_BIAS, &r->inside);
-
-	if (n != WRITER_BIAS)
-		pmm_violation("exclusion", "writer inside with %d others",
-			      n - WRITER_BIAS);
-	WRITE_ONCE(r->data, READ_ONCE(r->data) + 1);
-	atomic_sub(WRITER_BIAS, &r->inside);
-}
+DEFINE_RW_SECTIONS(struct rw)
 
 static void reader_task(void *arg)
 {
