@@ -40,17 +40,14 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st, enum scn_sym_k
 /* file NAME size SIZE */
 static bool file_parse(struct scn_parser *p, struct scn_stmt *st)
 {
+	char max[64];
+
 	if (!decl_parse(p, st, SYM_FILE))
 		return false;
-	if (!scn_accept_word(p, "size")) {
-		scn_fail(p, p->tok.pos, "'file NAME' needs 'size SIZE'");
+	snprintf(max, sizeof(max), "the disk size (%lu)", p->s->disk);
+	if (!scn_size_clause(p, st, "'file NAME'", "a file size", "file",
+			     p->s->disk, max))
 		return false;
-	}
-	if (!scn_number(p, &st->a.size, "a file size"))
-		return false;
-	if (!st->a.size || st->a.size > p->s->disk)
-		scn_fail(p, st->pos, "file size must be between 1 and the disk size (%lu)",
-			 p->s->disk);
 	return !p->failed;
 }
 

@@ -42,14 +42,9 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 	}
 	if ((d->vm = scn_use(p, SYM_VM)) < 0)
 		return false;
-	if (!scn_accept_word(p, "size")) {
-		scn_fail(p, p->tok.pos, "'guest_memfd NAME vm VM' needs 'size SIZE'");
+	if (!scn_size_clause(p, st, "'guest_memfd NAME vm VM'", "a size",
+			     "guest_memfd", SCN_MAX_MAP, "64M"))
 		return false;
-	}
-	if (!scn_number(p, &st->a.size, "a size"))
-		return false;
-	if (!st->a.size || st->a.size > SCN_MAX_MAP)
-		scn_fail(p, st->pos, "guest_memfd size must be between 1 and 64M");
 	for (;;) {
 		if (scn_accept_word(p, "mmap"))
 			d->flags |= PMM_GUEST_MEMFD_FLAG_MMAP;

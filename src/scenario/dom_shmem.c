@@ -28,7 +28,7 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 	struct shmem_decl *d = scn_stmt_data(p, st, sizeof(*d));
 	const char *verb = st->verb->name;
 	struct scn_pos pos = p->tok.pos;
-	char n[SCN_MAX_NAME];
+	char n[SCN_MAX_NAME], decl[SCN_MAX_NAME + 8];
 
 	if (!d)
 		return false;
@@ -41,14 +41,9 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 	d->target = scn_define(p, SYM_FILE, n, pos);
 	if (d->target < 0 || p->failed)
 		return false;
-	if (!scn_accept_word(p, "size")) {
-		scn_fail(p, p->tok.pos, "'%s NAME' needs 'size SIZE'", verb);
+	snprintf(decl, sizeof(decl), "'%s NAME'", verb);
+	if (!scn_size_clause(p, st, decl, "a file size", verb, SCN_MAX_MAP, "64M"))
 		return false;
-	}
-	if (!scn_number(p, &st->a.size, "a file size"))
-		return false;
-	if (!st->a.size || st->a.size > SCN_MAX_MAP)
-		scn_fail(p, st->pos, "%s size must be between 1 and 64M", verb);
 	if (!p->failed && !strcmp(verb, "memfd") && scn_accept_word(p, "sealing"))
 		d->sealing = true;
 	return !p->failed;

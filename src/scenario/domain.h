@@ -180,6 +180,15 @@ bool scn_accept_word(struct scn_parser *p, const char *w);
 bool scn_expect_tok(struct scn_parser *p, enum tok_kind k, const char *ctx);
 bool scn_name(struct scn_parser *p, char *out, const char *what);
 bool scn_number(struct scn_parser *p, unsigned long *out, const char *what);
+/*
+ * A declaration's "size SIZE" into st->a.size: @decl names the
+ * declaration in the error ("'file NAME'"), @what the number ("a file
+ * size"), @noun the size in the range error ("file"); the size is at
+ * least 1 and at most @max, which @max_text states. False on an error.
+ */
+bool scn_size_clause(struct scn_parser *p, struct scn_stmt *st,
+		     const char *decl, const char *what, const char *noun,
+		     unsigned long max, const char *max_text);
 bool scn_string(struct scn_parser *p, char **str, size_t *len, const char *what);
 /* A memory tag: 0 to 15. */
 bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what);

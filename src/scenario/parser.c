@@ -110,6 +110,22 @@ bool scn_name(struct scn_parser *p, char *out, const char *what)
 	return true;
 }
 
+bool scn_size_clause(struct scn_parser *p, struct scn_stmt *st,
+		     const char *decl, const char *what, const char *noun,
+		     unsigned long max, const char *max_text)
+{
+	if (!scn_accept_word(p, "size")) {
+		scn_fail(p, p->tok.pos, "%s needs 'size SIZE'", decl);
+		return false;
+	}
+	if (!scn_number(p, &st->a.size, what))
+		return false;
+	if (!st->a.size || st->a.size > max)
+		scn_fail(p, st->pos, "%s size must be between 1 and %s", noun,
+			 max_text);
+	return !p->failed;
+}
+
 bool scn_number(struct scn_parser *p, unsigned long *out, const char *what)
 {
 	char got[64];
