@@ -101,6 +101,11 @@ void __folio_put(struct folio *folio)
 		free_huge_folio(folio);
 		return;
 	}
+	/* A piece of a split hugetlb folio waits for its siblings. */
+	if (test_bit(PG_hugetlb_split, &folio->flags)) {
+		hugetlb_split_piece_freed(folio);
+		return;
+	}
 	bad = bad_state(folio);
 	if (bad)
 		pmm_violation("bug-on", "Bad page state: freeing frame %#lx %s",
