@@ -92,11 +92,61 @@ static bool can_follow_write_pmd(pmd_t pmd, struct page *head,
 	return pmd_write(pmd) || can_follow_write_common(head, vma, flags);
 }
 
+/*
+ * large_folio_pin_setexc() of the exclusive-pin RFC: no pin yet, then the
+ * pin and the bias at once. (The RFC's cmpxchg stores the bare pin count,
+ * losing the bias, on a large folio; modelled as meant.)
+ */
+static bool large_folio_pin_setexc(struct folio *folio)
+{
+	int old;
+
+	do {
+		old = atomic_read(&folio->_pincount);
+		if (old > 0)
+			return false;
+	} while (atomic_cmpxchg(&folio->_pincount, old,
+				1 + (int)GUP_PIN_EXCLUSIVE_BIAS) != old);
+	return true;
+}
+
+/* page_ref_setexc(): no pin yet (refcount under the bias), then both. */
+static bool folio_ref_setexc(struct folio *folio, int refs)
+{
+	int old;
+
+	do {
+		old = atomic_read(&folio->_refcount);
+		if ((unsigned int)old >= GUP_PIN_COUNTING_BIAS)
+			return false;
+	} while (atomic_cmpxchg(&folio->_refcount, old,
+				old + refs + (int)GUP_PIN_EXCLUSIVE_BIAS) != old);
+	return true;
+}
+
+/*
+ * try_grab_page_excl(): the exclusive pin, only where no pin of any kind
+ * is; the caller holds the PTL, so the folio has a reference already.
+ */
+static int try_grab_folio_excl(struct folio *folio)
+{
+	if (folio_test_large(folio)) {
+		folio_ref_add(folio, 1);
+		if (large_folio_pin_setexc(folio))
+			return 0;
+		folio_put(folio);
+		return -EBUSY;
+	}
+	return folio_ref_setexc(folio, (int)GUP_PIN_COUNTING_BIAS) ? 0 : -EBUSY;
+}
+
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
 static int grab(struct folio *folio, unsigned int flags)
 {
 	if ((flags & FOLL_PIN) && is_zero_folio(folio))
 		return 0;
+	if (flags & FOLL_EXCLUSIVE)
+		return try_grab_folio_excl(folio);
 	return try_grab_folio(folio, 1, flags);
 }
 
@@ -345,16 +395,25 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 		    unsigned long nr_pages, unsigned int gup_flags,
 		    struct page **pages)
 {
-	if (gup_flags & FOLL_PIN)
+	if (gup_flags & (FOLL_PIN | FOLL_EXCLUSIVE))
 		return -EINVAL;
 	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_GET, pages);
+}
+
+/*
+ * is_valid_gup_args() of the exclusive-pin RFC: FOLL_EXCLUSIVE only with
+ * FOLL_PIN and FOLL_LONGTERM.
+ */
+static bool valid_exclusive(unsigned int gup_flags)
+{
+	return !(gup_flags & FOLL_EXCLUSIVE) || (gup_flags & FOLL_LONGTERM);
 }
 
 long pin_user_pages(struct mm_struct *mm, unsigned long start,
 		    unsigned long nr_pages, unsigned int gup_flags,
 		    struct page **pages)
 {
-	if (gup_flags & FOLL_GET)
+	if ((gup_flags & FOLL_GET) || !valid_exclusive(gup_flags))
 		return -EINVAL;
 	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
 }
@@ -504,6 +563,9 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 	unsigned int seq = 0;
 	unsigned long i;
 
+	/* Simplified: an exclusive pin is the slow path's alone. */
+	if (gup_flags & FOLL_EXCLUSIVE)
+		return 0;
 	if (gup_flags & FOLL_PIN) {
 		seq = READ_ONCE(mm->write_protect_seq);
 		if (seq & 1)
@@ -557,7 +619,7 @@ long pin_user_pages_fast(struct mm_struct *mm, unsigned long start,
 			 unsigned long nr_pages, unsigned int gup_flags,
 			 struct page **pages)
 {
-	if (gup_flags & FOLL_GET)
+	if ((gup_flags & FOLL_GET) || !valid_exclusive(gup_flags))
 		return -EINVAL;
 	return gup_fast_fallback(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
 }
@@ -601,6 +663,17 @@ void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
 		}
 		unpin_user_page(pages[i]);
 	}
+}
+
+/* unpin_exc_pages() of the exclusive-pin RFC. */
+void unpin_exc_pages(struct page **pages, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (pages[i] && !is_zero_folio(page_folio(pages[i])))
+			gup_put_folio(page_folio(pages[i]), 1,
+				      FOLL_PIN | FOLL_EXCLUSIVE);
 }
 
 void put_user_page_ref(struct page *page)
