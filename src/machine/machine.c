@@ -5,6 +5,7 @@
 
 #include "arch/arch.h"
 #include "check/enc.h"
+#include "check/gmem_conv.h"
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
@@ -128,6 +129,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = tags_init();
 	if (!err)
 		err = enc_check_init();
+	if (!err)
+		err = gmem_conv_check_init();
 	if (!err && arch_ops->late_init)
 		err = arch_ops->late_init();
 	if (err)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
+#include "check/gmem_conv.h"
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
@@ -139,6 +140,23 @@ static int try_grab_folio_excl(struct folio *folio)
 	}
 	return folio_ref_setexc(folio, (int)GUP_PIN_COUNTING_BIAS) ? 0 : -EBUSY;
 }
+
+int folio_try_exclusive_pin(struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return folio_ref_setexc(folio, (int)GUP_PIN_COUNTING_BIAS) ? 0 : -EBUSY;
+	if (!large_folio_pin_setexc(folio))
+		return -EBUSY;
+	folio_ref_add(folio, 1);
+	return 0;
+}
+
+void folio_exclusive_unpin(struct folio *folio)
+{
+	gup_put_folio(folio, 1, FOLL_PIN | FOLL_EXCLUSIVE);
+}
+
+bool (*gup_longterm_refused)(struct vm_area_struct *vma);
 
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
 static int grab(struct folio *folio, unsigned int flags)
@@ -314,6 +332,9 @@ static int check_vma_flags(struct vm_area_struct *vma, unsigned int flags)
 {
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return -EFAULT;
+	if ((flags & FOLL_LONGTERM) && gup_longterm_refused &&
+	    gup_longterm_refused(vma))
+		return -EFAULT;
 	if (flags & FOLL_WRITE) {
 		if (!vma_is_anonymous(vma) &&
 		    !writable_file_mapping_allowed(vma, flags))
@@ -483,13 +504,16 @@ static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
+	gmem_conv_speculative(folio, flags, 1);
 	if (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gmem_conv_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
+	gmem_conv_speculative(folio, flags, -1);
 	return page;
 }
 
@@ -526,14 +550,17 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	folio = try_grab_folio_fast(page, 1, flags);
 	if (!folio)
 		return NULL;
+	gmem_conv_speculative(folio, flags, 1);
 	if ((knob(&gup_fast_recheck) == 0 &&
 	     (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gmem_conv_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
+	gmem_conv_speculative(folio, flags, -1);
 	return page;
 }
 

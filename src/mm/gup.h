@@ -53,6 +53,19 @@ void unpin_user_page(struct page *page);
 void unpin_user_pages(struct page **pages, unsigned long npages);
 void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
 				 bool make_dirty);
+/*
+ * The exclusive pin of a folio the caller holds a reference to, as
+ * FOLL_EXCLUSIVE takes it: 0, or -EBUSY where some pin is. Given back
+ * with folio_exclusive_unpin().
+ */
+int folio_try_exclusive_pin(struct folio *folio);
+void folio_exclusive_unpin(struct folio *folio);
+/*
+ * Set by a layer above (virt/gmem_convert.c): whether a longterm pin of
+ * @vma's pages is refused (-EFAULT), as FSDAX's are. NULL: none is.
+ */
+extern bool (*gup_longterm_refused)(struct vm_area_struct *vma);
+
 /* Releases pins taken with FOLL_EXCLUSIVE (the exclusive-pin RFC). */
 void unpin_exc_pages(struct page **pages, unsigned long npages);
 void put_user_page_ref(struct page *page);
