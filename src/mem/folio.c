@@ -102,7 +102,8 @@ void __folio_put(struct folio *folio)
 		return;
 	}
 	/* A piece of a split hugetlb folio waits for its siblings. */
-	if (test_bit(PG_hugetlb_split, &folio->flags)) {
+	if (__atomic_load_n(&folio->flags, __ATOMIC_RELAXED) &
+	    (1UL << PG_hugetlb_split)) {
 		hugetlb_split_piece_freed(folio);
 		return;
 	}

@@ -323,7 +323,8 @@ int hugetlb_split_folio(struct folio *folio, int expected,
 
 struct hugetlb_split *hugetlb_split_origin(struct page *page)
 {
-	if (!test_bit(PG_hugetlb_split, &page->flags))
+	if (!(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+	      (1UL << PG_hugetlb_split)))
 		return NULL;
 	return (struct hugetlb_split *)page->private;
 }
