@@ -46,12 +46,55 @@ struct pmm_vm;
 #define PMM_VM_MTE	0x1u
 
 /*
+ * The VM types (KVM_CREATE_VM's type), each on the machines that have
+ * its hardware:
+ *   PMM_VM_DEFAULT       any machine
+ *   PMM_VM_SW_PROTECTED  KVM_X86_SW_PROTECTED_VM: private memory and
+ *                        attributes, no hardware enforcement (the oracles
+ *                        still report); generic, x86-sme, x86-snp, x86-tdx
+ *   PMM_VM_SNP           KVM_X86_SNP_VM: the RMP owns private frames; x86-snp
+ *   PMM_VM_TDX           KVM_X86_TDX_VM: the TDX module owns them; x86-tdx
+ *   PMM_VM_PKVM          a protected VM under pKVM: the host's stage 2
+ *                        loses donated frames; arm64-mte
+ */
+enum pmm_vm_type {
+	PMM_VM_DEFAULT,
+	PMM_VM_SW_PROTECTED,
+	PMM_VM_SNP,
+	PMM_VM_TDX,
+	PMM_VM_PKVM,
+};
+
+/* The type's name as scenarios spell it ("sw-protected", ...), or NULL. */
+PMM_API const char *pmm_vm_type_name(enum pmm_vm_type type);
+
+/*
  * KVM_CREATE_VM in @vmm, with KVM_CAP_ARM_MTE when @flags has PMM_VM_MTE.
  * NULL for unknown flags, an exited VMM, PMM_VM_MTE on a machine other
  * than arm64-mte, or out of memory.
  */
 PMM_API struct pmm_vm *pmm_vm_create(struct pmm_process *vmm,
 				     unsigned int flags);
+/*
+ * KVM_CREATE_VM(@type): as pmm_vm_create(), NULL also when the machine
+ * lacks the type's hardware (see enum pmm_vm_type).
+ */
+PMM_API struct pmm_vm *pmm_vm_create_type(struct pmm_process *vmm,
+					  enum pmm_vm_type type,
+					  unsigned int flags);
+
+/*
+ * KVM_SET_MEMORY_ATTRIBUTES: guest [gpa, gpa + len), page aligned, gets
+ * @attrs (0, or PMM_MEMORY_ATTRIBUTE_PRIVATE). Stage 2 is invalidated
+ * for the range first. -EINVAL for unaligned or empty ranges, unknown
+ * attributes, or a VM type without private memory (only sw-protected,
+ * snp, tdx and pkvm have it); -ENOMEM when the attribute map is full.
+ * Nothing need be mapped or in a memslot.
+ */
+#define PMM_MEMORY_ATTRIBUTE_PRIVATE	(1UL << 3)
+PMM_API int pmm_vm_set_memory_attributes(struct pmm_vm *vm, unsigned long gpa,
+					 unsigned long len, unsigned long attrs);
+
 /*
  * KVM_SET_USER_MEMORY_REGION: guest [gpa, gpa + len) is the VMM's
  * [hva, hva + len), page aligned, below bit 56. Nothing need be mapped

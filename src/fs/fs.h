@@ -39,6 +39,7 @@
 #include "sched/mutex.h"
 
 struct shmem_inode_info;
+struct gmem_inode;
 
 struct inode {
 	struct address_space i_mapping;
@@ -55,6 +56,8 @@ struct inode {
 	int i_ino;
 	/* SHMEM_I(): shmem's part of a shmem inode (fs/shmem.h), else NULL. */
 	struct shmem_inode_info *i_shmem;
+	/* GMEM_I(): guest_memfd's part of its inode (virt/guest_memfd.h), else NULL. */
+	struct gmem_inode *i_gmem;
 };
 
 static inline struct inode *mapping_inode(struct address_space *mapping)

@@ -22,6 +22,18 @@ struct pmm_file *pmm_file_create(unsigned long max_bytes)
 	return f;
 }
 
+/*
+ * A guest_memfd has no read, write, fsync or splice methods and refuses
+ * setattr: -EINVAL (vfs_read(), vfs_fsync(), ...), or -EBADF once closed.
+ */
+static int gmem_no_op(struct pmm_file *f)
+{
+	struct kvm_gmem_file *gf;
+	int err = machine_gmem_file(f, &gf);
+
+	return err ? err : -EINVAL;
+}
+
 /* The calling task's CPU, or -ESRCH (@p exited) or -EINVAL. */
 static int user_cpu(struct pmm_process *p)
 {
@@ -39,6 +51,8 @@ ssize_t pmm_file_read(struct pmm_process *p, struct pmm_file *f,
 
 	if (cpu < 0)
 		return cpu;
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return shmem_file_read(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
 	return filemap_read(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
@@ -51,6 +65,8 @@ ssize_t pmm_file_write(struct pmm_process *p, struct pmm_file *f,
 
 	if (cpu < 0)
 		return cpu;
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return shmem_file_write(f->inode, p->mm, cpu, (loff_t)off, uaddr, len);
 	if (off + len > f->inode->i_max_pages * PAGE_SIZE)
@@ -63,6 +79,8 @@ ssize_t pmm_file_read_direct(struct pmm_process *p, struct pmm_file *f,
 {
 	if (process_gone(p))
 		return -ESRCH;
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return -ENOTSUP;	/* O_DIRECT on tmpfs: not supported */
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, false);
@@ -73,6 +91,8 @@ ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
 {
 	if (process_gone(p))
 		return -ESRCH;
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return -ENOTSUP;	/* O_DIRECT on tmpfs: not supported */
 	return direct_io(f->inode, p->mm, (loff_t)off, uaddr, len, true);
@@ -80,6 +100,8 @@ ssize_t pmm_file_write_direct(struct pmm_process *p, struct pmm_file *f,
 
 int pmm_fsync(struct pmm_file *f)
 {
+	if (f->gmem)
+		return gmem_no_op(f);
 	/* noop_fsync(): shmem has nothing to write back. */
 	if (f->inode->i_shmem)
 		return 0;
@@ -88,6 +110,9 @@ int pmm_fsync(struct pmm_file *f)
 
 int pmm_truncate(struct pmm_file *f, unsigned long size)
 {
+	/* kvm_gmem_setattr(): the size never changes. */
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return shmem_setattr_size(f->inode, (loff_t)size);
 	return truncate_setsize(f->inode, (loff_t)size);
@@ -95,6 +120,9 @@ int pmm_truncate(struct pmm_file *f, unsigned long size)
 
 int pmm_punch_hole(struct pmm_file *f, unsigned long off, unsigned long len)
 {
+	if (f->gmem)
+		return machine_gmem_fallocate(f, FALLOC_FL_PUNCH_HOLE |
+					      FALLOC_FL_KEEP_SIZE, off, len);
 	if (f->inode->i_shmem)
 		return shmem_fallocate(f->inode,
 				       FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -122,6 +150,8 @@ struct pmm_pipe *pmm_pipe_create(void)
 ssize_t pmm_splice_to_pipe(struct pmm_file *f, unsigned long off,
 			   struct pmm_pipe *pipe, size_t len)
 {
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return -ENOTSUP;	/* splice of tmpfs: not supported */
 	return filemap_splice_read(f->inode, (loff_t)off, pipe->pipe, len);
@@ -140,6 +170,8 @@ ssize_t pmm_pipe_read(struct pmm_process *p, struct pmm_pipe *pipe,
 ssize_t pmm_splice_from_pipe(struct pmm_pipe *pipe, struct pmm_file *f,
 			     unsigned long off, size_t len)
 {
+	if (f->gmem)
+		return gmem_no_op(f);
 	if (f->inode->i_shmem)
 		return -ENOTSUP;	/* splice to tmpfs: not supported */
 	return iter_file_splice_write(pipe->pipe, f->inode, (loff_t)off, len);

@@ -5,12 +5,14 @@
 
 #include "arch/arch.h"
 #include "check/enc.h"
+#include "check/gmem.h"
 #include "check/gmem_conv.h"
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
 #include "drivers/dma.h"
 #include "fs/shmem.h"
+#include "virt/guest_memfd.h"
 #include "machine/machine.h"
 #include "mem/hugetlb.h"
 #include "mem/phys.h"
@@ -24,6 +26,7 @@
 #include "mm/tlb.h"
 #include "protmm/hugetlb.h"
 #include "swap/swap.h"
+#include "virt/kvm.h"
 
 struct machine *machine;
 
@@ -113,6 +116,7 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 	err = phys_init(&po);
 	dma_reset();
 	machine_x86_reset();
+	kvm_machine_reset();
 	if (!err && ops->machine_init)
 		err = ops->machine_init(opts->nr_cpus);
 	if (!err)
@@ -129,6 +133,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = tags_init();
 	if (!err)
 		err = enc_check_init();
+	if (!err)
+		err = gmem_check_init();
 	if (!err)
 		err = gmem_conv_check_init();
 	if (!err && arch_ops->late_init)
@@ -172,7 +178,9 @@ void pmm_machine_finish(void)
 	for (i = 0; i < machine->nr_pipes; i++)
 		pipe_release(machine->pipes[i]->pipe);
 	for (i = 0; i < machine->nr_files; i++) {
-		if (machine->files[i]->inode->i_shmem)
+		if (machine->files[i]->gmem)
+			kvm_gmem_evict_inode(machine->files[i]->inode);
+		else if (machine->files[i]->inode->i_shmem)
 			shmem_evict_inode(machine->files[i]->inode);
 		else
 			truncate_inode_pages_final(machine->files[i]->inode);
@@ -245,7 +253,14 @@ int pmm_mmap(struct pmm_process *p, unsigned long addr, unsigned long len,
 			return -EINVAL;
 		inode = machine_shmem_zero(len);
 	}
-	if (inode) {
+	if (file && file->gmem) {
+		src.mapping = &inode->i_mapping;
+		src.pgoff = off >> PAGE_SHIFT;
+		src.may_write = true;
+		err = machine_gmem_mmap_source(file, flags, &src);
+		if (err)
+			return err;
+	} else if (inode) {
 		src.mapping = &inode->i_mapping;
 		src.vm_ops = inode->i_shmem ? &shmem_vm_ops : &generic_file_vm_ops;
 		src.shmem = inode->i_shmem != NULL;

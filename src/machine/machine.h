@@ -23,6 +23,9 @@ struct pmm_process {
 
 struct pmm_file {
 	struct inode *inode;
+	/* A guest_memfd's file (virt/guest_memfd.h), else NULL; and its close(). */
+	struct kvm_gmem_file *gmem;
+	bool gmem_closed;
 };
 
 struct pmm_pipe {
@@ -73,6 +76,16 @@ struct inode *machine_shmem_zero(unsigned long len);
 void machine_shmem_zero_evict(void);
 
 extern struct machine *machine;
+
+struct kvm_gmem_file;
+struct mmap_source;
+/* gmem.c: a guest_memfd's file, or -EINVAL (not one), -EBADF (closed). */
+int machine_gmem_file(struct pmm_file *f, struct kvm_gmem_file **gfp);
+int machine_gmem_fallocate(struct pmm_file *f, unsigned int mode,
+			   unsigned long off, unsigned long len);
+/* kvm_gmem_mmap(): the VMA's operations, or its refusal. */
+int machine_gmem_mmap_source(struct pmm_file *f, unsigned int flags,
+			     struct mmap_source *src);
 
 /* x86.c: the DMA buffers and mappings the scenario left, released. */
 void machine_x86_teardown(void);

@@ -59,6 +59,8 @@ int pmm_memfd_get_seals(struct pmm_file *f)
 int pmm_fallocate(struct pmm_file *f, unsigned int mode, unsigned long off,
 		  unsigned long len)
 {
+	if (f->gmem)
+		return machine_gmem_fallocate(f, mode, off, len);
 	if (f->inode->i_shmem)
 		return shmem_fallocate(f->inode, mode, (loff_t)off, (loff_t)len);
 	if (mode != (PMM_FALLOC_FL_PUNCH_HOLE | PMM_FALLOC_FL_KEEP_SIZE))

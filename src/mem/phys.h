@@ -92,7 +92,7 @@ struct phys_watch {
 	void (*zeroed)(const void *obj, unsigned long off, unsigned long len);
 };
 
-#define PHYS_MAX_WATCH 8
+#define PHYS_MAX_WATCH 16
 void phys_watch(const struct phys_watch *w);
 
 /*

@@ -13,6 +13,7 @@
 #include "mm/swapops.h"
 
 struct phys_access;
+struct arch_cc_ops;
 
 struct arch_mm_ops {
 	const char *name;
@@ -41,6 +42,21 @@ struct arch_mm_ops {
 	 * physical or DMA address; 0 on machines without memory encryption.
 	 */
 	uint64_t sme_me_mask;
+	/*
+	 * cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT): the processes run in a
+	 * guest whose memory is encrypted (x86-sev).
+	 */
+	bool cc_guest_mem_encrypt;
+	/*
+	 * The KVM VM types (enum pmm_vm_type, a bit each) this machine's
+	 * hardware runs besides the default one.
+	 */
+	unsigned int kvm_vm_types;
+	/*
+	 * Confidential-computing hardware that owns guest frames (SNP's
+	 * RMP, the TDX module, pKVM's host stage 2: arch/cc.h); NULL: none.
+	 */
+	const struct arch_cc_ops *cc;
 	/*
 	 * The machine's own state for an execution, once physical memory
 	 * exists (x86: the direct map's encryption, the engine's hook).

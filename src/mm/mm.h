@@ -178,7 +178,37 @@ struct address_space {
 	 * positive; negative once writable mappings are denied (F_SEAL_WRITE).
 	 */
 	atomic_t i_mmap_writable;
+	/* AS_* bits (mapping->flags), set when the file is made. */
+	unsigned long flags;
 };
+
+/* enum mapping_flags: the two the model uses (its own bit numbers). */
+#define AS_UNEVICTABLE	0	/* reclaim leaves its folios alone */
+#define AS_INACCESSIBLE	1	/* the kernel must not touch its folios' bytes */
+
+static inline void mapping_set_unevictable(struct address_space *mapping)
+{
+	mapping->flags |= 1UL << AS_UNEVICTABLE;
+}
+
+static inline bool mapping_unevictable(const struct address_space *mapping)
+{
+	return mapping && (mapping->flags & (1UL << AS_UNEVICTABLE));
+}
+
+/*
+ * mapping_set_inaccessible(): guest_memfd's (only its). Implies
+ * unevictable and unmigratable in the kernel.
+ */
+static inline void mapping_set_inaccessible(struct address_space *mapping)
+{
+	mapping->flags |= 1UL << AS_INACCESSIBLE;
+}
+
+static inline bool mapping_inaccessible(const struct address_space *mapping)
+{
+	return mapping && (mapping->flags & (1UL << AS_INACCESSIBLE));
+}
 
 /* mapping_map_writable(): one more shared VMA that may write; -EPERM if denied. */
 static inline int mapping_map_writable(struct address_space *mapping)

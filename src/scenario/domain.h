@@ -166,8 +166,8 @@ struct scn_domain {
 /* The registry (domains.c): NULL-terminated. */
 extern const struct scn_domain *const scn_domains[];
 extern const struct scn_domain scn_dom_mm, scn_dom_file, scn_dom_swap,
-	scn_dom_mte, scn_dom_kvm, scn_dom_shmem, scn_dom_huge, scn_dom_remote,
-	scn_dom_s390, scn_dom_ttm, scn_dom_x86;
+	scn_dom_mte, scn_dom_kvm, scn_dom_gmem, scn_dom_shmem, scn_dom_huge,
+	scn_dom_remote, scn_dom_s390, scn_dom_ttm, scn_dom_x86;
 
 const struct scn_verb *scn_verb_find(const char *name);
 

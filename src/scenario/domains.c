@@ -8,6 +8,7 @@ const struct scn_domain *const scn_domains[] = {
 	&scn_dom_swap,
 	&scn_dom_mte,
 	&scn_dom_kvm,
+	&scn_dom_gmem,
 	&scn_dom_shmem,
 	&scn_dom_huge,
 	&scn_dom_remote,

@@ -33,6 +33,7 @@ const struct oracle_info oracles[] = {
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
 	{ "final-state", "a program's own final condition failed (self-check programs)" },
 	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },
+	{ "host-access-private", "the host (a user access, the kernel or a device) read or wrote a guest_memfd page while it was private to the guest: guest_memfd never lets the host map a private page, and nothing else may reach one" },
 	{ "io-on-secure", "a device read or wrote by DMA a frame that was secure for a protected s390 guest: a path gave a page to a device without marking it pending I/O and making it accessible first (arch_make_folio_accessible())" },
 	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping the model lost; the pins a scenario still holds at its end are the driver's, released first as closing its file would" },
 	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },

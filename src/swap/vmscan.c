@@ -80,6 +80,15 @@ static bool remove_mapping(struct folio *folio)
 	return true;
 }
 
+/*
+ * folio_evictable() (mm/internal.h), less mlock (not modelled): a folio of
+ * an unevictable mapping (guest_memfd's, ramfs's) stays in memory.
+ */
+static bool folio_evictable(struct folio *folio)
+{
+	return !mapping_unevictable(READ_ONCE(folio->mapping));
+}
+
 /* shrink_folio_list() for one isolated folio (see swap.h). */
 bool shrink_folio(struct folio *folio)
 {
@@ -89,6 +98,9 @@ bool shrink_folio(struct folio *folio)
 		return false;
 	if (folio_test_writeback(folio) || folio_test_reserved(folio) ||
 	    (!anon && !folio->mapping))
+		goto keep_locked;
+	/* shrink_folio_list()'s activate_locked: back to the unevictable list. */
+	if (!anon && !folio_evictable(folio))
 		goto keep_locked;
 	if (anon && !folio_test_swapcache(folio) && !add_to_swap(folio))
 		goto keep_locked;

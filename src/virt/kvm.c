@@ -13,12 +13,48 @@ static bool system_supports_mte(void)
 	return !strcmp(arch_ops->name, "arm64-mte");
 }
 
+static const char *const vm_type_names[] = {
+	[PMM_VM_DEFAULT] = "default",
+	[PMM_VM_SW_PROTECTED] = "sw-protected",
+	[PMM_VM_SNP] = "snp",
+	[PMM_VM_TDX] = "tdx",
+	[PMM_VM_PKVM] = "pkvm",
+};
+
+const char *pmm_vm_type_name(enum pmm_vm_type type)
+{
+	return (unsigned int)type < sizeof(vm_type_names) / sizeof(vm_type_names[0]) ?
+	       vm_type_names[type] : NULL;
+}
+
+/* kvm_is_vm_type_supported(): the machine's hardware runs @type. */
+static bool kvm_is_vm_type_supported(enum pmm_vm_type type)
+{
+	if (!pmm_vm_type_name(type))
+		return false;
+	return type == PMM_VM_DEFAULT || (arch_ops->kvm_vm_types & (1u << type));
+}
+
+bool kvm_arch_has_private_mem(const struct pmm_vm *kvm)
+{
+	return kvm->type != PMM_VM_DEFAULT;
+}
+
+/* VM ids, the owners the hardware records: per execution, from 1. */
+static int nr_vms;
+
+void kvm_machine_reset(void)
+{
+	nr_vms = 0;
+}
+
 /*
- * KVM_CREATE_VM, then KVM_ENABLE_CAP(KVM_CAP_ARM_MTE) when @flags ask for
- * it (kvm_vm_ioctl_enable_cap() refuses it without MTE: -EINVAL there,
- * NULL here). The VM mirrors @vmm's mm through an mmu notifier.
+ * KVM_CREATE_VM(@type), then KVM_ENABLE_CAP(KVM_CAP_ARM_MTE) when @flags
+ * ask for it (kvm_vm_ioctl_enable_cap() refuses it without MTE: -EINVAL
+ * there, NULL here). The VM mirrors @vmm's mm through an mmu notifier.
  */
-struct pmm_vm *pmm_vm_create(struct pmm_process *vmm, unsigned int flags)
+struct pmm_vm *pmm_vm_create_type(struct pmm_process *vmm,
+				  enum pmm_vm_type type, unsigned int flags)
 {
 	struct pmm_vm *kvm;
 
@@ -26,19 +62,29 @@ struct pmm_vm *pmm_vm_create(struct pmm_process *vmm, unsigned int flags)
 		return NULL;
 	if ((flags & PMM_VM_MTE) && !system_supports_mte())
 		return NULL;
+	if (!kvm_is_vm_type_supported(type))
+		return NULL;
 	kvm = pmm_alloc(sizeof(*kvm));
 	if (!kvm)
 		return NULL;
 	kvm->vmm = vmm;
 	kvm->mm = vmm->mm;
 	kvm->flags = flags;
-	spin_lock_init(&kvm->mmu_lock);
+	kvm->type = type;
+	kvm->id = ++nr_vms;
+	rwlock_init(&kvm->mmu_lock);
 	pmm_obj_namef(&kvm->mmu_lock, "kvm%d.mmu_lock", vmm->pid);
 	pmm_obj_namef(&kvm->mmu_invalidate_seq, "kvm%d.mmu_invalidate_seq", vmm->pid);
 	pmm_obj_namef(&kvm->mmu_invalidate_in_progress,
 		      "kvm%d.mmu_invalidate_in_progress", vmm->pid);
+	pmm_obj_namef(&kvm->mem_attr_obj, "kvm%d.mem_attr_array", vmm->pid);
 	kvm_init_mmu_notifier(kvm);
 	return kvm;
+}
+
+struct pmm_vm *pmm_vm_create(struct pmm_process *vmm, unsigned int flags)
+{
+	return pmm_vm_create_type(vmm, PMM_VM_DEFAULT, flags);
 }
 
 struct kvm_memory_slot *gfn_to_memslot(struct pmm_vm *kvm, unsigned long gfn)

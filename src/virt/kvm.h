@@ -5,13 +5,18 @@
  * from guest frame numbers to VMM addresses, and a stage-2 table filled by
  * user_mem_abort() and emptied by the VMM's mmu notifiers.
  *
+ * kvm->mmu_lock is an rwlock, as on arm64 since 6.2 (Oliver Upton's
+ * "KVM: arm64: Parallel stage-2 fault handling") and on x86 with the TDP
+ * MMU: stage-2 faults take it for read, so several vCPUs fault at once
+ * and update stage-2 entries with a compare-and-exchange
+ * (KVM_PGTABLE_WALK_SHARED: a fault that loses the race returns -EAGAIN
+ * and the vCPU faults again); invalidations (mmu notifiers, memory
+ * attributes, guest_memfd hole punching) take it for write. With faults
+ * in parallel, two vCPUs may sanitise the tags of one page at once: what
+ * PG_mte_lock (try_page_mte_tagging()) is for. The knob kvm.mmu_lock =
+ * spinlock gives the 5.14-6.1 arm64 code, where a fault held it alone.
+ *
  * Simplifications, each with its reason:
- * - kvm->mmu_lock is a spinlock, as when KVM got MTE (5.14). Today's arm64
- *   makes it an rwlock: faults take it for reading, sanitise_mte_tags() in
- *   parallel (why today's version needs try_page_mte_tagging()). A fault
- *   against an invalidation is modelled as the kernel has it; two faults
- *   against each other are serialised here, so their race on the tags
- *   cannot be explored.
  * - The stage-2 table is flat: one leaf entry per page of each memslot,
  *   no intermediate tables, no block (huge) mappings, no access flag.
  * - There is no stage-2 TLB: an entry cleared under mmu_lock is gone for
@@ -28,9 +33,12 @@
 #include "machine/machine.h"
 #include "mm/mmu_notifier.h"
 #include "protmm/kvm.h"
+#include "sched/rwlock.h"
 #include "sched/spinlock.h"
 
 #define KVM_MAX_MEMSLOTS	16
+/* INVALID_GPA as a gfn: no range being invalidated yet. */
+#define INVALID_GFN		(~0UL)
 /* KVM_MEM_MAX_NR_PAGES is far larger; this bounds the flat table. */
 #define KVM_MEM_MAX_NR_PAGES	(1UL << 16)
 
@@ -38,6 +46,8 @@
 typedef uint64_t kvm_pte_t;
 #define KVM_PTE_VALID		0x1ULL
 #define KVM_PTE_WRITABLE	0x2ULL
+/* A software bit: mapped from guest_memfd (a private gfn). */
+#define KVM_PTE_PRIVATE		0x4ULL
 
 static inline unsigned long kvm_pte_pfn(kvm_pte_t pte)
 {
@@ -49,30 +59,136 @@ static inline bool kvm_pte_valid(kvm_pte_t pte)
 	return pte & KVM_PTE_VALID;
 }
 
+struct kvm_gmem_file;
+
+/* KVM_MEM_GUEST_MEMFD: the slot's private memory is a guest_memfd's. */
+#define KVM_MEM_GUEST_MEMFD	(1u << 2)
+
 struct kvm_memory_slot {
 	unsigned long base_gfn;
 	unsigned long npages;
 	unsigned long userspace_addr;
+	unsigned int flags;		/* KVM_MEM_* */
+	/* kvm_gmem_bind() fills this in; NULL file: no guest_memfd. */
+	struct {
+		struct kvm_gmem_file *file;
+		unsigned long pgoff;
+	} gmem;
 	/* This slot's part of the stage-2 table: an entry per page. */
 	kvm_pte_t *s2;
+};
+
+/* kvm_slot_has_gmem(): the slot was made with a guest_memfd. */
+static inline bool kvm_slot_has_gmem(const struct kvm_memory_slot *slot)
+{
+	return slot && (slot->flags & KVM_MEM_GUEST_MEMFD);
+}
+
+/* KVM_MEMORY_ATTRIBUTE_PRIVATE, the one attribute KVM supports. */
+#define KVM_MEMORY_ATTRIBUTE_PRIVATE	(1UL << 3)
+
+/* Per-gfn attributes: ranges of equal attributes, sorted, none zero. */
+#define KVM_MAX_ATTR_RANGES	64
+struct kvm_attr_range {
+	unsigned long start, end;	/* gfns, [start, end) */
+	unsigned long attrs;
+};
+
+/*
+ * struct kvm_gfn_range (include/linux/kvm_host.h): what an invalidation
+ * handler is asked to do to one slot's gfns. @attr_filter says which
+ * mappings: KVM_FILTER_SHARED, KVM_FILTER_PRIVATE or both; as in the
+ * kernel only a VM with mirrored private mappings (TDX) tells them
+ * apart, every other VM zaps both.
+ */
+#define KVM_FILTER_SHARED	(1u << 0)
+#define KVM_FILTER_PRIVATE	(1u << 1)
+
+struct kvm_gfn_range {
+	struct kvm_memory_slot *slot;
+	unsigned long start, end;
+	unsigned int attr_filter;
+	bool may_block;
 };
 
 struct pmm_vm {
 	struct pmm_process *vmm;
 	struct mm_struct *mm;
 	unsigned int flags;		/* PMM_VM_* */
-	/* Guards the stage-2 table and the two invalidation counters. */
-	spinlock_t mmu_lock;
+	enum pmm_vm_type type;
+	/* A small id, the owner the hardware records for private frames. */
+	int id;
+	/*
+	 * Guards the stage-2 table and the invalidation counters: read for
+	 * a fault, write for an invalidation.
+	 */
+	rwlock_t mmu_lock;
 	unsigned long mmu_invalidate_seq;
 	long mmu_invalidate_in_progress;
+	/* The gfns being invalidated (kvm_mmu_invalidate_range_add()). */
+	unsigned long mmu_invalidate_range_start;
+	unsigned long mmu_invalidate_range_end;
 	struct mmu_notifier mmu_notifier;
 	/* The VMM's mm went away (exit_mmap()): nothing maps any more. */
 	bool released;
 	unsigned int nr_memslots;
 	struct kvm_memory_slot memslots[KVM_MAX_MEMSLOTS];
+	/* kvm->mem_attr_array; one object for the explorer (mem_attr_obj). */
+	unsigned int nr_attr_ranges;
+	struct kvm_attr_range attr_ranges[KVM_MAX_ATTR_RANGES];
+	int mem_attr_obj;
 	/* kvm->arch.pv: a protected guest's state (virt/pv.c), or NULL. */
 	struct kvm_s390_pv *pv;
 };
+
+/* KVM_MMU_LOCK()/KVM_MMU_UNLOCK() (virt/kvm/kvm_mm.h): the write side. */
+#define KVM_MMU_LOCK(kvm)	write_lock(&(kvm)->mmu_lock)
+#define KVM_MMU_UNLOCK(kvm)	write_unlock(&(kvm)->mmu_lock)
+
+/*
+ * kvm_mmu_invalidate_begin()/_end(): under mmu_lock for write. Between
+ * them a fault retries instead of mapping (mmu_invalidate_retry()), and
+ * end bumps mmu_invalidate_seq so a fault that read it before retries
+ * too. They nest (several invalidations at once).
+ */
+void kvm_mmu_invalidate_begin(struct pmm_vm *kvm);
+void kvm_mmu_invalidate_end(struct pmm_vm *kvm);
+/*
+ * kvm_mmu_unmap_gfn_range(): under mmu_lock for write, inside begin/end:
+ * adds the range to the one being invalidated and clears the slot's
+ * stage-2 entries in [start, end) that the filter selects. Returns
+ * whether any was valid (a TLB flush is needed; the model has no
+ * stage-2 TLB, so the caller need do nothing with it).
+ */
+bool kvm_mmu_unmap_gfn_range(struct pmm_vm *kvm, struct kvm_gfn_range *range);
+
+/* kvm_arch_has_private_mem(): the VM type has private memory at all. */
+bool kvm_arch_has_private_mem(const struct pmm_vm *kvm);
+
+/* kvm_get_memory_attributes(): the attributes of @gfn (one yield). */
+unsigned long kvm_get_memory_attributes(struct pmm_vm *kvm, unsigned long gfn);
+/* kvm_mem_is_private(): KVM_MEMORY_ATTRIBUTE_PRIVATE set for @gfn. */
+bool kvm_mem_is_private(struct pmm_vm *kvm, unsigned long gfn);
+/*
+ * kvm_vm_set_mem_attributes(): sets [start, end) to @attributes, gfns.
+ * Invalidates stage 2 for the range first (under mmu_lock for write,
+ * begin ... end around the store, so racing faults retry). 0, -EINVAL
+ * (unsupported attributes, or the VM has no private memory), -ENOMEM.
+ * Called with no lock held; may sleep.
+ */
+int kvm_vm_set_mem_attributes(struct pmm_vm *kvm, unsigned long start,
+			      unsigned long end, unsigned long attributes);
+
+/*
+ * The architecture's part of a private page's life, guest_memfd calls:
+ * kvm_arch_gmem_prepare() when it first hands @pfn (2^@order frames) out
+ * for @gfn of @kvm (SNP: RMPUPDATE assigns it to the guest; 0 elsewhere),
+ * kvm_arch_gmem_invalidate() when a folio of it is freed (SNP: back to
+ * the host). A negative errno from prepare fails kvm_gmem_get_pfn().
+ */
+int kvm_arch_gmem_prepare(struct pmm_vm *kvm, unsigned long gfn,
+			  unsigned long pfn, int order);
+void kvm_arch_gmem_invalidate(unsigned long start_pfn, unsigned long end_pfn);
 
 /* kvm_has_mte(): KVM_CAP_ARM_MTE was enabled for this VM. */
 static inline bool kvm_has_mte(const struct pmm_vm *kvm)
@@ -133,6 +249,9 @@ int kvm_guest_translate_at(struct pmm_vm *kvm, unsigned long gfn, bool write,
 			   struct kvm_memory_slot **slotp, kvm_pte_t *ptep,
 			   const struct pmm_loc *loc);
 
+/* Forgets the last execution's VMs (pmm_machine_init()). */
+void kvm_machine_reset(void);
+
 /* Registers the VM's mmu notifier on its VMM's mm (setup() only). */
 void kvm_init_mmu_notifier(struct pmm_vm *kvm);
 
@@ -147,7 +266,8 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 
 /*
  * sanitise_mte_tags(): a page first mapped into an MTE guest gets cleared
- * tags unless they are valid already; under mmu_lock.
+ * tags unless they are valid already; under mmu_lock, for read: two vCPUs
+ * may run it on one page at once.
  */
 void sanitise_mte_tags(struct pmm_vm *kvm, struct page *page);
 

@@ -27,26 +27,131 @@ DEFINE_KNOB(kvm_mmu_retry, "kvm.mmu_retry",
 	    "the VMM unmapped meanwhile stays in stage 2 with no reference",
 	    "on", "off");
 
+DEFINE_KNOB(kvm_mmu_lock_knob, "kvm.mmu_lock",
+	    "how a stage-2 fault takes kvm->mmu_lock: rwlock (arm64 since 6.2, "
+	    "x86's TDP MMU: for read, so vCPUs fault and sanitise tags in "
+	    "parallel, entries set by compare-and-exchange) | spinlock (arm64 "
+	    "5.14-6.1: the fault holds it alone, as an invalidation does)",
+	    "rwlock", "spinlock");
+
+/* The fault's side of mmu_lock. */
+static bool fault_lock_shared(void)
+{
+	return knob(&kvm_mmu_lock_knob) == 0;
+}
+
+static void kvm_fault_lock(struct pmm_vm *kvm)
+{
+	if (fault_lock_shared())
+		read_lock(&kvm->mmu_lock);
+	else
+		write_lock(&kvm->mmu_lock);
+}
+
+static void kvm_fault_unlock(struct pmm_vm *kvm)
+{
+	if (fault_lock_shared())
+		read_unlock(&kvm->mmu_lock);
+	else
+		write_unlock(&kvm->mmu_lock);
+}
+
 kvm_pte_t stage2_walk_at(kvm_pte_t *ptep, const struct pmm_loc *loc)
 {
 	sched_point_at(ptep, PMM_ACC_READ, loc);
 	return stage2_peek(ptep);
 }
 
-/* A leaf update, under mmu_lock: one yield point on the entry. */
+/* A leaf update, under mmu_lock for write: one yield point on the entry. */
 static void stage2_set(kvm_pte_t *ptep, kvm_pte_t pte)
 {
 	sched_point(ptep, PMM_ACC_WRITE);
 	__atomic_store_n(ptep, pte, __ATOMIC_RELAXED);
 }
 
-/* kvm_unmap_gfn_range(): clears the valid entries of [start, end). */
-static void kvm_unmap_gfn_range(struct kvm_memory_slot *slot,
-				unsigned long start, unsigned long end)
+/*
+ * stage2_try_set_pte() of a shared walk (KVM_PGTABLE_WALK_SHARED): the
+ * entry changes from @old to @new only if nobody changed it since the
+ * walk read it; one yield point, a write only when it succeeds.
+ */
+static bool stage2_try_set_pte(kvm_pte_t *ptep, kvm_pte_t old, kvm_pte_t new)
+{
+	struct sched_cas_probe p = { ptep, (long)old, sizeof(*ptep) };
+
+	sched_point_cond_at(ptep, PMM_ACC_RMW, PMM_HERE, sched_cas_would_write, &p);
+	if (__atomic_compare_exchange_n(ptep, &old, new, false, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+		return true;
+	sched_step_read_only();
+	return false;
+}
+
+/*
+ * kvm_gfn_range_filter_to_root_types(): only a VM whose private mappings
+ * live apart (TDX's mirror root) unmaps by filter; every other zaps both.
+ */
+static bool range_selects(const struct pmm_vm *kvm,
+			  const struct kvm_gfn_range *range, kvm_pte_t pte)
+{
+	if (kvm->type != PMM_VM_TDX)
+		return true;
+	return range->attr_filter & ((pte & KVM_PTE_PRIVATE) ?
+				     KVM_FILTER_PRIVATE : KVM_FILTER_SHARED);
+}
+
+/* kvm_mmu_invalidate_range_add() */
+static void kvm_mmu_invalidate_range_add(struct pmm_vm *kvm,
+					 unsigned long start, unsigned long end)
+{
+	if (!kvm->mmu_invalidate_in_progress)
+		pmm_violation("bug-on", "a stage-2 range invalidated outside "
+			      "kvm_mmu_invalidate_begin()/end()");
+	if (kvm->mmu_invalidate_range_start == INVALID_GFN) {
+		kvm->mmu_invalidate_range_start = start;
+		kvm->mmu_invalidate_range_end = end;
+		return;
+	}
+	if (start < kvm->mmu_invalidate_range_start)
+		kvm->mmu_invalidate_range_start = start;
+	if (end > kvm->mmu_invalidate_range_end)
+		kvm->mmu_invalidate_range_end = end;
+}
+
+/*
+ * kvm_mmu_unmap_gfn_range() -> kvm_unmap_gfn_range(): clears the entries
+ * of [start, end) the filter selects.
+ */
+bool kvm_mmu_unmap_gfn_range(struct pmm_vm *kvm, struct kvm_gfn_range *range)
+{
+	struct kvm_memory_slot *slot = range->slot;
+	unsigned long gfn, start = range->start, end = range->end;
+	bool flush = false;
+
+	if (!rwlock_assert_held_write(&kvm->mmu_lock, PMM_HERE))
+		return false;
+	kvm_mmu_invalidate_range_add(kvm, start, end);
+	if (start < slot->base_gfn)
+		start = slot->base_gfn;
+	if (end > slot->base_gfn + slot->npages)
+		end = slot->base_gfn + slot->npages;
+	for (gfn = start; gfn < end; gfn++) {
+		kvm_pte_t *ptep = stage2_ptep(slot, gfn);
+		kvm_pte_t pte = stage2_peek(ptep);
+
+		if (!kvm_pte_valid(pte) || !range_selects(kvm, range, pte))
+			continue;
+		stage2_set(ptep, 0);
+		flush = true;
+	}
+	return flush;
+}
+
+/* Every entry of @slot, for the mm's release: no range to record. */
+static void stage2_unmap_slot(struct kvm_memory_slot *slot)
 {
 	unsigned long gfn;
 
-	for (gfn = start; gfn < end; gfn++) {
+	for (gfn = slot->base_gfn; gfn < slot->base_gfn + slot->npages; gfn++) {
 		kvm_pte_t *ptep = stage2_ptep(slot, gfn);
 
 		if (kvm_pte_valid(stage2_peek(ptep)))
@@ -73,16 +178,24 @@ static bool slot_gfn_range(const struct kvm_memory_slot *slot,
 	return true;
 }
 
-/* kvm_mmu_invalidate_begin(): under mmu_lock; faults retry from now on. */
-static void kvm_mmu_invalidate_begin(struct pmm_vm *kvm)
+/* kvm_mmu_invalidate_begin(): faults retry from now on. */
+void kvm_mmu_invalidate_begin(struct pmm_vm *kvm)
 {
+	if (!rwlock_assert_held_write(&kvm->mmu_lock, PMM_HERE))
+		return;
 	WRITE_ONCE(kvm->mmu_invalidate_in_progress,
 		   kvm->mmu_invalidate_in_progress + 1);
+	if (kvm->mmu_invalidate_in_progress == 1) {
+		kvm->mmu_invalidate_range_start = INVALID_GFN;
+		kvm->mmu_invalidate_range_end = INVALID_GFN;
+	}
 }
 
 /* kvm_mmu_invalidate_end(): the new seq is visible before the count drops. */
-static void kvm_mmu_invalidate_end(struct pmm_vm *kvm)
+void kvm_mmu_invalidate_end(struct pmm_vm *kvm)
 {
+	if (!rwlock_assert_held_write(&kvm->mmu_lock, PMM_HERE))
+		return;
 	WRITE_ONCE(kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1);
 	smp_wmb();
 	WRITE_ONCE(kvm->mmu_invalidate_in_progress,
@@ -110,19 +223,24 @@ static void kvm_mmu_notifier_invalidate_range_start(struct mmu_notifier *mn,
 	unsigned int i;
 
 	for (i = 0; i < kvm->nr_memslots; i++) {
-		struct kvm_memory_slot *slot = &kvm->memslots[i];
+		struct kvm_gfn_range r = {
+			.slot = &kvm->memslots[i], .attr_filter = KVM_FILTER_SHARED,
+			.may_block = true,
+		};
 
-		if (!slot_gfn_range(slot, range->start, range->end, &gs, &ge))
+		if (!slot_gfn_range(r.slot, range->start, range->end, &gs, &ge))
 			continue;
 		if (!locked) {
-			spin_lock(&kvm->mmu_lock);
+			KVM_MMU_LOCK(kvm);
 			kvm_mmu_invalidate_begin(kvm);
 			locked = true;
 		}
-		kvm_unmap_gfn_range(slot, gs, ge);
+		r.start = gs;
+		r.end = ge;
+		kvm_mmu_unmap_gfn_range(kvm, &r);
 	}
 	if (locked)
-		spin_unlock(&kvm->mmu_lock);
+		KVM_MMU_UNLOCK(kvm);
 }
 
 /* kvm_mmu_notifier_invalidate_range_end(): the same slots, the same lock. */
@@ -137,9 +255,9 @@ static void kvm_mmu_notifier_invalidate_range_end(struct mmu_notifier *mn,
 		if (!slot_gfn_range(&kvm->memslots[i], range->start, range->end,
 				    &gs, &ge))
 			continue;
-		spin_lock(&kvm->mmu_lock);
+		KVM_MMU_LOCK(kvm);
 		kvm_mmu_invalidate_end(kvm);
-		spin_unlock(&kvm->mmu_lock);
+		KVM_MMU_UNLOCK(kvm);
 		return;
 	}
 }
@@ -155,15 +273,11 @@ static void kvm_mmu_notifier_release(struct mmu_notifier *mn,
 	unsigned int i;
 
 	(void)mm;
-	spin_lock(&kvm->mmu_lock);
+	KVM_MMU_LOCK(kvm);
 	WRITE_ONCE(kvm->released, true);
-	for (i = 0; i < kvm->nr_memslots; i++) {
-		struct kvm_memory_slot *slot = &kvm->memslots[i];
-
-		kvm_unmap_gfn_range(slot, slot->base_gfn,
-				    slot->base_gfn + slot->npages);
-	}
-	spin_unlock(&kvm->mmu_lock);
+	for (i = 0; i < kvm->nr_memslots; i++)
+		stage2_unmap_slot(&kvm->memslots[i]);
+	KVM_MMU_UNLOCK(kvm);
 }
 
 static const struct mmu_notifier_ops kvm_mmu_notifier_ops = {
@@ -214,26 +328,30 @@ static void kvm_release_faultin_page(struct page *page, bool unused,
 }
 
 /*
- * The stage-2 update of user_mem_abort(), under mmu_lock. A permission
- * fault only relaxes the entry that is there (kvm_pgtable_stage2_relax_
- * perms(), which keeps its frame and fails on an invalid entry: the guest
- * faults again); a translation fault maps the page.
+ * The stage-2 update of user_mem_abort(), as a shared walk does it under
+ * mmu_lock for read (kvm_pgtable_stage2_map(), _relax_perms()): read the
+ * entry (a yield), then compare-and-exchange it. A translation fault
+ * that finds the page mapped already (another vCPU won) changes nothing
+ * (stage2_pte_needs_update() is false when only permissions differ); a
+ * permission fault only relaxes the entry that is there and fails on an
+ * invalid one. Any of these, or a lost exchange, is -EAGAIN: the vCPU
+ * faults again if it must. Break-before-make is one exchange here.
  */
-static int stage2_map(kvm_pte_t *ptep, struct page *page, bool writable,
-		      bool perm_fault)
+static int stage2_map(kvm_pte_t *ptep, kvm_pte_t pte, bool perm_fault,
+		      const struct pmm_loc *loc)
 {
-	kvm_pte_t old = stage2_peek(ptep);
-	kvm_pte_t pte = ((kvm_pte_t)page_to_pfn(page) << PAGE_SHIFT) |
-			KVM_PTE_VALID | (writable ? KVM_PTE_WRITABLE : 0);
+	kvm_pte_t old = stage2_walk_at(ptep, loc);
 
 	if (perm_fault) {
 		if (!kvm_pte_valid(old))
 			return -EAGAIN;
-		pte = old | (writable ? KVM_PTE_WRITABLE : 0);
+		pte = old | (pte & KVM_PTE_WRITABLE);
+		if (pte == old)
+			return 0;
+	} else if (kvm_pte_valid(old) && kvm_pte_pfn(old) == kvm_pte_pfn(pte)) {
+		return -EAGAIN;
 	}
-	if (pte != old)
-		stage2_set(ptep, pte);
-	return 0;
+	return stage2_try_set_pte(ptep, old, pte) ? 0 : -EAGAIN;
 }
 
 /*
@@ -278,7 +396,7 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 	if (got != 1)
 		return got == -ENOMEM ? -ENOMEM : -EFAULT;
 
-	spin_lock(&kvm->mmu_lock);
+	kvm_fault_lock(kvm);
 	if (mmu_invalidate_retry(kvm, mmu_seq)) {
 		ret = -EAGAIN;
 		goto out_unlock;
@@ -291,10 +409,12 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		}
 		sanitise_mte_tags(kvm, page);
 	}
-	ret = stage2_map(stage2_ptep(slot, gfn), page, write, perm_fault);
+	ret = stage2_map(stage2_ptep(slot, gfn),
+			 ((kvm_pte_t)page_to_pfn(page) << PAGE_SHIFT) | KVM_PTE_VALID |
+			 (write ? KVM_PTE_WRITABLE : 0), perm_fault, PMM_HERE);
 out_unlock:
 	kvm_release_faultin_page(page, ret != 0, write);
-	spin_unlock(&kvm->mmu_lock);
+	kvm_fault_unlock(kvm);
 	return ret == -EAGAIN ? 0 : ret;
 }
 

@@ -81,19 +81,19 @@ static int guest_tags_page(struct pmm_vm *kvm, unsigned long gpa,
 			continue;
 		if (err)
 			return err;
-		spin_lock(&kvm->mmu_lock);
+		read_lock(&kvm->mmu_lock);
 		if (stage2_peek(stage2_ptep(slot, gfn)) != pte) {
-			spin_unlock(&kvm->mmu_lock);
+			read_unlock(&kvm->mmu_lock);
 			continue;
 		}
 		if (sched_exploring() && !stage2_entry_coherent(kvm, slot, gfn, pte)) {
-			spin_unlock(&kvm->mmu_lock);
+			read_unlock(&kvm->mmu_lock);
 			return -EFAULT;
 		}
 		a.pfn = kvm_pte_pfn(pte);
 		a.vaddr = gfn_to_hva_memslot(slot, gfn) + a.offset;
 		mte_access_tags(&a);
-		spin_unlock(&kvm->mmu_lock);
+		read_unlock(&kvm->mmu_lock);
 		return 0;
 	}
 	return -EFAULT;

@@ -885,6 +885,50 @@ static bool g_vm(struct gen *g)
 	return true;
 }
 
+/* guest_memfd: the last VM's; a file the file statements may pick too. */
+static bool g_guest_memfd(struct gen *g)
+{
+	static const unsigned long sizes[] = { K4, 2 * K4, 4 * K4 };
+	static const char *const flags[] = { "", " mmap", " mmap init_shared" };
+	const struct gvm *v = g->nr_vms ? &g->vms[g->nr_vms - 1] : NULL;
+	struct gfile *f;
+
+	if (!v || g->nr_files == MAX_FILES)
+		return false;
+	f = &g->files[g->nr_files];
+	snprintf(f->name, sizeof(f->name), "F%u", g->nr_files++);
+	f->size = sizes[below(&g->r, sizeof(sizes) / sizeof(sizes[0]))];
+	put(g, "guest_memfd %s vm %s size ", f->name, v->name);
+	put_size(g, f->size);
+	put(g, "%s", flags[below(&g->r, sizeof(flags) / sizeof(flags[0]))]);
+	return true;
+}
+
+/* gmem_fallocate F [punch] off N len N: page aligned mostly. */
+static bool g_gmem_fallocate(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "gmem_fallocate %s%s off %#lx len ", f->name,
+	    chance(&g->r, 40) ? " punch" : "", file_off(g, f, chance(&g->r, 90)));
+	put_size(g, chance(&g->r, 90) ? K4 : 1 + below(&g->r, 2 * K4));
+	maybe_as(g);
+	return true;
+}
+
+static bool g_gmem_close(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "gmem_close %s", f->name);
+	maybe_as(g);
+	return true;
+}
+
 static bool g_memslot(struct gen *g)
 {
 	struct gvm *v = g->nr_vms ? &g->vms[g->nr_vms - 1] : NULL;
@@ -1406,6 +1450,9 @@ static const struct stmt_gen {
 	{ "memfd", g_memfd, 0, 0, F_DECL },
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
 	{ "memslot", g_memslot, 0, 0, F_DECL | F_GUEST },
+	{ "guest_memfd", g_guest_memfd, 0, 0, F_DECL | F_MTE },
+	{ "gmem_fallocate", g_gmem_fallocate, 1, 2, 0 },
+	{ "gmem_close", g_gmem_close, 0, 1, 0 },
 	{ "map", g_map, 3, 3, 0 },
 	{ "munmap", g_munmap, 1, 5, 0 },
 	{ "mprotect", g_mprotect, 1, 5, 0 },
@@ -1667,6 +1714,8 @@ static void init_block(struct gen *g)
 	if (g->mte && chance(&g->r, 45)) {
 		emit_verb(g, "vm", 0);
 		emit_verb(g, "memslot", 0);
+		if (chance(&g->r, 40))
+			emit_verb(g, "guest_memfd", 0);
 	}
 	if (chance(&g->r, 30)) {
 		n = 1 + (unsigned int)below(&g->r, MAX_BOS);

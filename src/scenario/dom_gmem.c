@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The guest_memfd domain: a VM's guest_memfd, declared in init
+ * (guest_memfd), its fallocate (gmem_fallocate) and its close
+ * (gmem_close). It is a file of the scenario: map, punch, fread, fwrite
+ * and truncate take it, with guest_memfd's answers (protmm/guest_memfd.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "protmm/guest_memfd.h"
+#include "protmm/shmem.h"
+#include "scenario/domain.h"
+
+struct gmem_decl {
+	int target;
+	int vm;
+	unsigned long flags;
+};
+
+/* guest_memfd G vm V size N [mmap] [init_shared] */
+static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct gmem_decl *d = scn_stmt_data(p, st, sizeof(*d));
+	struct scn_pos pos = p->tok.pos;
+	char n[SCN_MAX_NAME];
+
+	if (!d)
+		return false;
+	if (!p->in_init) {
+		scn_fail(p, st->pos, "a guest_memfd is declared in 'init'");
+		return false;
+	}
+	if (!scn_name(p, n, "a name"))
+		return false;
+	d->target = scn_define(p, SYM_FILE, n, pos);
+	if (d->target < 0 || p->failed)
+		return false;
+	if (!scn_accept_word(p, "vm")) {
+		scn_fail(p, p->tok.pos, "'guest_memfd NAME' needs 'vm VM' (KVM_CREATE_GUEST_MEMFD is a VM ioctl)");
+		return false;
+	}
+	if ((d->vm = scn_use(p, SYM_VM)) < 0)
+		return false;
+	if (!scn_accept_word(p, "size")) {
+		scn_fail(p, p->tok.pos, "'guest_memfd NAME vm VM' needs 'size SIZE'");
+		return false;
+	}
+	if (!scn_number(p, &st->a.size, "a size"))
+		return false;
+	if (!st->a.size || st->a.size > SCN_MAX_MAP)
+		scn_fail(p, st->pos, "guest_memfd size must be between 1 and 64M");
+	for (;;) {
+		if (scn_accept_word(p, "mmap"))
+			d->flags |= PMM_GUEST_MEMFD_FLAG_MMAP;
+		else if (scn_accept_word(p, "init_shared"))
+			d->flags |= PMM_GUEST_MEMFD_FLAG_INIT_SHARED;
+		else
+			break;
+	}
+	return !p->failed;
+}
+
+/* KVM_CREATE_GUEST_MEMFD; an unaligned size is refused (-EINVAL) there. */
+static long decl_exec(struct scn_run *r, const struct scn_stmt *st,
+		      struct pmm_process *p)
+{
+	const struct gmem_decl *d = st->data;
+	struct pmm_file *f = NULL;
+	int err;
+
+	(void)p;
+	if (!r->vm[d->vm])
+		return -ENOMEM;
+	err = pmm_gmem_create(r->vm[d->vm], st->a.size, d->flags, &f);
+	if (!err)
+		r->file[d->target] = f;
+	return err;
+}
+
+struct gmem_falloc {
+	bool punch;
+};
+
+/* gmem_fallocate G [punch] [off N] len N [as R]: always KEEP_SIZE. */
+static bool falloc_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct gmem_falloc *d = scn_stmt_data(p, st, sizeof(*d));
+
+	if (!d || (st->a.file = scn_use(p, SYM_FILE)) < 0)
+		return false;
+	d->punch = scn_accept_word(p, "punch");
+	if (!scn_options(p, st, st->verb->options, O_LEN, "gmem_fallocate"))
+		return false;
+	if (!st->a.len)
+		scn_fail(p, st->a.len_pos, "gmem_fallocate length must not be 0");
+	return !p->failed;
+}
+
+static struct pmm_file *file_of(struct scn_run *r, const struct scn_stmt *st)
+{
+	return st->a.file >= 0 ? r->file[st->a.file] : NULL;
+}
+
+static long falloc_exec(struct scn_run *r, const struct scn_stmt *st,
+			struct pmm_process *p)
+{
+	const struct gmem_falloc *d = st->data;
+	struct pmm_file *f = file_of(r, st);
+	unsigned int mode = PMM_FALLOC_FL_KEEP_SIZE;
+
+	(void)p;
+	if (d->punch)
+		mode |= PMM_FALLOC_FL_PUNCH_HOLE;
+	return f ? pmm_fallocate(f, mode, st->a.off, st->a.len) : -EBADF;
+}
+
+/* gmem_close G [as R] */
+static bool close_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	if ((st->a.file = scn_use(p, SYM_FILE)) < 0)
+		return false;
+	return scn_options(p, st, st->verb->options, 0, "gmem_close");
+}
+
+/* On a file that is not a guest_memfd: -EINVAL. */
+static long close_exec(struct scn_run *r, const struct scn_stmt *st,
+		       struct pmm_process *p)
+{
+	struct pmm_file *f = file_of(r, st);
+
+	(void)p;
+	return f ? pmm_gmem_close(f) : -EBADF;
+}
+
+static const struct scn_verb verbs[] = {
+	{ "guest_memfd", 0, SCN_VERB_DECL, decl_parse, decl_exec },
+	{ "gmem_fallocate", O_OFF | O_LEN | O_AS, 0, falloc_parse, falloc_exec },
+	{ "gmem_close", O_AS, 0, close_parse, close_exec },
+};
+
+SCN_DOMAIN(gmem, verbs);
