@@ -76,6 +76,7 @@ void gmem_conv_check_private(struct folio *folio, int held)
 {
 	const struct spec_window *w = window_of(folio);
 	int refs = __atomic_load_n(&folio->_refcount.counter, __ATOMIC_RELAXED);
+	/* A window counts what its grab may have taken so far, at most. */
 	int outside = refs - (int)folio_nr_pages(folio) - held - w->refs;
 	int pins = folio_test_large(folio) ?
 		   __atomic_load_n(&folio->_pincount.counter, __ATOMIC_RELAXED) - w->pins :

@@ -482,6 +482,24 @@ static pte_t gup_fast_ptep_get(pte_t *ptep, unsigned long table,
 }
 
 /*
+ * try_grab_folio_fast() with the oracles told that what it takes is
+ * speculative until the caller's recheck (check/gmem_conv.h): from before
+ * the first reference, so that no part of the grab goes unexplained.
+ */
+static struct folio *gup_fast_grab(struct page *page, unsigned int flags)
+{
+	struct folio *folio = page_folio(page), *got;
+
+	gmem_conv_speculative(folio, flags, 1);
+	got = try_grab_folio_fast(page, 1, flags);
+	if (got != folio)
+		gmem_conv_speculative(folio, flags, -1);
+	if (got && got != folio)
+		gmem_conv_speculative(got, flags, 1);
+	return got;
+}
+
+/*
  * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf, a
  * THP's PMD or a hugetlb PMD or PUD: grab the folio through the subpage
  * (a pin: one reference and one _pincount), then re-read the leaf: split,
@@ -501,10 +519,9 @@ static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
 		return NULL;
 	page = huge_leaf_page(pte, addr, sz);
-	folio = try_grab_folio_fast(page, 1, flags);
+	folio = gup_fast_grab(page, flags);
 	if (!folio)
 		return NULL;
-	gmem_conv_speculative(folio, flags, 1);
 	if (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
@@ -547,10 +564,9 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	page = pte_page(pte);
 	if ((flags & FOLL_PIN) && is_zero_pfn(pte_pfn(pte)))
 		return page;
-	folio = try_grab_folio_fast(page, 1, flags);
+	folio = gup_fast_grab(page, flags);
 	if (!folio)
 		return NULL;
-	gmem_conv_speculative(folio, flags, 1);
 	if ((knob(&gup_fast_recheck) == 0 &&
 	     (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed)) ||
 	    !gup_fast_folio_allowed(folio, flags) ||

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The guest_memfd domain: a VM's guest_memfd, declared in init
- * (guest_memfd), its fallocate (gmem_fallocate) and its close
- * (gmem_close). It is a file of the scenario: map, punch, fread, fwrite
+ * (guest_memfd), its fallocate (gmem_fallocate), its close
+ * (gmem_close) and the in-place conversion of a range (gmem_convert). It is a file of the scenario: map, punch, fread, fwrite
  * and truncate take it, with guest_memfd's answers (protmm/guest_memfd.h).
  */
 #include <errno.h>
 #include <string.h>
 
+#include "protmm/gmem_convert.h"
 #include "protmm/guest_memfd.h"
 #include "protmm/shmem.h"
 #include "scenario/domain.h"
@@ -133,10 +134,48 @@ static long close_exec(struct scn_run *r, const struct scn_stmt *st,
 	return f ? pmm_gmem_close(f) : -EBADF;
 }
 
+struct gmem_conv {
+	bool to_private;
+};
+
+/* gmem_convert G private|shared [off N] len N [as R] */
+static bool convert_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct gmem_conv *d = scn_stmt_data(p, st, sizeof(*d));
+
+	if (!d || (st->a.file = scn_use(p, SYM_FILE)) < 0)
+		return false;
+	if (scn_accept_word(p, "private")) {
+		d->to_private = true;
+	} else if (!scn_accept_word(p, "shared")) {
+		scn_fail(p, p->tok.pos, "'gmem_convert FILE' needs 'private' or 'shared'");
+		return false;
+	}
+	if (!scn_options(p, st, st->verb->options, O_LEN, "gmem_convert"))
+		return false;
+	if (!st->a.len)
+		scn_fail(p, st->a.len_pos, "gmem_convert length must not be 0");
+	return !p->failed;
+}
+
+/* KVM_SET_MEMORY_ATTRIBUTES2 on the file: -EAGAIN when some page is held. */
+static long convert_exec(struct scn_run *r, const struct scn_stmt *st,
+			 struct pmm_process *p)
+{
+	const struct gmem_conv *d = st->data;
+	struct pmm_file *f = file_of(r, st);
+	unsigned long error_off = 0;
+
+	(void)p;
+	return f ? pmm_gmem_convert(f, st->a.off, st->a.len, d->to_private,
+				    &error_off) : -EBADF;
+}
+
 static const struct scn_verb verbs[] = {
 	{ "guest_memfd", 0, SCN_VERB_DECL, decl_parse, decl_exec },
 	{ "gmem_fallocate", O_OFF | O_LEN | O_AS, 0, falloc_parse, falloc_exec },
 	{ "gmem_close", O_AS, 0, close_parse, close_exec },
+	{ "gmem_convert", O_OFF | O_LEN | O_AS, 0, convert_parse, convert_exec },
 };
 
 SCN_DOMAIN(gmem, verbs);
