@@ -25,7 +25,10 @@
  * and the VMM's exit (pmm_exit(), pmm_machine_finish()) empties it
  * through the mmu notifier's release. The knob kvm.mmu_retry (on; off
  * skips mmu_invalidate_retry() in user_mem_abort()) shows the race the
- * retry closes; the mte.sync knob picks the tag protocol KVM follows.
+ * retry closes; kvm.mmu_lock (rwlock: faults take kvm->mmu_lock for
+ * read, as arm64 since 6.2; spinlock: one fault at a time, as 5.14-6.1)
+ * decides whether two vCPUs fault at once; the mte.sync knob picks the
+ * tag protocol KVM follows.
  */
 #ifndef PROTMM_KVM_H
 #define PROTMM_KVM_H

@@ -14,6 +14,8 @@ static const struct arch_mm_ops *const machines[] = {
 	&x86_sme_arch_ops,
 	&x86_sev_arch_ops,
 	&s390_pv_arch_ops,
+	&x86_snp_arch_ops,
+	&x86_tdx_arch_ops,
 };
 
 const char *arch_machine_name(unsigned int i)

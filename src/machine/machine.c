@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "check/cc.h"
 #include "check/enc.h"
 #include "check/gmem.h"
 #include "check/gmem_conv.h"
@@ -133,6 +134,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = tags_init();
 	if (!err)
 		err = enc_check_init();
+	if (!err)
+		err = cc_check_init();
 	if (!err)
 		err = gmem_check_init();
 	if (!err)

@@ -233,10 +233,18 @@ static bool unmap_anon_pte(struct folio *folio, struct page *page,
 {
 	swp_entry_t entry = { folio_swap_entry(folio).val +
 			      (unsigned long)(page - (struct page *)folio) };
-	pte_t pte = ptep_clear_flush(vma, addr, ptep), swp;
-	bool exclusive = PageAnonExclusive(page);
+	/*
+	 * ptep_clear_flush(), with the note of the PTE in transit made in
+	 * the clear's step: the flush yields, and a device write through a
+	 * reference in between is still the mapper's.
+	 */
+	pte_t pte = ptep_get_and_clear(vma->vm_mm, addr, ptep), swp;
+	bool exclusive;
 
 	pte_transit(vma->vm_mm, ptep, pte);
+	if (pte_present(pte))
+		flush_tlb_page(vma, addr);
+	exclusive = PageAnonExclusive(page);
 
 	if (pte_dirty(pte))
 		folio_mark_dirty(folio);

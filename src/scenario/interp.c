@@ -32,6 +32,7 @@ const struct oracle_info oracles[] = {
 	{ "deadlock", "every live task is blocked" },
 	{ "enc-mismatch", "a CPU or device read bytes through another encryption (key domain, C-bit) than the last write to them: the hardware returns ciphertext or garbage (x86-sme, x86-sev)" },
 	{ "expect", "a scenario's read or DMA read found other bytes than its 'expect' says" },
+	{ "fatal-host-access", "the host (a CPU through a user or kernel mapping, or a device by DMA) touched a frame that confidential-computing hardware had given a guest, where the hardware makes that fatal: a write under SNP (an RMP violation; a read returns ciphertext), any access under TDX (a machine check) or to a page donated to a pKVM guest (a host stage-2 fault); the access is refused (-EFAULT)" },
 	{ "final-state", "a program's own final condition failed (self-check programs)" },
 	{ "forbid", "a scenario's 'forbid' condition held at the end of an execution" },
 	{ "host-access-private", "the host (a user access, the kernel or a device) read or wrote a guest_memfd page while it was private to the guest: guest_memfd never lets the host map a private page, and nothing else may reach one" },

@@ -22,9 +22,11 @@
  * sanitise_mte_tags(): under mmu_lock, for a translation fault. Today:
  * the winner of PG_mte_lock clears the tags, then sets PG_mte_tagged; a
  * loser waits for it. 5.14 to 6.1: test_bit, clear, set_bit (6.1.18+:
- * page_mte_tagged() and set_page_mte_tagged()), under mmu_lock, a
- * spinlock in the model, so two faults do not race here. No hugetlb
- * folios here.
+ * page_mte_tagged() and set_page_mte_tagged()). mmu_lock is held for
+ * read (kvm.mmu_lock = rwlock), so two vCPUs faulting one page run this
+ * at once: only the PG_mte_lock protocol keeps one from clearing the
+ * tags after the other initialised them and its guest stored some
+ * (scenarios/seed002/kvm-parallel-sanitise-*). No hugetlb folios here.
  */
 void sanitise_mte_tags(struct pmm_vm *kvm, struct page *page)
 {

@@ -1466,7 +1466,7 @@ static const struct stmt_gen {
 	{ "vm", g_vm, 0, 0, F_DECL | F_MTE },
 	{ "memslot", g_memslot, 0, 0, F_DECL | F_GUEST },
 	{ "guest_memfd", g_guest_memfd, 0, 0, F_DECL | F_MTE },
-	{ "gmem_fallocate", g_gmem_fallocate, 1, 2, 0 },
+	{ "gmem_fallocate", g_gmem_fallocate, 1, 1, 0 },
 	{ "gmem_close", g_gmem_close, 0, 1, 0 },
 	{ "gmem_convert", g_gmem_convert, 1, 2, 0 },
 	{ "map", g_map, 3, 3, 0 },

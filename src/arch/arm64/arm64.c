@@ -8,6 +8,8 @@
  * hooks: PROT_MTE, VM_MTE/VM_MTE_ALLOWED, top-byte-ignore, tag storage
  * and checks, mte_sync_tags() in set_pte_at(), and the swap tag hooks.
  */
+#include "arch/cc.h"
+#include "protmm/kvm.h"
 #include "arch/arch.h"
 #include "arch/arm64/arm64.h"
 
@@ -54,6 +56,9 @@ static bool arm64_validate_flags(unsigned long vm_flags)
  */
 const struct arch_mm_ops arm64_mte_arch_ops = {
 	.name = "arm64-mte",
+	.late_init = cc_hw_init,
+	.kvm_vm_types = 1u << PMM_VM_PKVM,
+	.cc = &pkvm_cc_ops,
 	.tlb_flush_broadcast = true,
 	.vm_get_page_prot = arm64_vm_get_page_prot,
 	.page_chg_mask = PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL |

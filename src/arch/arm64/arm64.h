@@ -24,6 +24,10 @@ void mte_copy_highpage(struct page *to, struct page *from);
 /* The user_tags op: STG/LDG through a translated user address. */
 int mte_user_tags(struct phys_access *a, unsigned char *tags);
 
+/* pkvm.c: pKVM's host stage 2, the hardware owner of donated pages. */
+struct arch_cc_ops;
+extern const struct arch_cc_ops pkvm_cc_ops;
+
 /* mteswap.c: the ops, and the restore mte_sync_tags() and KVM share. */
 int mte_prepare_to_swap(struct folio *folio);
 void mte_swap_restore(swp_entry_t entry, struct folio *folio);

@@ -4,6 +4,7 @@
  * hardware. arch_make_folio_accessible() has nothing to do.
  */
 #include "arch/arch.h"
+#include "protmm/kvm.h"
 
 /* protection_map[] of arch/x86/mm/pgprot.c. */
 static pgprot_t generic_vm_get_page_prot(unsigned long vm_flags)
@@ -21,6 +22,7 @@ static pgprot_t generic_vm_get_page_prot(unsigned long vm_flags)
 
 const struct arch_mm_ops generic_arch_ops = {
 	.name = "generic",
+	.kvm_vm_types = 1u << PMM_VM_SW_PROTECTED,
 	.vm_get_page_prot = generic_vm_get_page_prot,
 	.page_chg_mask = PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT | _PAGE_SPECIAL |
 			 _PAGE_ACCESSED | _PAGE_DIRTY,

@@ -10,6 +10,7 @@
  */
 #include "arch/arch.h"
 #include "arch/x86/x86.h"
+#include "protmm/kvm.h"
 #include "sched/knob.h"
 
 DEFINE_KNOB(x86_pgprot_modify_knob, "x86.pgprot_modify",
@@ -69,9 +70,11 @@ static pgprot_t x86_vm_get_page_prot(unsigned long vm_flags)
 const struct arch_mm_ops x86_sme_arch_ops = {
 	.name = "x86-sme",
 	X86_MEM_ENCRYPT_OPS,
+	.kvm_vm_types = 1u << PMM_VM_SW_PROTECTED,
 };
 
 const struct arch_mm_ops x86_sev_arch_ops = {
 	.name = "x86-sev",
 	X86_MEM_ENCRYPT_OPS,
+	.cc_guest_mem_encrypt = true,
 };

@@ -24,6 +24,24 @@
 
 extern const struct arch_mm_ops x86_sme_arch_ops;
 extern const struct arch_mm_ops x86_sev_arch_ops;
+extern const struct arch_mm_ops x86_snp_arch_ops;
+extern const struct arch_mm_ops x86_tdx_arch_ops;
+
+/*
+ * The x86-snp and x86-tdx hosts: generic x86-64 page tables (their own
+ * memory encryption is not modelled), the tlb flush by IPI.
+ */
+#define X86_HOST_OPS							\
+	.tlb_flush_broadcast = false,					\
+	.vm_get_page_prot = x86_host_vm_get_page_prot,			\
+	.page_chg_mask = PTE_PFN_MASK | _PAGE_PCD | _PAGE_PWT |		\
+			 _PAGE_SPECIAL | _PAGE_ACCESSED | _PAGE_DIRTY
+
+/* protection_map[] without the C-bit: the generic machine's. */
+static inline pgprot_t x86_host_vm_get_page_prot(unsigned long vm_flags)
+{
+	return generic_arch_ops.vm_get_page_prot(vm_flags);
+}
 
 /* The key domains of the encryption engine (mem/memcrypt.h). */
 enum {
@@ -40,7 +58,7 @@ static inline bool x86_mem_encrypt_active(void)
 /* cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT): the processes run in an SEV guest. */
 static inline bool sev_active(void)
 {
-	return arch_ops == &x86_sev_arch_ops;
+	return arch_ops->cc_guest_mem_encrypt;
 }
 
 /* The key the CPU uses for a C-bit access: the host's, or the guest's under SEV. */
