@@ -24,6 +24,16 @@
  *   WARNs on a large one).
  * - No NUMA memory policy (mbind), no memory failure (hwpoison), no
  *   kvm_gmem_populate() (SNP/TDX launch-time copy).
+ * - Unmigratable: the model has no page migration, so the refusal of
+ *   kvm_gmem_migrate_folio() (and of mm/migrate.c for an inaccessible
+ *   mapping) has nothing to refuse. Inaccessible (AS_INACCESSIBLE): the
+ *   kernel's one reader that matters, truncate_inode_partial_folio(),
+ *   zeroes part of a large folio; guest_memfd's folios are order 0 and
+ *   its fallocate page aligned, so its truncation never writes a byte
+ *   (gmem_truncate_one()); the flag marks the mapping as guest_memfd's
+ *   for the host-access-private oracle (gmem_folio_inode()).
+ * - Unevictable (AS_UNEVICTABLE): reclaim (swap/vmscan.c) keeps the
+ *   folios, as shrink_folio_list() puts them back on the unevictable list.
  * - The file's last reference is dropped by whoever drops it, and
  *   kvm_gmem_release() runs then, in that task (the kernel defers
  *   __fput() to task work: the same point on return to user space).

@@ -13,6 +13,7 @@
 /* Internals: the file, the slot, the frame. */
 #include "machine/machine.h"
 #include "mem/folio.h"
+#include "arch/cc.h"
 #include "mem/phys.h"
 #include "virt/guest_memfd.h"
 
@@ -410,6 +411,129 @@ static void test_release(void **state)
 }
 
 /*
+ * On SNP, get_pfn's kvm_arch_gmem_prepare() assigns the frame to the
+ * guest (every call: a second one finds it assigned already), and the
+ * folio's leaving the file gives it back (kvm_arch_gmem_invalidate()).
+ */
+static void snp_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+	unsigned long gfn = GMEM_GPA >> 12, pfn, pfn2;
+	struct kvm_memory_slot *slot;
+	struct page *page;
+
+	(void)arg;
+	o.ram_bytes = 1ul << 20;
+	o.arch = "x86-snp";
+	memset(&W, 0, sizeof(W));
+	if (pmm_machine_init(&o)) {
+		check(!"pmm_machine_init");
+		return;
+	}
+	W.vmm = pmm_process_create();
+	W.vm = pmm_vm_create_type(W.vmm, PMM_VM_SNP, 0);
+	check(W.vm != NULL);
+	check(pmm_gmem_create(W.vm, 4 * PG, 0, &G) == 0);
+	check(pmm_vm_set_memslot(W.vm, GMEM_GPA, GMEM_HVA, 2 * PG) == 0);
+	slot = gfn_to_memslot(W.vm, gfn);
+	check(kvm_gmem_bind(W.vm, slot, G->gmem, 0) == 0);
+	check(kvm_gmem_get_pfn(W.vm, slot, gfn, &pfn, &page, NULL) == 0);
+	folio_put(page_folio(page));
+	check(cc_frame_owner(pfn) == W.vm->id);
+	check(kvm_gmem_get_pfn(W.vm, slot, gfn, &pfn2, &page, NULL) == 0);
+	folio_put(page_folio(page));
+	check(pfn2 == pfn && cc_frame_owner(pfn) == W.vm->id);
+	check(pmm_punch_hole(G, 0, PG) == 0);
+	check(cc_frame_owner(pfn) == 0);
+}
+
+static void test_snp_prepare_invalidate(void **state)
+{
+	(void)state;
+	assert_int_equal(run_clean(snp_setup, NULL), 1);
+}
+
+/*
+ * Hole punching racing a vCPU's private fault, the fault done as kvm's
+ * kvm_faultin_pfn() + mmu_invalidate_retry() does it: read the seq, get
+ * the page from guest_memfd, and map it under mmu_lock unless an
+ * invalidation ran or runs meanwhile. Whatever the order, stage 2 never
+ * ends up mapping a page the punch took out of the file.
+ */
+static void vcpu_private_fault(void *arg)
+{
+	struct kvm_memory_slot *slot = arg;
+	unsigned long gfn = GMEM_GPA >> 12, pfn, seq;
+	struct page *page;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		bool retry;
+
+		seq = READ_ONCE(W.vm->mmu_invalidate_seq);
+		smp_rmb();
+		if (kvm_gmem_get_pfn(W.vm, slot, gfn, &pfn, &page, NULL))
+			return;
+		KVM_MMU_LOCK(W.vm);
+		retry = READ_ONCE(W.vm->mmu_invalidate_in_progress) ||
+			READ_ONCE(W.vm->mmu_invalidate_seq) != seq;
+		if (!retry)
+			s2_map(slot, gfn, pfn);
+		KVM_MMU_UNLOCK(W.vm);
+		folio_put(page_folio(page));
+		if (!retry)
+			return;
+	}
+}
+
+static void punch_page(void *arg)
+{
+	(void)arg;
+	check(pmm_punch_hole(G, PG, PG) == 0);
+}
+
+static void punch_race_setup(void *arg)
+{
+	struct kvm_memory_slot *slot;
+
+	(void)arg;
+	slot = bound_up(0);
+	pmm_task_create("vcpu", 0, vcpu_private_fault, slot);
+	pmm_task_create("vmm", 1, punch_page, NULL);
+}
+
+/* A valid entry maps the folio the file has at that index now. */
+static void punch_race_finish(void *arg)
+{
+	struct kvm_memory_slot *slot = gfn_to_memslot(W.vm, GMEM_GPA >> 12);
+	kvm_pte_t pte = *stage2_ptep(slot, GMEM_GPA >> 12);
+	struct folio *folio = G->inode->i_pages[1];
+
+	if (kvm_pte_valid(pte))
+		check(folio && folio_pfn(folio) == kvm_pte_pfn(pte));
+	vm_down(arg);
+}
+
+/* Every interleaving with at most two preemptions (the race needs one). */
+static void test_punch_race(void **state)
+{
+	struct pmm_program prog = { "gmem-punch-race", "", punch_race_setup,
+				    punch_race_finish, NULL };
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	(void)state;
+	failures = 0;
+	o.stop_on_violation = false;
+	o.preemptions = 2;
+	o.trace = false;
+	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
+	print_message("punch race: %llu executions\n",
+		      (unsigned long long)r.executions);
+	assert_true(check_clean(&r) > 1);
+}
+
+/*
  * get_pfn racing the close: it either gets its reference (and the page,
  * which the release then unmaps from nothing) or fails with -EFAULT;
  * never a reference on a file whose release already ran.
@@ -519,6 +643,8 @@ int main(void)
 		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_get_pfn),
 		cmocka_unit_test(test_punch_invalidates),
+		cmocka_unit_test(test_snp_prepare_invalidate),
+		cmocka_unit_test(test_punch_race),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_release_race),
 		cmocka_unit_test(test_host_access_private),
