@@ -30,7 +30,8 @@ struct pmm_file;
  * Converts [@off, @off + @len) of guest_memfd @f to private (@to_private)
  * or shared; pages not yet allocated only change state. 0; -EAGAIN when
  * some page is held outside guest_memfd, with its byte offset in
- * *@error_off; -EINVAL for a range not page aligned, empty or past the
+ * *@error_off; -EINVAL (with *@error_off: gmem.huge = whole and the
+ * range cuts a huge folio there) for a range not page aligned, empty or past the
  * end, or a file that is not a guest_memfd; -EBADF once it is closed.
  */
 PMM_API int pmm_gmem_convert(struct pmm_file *f, unsigned long off,

@@ -19,7 +19,28 @@ struct gmem_decl {
 	unsigned long flags;
 };
 
-/* guest_memfd G vm V size N [mmap] [init_shared] */
+/* A hugetlb guest_memfd may be one 1 GiB folio: its file is that big. */
+#define SCN_MAX_GMEM_HUGE	(1ul << 30)
+
+/* hugetlb 2M|1G: GUEST_MEMFD_FLAG_HUGETLB and the pool's size. */
+static bool hugetlb_size_parse(struct scn_parser *p, unsigned long *flags)
+{
+	unsigned long size;
+	struct scn_pos pos = p->tok.pos;
+
+	if (!scn_number(p, &size, "a huge page size (2M or 1G)"))
+		return false;
+	if (size != (2ul << 20) && size != (1ul << 30)) {
+		scn_fail(p, pos, "guest_memfd hugetlb takes 2M or 1G");
+		return false;
+	}
+	*flags |= PMM_GUEST_MEMFD_FLAG_HUGETLB |
+		  (size == (2ul << 20) ? PMM_GUESTMEM_HUGETLB_FLAG_2MB :
+					 PMM_GUESTMEM_HUGETLB_FLAG_1GB);
+	return true;
+}
+
+/* guest_memfd G vm V size N [mmap] [init_shared] [hugetlb 2M|1G] */
 static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 {
 	struct gmem_decl *d = scn_stmt_data(p, st, sizeof(*d));
@@ -49,16 +70,21 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 	}
 	if (!scn_number(p, &st->a.size, "a size"))
 		return false;
-	if (!st->a.size || st->a.size > SCN_MAX_MAP)
-		scn_fail(p, st->pos, "guest_memfd size must be between 1 and 64M");
 	for (;;) {
-		if (scn_accept_word(p, "mmap"))
+		if (scn_accept_word(p, "hugetlb")) {
+			if (!hugetlb_size_parse(p, &d->flags))
+				return false;
+		} else if (scn_accept_word(p, "mmap"))
 			d->flags |= PMM_GUEST_MEMFD_FLAG_MMAP;
 		else if (scn_accept_word(p, "init_shared"))
 			d->flags |= PMM_GUEST_MEMFD_FLAG_INIT_SHARED;
 		else
 			break;
 	}
+	if (!st->a.size || st->a.size > (d->flags & PMM_GUEST_MEMFD_FLAG_HUGETLB ?
+					 SCN_MAX_GMEM_HUGE : SCN_MAX_MAP))
+		scn_fail(p, st->pos, "guest_memfd size must be between 1 and 64M "
+			 "(1G with hugetlb)");
 	return !p->failed;
 }
 

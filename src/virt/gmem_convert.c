@@ -9,6 +9,7 @@
 #include "protmm/gmem_convert.h"
 #include "sched/knob.h"
 #include "virt/gmem_convert.h"
+#include "virt/gmem_huge.h"
 #include "virt/guest_memfd.h"
 
 DEFINE_KNOB(gmem_convert, "gmem.convert",
@@ -208,6 +209,18 @@ static int convert_to_private(struct gmem_inode *gi, unsigned long *map,
 	return 0;
 }
 
+/* gmem.huge = whole: the first folio the range cuts is where it fails. */
+static bool range_whole_folios(const struct gmem_inode *gi, unsigned long start,
+			       unsigned long end, unsigned long *err_index)
+{
+	unsigned long mask = (1UL << gi->page_order) - 1;
+
+	if (!kvm_gmem_huge_whole(gi) || !((start | end) & mask))
+		return true;
+	*err_index = start & mask ? start & ~mask : end & ~mask;
+	return false;
+}
+
 int kvm_gmem_convert(struct gmem_inode *gi, unsigned long start,
 		     unsigned long nr, bool to_private,
 		     unsigned long *err_index)
@@ -217,6 +230,8 @@ int kvm_gmem_convert(struct gmem_inode *gi, unsigned long start,
 	int err = 0;
 
 	if (!nr || end < start || end > inode->i_max_pages)
+		return -EINVAL;
+	if (!range_whole_folios(gi, start, end, err_index))
 		return -EINVAL;
 	filemap_invalidate_lock(inode);
 	map = shared_bitmap(gi);
@@ -250,7 +265,8 @@ int pmm_gmem_convert(struct pmm_file *f, unsigned long off, unsigned long len,
 		return -EINVAL;
 	err = kvm_gmem_convert(GMEM_I(f->inode), off >> PAGE_SHIFT,
 			       len >> PAGE_SHIFT, to_private, &idx);
-	if (err == -EAGAIN && error_off)
+	/* -EINVAL here: gmem.huge = whole, a folio cut (the offset says which). */
+	if ((err == -EAGAIN || err == -EINVAL) && error_off)
 		*error_off = idx << PAGE_SHIFT;
 	return err;
 }

@@ -32,7 +32,8 @@ struct gmem_inode;
 
 /*
  * Converts pages [@start, @start + @nr) of @gi. 0, or -EAGAIN with the
- * first index whose folio is held elsewhere in *@err_index; -EINVAL for
+ * first index whose folio is held elsewhere in *@err_index; -EINVAL (with
+ * the first folio cut in *@err_index under gmem.huge = whole) for
  * a range past the file.
  */
 int kvm_gmem_convert(struct gmem_inode *gi, unsigned long start,
