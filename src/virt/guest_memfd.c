@@ -14,9 +14,7 @@ unsigned long kvm_gmem_get_supported_flags(struct pmm_vm *kvm)
 {
 	(void)kvm;
 	/* kvm_arch_supports_gmem_init_shared() is true on every VM type modelled. */
-	return GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED |
-	       GUEST_MEMFD_FLAG_HUGETLB |
-	       (GUESTMEM_HUGETLB_FLAG_MASK << GUESTMEM_HUGETLB_FLAG_SHIFT);
+	return GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED;
 }
 
 bool kvm_gmem_is_private(const struct gmem_inode *gi, unsigned long index)
@@ -352,7 +350,10 @@ int kvm_gmem_create(struct pmm_vm *kvm, unsigned long size,
 	struct inode *inode;
 	int order = kvm_gmem_huge_order(flags);
 
-	if (flags & ~kvm_gmem_get_supported_flags(kvm) || order < 0)
+	/* The series tells of HUGETLB by a capability of its own. */
+	if (flags & ~(kvm_gmem_get_supported_flags(kvm) | GUEST_MEMFD_FLAG_HUGETLB |
+		      (GUESTMEM_HUGETLB_FLAG_MASK << GUESTMEM_HUGETLB_FLAG_SHIFT)) ||
+	    order < 0)
 		return -EINVAL;
 	if (!size || (long)size < 0 || (size & ((PAGE_SIZE << order) - 1)))
 		return -EINVAL;

@@ -104,7 +104,10 @@ static inline struct gmem_inode *GMEM_I(const struct inode *inode)
 	return inode ? inode->i_gmem : NULL;
 }
 
-/* kvm_gmem_get_supported_flags(): MMAP, INIT_SHARED, HUGETLB (and its size). */
+/*
+ * kvm_gmem_get_supported_flags(): MMAP, and INIT_SHARED (KVM_CAP_GUEST_MEMFD_FLAGS;
+ * HUGETLB and its size are accepted too, the series' own capability).
+ */
 unsigned long kvm_gmem_get_supported_flags(struct pmm_vm *kvm);
 
 /*
