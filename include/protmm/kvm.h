@@ -110,6 +110,18 @@ PMM_API int pmm_vm_set_memslot(struct pmm_vm *vm, unsigned long gpa,
 			       unsigned long hva, unsigned long len);
 
 /*
+ * KVM_SET_USER_MEMORY_REGION2 with KVM_MEM_GUEST_MEMFD: as
+ * pmm_vm_set_memslot(), the slot's private memory (and, for a guest_memfd
+ * made with PMM_GUEST_MEMFD_FLAG_MMAP, its shared memory too) being @gmem's from byte
+ * @offset. -EINVAL also for an unaligned or wrapping offset, a file that
+ * is not a guest_memfd or is another VM's, a range past its size or
+ * bound to another slot; -EBADF for a closed one.
+ */
+PMM_API int pmm_vm_set_memslot_gmem(struct pmm_vm *vm, unsigned long gpa,
+				    unsigned long hva, unsigned long len,
+				    struct pmm_file *gmem, unsigned long offset);
+
+/*
  * Guest loads and stores on the calling task's CPU. A stage-2 miss, or a
  * store to a read-only entry, runs user_mem_abort() and retries; a read
  * fault maps read-only (the zero page, for memory the VMM never touched).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The KVM domain (machine arm64-mte): a VM and its memory slots in init
- * (vm, memslot), then what its vCPUs do (guest_write, guest_read,
- * guest_store_tags, guest_load_tags) and the VMM's
- * KVM_ARM_MTE_COPY_TAGS (copy_tags).
+ * The KVM domain: a VM (on arm64-mte, or of a type on the machine that
+ * runs it) and its memory slots in init (vm, memslot, with a guest_memfd
+ * or not), then what its vCPUs do (guest_write, guest_read,
+ * guest_store_tags, guest_load_tags), the VMM's KVM_ARM_MTE_COPY_TAGS
+ * (copy_tags) and KVM_SET_MEMORY_ATTRIBUTES (vm_attr).
  */
 #include <errno.h>
 #include <string.h>
@@ -11,11 +12,55 @@
 #include "protmm/kvm.h"
 #include "scenario/domain.h"
 
-/* Every KVM statement: its VM; 'vm': created with tags. */
+/*
+ * Every KVM statement: its VM; 'vm': created with tags, of a type;
+ * 'memslot': its guest_memfd (a file, or -1); 'vm_attr': private or not.
+ */
 struct kvm_stmt {
 	int vm;
 	bool mte;
+	enum pmm_vm_type type;
+	int gmem;
+	bool private;
 };
+
+/* The VM types and the machines whose hardware runs them. */
+static const struct {
+	const char *name;
+	enum pmm_vm_type type;
+	const char *machines[5];
+} vm_types[] = {
+	{ "sw-protected", PMM_VM_SW_PROTECTED,
+	  { "generic", "x86-sme", "x86-snp", "x86-tdx", NULL } },
+	{ "snp", PMM_VM_SNP, { "x86-snp", NULL } },
+	{ "tdx", PMM_VM_TDX, { "x86-tdx", NULL } },
+	{ "pkvm", PMM_VM_PKVM, { "arm64-mte", NULL } },
+};
+
+/* 'type T' of a vm: a known type, on a machine that runs it. */
+static bool vm_type(struct scn_parser *p, struct kvm_stmt *d)
+{
+	struct scn_pos pos = p->tok.pos;
+	char w[SCN_MAX_NAME];
+	unsigned int i, m;
+
+	if (!scn_name(p, w, "a vm type (sw-protected, snp, tdx, pkvm)"))
+		return false;
+	for (i = 0; i < sizeof(vm_types) / sizeof(vm_types[0]); i++) {
+		if (strcmp(w, vm_types[i].name))
+			continue;
+		d->type = vm_types[i].type;
+		for (m = 0; vm_types[i].machines[m]; m++)
+			if (!strcmp(p->s->machine, vm_types[i].machines[m]))
+				return true;
+		scn_fail(p, pos, "a %s vm needs machine %s%s", w,
+			 vm_types[i].machines[0],
+			 vm_types[i].machines[1] ? " (or another that has it)" : "");
+		return false;
+	}
+	scn_fail(p, pos, "unknown vm type '%s' (sw-protected, snp, tdx, pkvm)", w);
+	return false;
+}
 
 /* vm V on P [mte]: KVM_CREATE_VM in the VMM process P. */
 static bool vm_parse(struct scn_parser *p, struct scn_stmt *st)
@@ -34,8 +79,7 @@ static bool vm_parse(struct scn_parser *p, struct scn_stmt *st)
 		scn_fail(p, st->pos, "a vm names its process itself: 'vm NAME on PROCESS'");
 		return false;
 	}
-	if (!scn_needs_mte_machine(p, st->pos, "a vm") ||
-	    !scn_name(p, n, "a name for the vm"))
+	if (!scn_name(p, n, "a name for the vm"))
 		return false;
 	d->vm = scn_define(p, SYM_VM, n, pos);
 	if (d->vm < 0)
@@ -48,8 +92,14 @@ static bool vm_parse(struct scn_parser *p, struct scn_stmt *st)
 		return false;
 	p->s->vm_proc[d->vm] = st->proc;
 	d->mte = scn_accept_word(p, "mte");
+	if (d->mte && !scn_needs_mte_machine(p, st->pos, "a vm with tags"))
+		return false;
 	p->s->vm_mte[d->vm] = d->mte;
-	return !p->failed;
+	d->type = PMM_VM_DEFAULT;
+	if (scn_accept_word(p, "type"))
+		return vm_type(p, d);
+	/* A default VM runs on the machine that has always run KVM guests. */
+	return scn_needs_mte_machine(p, st->pos, "a vm");
 }
 
 static long vm_exec(struct scn_run *r, const struct scn_stmt *st,
@@ -57,11 +107,23 @@ static long vm_exec(struct scn_run *r, const struct scn_stmt *st,
 {
 	const struct kvm_stmt *d = st->data;
 
-	r->vm[d->vm] = p ? pmm_vm_create(p, d->mte ? PMM_VM_MTE : 0) : NULL;
+	r->vm[d->vm] = p ? pmm_vm_create_type(p, d->type, d->mte ? PMM_VM_MTE : 0) :
+		       NULL;
 	return 0;
 }
 
-/* memslot V gpa N at ADDR len N: guest [gpa, +len) is the VMM's ADDR. */
+/* The statement ends here (the parser's at_end_of_stmt()). */
+static bool stmt_end(const struct scn_parser *p)
+{
+	return p->tok.kind == TOK_NEWLINE || p->tok.kind == TOK_SEMI ||
+	       p->tok.kind == TOK_RBRACE || p->tok.kind == TOK_EOF;
+}
+
+/*
+ * memslot V gpa N at ADDR len N [gmem G [off N]]: guest [gpa, +len) is
+ * the VMM's ADDR; with a guest_memfd G (KVM_SET_USER_MEMORY_REGION2),
+ * its private memory is G's from byte off.
+ */
 static bool memslot_parse(struct scn_parser *p, struct scn_stmt *st)
 {
 	struct kvm_stmt *d = scn_stmt_data(p, st, sizeof(*d));
@@ -73,9 +135,28 @@ static bool memslot_parse(struct scn_parser *p, struct scn_stmt *st)
 		scn_fail(p, st->pos, "'memslot' is set in 'init'");
 		return false;
 	}
-	if ((d->vm = scn_use(p, SYM_VM)) < 0 ||
-	    !scn_options(p, st, st->verb->options, O_GPA | O_AT | O_LEN, "memslot"))
+	unsigned int seen = 0, i;
+
+	d->gmem = -1;
+	if ((d->vm = scn_use(p, SYM_VM)) < 0)
 		return false;
+	/* gpa, at and len, in any order, then 'gmem G [off N]'. */
+	for (i = 0; i < 3 && !stmt_end(p) && !scn_is_word(p, "gmem"); i++)
+		if (!scn_option(p, st, &seen, O_GPA | O_AT | O_LEN, "memslot"))
+			return false;
+	st->a.flags = seen;
+	if (!(seen & O_GPA) || !(seen & O_AT) || !(seen & O_LEN)) {
+		scn_fail(p, st->pos, "'memslot' needs '%s'", !(seen & O_GPA) ? "gpa" :
+			 !(seen & O_AT) ? "at" : "len");
+		return false;
+	}
+	if (scn_accept_word(p, "gmem")) {
+		if ((d->gmem = scn_use(p, SYM_FILE)) < 0 ||
+		    !scn_options(p, st, O_OFF, 0, "memslot"))
+			return false;
+	} else if (!scn_options(p, st, 0, 0, "memslot")) {
+		return false;
+	}
 	if (!a->len || a->len > SCN_MAX_MAP)
 		scn_fail(p, a->len_pos, "memslot length must be between 4K and 64M");
 	return scn_page_aligned(p, a->gpa, a->off_pos, "guest physical address") &&
@@ -89,9 +170,14 @@ static long memslot_exec(struct scn_run *r, const struct scn_stmt *st,
 	const struct kvm_stmt *d = st->data;
 
 	(void)p;
-	return r->vm[d->vm] ? pmm_vm_set_memslot(r->vm[d->vm], st->a.gpa,
-						 scn_addr_value(&st->a.addr), st->a.len) :
-	       -ENOMEM;
+	if (!r->vm[d->vm])
+		return -ENOMEM;
+	if (d->gmem >= 0)
+		return pmm_vm_set_memslot_gmem(r->vm[d->vm], st->a.gpa,
+					       scn_addr_value(&st->a.addr), st->a.len,
+					       r->file[d->gmem], st->a.off);
+	return pmm_vm_set_memslot(r->vm[d->vm], st->a.gpa,
+				  scn_addr_value(&st->a.addr), st->a.len);
 }
 
 /* A vCPU is a thread of its VM's VMM: the statement runs in that process. */
@@ -286,9 +372,46 @@ static long copy_tags_exec(struct scn_run *r, const struct scn_stmt *st,
 	return ret;
 }
 
+/*
+ * vm_attr V GPA len N private|shared: KVM_SET_MEMORY_ATTRIBUTES, by a
+ * thread of the VMM (or in init).
+ */
+static bool vm_attr_parse(struct scn_parser *p, struct scn_stmt *st)
+{
+	struct kvm_stmt *d = vm_of(p, st);
+	unsigned int seen = 0;
+
+	if (!d || !gpa(p, st) || !scn_option(p, st, &seen, O_LEN, "vm_attr"))
+		return false;
+	st->a.flags = seen;
+	if (scn_accept_word(p, "private"))
+		d->private = true;
+	else if (!scn_accept_word(p, "shared")) {
+		scn_fail(p, p->tok.pos, "expected 'private' or 'shared' after the length");
+		return false;
+	}
+	if (!scn_options(p, st, O_AS, 0, "vm_attr"))
+		return false;
+	return scn_page_aligned(p, st->a.gpa, st->a.off_pos, "guest physical address") &&
+	       scn_page_aligned(p, st->a.len, st->a.len_pos, "length");
+}
+
+static long vm_attr_exec(struct scn_run *r, const struct scn_stmt *st,
+			 struct pmm_process *p)
+{
+	const struct kvm_stmt *d = st->data;
+	struct pmm_vm *vm = vm_run(r, st);
+
+	(void)p;
+	return vm ? pmm_vm_set_memory_attributes(vm, st->a.gpa, st->a.len,
+			d->private ? PMM_MEMORY_ATTRIBUTE_PRIVATE : 0) : -ENOMEM;
+}
+
 static const struct scn_verb verbs[] = {
 	{ "vm", 0, SCN_VERB_DECL, vm_parse, vm_exec },
-	{ "memslot", O_GPA | O_AT | O_LEN, SCN_VERB_DECL, memslot_parse, memslot_exec },
+	{ "memslot", O_GPA | O_AT | O_LEN | O_OFF, SCN_VERB_DECL, memslot_parse,
+	  memslot_exec },
+	{ "vm_attr", O_LEN | O_AS, 0, vm_attr_parse, vm_attr_exec },
 	{ "guest_write", O_TAG | O_AS, 0, guest_write_parse, guest_write_exec },
 	{ "guest_read", O_TAG | O_LEN | O_EXPECT | O_AS, 0, guest_read_parse,
 	  guest_read_exec },

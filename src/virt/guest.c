@@ -7,7 +7,31 @@
 
 #include "arch/arm64/mte.h"
 #include "mem/phys.h"
+#include "sched/atomic.h"
+#include "virt/guest_memfd.h"
 #include "virt/kvm.h"
+
+/*
+ * The logical location of a guest_memfd page is the file and offset, not
+ * the VMM's address (which maps other memory, or nothing).
+ */
+static void gmem_access_key(struct kvm_memory_slot *slot, unsigned long gfn,
+			    struct phys_access *a)
+{
+	struct kvm_gmem_file *f = __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED);
+	unsigned long off = (kvm_gmem_index(slot, gfn) << PAGE_SHIFT) + a->offset;
+
+	a->mm = NULL;
+	if (!f)
+		return;
+	if (a->write) {
+		a->record_obj = &kvm_gmem_file_inode(f)->i_mapping;
+		a->record_off = off;
+	} else {
+		a->check_obj = &kvm_gmem_file_inode(f)->i_mapping;
+		a->check_off = off;
+	}
+}
 
 static bool s2_permits(kvm_pte_t pte, bool write)
 {
@@ -50,7 +74,7 @@ int kvm_guest_translate_at(struct pmm_vm *kvm, unsigned long gfn, bool write,
 	*ptep = pte;
 	if (s2_permits(pte, write))
 		return 0;
-	err = user_mem_abort(kvm, slot, gfn, write, kvm_pte_valid(pte));
+	err = kvm_handle_stage2_fault(kvm, slot, gfn, write, kvm_pte_valid(pte));
 	return err ? err : -EAGAIN;
 }
 
@@ -90,6 +114,8 @@ static int guest_access_page(struct pmm_vm *kvm, unsigned long gpa,
 			return -EFAULT;
 		a.pfn = kvm_pte_pfn(pte);
 		a.vaddr = gfn_to_hva_memslot(slot, gfn) + a.offset;
+		if ((pte & KVM_PTE_PRIVATE) || kvm_memslot_is_gmem_only(slot))
+			gmem_access_key(slot, gfn, &a);
 		return __phys_access(&a, loc);
 	}
 	return -EFAULT;

@@ -5,6 +5,7 @@
 
 #include "arch/arm64/mte.h"
 #include "mm/mmap.h"
+#include "virt/guest_memfd.h"
 #include "virt/kvm.h"
 
 /* system_supports_mte(): only the arm64-mte machine has tag storage. */
@@ -148,14 +149,29 @@ bool kvm_vma_mte_allowed(const struct vm_area_struct *vma)
 	return mte_sync_mode() == MTE_SYNC_MTE_LOCK || !(vma->vm_flags & VM_SHARED);
 }
 
+/* Stage-2 entries of a small slot get names, for traces. */
+static void name_stage2(struct pmm_vm *kvm, struct kvm_memory_slot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < slot->npages && i < 16; i++)
+		pmm_obj_namef(&slot->s2[i], "kvm%d.s2[%#lx]", kvm->id,
+			      slot->base_gfn + i);
+}
+
 /*
  * __kvm_set_memory_region() creating a slot: page aligned, inside the user
  * address range, not overlapping another slot (-EEXIST, as KVM says).
- * Deleting or moving a slot (len 0, or a new range for a slot) is not
- * modelled: -ENOTSUP for len 0.
+ * With a guest_memfd (KVM_SET_USER_MEMORY_REGION2, KVM_MEM_GUEST_MEMFD):
+ * a page-aligned offset that does not wrap (-EINVAL), then
+ * kvm_gmem_bind() (a guest_memfd of this VM, the range inside its size,
+ * not bound to another slot: -EINVAL) before the slot is visible; a file
+ * that can be mmapped makes the slot gmem-only. Deleting or moving a slot
+ * (len 0, or a new range for a slot) is not modelled: -ENOTSUP for len 0.
  */
-int pmm_vm_set_memslot(struct pmm_vm *kvm, unsigned long gpa,
-		       unsigned long hva, unsigned long len)
+static int set_memory_region(struct pmm_vm *kvm, unsigned long gpa,
+			     unsigned long hva, unsigned long len,
+			     struct kvm_gmem_file *gf, unsigned long gmem_offset)
 {
 	struct kvm_memory_slot *slot;
 	unsigned long npages = len >> PAGE_SHIFT;
@@ -169,6 +185,8 @@ int pmm_vm_set_memslot(struct pmm_vm *kvm, unsigned long gpa,
 	    gpa + len < gpa || hva + len < hva ||
 	    gpa + len > (1UL << PMM_TAG_SHIFT) || hva + len > (1UL << PMM_TAG_SHIFT))
 		return -EINVAL;
+	if (gf && ((gmem_offset & ~PAGE_MASK) || gmem_offset + len < gmem_offset))
+		return -EINVAL;
 	if (memslot_overlaps(kvm, gpa >> PAGE_SHIFT, npages))
 		return -EEXIST;
 	if (kvm->nr_memslots == KVM_MAX_MEMSLOTS)
@@ -177,12 +195,49 @@ int pmm_vm_set_memslot(struct pmm_vm *kvm, unsigned long gpa,
 	if (ret)
 		return ret;
 	slot = &kvm->memslots[kvm->nr_memslots];
-	slot->s2 = pmm_alloc(npages * sizeof(*slot->s2));
-	if (!slot->s2)
-		return -ENOMEM;
+	memset(slot, 0, sizeof(*slot));
 	slot->base_gfn = gpa >> PAGE_SHIFT;
 	slot->npages = npages;
 	slot->userspace_addr = hva;
+	if (gf) {
+		slot->flags = KVM_MEM_GUEST_MEMFD;
+		ret = kvm_gmem_bind(kvm, slot, gf, gmem_offset);
+		if (ret) {
+			memset(slot, 0, sizeof(*slot));
+			return ret;
+		}
+		if (gf->gi->flags & GUEST_MEMFD_FLAG_MMAP)
+			slot->flags |= KVM_MEMSLOT_GMEM_ONLY;
+	}
+	slot->s2 = pmm_alloc(npages * sizeof(*slot->s2));
+	if (!slot->s2) {
+		if (gf)
+			kvm_gmem_unbind(slot);
+		memset(slot, 0, sizeof(*slot));
+		return -ENOMEM;
+	}
+	name_stage2(kvm, slot);
 	kvm->nr_memslots++;
 	return 0;
+}
+
+int pmm_vm_set_memslot(struct pmm_vm *kvm, unsigned long gpa,
+		       unsigned long hva, unsigned long len)
+{
+	return set_memory_region(kvm, gpa, hva, len, NULL, 0);
+}
+
+int pmm_vm_set_memslot_gmem(struct pmm_vm *kvm, unsigned long gpa,
+			    unsigned long hva, unsigned long len,
+			    struct pmm_file *gmem, unsigned long offset)
+{
+	struct kvm_gmem_file *gf;
+	int ret;
+
+	if (!kvm || !gmem)
+		return -EINVAL;
+	ret = machine_gmem_file(gmem, &gf);
+	if (ret)
+		return ret;
+	return set_memory_region(kvm, gpa, hva, len, gf, offset);
 }

@@ -40,7 +40,7 @@
 /* INVALID_GPA as a gfn: no range being invalidated yet. */
 #define INVALID_GFN		(~0UL)
 /* KVM_MEM_MAX_NR_PAGES is far larger; this bounds the flat table. */
-#define KVM_MEM_MAX_NR_PAGES	(1UL << 16)
+#define KVM_MEM_MAX_NR_PAGES	(1UL << 24)
 
 /* A stage-2 leaf: the frame, valid and writable bits, in one word. */
 typedef uint64_t kvm_pte_t;
@@ -63,6 +63,11 @@ struct kvm_gmem_file;
 
 /* KVM_MEM_GUEST_MEMFD: the slot's private memory is a guest_memfd's. */
 #define KVM_MEM_GUEST_MEMFD	(1u << 2)
+/*
+ * KVM_MEMSLOT_GMEM_ONLY (kernel-internal): the guest_memfd can be mmapped
+ * (GUEST_MEMFD_FLAG_MMAP), so it backs the slot's shared gfns as well.
+ */
+#define KVM_MEMSLOT_GMEM_ONLY	(1u << 17)
 
 struct kvm_memory_slot {
 	unsigned long base_gfn;
@@ -82,6 +87,19 @@ struct kvm_memory_slot {
 static inline bool kvm_slot_has_gmem(const struct kvm_memory_slot *slot)
 {
 	return slot && (slot->flags & KVM_MEM_GUEST_MEMFD);
+}
+
+/* kvm_memslot_is_gmem_only() */
+static inline bool kvm_memslot_is_gmem_only(const struct kvm_memory_slot *slot)
+{
+	return kvm_slot_has_gmem(slot) && (slot->flags & KVM_MEMSLOT_GMEM_ONLY);
+}
+
+/* The guest_memfd index of @gfn in @slot (kvm_gmem_get_index()). */
+static inline unsigned long kvm_gmem_index(const struct kvm_memory_slot *slot,
+					   unsigned long gfn)
+{
+	return slot->gmem.pgoff + (gfn - slot->base_gfn);
 }
 
 /* KVM_MEMORY_ATTRIBUTE_PRIVATE, the one attribute KVM supports. */
@@ -167,8 +185,13 @@ bool kvm_arch_has_private_mem(const struct pmm_vm *kvm);
 
 /* kvm_get_memory_attributes(): the attributes of @gfn (one yield). */
 unsigned long kvm_get_memory_attributes(struct pmm_vm *kvm, unsigned long gfn);
-/* kvm_mem_is_private(): KVM_MEMORY_ATTRIBUTE_PRIVATE set for @gfn. */
+/*
+ * kvm_mem_is_private(): KVM_MEMORY_ATTRIBUTE_PRIVATE set for @gfn; in a
+ * gmem-only slot, guest_memfd's own per-index state (kvm_gmem_is_private()).
+ * One yield on the attributes; _peek: none (oracles).
+ */
 bool kvm_mem_is_private(struct pmm_vm *kvm, unsigned long gfn);
+bool kvm_mem_is_private_peek(struct pmm_vm *kvm, unsigned long gfn);
 /*
  * kvm_vm_set_mem_attributes(): sets [start, end) to @attributes, gfns.
  * Invalidates stage 2 for the range first (under mmu_lock for write,
@@ -260,9 +283,20 @@ void kvm_init_mmu_notifier(struct pmm_vm *kvm);
  * valid entry) or a permission fault (a write to a read-only entry).
  * Returns 0 when the access should be retried (mapped, or raced with an
  * invalidation), or a negative errno (-EFAULT: KVM would fail KVM_RUN).
+ * @seq_in: mmu_invalidate_seq as read before the gfn's attribute, or
+ * KVM_NO_SEQ to read it under the mmap_lock as arm64 does.
  */
+#define KVM_NO_SEQ	(~0UL)
 int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
-		   unsigned long gfn, bool write, bool perm_fault);
+		   unsigned long gfn, bool write, bool perm_fault,
+		   unsigned long seq_in);
+/*
+ * The stage-2 fault: a private gfn (kvm_mem_is_private()), or any gfn of
+ * a gmem-only slot, from guest_memfd (kvm_gmem_get_pfn()); a shared one
+ * through the VMM's address (user_mem_abort()). Same returns.
+ */
+int kvm_handle_stage2_fault(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
+			    unsigned long gfn, bool write, bool perm_fault);
 
 /*
  * sanitise_mte_tags(): a page first mapped into an MTE guest gets cleared

@@ -9,14 +9,15 @@
  * kernel's xa_reserve() would run out of memory); the whole list is one
  * object for the explorer, read in one step by a lookup and written in
  * one step by an update. kvm->slots_lock, which serialises updates, is
- * left out: updates run in setup or one task at a time in the scenarios
- * that make them, and a bug-on reports two at once.
+ * left out: two tasks setting attributes at once are not serialised
+ * here (nor detected); scenarios make them from one task at a time.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "arch/cc.h"
 #include "sched/atomic.h"
+#include "virt/guest_memfd.h"
 #include "virt/kvm.h"
 
 static unsigned long attrs_lookup(const struct pmm_vm *kvm, unsigned long gfn)
@@ -40,10 +41,35 @@ unsigned long kvm_get_memory_attributes(struct pmm_vm *kvm, unsigned long gfn)
 	return attrs_lookup(kvm, gfn);
 }
 
+/*
+ * A gmem-only slot's guest_memfd says itself which of its pages are
+ * private (the in-place conversion series: its per-index state replaces
+ * the attributes there); elsewhere the attributes do.
+ */
+static bool mem_is_private(struct pmm_vm *kvm, unsigned long gfn, bool yield)
+{
+	struct kvm_memory_slot *slot;
+	struct kvm_gmem_file *f;
+
+	if (!kvm_arch_has_private_mem(kvm))
+		return false;
+	slot = gfn_to_memslot(kvm, gfn);
+	f = slot ? __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED) : NULL;
+	if (kvm_memslot_is_gmem_only(slot) && f)
+		return kvm_gmem_is_private(f->gi, kvm_gmem_index(slot, gfn));
+	if (yield)
+		sched_point(&kvm->mem_attr_obj, PMM_ACC_READ);
+	return attrs_lookup(kvm, gfn) & KVM_MEMORY_ATTRIBUTE_PRIVATE;
+}
+
 bool kvm_mem_is_private(struct pmm_vm *kvm, unsigned long gfn)
 {
-	return kvm_arch_has_private_mem(kvm) &&
-	       (kvm_get_memory_attributes(kvm, gfn) & KVM_MEMORY_ATTRIBUTE_PRIVATE);
+	return mem_is_private(kvm, gfn, true);
+}
+
+bool kvm_mem_is_private_peek(struct pmm_vm *kvm, unsigned long gfn)
+{
+	return mem_is_private(kvm, gfn, false);
 }
 
 /* kvm_range_has_memory_attributes(): every gfn of [start, end) has @attrs. */

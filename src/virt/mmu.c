@@ -19,6 +19,8 @@
 #include "mm/pgalloc.h"
 #include "sched/atomic.h"
 #include "sched/knob.h"
+#include "arch/cc.h"
+#include "virt/guest_memfd.h"
 #include "virt/kvm.h"
 
 DEFINE_KNOB(kvm_mmu_retry, "kvm.mmu_retry",
@@ -99,6 +101,43 @@ static bool range_selects(const struct pmm_vm *kvm,
 				     KVM_FILTER_PRIVATE : KVM_FILTER_SHARED);
 }
 
+/*
+ * TDX and pKVM: the hardware owns a private frame from the stage-2 map
+ * on. tdx_sept_set_private_spte() (TDH.MEM.PAGE.AUG) and pKVM's
+ * __pkvm_host_donate_guest() take it; a frame already this VM's (mapped
+ * again after an unmap the model made) is left as it is.
+ */
+static int kvm_private_map(struct pmm_vm *kvm, unsigned long pfn)
+{
+	int owner;
+
+	if (kvm->type != PMM_VM_TDX && kvm->type != PMM_VM_PKVM)
+		return 0;
+	owner = cc_frame_owner(pfn);
+	if (owner == kvm->id)
+		return 0;
+	return owner ? -EIO : cc_make_private(pfn, 1, kvm->id);
+}
+
+/*
+ * The other way, at the unmap of a private entry: TDX removes the page
+ * (TDH.MEM.PAGE.REMOVE) and the host clears it (tdx_clear_page()); pKVM
+ * reclaims it (simplified: the kernel gives a protected guest's page
+ * back only at its teardown; the model at its unmap, as TDX).
+ */
+static void kvm_private_unmapped(struct pmm_vm *kvm, kvm_pte_t pte)
+{
+	unsigned long pfn = kvm_pte_pfn(pte);
+
+	if (!(pte & KVM_PTE_PRIVATE) ||
+	    (kvm->type != PMM_VM_TDX && kvm->type != PMM_VM_PKVM) ||
+	    cc_frame_owner(pfn) != kvm->id)
+		return;
+	cc_make_shared(pfn, 1);
+	if (kvm->type == PMM_VM_TDX)
+		frame_clear(pfn);
+}
+
 /* kvm_mmu_invalidate_range_add() */
 static void kvm_mmu_invalidate_range_add(struct pmm_vm *kvm,
 					 unsigned long start, unsigned long end)
@@ -141,21 +180,29 @@ bool kvm_mmu_unmap_gfn_range(struct pmm_vm *kvm, struct kvm_gfn_range *range)
 		if (!kvm_pte_valid(pte) || !range_selects(kvm, range, pte))
 			continue;
 		stage2_set(ptep, 0);
+		kvm_private_unmapped(kvm, pte);
 		flush = true;
 	}
 	return flush;
 }
 
-/* Every entry of @slot, for the mm's release: no range to record. */
-static void stage2_unmap_slot(struct kvm_memory_slot *slot)
+/*
+ * Every entry of @slot, for the mm's release (kvm_flush_shadow_all():
+ * private entries too, their frames back to the host): no range to
+ * record.
+ */
+static void stage2_unmap_slot(struct pmm_vm *kvm, struct kvm_memory_slot *slot)
 {
 	unsigned long gfn;
 
 	for (gfn = slot->base_gfn; gfn < slot->base_gfn + slot->npages; gfn++) {
 		kvm_pte_t *ptep = stage2_ptep(slot, gfn);
+		kvm_pte_t pte = stage2_peek(ptep);
 
-		if (kvm_pte_valid(stage2_peek(ptep)))
-			stage2_set(ptep, 0);
+		if (!kvm_pte_valid(pte))
+			continue;
+		stage2_set(ptep, 0);
+		kvm_private_unmapped(kvm, pte);
 	}
 }
 
@@ -276,7 +323,7 @@ static void kvm_mmu_notifier_release(struct mmu_notifier *mn,
 	KVM_MMU_LOCK(kvm);
 	WRITE_ONCE(kvm->released, true);
 	for (i = 0; i < kvm->nr_memslots; i++)
-		stage2_unmap_slot(&kvm->memslots[i]);
+		stage2_unmap_slot(kvm, &kvm->memslots[i]);
 	KVM_MMU_UNLOCK(kvm);
 }
 
@@ -304,6 +351,27 @@ static bool mmu_invalidate_retry(struct pmm_vm *kvm, unsigned long mmu_seq)
 		return true;
 	smp_rmb();
 	return kvm->mmu_invalidate_seq != mmu_seq;
+}
+
+static bool no_invalidation(const struct task *t, const void *arg)
+{
+	const struct pmm_vm *kvm = arg;
+
+	(void)t;
+	return !__atomic_load_n(&kvm->mmu_invalidate_in_progress, __ATOMIC_RELAXED);
+}
+
+/*
+ * A fault that retried because an invalidation is under way: the vCPU
+ * faults again and again until it ends, each time refused. The model
+ * waits for the end instead (spin_until()): the same outcomes, without
+ * exploring every count of refusals (and without running out of
+ * GUEST_FAULT_RETRIES while a long invalidation runs).
+ */
+static void kvm_wait_invalidation(struct pmm_vm *kvm)
+{
+	if (READ_ONCE(kvm->mmu_invalidate_in_progress))
+		spin_until(&kvm->mmu_invalidate_in_progress, no_invalidation, kvm);
 }
 
 /* vma_lookup(): the VMA containing @addr, if any. */
@@ -370,7 +438,8 @@ static int stage2_map(kvm_pte_t *ptep, kvm_pte_t pte, bool perm_fault,
  * memory: GUP refuses it and the fault is -EFAULT.
  */
 int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
-		   unsigned long gfn, bool write, bool perm_fault)
+		   unsigned long gfn, bool write, bool perm_fault,
+		   unsigned long seq_in)
 {
 	unsigned long hva = gfn_to_hva_memslot(slot, gfn);
 	struct mm_struct *mm = kvm->mm;
@@ -388,8 +457,11 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		return -EFAULT;
 	}
 	mte_allowed = kvm_vma_mte_allowed(vma);
-	/* The implicit smp_rmb() of the unlock pairs with invalidate_end. */
-	mmu_seq = READ_ONCE(kvm->mmu_invalidate_seq);
+	/*
+	 * The implicit smp_rmb() of the unlock pairs with invalidate_end. A
+	 * VM with private memory read it before the gfn's attribute.
+	 */
+	mmu_seq = seq_in != KVM_NO_SEQ ? seq_in : READ_ONCE(kvm->mmu_invalidate_seq);
 	/* __kvm_faultin_pfn() -> hva_to_pfn(): GUP, the slow path. */
 	got = get_user_pages(mm, hva, 1, write ? FOLL_WRITE : 0, &page);
 	mmap_read_unlock(mm);
@@ -415,7 +487,76 @@ int user_mem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 out_unlock:
 	kvm_release_faultin_page(page, ret != 0, write);
 	kvm_fault_unlock(kvm);
+	if (ret == -EAGAIN)
+		kvm_wait_invalidation(kvm);
 	return ret == -EAGAIN ? 0 : ret;
+}
+
+/*
+ * kvm_mmu_faultin_pfn_gmem() and the map of __kvm_tdp_mmu_map(): the
+ * frame from guest_memfd (a reference, dropped once mapped), then under
+ * mmu_lock the retry against invalidations (a hole punch, a release, an
+ * attribute change between the seq's read and here), the hardware's
+ * taking of a private frame, and the entry, always writable. A private
+ * gfn in a slot without guest_memfd exits to the VMM
+ * (kvm_mmu_prepare_memory_fault_exit(): -EFAULT here).
+ */
+static int kvm_gmem_abort(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
+			  unsigned long gfn, bool private, bool perm_fault,
+			  unsigned long mmu_seq)
+{
+	unsigned long pfn;
+	struct page *page;
+	int max_order, ret;
+
+	if (!kvm_slot_has_gmem(slot))
+		return -EFAULT;
+	ret = kvm_gmem_get_pfn(kvm, slot, gfn, &pfn, &page, &max_order);
+	if (ret)
+		return ret == -ENOMEM ? -ENOMEM : -EFAULT;
+	kvm_fault_lock(kvm);
+	if (mmu_invalidate_retry(kvm, mmu_seq)) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	if (private) {
+		ret = kvm_private_map(kvm, pfn);
+		if (ret)
+			goto out_unlock;
+	}
+	ret = stage2_map(stage2_ptep(slot, gfn),
+			 ((kvm_pte_t)pfn << PAGE_SHIFT) | KVM_PTE_VALID |
+			 KVM_PTE_WRITABLE | (private ? KVM_PTE_PRIVATE : 0),
+			 perm_fault, PMM_HERE);
+out_unlock:
+	folio_put(page_folio(page));
+	kvm_fault_unlock(kvm);
+	if (ret == -EAGAIN)
+		kvm_wait_invalidation(kvm);
+	return ret == -EAGAIN ? 0 : ret;
+}
+
+/*
+ * kvm_mmu_faultin_pfn()'s choice: the gfn's attribute says private (read
+ * once, as fault->is_private), or the slot is gmem-only: guest_memfd;
+ * else the VMM's memory. mmu_invalidate_seq is read first, then the
+ * attribute (smp_rmb() between): an attribute change after the seq's
+ * read makes the fault retry, whichever memory it took.
+ */
+int kvm_handle_stage2_fault(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
+			    unsigned long gfn, bool write, bool perm_fault)
+{
+	unsigned long mmu_seq;
+	bool private;
+
+	if (!kvm_arch_has_private_mem(kvm) && !kvm_slot_has_gmem(slot))
+		return user_mem_abort(kvm, slot, gfn, write, perm_fault, KVM_NO_SEQ);
+	mmu_seq = READ_ONCE(kvm->mmu_invalidate_seq);
+	smp_rmb();
+	private = kvm_mem_is_private(kvm, gfn);
+	if (private || kvm_memslot_is_gmem_only(slot))
+		return kvm_gmem_abort(kvm, slot, gfn, private, perm_fault, mmu_seq);
+	return user_mem_abort(kvm, slot, gfn, write, perm_fault, mmu_seq);
 }
 
 /* The VMM's PTE at @hva, read with no yield (an oracle's look). */
@@ -427,11 +568,61 @@ static bool vmm_pte_maps(struct mm_struct *mm, unsigned long hva,
 	return pte_present(pte) && pte_pfn(pte) == pfn;
 }
 
+/* The folio guest_memfd has at @gfn's index, read with no yield. */
+static unsigned long gmem_peek_pfn(struct kvm_memory_slot *slot,
+				   unsigned long gfn)
+{
+	struct kvm_gmem_file *f = __atomic_load_n(&slot->gmem.file, __ATOMIC_RELAXED);
+	struct inode *inode = f ? kvm_gmem_file_inode(f) : NULL;
+	unsigned long index = kvm_gmem_index(slot, gfn);
+	struct folio *folio;
+
+	if (!inode || index >= inode->i_max_pages)
+		return ~0UL;
+	folio = __atomic_load_n(&inode->i_pages[index], __ATOMIC_RELAXED);
+	return folio ? folio_pfn(folio) : ~0UL;
+}
+
+/*
+ * A private entry (or any entry of a gmem-only slot): its frame is the
+ * guest_memfd's folio at the gfn's index, and the gfn's attribute is
+ * what the entry was made for, unless an invalidation is under way.
+ */
+static bool gmem_entry_coherent(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
+				unsigned long gfn, kvm_pte_t pte)
+{
+	bool private = pte & KVM_PTE_PRIVATE;
+
+	if (gmem_peek_pfn(slot, gfn) != kvm_pte_pfn(pte)) {
+		pmm_violation("stale-tlb", "stage 2 maps gfn %#lx to frame %#lx, "
+			      "which guest_memfd no longer has there", gfn,
+			      kvm_pte_pfn(pte));
+		return false;
+	}
+	if (!kvm->mmu_invalidate_in_progress &&
+	    private != (kvm_mem_is_private_peek(kvm, gfn))) {
+		pmm_violation("stale-tlb", "stage 2 maps gfn %#lx %s, but it is %s",
+			      gfn, private ? "private" : "shared",
+			      private ? "shared" : "private");
+		return false;
+	}
+	return true;
+}
+
 bool stage2_entry_coherent(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 			   unsigned long gfn, kvm_pte_t pte)
 {
 	unsigned long hva = gfn_to_hva_memslot(slot, gfn);
 
+	if (kvm_pte_valid(pte) &&
+	    ((pte & KVM_PTE_PRIVATE) || kvm_memslot_is_gmem_only(slot)))
+		return gmem_entry_coherent(kvm, slot, gfn, pte);
+	if (kvm_pte_valid(pte) && kvm->mmu_invalidate_in_progress == 0 &&
+	    kvm_mem_is_private_peek(kvm, gfn)) {
+		pmm_violation("stale-tlb", "stage 2 maps private gfn %#lx to the "
+			      "VMM's shared memory", gfn);
+		return false;
+	}
 	if (!kvm_pte_valid(pte) ||
 	    (!kvm->released && vmm_pte_maps(kvm->mm, hva, kvm_pte_pfn(pte))))
 		return true;

@@ -85,6 +85,7 @@ struct gvm {
 	char name[8];
 	int proc;
 	bool mte;
+	bool pkvm;		/* 'type pkvm' */
 	unsigned long slot;	/* guest bytes backed by a memslot; 0: none */
 };
 
@@ -881,7 +882,10 @@ static bool g_vm(struct gen *g)
 	v->proc = g->proc;
 	v->mte = chance(&g->r, 80);
 	v->slot = 0;
-	put(g, "vm %s on %s%s", v->name, g->procs[v->proc], v->mte ? " mte" : "");
+	/* A pKVM protected VM now and then: private memory, attributes. */
+	v->pkvm = chance(&g->r, 20);
+	put(g, "vm %s on %s%s%s", v->name, g->procs[v->proc], v->mte ? " mte" : "",
+	    v->pkvm ? " type pkvm" : "");
 	return true;
 }
 
@@ -987,6 +991,23 @@ static void put_guest_tag(struct gen *g, const struct gvm *v)
 {
 	if (v->mte && chance(&g->r, 85))
 		put(g, " tag %#x", pick_tag(g));
+}
+
+/*
+ * vm_attr V 0x0 len N private|shared: KVM_SET_MEMORY_ATTRIBUTES; EINVAL
+ * (a status) on a VM without private memory.
+ */
+static bool g_vm_attr(struct gen *g)
+{
+	struct gvm *v = pick_vm(g, false);
+
+	if (!v)
+		return false;
+	put(g, "vm_attr %s 0x0 len ", v->name);
+	put_size(g, K4);
+	put(g, chance(&g->r, 50) ? " private" : " shared");
+	maybe_as(g);
+	return true;
 }
 
 static bool g_guest_write(struct gen *g)
@@ -1496,10 +1517,11 @@ static const struct stmt_gen {
 	{ "seal", g_seal, 1, 2, 0 },
 	{ "fallocate", g_fallocate, 1, 2, 0 },
 	{ "guest_write", g_guest_write, 2, 5, F_MTE },
+	{ "vm_attr", g_vm_attr, 1, 4, F_MTE },
 	{ "guest_read", g_guest_read, 1, 5, F_MTE },
-	{ "guest_store_tags", g_guest_store_tags, 1, 3, F_MTE },
-	{ "guest_load_tags", g_guest_load_tags, 1, 3, F_MTE },
-	{ "copy_tags", g_copy_tags, 1, 3, F_MTE },
+	{ "guest_store_tags", g_guest_store_tags, 2, 5, F_MTE },
+	{ "guest_load_tags", g_guest_load_tags, 2, 5, F_MTE },
+	{ "copy_tags", g_copy_tags, 2, 5, F_MTE },
 	{ "madvise", g_madvise, 1, 3, 0 },
 	{ "split_thp", g_split_thp, 1, 3, 0 },
 	{ "nr_hugepages", g_nr_hugepages, 1, 1, F_DECL },
@@ -1887,7 +1909,7 @@ void gen_scenario(uint64_t seed, uint64_t index, const struct gen_opts *o,
 	machine = o->machine ? o->machine : pick_machine(&g);
 	/* Tags and guests: the statements of the machine that has them. */
 	g.mte = !strcmp(machine, SCN_MTE_MACHINE);
-	g.enc = !strncmp(machine, "x86-", 4);
+	g.enc = !strcmp(machine, "x86-sme") || !strcmp(machine, "x86-sev");
 	g.s390 = !strcmp(machine, "s390-pv");
 	g.tag = 1 + (unsigned int)below(&g.r, 15);
 	snprintf(out->machine, sizeof(out->machine), "%s", machine);
