@@ -7,8 +7,11 @@
  *                          MiB, for a sw-protected guest of 64 GiB whose
  *                          memory is one guest_memfd of 64 GiB, every page
  *                          of it allocated (fallocate), bound to one
- *                          memslot, the guest writing a private page every
- *                          2 MiB, on the native backend (target: < 2048)
+ *                          memslot (KVM_SET_USER_MEMORY_REGION2), all of
+ *                          it private, the guest storing to a page every
+ *                          2 MiB (each a stage-2 fault through
+ *                          kvm_gmem_get_pfn()), on the native backend
+ *                          (target: < 2048)
  *   gmem_64g_populate_s    the fallocate() of the 64 GiB, in seconds
  *   gmem_64g_guest_writes  the private pages the guest wrote
  *
@@ -28,10 +31,6 @@
 #include "protmm/kvm.h"
 #include "protmm/protmm.h"
 
-/* Internals: the memslot's binding and the vCPU's private access. */
-#include "machine/machine.h"
-#include "mem/phys.h"
-#include "virt/guest_memfd.h"
 
 #define GIB		(1ul << 30)
 #define GUEST		(64 * GIB)
@@ -54,7 +53,6 @@ static void fail(const char *what)
 static void setup(void *arg)
 {
 	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
-	struct kvm_gmem_file *gf;
 	double t0;
 
 	(void)arg;
@@ -69,10 +67,7 @@ static void setup(void *arg)
 	if (pmm_vm_set_memory_attributes(vm, GPA, GUEST,
 					 PMM_MEMORY_ATTRIBUTE_PRIVATE))
 		fail("KVM_SET_MEMORY_ATTRIBUTES");
-	/* KVM_SET_USER_MEMORY_REGION2: the slot, then its binding. */
-	if (pmm_vm_set_memslot(vm, GPA, HVA, GUEST) ||
-	    machine_gmem_file(gmem, &gf) ||
-	    kvm_gmem_bind(vm, gfn_to_memslot(vm, GPA >> PAGE_SHIFT), gf, 0))
+	if (pmm_vm_set_memslot_gmem(vm, GPA, HVA, GUEST, gmem, 0))
 		fail("KVM_SET_USER_MEMORY_REGION2");
 	t0 = now();
 	if (pmm_fallocate(gmem, PMM_FALLOC_FL_KEEP_SIZE, 0, GUEST))
@@ -80,28 +75,16 @@ static void setup(void *arg)
 	populate_s = now() - t0;
 }
 
-/*
- * The vCPU: a private page every STRIDE, reached as kvm's private fault
- * does (kvm_gmem_get_pfn()), written as the guest.
- */
+/* The vCPU: a private page every STRIDE (stage-2 fault: guest_memfd). */
 static void vcpu(void *arg)
 {
-	struct kvm_memory_slot *slot = gfn_to_memslot(vm, GPA >> PAGE_SHIFT);
-	unsigned long gpa, pfn;
-	struct page *page;
-	char buf[8] = "private";
+	static const char buf[8] = "private";
+	unsigned long gpa;
 
 	(void)arg;
 	for (gpa = GPA; gpa < GPA + GUEST; gpa += STRIDE) {
-		struct phys_access a = { .who = ACCESS_GUEST, .write = true,
-					 .len = sizeof(buf), .buf = buf };
-
-		if (kvm_gmem_get_pfn(vm, slot, gpa >> PAGE_SHIFT, &pfn, &page, NULL))
-			fail("kvm_gmem_get_pfn");
-		a.pfn = pfn;
-		if (phys_access(&a))
-			fail("the guest's write");
-		folio_put(page_folio(page));
+		if (pmm_guest_store(vm, gpa, buf, sizeof(buf)))
+			fail("the guest's store");
 		writes++;
 	}
 }

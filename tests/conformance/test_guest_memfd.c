@@ -230,6 +230,31 @@ static void t_invalid_punch_hole(void *arg)
 		      "should fail", cases[i][0], cases[i][1]);
 }
 
+/*
+ * test_guest_memfd_guest(): a memslot on the guest_memfd (MMAP |
+ * INIT_SHARED, a page), the host fills it through its mapping, the guest
+ * reads that and writes 0xff over it, and the host sees the guest's.
+ */
+#define GUEST_GPA	(4ul << 30)
+
+static void t_guest(void *arg)
+{
+	unsigned char buf[PAGE], got = 0;
+
+	(void)arg;
+	CHECK(pmm_vm_set_memslot_gmem(V, GUEST_GPA, FAR, PAGE, G, 0) == 0,
+	      "vm_set_user_memory_region2");
+	CHECK(pmm_mmap(P, MEM, PAGE, RW, PMM_MAP_SHARED, G, 0) == 0, "kvm_mmap");
+	CHECK(conf_fill(P, MEM, PAGE, 0xaa) == 0, "memset");
+	CHECK(pmm_munmap(P, MEM, PAGE) == 0, "kvm_munmap");
+	CHECK(pmm_guest_load(V, GUEST_GPA, buf, PAGE) == 0, "vcpu_run");
+	CHECK(conf_all(buf, PAGE, 0xaa), "Guest expected 0xaa");
+	memset(buf, 0xff, sizeof(buf));
+	CHECK(pmm_guest_store(V, GUEST_GPA, buf, PAGE) == 0, "vcpu_run");
+	CHECK(pmm_mmap(P, MEM, PAGE, RW, PMM_MAP_SHARED, G, 0) == 0, "kvm_mmap");
+	CHECK(conf_expect(P, MEM, PAGE, 0xff, &got) == 0, "host reads %#x", got);
+}
+
 /* One case under one set of flags: one task, one execution. */
 static void run_case(const char *name, pmm_task_fn fn, unsigned long flags)
 {
@@ -322,6 +347,12 @@ static void test_invalid_punch_hole(void **state)
 		run_case("test_invalid_punch_hole", t_invalid_punch_hole, flag_sets[i]);
 }
 
+static void test_guest_memfd_guest(void **state)
+{
+	(void)state;
+	run_case("test_guest_memfd_guest", t_guest, MMAP | SHARED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_file_size),
 		cmocka_unit_test(test_fallocate),
 		cmocka_unit_test(test_invalid_punch_hole),
+		cmocka_unit_test(test_guest_memfd_guest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

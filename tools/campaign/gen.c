@@ -1752,8 +1752,7 @@ static void init_block(struct gen *g)
 	if (g->mte && chance(&g->r, 45)) {
 		emit_verb(g, "vm", 0);
 		emit_verb(g, "memslot", 0);
-		if (chance(&g->r, 40))
-			emit_verb(g, "guest_memfd", 0);
+		emit_verb(g, "guest_memfd", 0);
 	}
 	if (chance(&g->r, 30)) {
 		n = 1 + (unsigned int)below(&g->r, MAX_BOS);
