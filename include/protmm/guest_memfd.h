@@ -58,6 +58,14 @@ struct pmm_file;
 /* KVM_CREATE_GUEST_MEMFD flags, as in <linux/kvm.h>. */
 #define PMM_GUEST_MEMFD_FLAG_MMAP		(1UL << 0)
 #define PMM_GUEST_MEMFD_FLAG_INIT_SHARED	(1UL << 1)
+/*
+ * The 1 GiB guest_memfd HugeTLB series: folios from the hugetlb pool of
+ * the size given (2 MiB without one); size and fallocate ranges aligned
+ * to it (-EINVAL). Knob gmem.huge says how the folios are held.
+ */
+#define PMM_GUEST_MEMFD_FLAG_HUGETLB		(1UL << 2)
+#define PMM_GUESTMEM_HUGETLB_FLAG_2MB		(21UL << 58)
+#define PMM_GUESTMEM_HUGETLB_FLAG_1GB		(30UL << 58)
 
 /* KVM_CAP_GUEST_MEMFD_FLAGS: the flags @vm's guest_memfds may take. */
 PMM_API unsigned long pmm_gmem_supported_flags(struct pmm_vm *vm);

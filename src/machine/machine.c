@@ -7,6 +7,7 @@
 #include "check/cc.h"
 #include "check/enc.h"
 #include "check/gmem.h"
+#include "check/gmem_conv.h"
 #include "check/leak.h"
 #include "check/shadow.h"
 #include "check/tags.h"
@@ -137,6 +138,8 @@ int pmm_machine_init(const struct pmm_machine_opts *opts)
 		err = cc_check_init();
 	if (!err)
 		err = gmem_check_init();
+	if (!err)
+		err = gmem_conv_check_init();
 	if (!err && arch_ops->late_init)
 		err = arch_ops->late_init();
 	if (err)

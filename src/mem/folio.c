@@ -135,6 +135,12 @@ void __folio_put(struct folio *folio)
 		free_huge_folio(folio);
 		return;
 	}
+	/* A piece of a split hugetlb folio waits for its siblings. */
+	if (__atomic_load_n(&folio->flags, __ATOMIC_RELAXED) &
+	    (1UL << PG_hugetlb_split)) {
+		hugetlb_split_piece_freed(folio);
+		return;
+	}
 	bad = bad_state(folio);
 	if (bad)
 		pmm_violation("bug-on", "Bad page state: freeing frame %#lx %s",
@@ -250,6 +256,11 @@ int try_grab_folio_at(struct folio *folio, int refs, unsigned int flags,
 	} else {
 		folio_ref_add_at(folio, refs * (int)GUP_PIN_COUNTING_BIAS, loc);
 	}
+	/* The exclusive-pin RFC: an ordinary pin backs off an exclusive one. */
+	if (folio_maybe_exclusive_pinned(folio)) {
+		gup_put_folio_at(folio, refs, FOLL_PIN, loc);
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -277,6 +288,10 @@ struct folio *try_grab_folio_fast_at(struct page *page, int refs,
 	else
 		folio_ref_add_at(folio, refs * ((int)GUP_PIN_COUNTING_BIAS - 1),
 				 loc);
+	if (folio_maybe_exclusive_pinned(folio)) {
+		gup_put_folio_at(folio, refs, FOLL_PIN, loc);
+		return NULL;
+	}
 	return folio;
 }
 
@@ -286,12 +301,17 @@ void gup_put_folio_at(struct folio *folio, int refs, unsigned int flags,
 {
 	if (flags & FOLL_PIN) {
 		if (folio_test_large(folio)) {
-			if (atomic_add_return_at(-refs, &folio->_pincount, loc) < 0)
+			int pins = refs + ((flags & FOLL_EXCLUSIVE) ?
+					   (int)GUP_PIN_EXCLUSIVE_BIAS : 0);
+
+			if (atomic_add_return_at(-pins, &folio->_pincount, loc) < 0)
 				pmm_violation("refcount-underflow",
 					      "unpin of frame %#lx not pinned at %s:%d",
 					      folio_pfn(folio), loc->file, loc->line);
 		} else {
 			refs *= (int)GUP_PIN_COUNTING_BIAS;
+			if (flags & FOLL_EXCLUSIVE)
+				refs += (int)GUP_PIN_EXCLUSIVE_BIAS;
 		}
 	}
 	folio_put_refs_at(folio, refs, loc);

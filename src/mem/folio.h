@@ -74,6 +74,26 @@ void folio_ref_unfreeze_at(struct folio *folio, int count,
 #define FOLL_LONGTERM	0x100u
 #define FOLL_PIN	0x40000u
 #define FOLL_FAST_ONLY	0x80000u
+/*
+ * The exclusive pin of "mm/gup: Introduce exclusive GUP pinning" (Elliot
+ * Berman, RFC, 18 June 2024; seed 004), never merged: a longterm pin that
+ * no other pin may coexist with (mm/gup.c here). Its bias goes on the
+ * refcount of a small folio, on _pincount of a large one. Plain
+ * references (FOLL_GET, vmsplice, some O_DIRECT) do not see it.
+ */
+#define FOLL_EXCLUSIVE		0x2000u
+#define GUP_PIN_EXCLUSIVE_BIAS	(1U << 30)
+
+/* folio_maybe_exclusive_pinned() of the RFC; a read without a yield. */
+static inline bool folio_maybe_exclusive_pinned(struct folio *folio)
+{
+	unsigned int count = (unsigned int)__atomic_load_n(
+		folio_test_large(folio) ? &folio->_pincount.counter :
+					  &folio->_refcount.counter,
+		__ATOMIC_ACQUIRE);
+
+	return count >= GUP_PIN_EXCLUSIVE_BIAS;
+}
 
 int try_grab_folio_at(struct folio *folio, int refs, unsigned int flags,
 		      const struct pmm_loc *loc);

@@ -256,3 +256,114 @@ long demote_pool_huge_page(struct hstate *src, unsigned long nr)
 	}
 	return done ? done : -EBUSY;
 }
+
+/* What an order-0 piece keeps of its folio's flags. */
+#define SPLIT_KEEP_FLAGS	((1UL << PG_uptodate) | (1UL << PG_dirty))
+
+/*
+ * __split_folio_to_order() for a hugetlb folio, to order 0, with its
+ * refcount frozen: every page becomes a folio of its own, with the page
+ * cache's index and its owner's reference.
+ */
+static void split_pages(struct folio *folio, struct hugetlb_split *s,
+			int expected, unsigned long nr)
+{
+	unsigned long keep = folio->flags & SPLIT_KEEP_FLAGS;
+	const int per_page = 1;
+	unsigned long i;
+
+	for (i = nr; i-- > 0;) {
+		struct page *p = folio_page(folio, i);
+
+		p->flags &= (~0UL << MEM_TYPE_SHIFT);
+		p->flags |= keep | (1UL << PG_hugetlb_split);
+		if (i) {
+			INIT_LIST_HEAD(&p->lru);
+			p->mapping = folio->mapping;
+			p->index = folio->index + i;
+		}
+		p->private = (unsigned long)s;
+		p->_mapcount.counter = -1;
+		__atomic_store_n(&p->_refcount.counter,
+				 i ? per_page : expected - (int)(nr - 1) * per_page,
+				 __ATOMIC_RELEASE);
+	}
+}
+
+int hugetlb_split_folio(struct folio *folio, int expected,
+			struct hugetlb_split **out)
+{
+	unsigned long nr = folio_nr_pages(folio);
+	struct hugetlb_split *s;
+
+	if (!folio_test_hugetlb(folio) || expected < 1 ||
+	    (unsigned long)expected < nr)
+		return -EINVAL;
+	s = pmm_alloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (!folio_ref_freeze(folio, expected))
+		return -EAGAIN;
+	if (folio->_pincount.counter || folio_mapcount(folio)) {
+		pmm_violation("bug-on", "hugetlb split: frame %#lx %s with its "
+			      "refcount frozen at %d", folio_pfn(folio),
+			      folio->_pincount.counter ? "pinned" : "mapped",
+			      expected);
+		folio_ref_unfreeze(folio, expected);
+		return -EAGAIN;
+	}
+	s->h = folio_hstate(folio);
+	s->head = folio;
+	s->hpg_flags = folio->private;
+	atomic_long_set(&s->nr_live, (long)nr);
+	split_pages(folio, s, expected, nr);
+	*out = s;
+	return 0;
+}
+
+struct hugetlb_split *hugetlb_split_origin(struct page *page)
+{
+	if (!(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+	      (1UL << PG_hugetlb_split)))
+		return NULL;
+	return (struct hugetlb_split *)page->private;
+}
+
+/* free_pages_prepare()'s checks, for a piece that goes nowhere yet. */
+static void check_piece(struct folio *piece)
+{
+	const char *bad = NULL;
+
+	if (piece->flags & ((1UL << PG_locked) | (1UL << PG_writeback)))
+		bad = "locked or under writeback";
+	else if (piece->mapping && !folio_test_anon(piece))
+		bad = "still in a page cache";
+	else if (piece->_mapcount.counter != -1)
+		bad = "still mapped";
+	if (bad)
+		pmm_violation("bug-on", "Bad page state: freeing split hugetlb "
+			      "frame %#lx %s", folio_pfn(piece), bad);
+}
+
+/*
+ * The reassembly: the frames become one free hugetlb folio again, with the
+ * reservation it took, and go back on the free list (free_huge_folio()).
+ */
+static void reassemble(struct hugetlb_split *s)
+{
+	struct folio *folio = s->head;
+
+	prep_hugetlb_folio(folio, s->h->order);
+	folio->private = s->hpg_flags;
+	free_huge_folio(folio);
+}
+
+void hugetlb_split_piece_freed(struct folio *piece)
+{
+	struct hugetlb_split *s = hugetlb_split_origin((struct page *)piece);
+
+	check_piece(piece);
+	piece->mapping = NULL;
+	if (atomic_long_add_return_at(-1, &s->nr_live, PMM_HERE) == 0)
+		reassemble(s);
+}

@@ -97,4 +97,43 @@ void free_huge_folio(struct folio *folio);
  */
 long demote_pool_huge_page(struct hstate *src, unsigned long nr);
 
+/*
+ * A hugetlb folio split into order-0 folios for guest_memfd: option (b) of
+ * seed 004 (David Hildenbrand, 20 June 2024) and what the 1 GiB guest_memfd
+ * HugeTLB series does (a folio has lost its hugetlb status by the time it
+ * is mapped to userspace, so core mm counts pins and mappings per 4 KiB).
+ * Each piece is an ordinary order-0 folio with PG_hugetlb_split set and
+ * ->private pointing at this record, which remembers the origin. A piece
+ * whose last reference goes is not freed to the buddy allocator: it waits
+ * for its siblings, and when the last piece goes the folio is reassembled
+ * and given back to its pool (hugetlb_split_piece_freed()): only then, so
+ * a pin on one piece holds the whole folio out of the pool.
+ *
+ * Simplified: the kernel's series rebuilds the vmemmap optimisation and
+ * can merge the pieces back while guest_memfd still holds them; here
+ * reassembly happens only on the way back to the pool.
+ */
+struct hugetlb_split {
+	struct hstate *h;
+	struct folio *head;		/* the first frame */
+	unsigned long hpg_flags;	/* the folio's HPG_* bits, for the free */
+	atomic_long_t nr_live;		/* pieces not yet freed */
+};
+
+/*
+ * Splits the hugetlb folio @folio into order-0 folios. @expected is every
+ * reference the caller accounts for: one per page for its owner (a page
+ * cache holds as many on a large folio; each piece keeps one), and the
+ * caller's own, which stay on the first piece. The refcount is frozen at @expected first, as
+ * __folio_split() does: -EAGAIN when it is not (a pin, a mapping, a GUP
+ * reference elsewhere), -EINVAL for a folio that is not hugetlb or a
+ * count below the pages. Returns the record in *@out.
+ */
+int hugetlb_split_folio(struct folio *folio, int expected,
+			struct hugetlb_split **out);
+/* The record of the folio @page was split from, or NULL. */
+struct hugetlb_split *hugetlb_split_origin(struct page *page);
+/* From __folio_put(): the last reference to a piece went. */
+void hugetlb_split_piece_freed(struct folio *piece);
+
 #endif /* PMM_MEM_HUGETLB_H */

@@ -58,6 +58,7 @@ enum pageflags {
 	PG_buddy,
 	PG_table,
 	PG_hugetlb,	/* a hugetlb folio's head (the kernel's PGTY_hugetlb) */
+	PG_hugetlb_split,	/* a piece of a split hugetlb folio (mem/hugetlb.h) */
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
 };

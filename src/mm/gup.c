@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
+#include "check/gmem_conv.h"
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
@@ -92,11 +93,78 @@ static bool can_follow_write_pmd(pmd_t pmd, struct page *head,
 	return pmd_write(pmd) || can_follow_write_common(head, vma, flags);
 }
 
+/*
+ * large_folio_pin_setexc() of the exclusive-pin RFC: no pin yet, then the
+ * pin and the bias at once. (The RFC's cmpxchg stores the bare pin count,
+ * losing the bias, on a large folio; modelled as meant.)
+ */
+static bool large_folio_pin_setexc(struct folio *folio)
+{
+	int old;
+
+	do {
+		old = atomic_read(&folio->_pincount);
+		if (old > 0)
+			return false;
+	} while (atomic_cmpxchg(&folio->_pincount, old,
+				1 + (int)GUP_PIN_EXCLUSIVE_BIAS) != old);
+	return true;
+}
+
+/* page_ref_setexc(): no pin yet (refcount under the bias), then both. */
+static bool folio_ref_setexc(struct folio *folio, int refs)
+{
+	int old;
+
+	do {
+		old = atomic_read(&folio->_refcount);
+		if ((unsigned int)old >= GUP_PIN_COUNTING_BIAS)
+			return false;
+	} while (atomic_cmpxchg(&folio->_refcount, old,
+				old + refs + (int)GUP_PIN_EXCLUSIVE_BIAS) != old);
+	return true;
+}
+
+/*
+ * try_grab_page_excl(): the exclusive pin, only where no pin of any kind
+ * is; the caller holds the PTL, so the folio has a reference already.
+ */
+static int try_grab_folio_excl(struct folio *folio)
+{
+	if (folio_test_large(folio)) {
+		folio_ref_add(folio, 1);
+		if (large_folio_pin_setexc(folio))
+			return 0;
+		folio_put(folio);
+		return -EBUSY;
+	}
+	return folio_ref_setexc(folio, (int)GUP_PIN_COUNTING_BIAS) ? 0 : -EBUSY;
+}
+
+int folio_try_exclusive_pin(struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return folio_ref_setexc(folio, (int)GUP_PIN_COUNTING_BIAS) ? 0 : -EBUSY;
+	if (!large_folio_pin_setexc(folio))
+		return -EBUSY;
+	folio_ref_add(folio, 1);
+	return 0;
+}
+
+void folio_exclusive_unpin(struct folio *folio)
+{
+	gup_put_folio(folio, 1, FOLL_PIN | FOLL_EXCLUSIVE);
+}
+
+bool (*gup_longterm_refused)(struct vm_area_struct *vma);
+
 /* try_grab_folio() for the slow path, with the zero page never pinned. */
 static int grab(struct folio *folio, unsigned int flags)
 {
 	if ((flags & FOLL_PIN) && is_zero_folio(folio))
 		return 0;
+	if (flags & FOLL_EXCLUSIVE)
+		return try_grab_folio_excl(folio);
 	return try_grab_folio(folio, 1, flags);
 }
 
@@ -264,6 +332,9 @@ static int check_vma_flags(struct vm_area_struct *vma, unsigned int flags)
 {
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return -EFAULT;
+	if ((flags & FOLL_LONGTERM) && gup_longterm_refused &&
+	    gup_longterm_refused(vma))
+		return -EFAULT;
 	if (flags & FOLL_WRITE) {
 		if (!vma_is_anonymous(vma) &&
 		    !writable_file_mapping_allowed(vma, flags))
@@ -345,16 +416,25 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 		    unsigned long nr_pages, unsigned int gup_flags,
 		    struct page **pages)
 {
-	if (gup_flags & FOLL_PIN)
+	if (gup_flags & (FOLL_PIN | FOLL_EXCLUSIVE))
 		return -EINVAL;
 	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_GET, pages);
+}
+
+/*
+ * is_valid_gup_args() of the exclusive-pin RFC: FOLL_EXCLUSIVE only with
+ * FOLL_PIN and FOLL_LONGTERM.
+ */
+static bool valid_exclusive(unsigned int gup_flags)
+{
+	return !(gup_flags & FOLL_EXCLUSIVE) || (gup_flags & FOLL_LONGTERM);
 }
 
 long pin_user_pages(struct mm_struct *mm, unsigned long start,
 		    unsigned long nr_pages, unsigned int gup_flags,
 		    struct page **pages)
 {
-	if (gup_flags & FOLL_GET)
+	if ((gup_flags & FOLL_GET) || !valid_exclusive(gup_flags))
 		return -EINVAL;
 	return __get_user_pages(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
 }
@@ -406,6 +486,24 @@ static pte_t gup_fast_ptep_get(pte_t *ptep, unsigned long table,
 }
 
 /*
+ * try_grab_folio_fast() with the oracles told that what it takes is
+ * speculative until the caller's recheck (check/gmem_conv.h): from before
+ * the first reference, so that no part of the grab goes unexplained.
+ */
+static struct folio *gup_fast_grab(struct page *page, unsigned int flags)
+{
+	struct folio *folio = page_folio(page), *got;
+
+	gmem_conv_speculative(folio, flags, 1);
+	got = try_grab_folio_fast(page, 1, flags);
+	if (got != folio)
+		gmem_conv_speculative(folio, flags, -1);
+	if (got && got != folio)
+		gmem_conv_speculative(got, flags, 1);
+	return got;
+}
+
+/*
  * gup_fast_pmd_leaf()/gup_fast_pud_leaf() for one page of a huge leaf, a
  * THP's PMD or a hugetlb PMD or PUD: grab the folio through the subpage
  * (a pin: one reference and one _pincount), then re-read the leaf: split,
@@ -425,16 +523,18 @@ static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
 	    pte_special(pte) || ((flags & FOLL_WRITE) && !pte_write(pte)))
 		return NULL;
 	page = huge_leaf_page(pte, addr, sz);
-	folio = try_grab_folio_fast(page, 1, flags);
+	folio = gup_fast_grab(page, flags);
 	if (!folio)
 		return NULL;
 	if (!pte_same(pte, gup_fast_ptep_get(ptep, table, addr, &freed)) || freed ||
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gmem_conv_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
+	gmem_conv_speculative(folio, flags, -1);
 	return page;
 }
 
@@ -468,7 +568,7 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	page = pte_page(pte);
 	if ((flags & FOLL_PIN) && is_zero_pfn(pte_pfn(pte)))
 		return page;
-	folio = try_grab_folio_fast(page, 1, flags);
+	folio = gup_fast_grab(page, flags);
 	if (!folio)
 		return NULL;
 	if ((knob(&gup_fast_recheck) == 0 &&
@@ -476,9 +576,11 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
+		gmem_conv_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
+	gmem_conv_speculative(folio, flags, -1);
 	return page;
 }
 
@@ -508,6 +610,9 @@ long gup_fast(struct mm_struct *mm, unsigned long start,
 	unsigned int seq = 0;
 	unsigned long i;
 
+	/* Simplified: an exclusive pin is the slow path's alone. */
+	if (gup_flags & FOLL_EXCLUSIVE)
+		return 0;
 	if (gup_flags & FOLL_PIN) {
 		seq = READ_ONCE(mm->write_protect_seq);
 		if (seq & 1)
@@ -561,7 +666,7 @@ long pin_user_pages_fast(struct mm_struct *mm, unsigned long start,
 			 unsigned long nr_pages, unsigned int gup_flags,
 			 struct page **pages)
 {
-	if (gup_flags & FOLL_GET)
+	if ((gup_flags & FOLL_GET) || !valid_exclusive(gup_flags))
 		return -EINVAL;
 	return gup_fast_fallback(mm, start, nr_pages, gup_flags | FOLL_PIN, pages);
 }
@@ -605,6 +710,17 @@ void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
 		}
 		unpin_user_page(pages[i]);
 	}
+}
+
+/* unpin_exc_pages() of the exclusive-pin RFC. */
+void unpin_exc_pages(struct page **pages, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (pages[i] && !is_zero_folio(page_folio(pages[i])))
+			gup_put_folio(page_folio(pages[i]), 1,
+				      FOLL_PIN | FOLL_EXCLUSIVE);
 }
 
 void put_user_page_ref(struct page *page)

@@ -15,6 +15,10 @@
  * (follow_huge_pmd()) or, lockless, by gup_fast_pmd_leaf(), which grabs
  * the folio through the subpage and re-reads the PMD.
  *
+ * FOLL_EXCLUSIVE (with FOLL_PIN | FOLL_LONGTERM): the exclusive pin of the
+ * RFC seed 004 discusses: taken only where no pin is, and no ordinary pin
+ * is taken beside it (-EBUSY); plain references still are.
+ *
  * Simplifications: no FOLL_LONGTERM migration out of movable zones (there
  * are none), no PUD leaves, IRQ disabling in GUP-fast is not
  * modelled: page tables are freed only with their mm, by its last user
@@ -49,6 +53,21 @@ void unpin_user_page(struct page *page);
 void unpin_user_pages(struct page **pages, unsigned long npages);
 void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
 				 bool make_dirty);
+/*
+ * The exclusive pin of a folio the caller holds a reference to, as
+ * FOLL_EXCLUSIVE takes it: 0, or -EBUSY where some pin is. Given back
+ * with folio_exclusive_unpin().
+ */
+int folio_try_exclusive_pin(struct folio *folio);
+void folio_exclusive_unpin(struct folio *folio);
+/*
+ * Set by a layer above (virt/gmem_convert.c): whether a longterm pin of
+ * @vma's pages is refused (-EFAULT), as FSDAX's are. NULL: none is.
+ */
+extern bool (*gup_longterm_refused)(struct vm_area_struct *vma);
+
+/* Releases pins taken with FOLL_EXCLUSIVE (the exclusive-pin RFC). */
+void unpin_exc_pages(struct page **pages, unsigned long npages);
 void put_user_page_ref(struct page *page);
 
 #endif /* PMM_MM_GUP_H */

@@ -26,6 +26,7 @@
 
 const struct oracle_info oracles[] = {
 	{ "bug-on", "the model hit what the kernel would VM_BUG_ON or WARN on: a bad page state, an unlock of an unheld lock, sleeping in atomic context, a corrupt page table" },
+	{ "convert-while-referenced", "a guest_memfd conversion to private succeeded while something outside guest_memfd other than a pin still held a folio of the range: a plain GUP reference (vmsplice(), some O_DIRECT), a page-table mapping; a GUP-fast grab before its recheck of the PTE does not count (it gives the folio back), and a large folio is judged whole (core mm counts no pins per subpage)" },
 	{ "crash", "model code died in an execution (a fault, an abort, a sanitizer report): its signal, schedule and trace are reported, and run goes on" },
 	{ "data-corruption", "a read found a byte no write to its logical location (file and offset, or process and address) can have left there: a write takes effect at some point of its statement, and a read may return any value current at some point between the start of its statement and the read, so a value is a violation only once a write that began after it ended before the read's statement began; a device reaches the process's memory through a pin of an anonymous page (nobody's once the process unmapped the page there), and otherwise (a 'get' reference, a pin of the zero page or of a page-cache page) the frame's: a page-cache page's file's while it is in the file, the memory of whoever maps it then" },
 	{ "deadlock", "every live task is blocked" },
@@ -37,6 +38,7 @@ const struct oracle_info oracles[] = {
 	{ "host-access-private", "the host (a user access, the kernel or a device) read or wrote a guest_memfd page while it was private to the guest: guest_memfd never lets the host map a private page, and nothing else may reach one" },
 	{ "io-on-secure", "a device read or wrote by DMA a frame that was secure for a protected s390 guest: a path gave a page to a device without marking it pending I/O and making it accessible first (arch_make_folio_accessible())" },
 	{ "leak", "after teardown a frame is still allocated: a reference, pin or mapping the model lost; the pins a scenario still holds at its end are the driver's, released first as closing its file would" },
+	{ "pin-on-private", "a FOLL_PIN pin taken while a guest_memfd page was shared was still held when a conversion made it private: a device may reach memory the guest now thinks its own" },
 	{ "refcount-underflow", "a reference, pin or mapping count went below zero" },
 	{ "secure-integrity", "a protected s390 guest read other bytes than it last wrote to that guest address (zeros after its first import or a destroy): an import let changed or wrong contents through; an import the Ultravisor refuses because the host changed the exported page is the guarantee at work, not a violation" },
 	{ "stale-tags", "tags read or checked differ from the last tags stored to that logical granule (across swap, COW and fork), or a swap entry's saved tags were freed while the entry lives; copy_tags reaches its page through a plain reference (FOLL_GET), so the tags it moves are those of whoever maps the frame then" },

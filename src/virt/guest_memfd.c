@@ -4,6 +4,7 @@
 
 #include "fs/shmem.h"
 #include "mm/rmap.h"
+#include "virt/gmem_huge.h"
 #include "virt/guest_memfd.h"
 
 /* guest_memfd inodes are anon inodes: numbered apart from the machine's files. */
@@ -58,7 +59,18 @@ static unsigned long gmem_index(const struct kvm_memory_slot *slot,
  */
 static struct folio *kvm_gmem_get_folio(struct inode *inode, unsigned long index)
 {
-	return __filemap_get_folio(&inode->i_mapping, index, FGP_LOCK | FGP_CREAT);
+	struct folio *folio;
+	bool raced;
+
+	if (!GMEM_I(inode)->page_order)
+		return __filemap_get_folio(&inode->i_mapping, index,
+					   FGP_LOCK | FGP_CREAT);
+	do {
+		folio = __filemap_get_folio(&inode->i_mapping, index, FGP_LOCK);
+		if (!folio)
+			folio = kvm_gmem_huge_alloc(inode, index, &raced);
+	} while (!folio && raced);
+	return folio;
 }
 
 /*
@@ -256,7 +268,9 @@ int kvm_gmem_fallocate(struct inode *inode, unsigned int mode, loff_t offset,
 		return -EOPNOTSUPP;
 	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
 		return -EOPNOTSUPP;
-	if ((offset | len) & (loff_t)~PAGE_MASK)
+	/* The series: aligned to the file's page size. */
+	if ((offset | len) &
+	    (loff_t)((PAGE_SIZE << GMEM_I(inode)->page_order) - 1))
 		return -EINVAL;
 	/* vfs_fallocate()'s own checks, before the file's. */
 	if (offset < 0 || len <= 0)
@@ -334,10 +348,14 @@ int kvm_gmem_create(struct pmm_vm *kvm, unsigned long size,
 	struct gmem_inode *gi;
 	struct kvm_gmem_file *f;
 	struct inode *inode;
+	int order = kvm_gmem_huge_order(flags);
 
-	if (flags & ~kvm_gmem_get_supported_flags(kvm))
+	/* The series tells of HUGETLB by a capability of its own. */
+	if (flags & ~(kvm_gmem_get_supported_flags(kvm) | GUEST_MEMFD_FLAG_HUGETLB |
+		      (GUESTMEM_HUGETLB_FLAG_MASK << GUESTMEM_HUGETLB_FLAG_SHIFT)) ||
+	    order < 0)
 		return -EINVAL;
-	if (!size || (long)size < 0 || (size & ~PAGE_MASK))
+	if (!size || (long)size < 0 || (size & ((PAGE_SIZE << order) - 1)))
 		return -EINVAL;
 	gi = pmm_alloc(sizeof(*gi));
 	f = pmm_alloc(sizeof(*f));
@@ -352,6 +370,7 @@ int kvm_gmem_create(struct pmm_vm *kvm, unsigned long size,
 	inode->i_gmem = gi;
 	gi->inode = inode;
 	gi->flags = flags;
+	gi->page_order = (unsigned int)order;
 	f->kvm = kvm;
 	f->gi = gi;
 	atomic_set(&f->f_count, 1);
@@ -537,7 +556,8 @@ static int __kvm_gmem_get_pfn(struct kvm_gmem_file *f,
 		return -ENOMEM;
 	*pfn = folio_pfn(folio);
 	if (max_order)
-		*max_order = 0;
+		*max_order = kvm_gmem_huge_max_order(f->gi, folio, b->start,
+						     b->end);
 	*foliop = folio;
 	return 0;
 }

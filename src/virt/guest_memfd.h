@@ -21,7 +21,8 @@
  *   VMs' views of one inode (the in-place conversion series) are not
  *   modelled, but the inode keeps a list of files as the kernel does.
  * - Order-0 folios only, as today's guest_memfd (kvm_gmem_get_folio()
- *   WARNs on a large one).
+ *   WARNs on a large one); with GUEST_MEMFD_FLAG_HUGETLB they are the
+ *   pieces of a split hugetlb folio (virt/gmem_huge.h).
  * - No NUMA memory policy (mbind), no memory failure (hwpoison), no
  *   kvm_gmem_populate() (SNP/TDX launch-time copy).
  * - Unmigratable: the model has no page migration, so the refusal of
@@ -51,6 +52,8 @@
 /* include/uapi/linux/kvm.h */
 #define GUEST_MEMFD_FLAG_MMAP		(1UL << 0)
 #define GUEST_MEMFD_FLAG_INIT_SHARED	(1UL << 1)
+/* The 1 GiB guest_memfd HugeTLB series (virt/gmem_huge.h). */
+#define GUEST_MEMFD_FLAG_HUGETLB	(1UL << 2)
 
 struct kvm_gmem_file;
 
@@ -64,6 +67,8 @@ struct gmem_binding {
 struct gmem_inode {
 	struct inode *inode;
 	unsigned long flags;		/* GUEST_MEMFD_FLAG_* */
+	/* The pool's folio order (GUEST_MEMFD_FLAG_HUGETLB), else 0. */
+	unsigned int page_order;
 	/*
 	 * Per index, shared (bit set) or private; NULL: every index as
 	 * GUEST_MEMFD_FLAG_INIT_SHARED says. In-place conversion
@@ -99,7 +104,10 @@ static inline struct gmem_inode *GMEM_I(const struct inode *inode)
 	return inode ? inode->i_gmem : NULL;
 }
 
-/* kvm_gmem_get_supported_flags(): MMAP, and INIT_SHARED. */
+/*
+ * kvm_gmem_get_supported_flags(): MMAP, and INIT_SHARED (KVM_CAP_GUEST_MEMFD_FLAGS;
+ * HUGETLB and its size are accepted too, the series' own capability).
+ */
 unsigned long kvm_gmem_get_supported_flags(struct pmm_vm *kvm);
 
 /*

@@ -933,6 +933,21 @@ static bool g_gmem_close(struct gen *g)
 	return true;
 }
 
+/* gmem_convert F private|shared off N len N: page aligned mostly. */
+static bool g_gmem_convert(struct gen *g)
+{
+	const struct gfile *f = pick_file(g);
+
+	if (!f)
+		return false;
+	put(g, "gmem_convert %s %s off %#lx len ", f->name,
+	    chance(&g->r, 50) ? "private" : "shared",
+	    file_off(g, f, chance(&g->r, 90)));
+	put_size(g, chance(&g->r, 90) ? K4 : 1 + below(&g->r, 2 * K4));
+	maybe_as(g);
+	return true;
+}
+
 static bool g_memslot(struct gen *g)
 {
 	struct gvm *v = g->nr_vms ? &g->vms[g->nr_vms - 1] : NULL;
@@ -1473,6 +1488,7 @@ static const struct stmt_gen {
 	{ "guest_memfd", g_guest_memfd, 0, 0, F_DECL | F_MTE },
 	{ "gmem_fallocate", g_gmem_fallocate, 1, 1, 0 },
 	{ "gmem_close", g_gmem_close, 0, 1, 0 },
+	{ "gmem_convert", g_gmem_convert, 1, 2, 0 },
 	{ "map", g_map, 3, 3, 0 },
 	{ "munmap", g_munmap, 1, 5, 0 },
 	{ "mprotect", g_mprotect, 1, 5, 0 },
