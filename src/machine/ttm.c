@@ -6,6 +6,7 @@
 #include "machine/machine.h"
 #include "mem/phys.h"
 #include "mm/vvar.h"
+#include "sched/mutex.h"
 #include "protmm/ttm.h"
 #include "sched/knob.h"
 
@@ -28,13 +29,19 @@ static struct ttm_machine {
 	unsigned int nr_bos;
 } *tm;
 
-/* This execution's vvar pages, made with the first vvar mapping. */
+/*
+ * This execution's vvar pages, made by the first vvar call. The kernel
+ * makes them at boot; made lazily, they are made under vvar_lock, so a
+ * second task waits for them rather than using a half-made set.
+ */
 static struct vvar_pages *vvar;
+static struct mutex vvar_lock;
 
 void ttm_machine_reset(void)
 {
 	tm = NULL;
 	vvar = NULL;
+	mutex_init(&vvar_lock);
 }
 
 /* After every process exited: the BOs' memory goes, before the leak check. */
@@ -214,16 +221,19 @@ unsigned long pmm_ttm_pages_copied(void)
 
 static int vvar_get(void)
 {
+	struct vvar_pages *v;
+	int err = 0;
+
+	mutex_lock(&vvar_lock);
 	if (vvar)
-		return 0;
-	vvar = pmm_alloc(sizeof(*vvar));
-	if (!vvar)
-		return -ENOMEM;
-	if (vvar_pages_init(vvar)) {
-		vvar = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+		goto out;
+	v = pmm_alloc(sizeof(*v));
+	err = v ? vvar_pages_init(v) : -ENOMEM;
+	if (!err)
+		vvar = v;
+out:
+	mutex_unlock(&vvar_lock);
+	return err ? -ENOMEM : 0;
 }
 
 int pmm_vvar_map(struct pmm_process *p, unsigned long addr)
