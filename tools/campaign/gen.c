@@ -1554,7 +1554,7 @@ static const struct stmt_gen {
 	{ "pv_read", g_pv_read, 2, 5, F_S390 },
 	{ "pv_import", g_pv_import, 1, 4, F_S390 },
 	{ "pv_share", g_pv_share, 1, 2, F_S390 },
-	{ "pv_destroy", g_pv_destroy, 0, 1, F_S390 },
+	{ "pv_destroy", g_pv_destroy, 0, 2, F_S390 },
 	{ "splice_to_device", g_splice_to_device, 1, 3, F_S390 },
 };
 
