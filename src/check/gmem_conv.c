@@ -3,6 +3,8 @@
 #include <errno.h>
 
 #include "check/gmem_conv.h"
+#include "virt/gmem_convert.h"
+#include "mm/gup.h"
 #include "mem/folio.h"
 
 /* GUP-fast windows open at once: one per task is plenty. */
@@ -19,7 +21,11 @@ static struct spec_window *spec;
 int gmem_conv_check_init(void)
 {
 	spec = pmm_alloc(SPEC_SLOTS * sizeof(*spec));
-	return spec ? 0 : -ENOMEM;
+	if (!spec)
+		return -ENOMEM;
+	gup_fast_speculative_hook = gmem_conv_speculative;
+	gmem_convert_private_hook = gmem_conv_check_private;
+	return 0;
 }
 
 /* What a grab with @flags adds: to the refcount, to _pincount. */

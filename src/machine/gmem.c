@@ -4,7 +4,9 @@
 
 #include "machine/machine.h"
 #include "mm/mmap.h"
+#include "protmm/gmem_convert.h"
 #include "protmm/guest_memfd.h"
+#include "virt/gmem_convert.h"
 #include "virt/guest_memfd.h"
 
 static_assert(PMM_GUEST_MEMFD_FLAG_MMAP == GUEST_MEMFD_FLAG_MMAP, "MMAP");
@@ -106,4 +108,25 @@ int machine_gmem_mmap_source(struct pmm_file *f, unsigned int flags,
 	src->vm_ops = &kvm_gmem_vm_ops;
 	src->private_data = gf;
 	return 0;
+}
+
+/* The in-place conversion call on a guest_memfd (virt/gmem_convert.c). */
+int pmm_gmem_convert(struct pmm_file *f, unsigned long off, unsigned long len,
+		     bool to_private, unsigned long *error_off)
+{
+	struct kvm_gmem_file *gf;
+	unsigned long idx = 0;
+	int err = machine_gmem_file(f, &gf);
+
+	if (err)
+		return err;
+	if (!len || ((off | len) & ~PAGE_MASK) || off + len < off ||
+	    off + len > (unsigned long)f->inode->i_size)
+		return -EINVAL;
+	err = kvm_gmem_convert(GMEM_I(f->inode), off >> PAGE_SHIFT,
+			       len >> PAGE_SHIFT, to_private, &idx);
+	/* -EINVAL here: gmem.huge = whole, a folio cut (the offset says which). */
+	if ((err == -EAGAIN || err == -EINVAL) && error_off)
+		*error_off = idx << PAGE_SHIFT;
+	return err;
 }

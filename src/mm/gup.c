@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 
-#include "check/gmem_conv.h"
 #include "mem/phys.h"
 #include "mm/arch.h"
 #include "mm/gup.h"
@@ -12,6 +11,16 @@
 #include "mm/pgalloc.h"
 #include "sched/irq.h"
 #include "sched/knob.h"
+
+void (*gup_fast_speculative_hook)(struct folio *folio, unsigned int flags,
+				  int delta);
+
+static inline void gup_fast_speculative(struct folio *folio, unsigned int flags,
+					int delta)
+{
+	if (gup_fast_speculative_hook)
+		gup_fast_speculative_hook(folio, flags, delta);
+}
 
 DEFINE_KNOB(gup_fast_recheck, "gup.fast_recheck",
 	    "GUP-fast re-reads the PTE after grabbing the folio and backs off "
@@ -494,12 +503,12 @@ static struct folio *gup_fast_grab(struct page *page, unsigned int flags)
 {
 	struct folio *folio = page_folio(page), *got;
 
-	gmem_conv_speculative(folio, flags, 1);
+	gup_fast_speculative(folio, flags, 1);
 	got = try_grab_folio_fast(page, 1, flags);
 	if (got != folio)
-		gmem_conv_speculative(folio, flags, -1);
+		gup_fast_speculative(folio, flags, -1);
 	if (got && got != folio)
-		gmem_conv_speculative(got, flags, 1);
+		gup_fast_speculative(got, flags, 1);
 	return got;
 }
 
@@ -530,11 +539,11 @@ static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
-		gmem_conv_speculative(folio, flags, -1);
+		gup_fast_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
-	gmem_conv_speculative(folio, flags, -1);
+	gup_fast_speculative(folio, flags, -1);
 	return page;
 }
 
@@ -576,11 +585,11 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
-		gmem_conv_speculative(folio, flags, -1);
+		gup_fast_speculative(folio, flags, -1);
 		gup_put_folio(folio, 1, flags);
 		return NULL;
 	}
-	gmem_conv_speculative(folio, flags, -1);
+	gup_fast_speculative(folio, flags, -1);
 	return page;
 }
 

@@ -70,4 +70,12 @@ extern bool (*gup_longterm_refused)(struct vm_area_struct *vma);
 void unpin_exc_pages(struct page **pages, unsigned long npages);
 void put_user_page_ref(struct page *page);
 
+/*
+ * For an oracle (check/gmem_conv.c): GUP-fast's speculative grab of a
+ * folio begins (+1), or ends (-1) once its PTE recheck is done. NULL when
+ * no oracle listens.
+ */
+extern void (*gup_fast_speculative_hook)(struct folio *folio,
+					 unsigned int flags, int delta);
+
 #endif /* PMM_MM_GUP_H */

@@ -2,15 +2,14 @@
 /* In-place conversion of guest_memfd ranges (virt/gmem_convert.h). */
 #include <errno.h>
 
-#include "check/gmem_conv.h"
-#include "machine/machine.h"
 #include "mm/gup.h"
 #include "mm/rmap.h"
-#include "protmm/gmem_convert.h"
 #include "sched/knob.h"
 #include "virt/gmem_convert.h"
 #include "virt/gmem_huge.h"
 #include "virt/guest_memfd.h"
+
+void (*gmem_convert_private_hook)(struct folio *folio, int held);
 
 DEFINE_KNOB(gmem_convert, "gmem.convert",
 	    "How a conversion of guest_memfd pages from shared to private makes "
@@ -168,7 +167,8 @@ static void check_range_private(struct address_space *mapping,
 			index++;
 			continue;
 		}
-		gmem_conv_check_private(folio, CONV_HELD);
+		if (gmem_convert_private_hook)
+			gmem_convert_private_hook(folio, CONV_HELD);
 		index = folio->index + folio_nr_pages(folio);
 		folio_put(folio);
 	}
@@ -248,25 +248,5 @@ int kvm_gmem_convert(struct gmem_inode *gi, unsigned long start,
 	}
 	kvm_gmem_invalidate_end(gi, start, end);
 	filemap_invalidate_unlock(inode);
-	return err;
-}
-
-int pmm_gmem_convert(struct pmm_file *f, unsigned long off, unsigned long len,
-		     bool to_private, unsigned long *error_off)
-{
-	struct kvm_gmem_file *gf;
-	unsigned long idx = 0;
-	int err = machine_gmem_file(f, &gf);
-
-	if (err)
-		return err;
-	if (!len || ((off | len) & ~PAGE_MASK) || off + len < off ||
-	    off + len > (unsigned long)f->inode->i_size)
-		return -EINVAL;
-	err = kvm_gmem_convert(GMEM_I(f->inode), off >> PAGE_SHIFT,
-			       len >> PAGE_SHIFT, to_private, &idx);
-	/* -EINVAL here: gmem.huge = whole, a folio cut (the offset says which). */
-	if ((err == -EAGAIN || err == -EINVAL) && error_off)
-		*error_off = idx << PAGE_SHIFT;
 	return err;
 }

@@ -28,7 +28,14 @@
 
 #include <stdbool.h>
 
+struct folio;
 struct gmem_inode;
+
+/*
+ * For the oracles (check/gmem_conv.c): @folio went private, the caller
+ * holding @held references on it. NULL when no oracle listens.
+ */
+extern void (*gmem_convert_private_hook)(struct folio *folio, int held);
 
 /*
  * Converts pages [@start, @start + @nr) of @gi. 0, or -EAGAIN with the
