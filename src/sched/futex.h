@@ -21,6 +21,8 @@ struct eventcount {
 static inline uint32_t eventcount_prepare(struct eventcount *ec)
 {
 	__atomic_fetch_add(&ec->waiters, 1, __ATOMIC_SEQ_CST);
+	/* The other half of eventcount_signal()'s fence: before the test. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return __atomic_load_n(&ec->seq, __ATOMIC_SEQ_CST);
 }
 
@@ -35,12 +37,18 @@ static inline void eventcount_finish(struct eventcount *ec)
 }
 
 /*
- * The caller changed the condition with a sequentially consistent atomic
- * first: a waiter that registered after this load of waiters tests the
- * condition after that change, so it needs no wake-up (Dekker's argument).
+ * The caller changed the condition, perhaps with a plain (relaxed) store:
+ * the full fence orders that store before this load of waiters, as
+ * wq_has_sleeper()'s smp_mb() does, so a waiter that registered after
+ * the load tests the condition after the change and needs no wake-up
+ * (Dekker's argument). Without it the store can wait in the store buffer
+ * while the load sees no waiter, and a waiter that then registered reads
+ * the old condition and sleeps forever (a native ping-pong under ASan
+ * hung so).
  */
 static inline void eventcount_signal(struct eventcount *ec)
 {
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&ec->waiters, __ATOMIC_SEQ_CST))
 		return;
 	__atomic_fetch_add(&ec->seq, 1, __ATOMIC_SEQ_CST);
