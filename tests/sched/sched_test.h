@@ -45,12 +45,14 @@ static inline void explore_report(const char *what,
  * Every interleaving of @prog, violations counted rather than stopped at.
  * The exploration must finish: no execution cut short at the step bound.
  */
-static inline void explore_all(const struct pmm_program *prog,
-			       struct pmm_explore_result *r)
+static inline void explore_all_by(const struct pmm_program *prog,
+				  enum pmm_strategy strategy,
+				  struct pmm_explore_result *r)
 {
 	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
 	int err;
 
+	o.strategy = strategy;
 	o.stop_on_violation = false;
 	o.max_seconds = 60;
 	/*
@@ -65,6 +67,12 @@ static inline void explore_all(const struct pmm_program *prog,
 	assert_int_equal(err, 0);
 	assert_true(r->complete);
 	assert_int_equal(r->truncated, 0);
+}
+
+static inline void explore_all(const struct pmm_program *prog,
+			       struct pmm_explore_result *r)
+{
+	explore_all_by(prog, PMM_STRATEGY_DFS, r);
 }
 
 /* Explores @prog and checks the three counts, then releases the result. */

@@ -101,7 +101,7 @@ static void explore_class(struct ww_class *c, bool ctx)
 	use_ctx = ctx;
 	rounds = 2;
 	backoffs[0] = backoffs[1] = 0;
-	explore_all(&prog, &r);
+	explore_all_by(&prog, PMM_STRATEGY_DPOR, &r);
 	if (ctx) {
 		if (r.violations || r.deadlocks)
 			explore_report("ww", &r);
