@@ -474,6 +474,85 @@ static void fuzz_one(const char *label, const char *text, size_t len)
 	free(path);
 }
 
+/*
+ * Mutations checked by one `protmm check` of many files: one process for
+ * FUZZ_BATCH inputs keeps a sanitizer build of the fuzz within its time
+ * (a spawn each cost minutes there), and a batch that crashes is checked
+ * file by file again to keep the input that broke it.
+ */
+#define FUZZ_BATCH 28
+
+struct fuzz_batch {
+	char *path[FUZZ_BATCH];
+	char label[FUZZ_BATCH][96];
+	unsigned int n;
+};
+
+/* Whether @path's line in @r says ok, or error, exactly one of them. */
+static void fuzz_verdict(const struct run *r, const char *path, const char *label)
+{
+	char ok[256], err[256];
+	const char *e;
+	bool is_ok, is_err = false;
+
+	snprintf(ok, sizeof(ok), "%s: ok (", path);
+	snprintf(err, sizeof(err), "%s:", path);
+	is_ok = strstr(r->out, ok) != NULL;
+	for (e = strstr(r->err, err); e && !is_err; e = strstr(e + 1, err)) {
+		const char *eol = strchr(e, '\n');
+		const char *what = strstr(e, ": error: ");
+
+		is_err = what && (!eol || what < eol);
+	}
+	if (is_ok == is_err)
+		fail_msg("%s: wanted ok or one diagnostic, got %s\n%s%s", label,
+			 is_ok ? "both" : "neither", r->out, r->err);
+}
+
+static void fuzz_flush(struct fuzz_batch *b)
+{
+	const char *args[FUZZ_BATCH + 2] = { "check" };
+	struct run r;
+	unsigned int i;
+
+	if (!b->n)
+		return;
+	for (i = 0; i < b->n; i++)
+		args[i + 1] = b->path[i];
+	args[b->n + 1] = NULL;
+	assert_true(run_protmm(&r, args));
+	if (run_crashed(&r) || (r.exit_code != 0 && r.exit_code != 2)) {
+		for (i = 0; i < b->n; i++) {
+			size_t len;
+			char *text = slurp(b->path[i], &len);
+
+			assert_non_null(text);
+			fuzz_one(b->label[i], text, len);
+			free(text);
+		}
+		fail_msg("a batch failed but no file alone did\n%s", r.err);
+	}
+	for (i = 0; i < b->n; i++) {
+		fuzz_verdict(&r, b->path[i], b->label[i]);
+		free(b->path[i]);
+	}
+	run_release(&r);
+	b->n = 0;
+}
+
+static void fuzz_add(struct fuzz_batch *b, const char *label, const char *text,
+		     size_t len)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "fz-%u.pmm", b->n);
+	b->path[b->n] = tmp_path(name);
+	snprintf(b->label[b->n], sizeof(b->label[0]), "%s", label);
+	assert_true(write_file(b->path[b->n], text, len));
+	if (++b->n == FUZZ_BATCH)
+		fuzz_flush(b);
+}
+
 /* Deterministic: xorshift64 from a fixed seed. */
 static uint64_t next_random(uint64_t *s)
 {
@@ -494,6 +573,7 @@ static void test_fuzz(void **state)
 	const char *base = strrchr(pmm, '/') + 1;
 	uint64_t seed = FUZZ_SEED;
 	char label[96], *text, *copy;
+	struct fuzz_batch b = { .n = 0 };
 	struct run r;
 	size_t len, off;
 	unsigned int i;
@@ -509,7 +589,7 @@ static void test_fuzz(void **state)
 	for (off = 0; off < len; off += FUZZ_STRIDE) {
 		snprintf(label, sizeof(label), "%.*s-cut%zu", (int)(strlen(base) - 4),
 			 base, off);
-		fuzz_one(label, text, off);
+		fuzz_add(&b, label, text, off);
 	}
 	copy = malloc(len);
 	assert_non_null(copy);
@@ -521,8 +601,9 @@ static void test_fuzz(void **state)
 		copy[at] = (char)((unsigned char)copy[at] ^ x);
 		snprintf(label, sizeof(label), "%.*s-flip%zu-%02x",
 			 (int)(strlen(base) - 4), base, at, x);
-		fuzz_one(label, copy, len);
+		fuzz_add(&b, label, copy, len);
 	}
+	fuzz_flush(&b);
 	free(copy);
 	free(text);
 }
