@@ -22,14 +22,12 @@
  * Each case runs as setup() of one execution; a failed expectation is a
  * check().
  */
-#include "../virt/virt_test.h"
-
 #include "protmm/gmem_convert.h"
 #include "protmm/guest_memfd.h"
 #include "protmm/shmem.h"
 
 /* Internals: the stage-2 entry a guest access left. */
-#include "virt/kvm.h"
+#include "../virt/stage2_test.h"
 
 #define MEM	0x200000ul
 #define MMAP	PMM_GUEST_MEMFD_FLAG_MMAP
@@ -80,9 +78,7 @@ static void host_sigbus(struct pmm_process *p, int pg)
 /* The entry is there, private iff guest_memfd says the page is. */
 static void check_fault_type(int pg)
 {
-	unsigned long gfn = (GPA + off(pg)) >> 12;
-	struct kvm_memory_slot *slot = gfn_to_memslot(W.vm, gfn);
-	kvm_pte_t pte = slot ? stage2_peek(stage2_ptep(slot, gfn)) : 0;
+	kvm_pte_t pte = s2_entry(GPA + off(pg));
 
 	check(kvm_pte_valid(pte));
 	check(!(pte & KVM_PTE_PRIVATE) == !pmm_gmem_is_private(G, off(pg)));
@@ -321,16 +317,9 @@ static void fault_type_setup(void *arg)
 	test_shared(0, 'A', 'B', 'C');
 }
 
-static void finish(void *arg)
-{
-	if (W.vm)
-		check(kvm_stage2_coherent(W.vm));
-	vm_down(arg);
-}
-
 static void run(void (*setup)(void *))
 {
-	assert_int_equal(run_clean(setup, finish), 1);
+	assert_int_equal(run_clean(setup, finish_coherent), 1);
 }
 
 static void run_pages(void (*setup)(void *), int pages)
