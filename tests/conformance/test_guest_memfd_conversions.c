@@ -20,10 +20,12 @@
  * also checks every guest access against guest_memfd's page and state.
  *
  * Each case runs as setup() of one execution; a failed expectation is a
- * check().
+ * check(). Each runs at 4K and, as intel/tdx's test_with_size(SZ_2M), at
+ * 2M from the hugetlb pool, under each value of gmem.huge.
  */
 #include "protmm/gmem_convert.h"
 #include "protmm/guest_memfd.h"
+#include "protmm/hugetlb.h"
 #include "protmm/shmem.h"
 
 /* Internals: the stage-2 entry a guest access left. */
@@ -36,25 +38,55 @@
 
 static struct pmm_file *G;
 static int test_page;
+/*
+ * The selftest's page size (intel/tdx's test_page_size): 4K, or 2M from
+ * a hugetlb pool (GUEST_MEMFD_FLAG_HUGETLB | GUESTMEM_HUGETLB_FLAG_2MB).
+ * A "page" of the cases is one of these; the accesses are at its start.
+ */
+static unsigned long unit = PG;
+
+#define HUGE2M	(PMM_GUEST_MEMFD_FLAG_HUGETLB | PMM_GUESTMEM_HUGETLB_FLAG_2MB)
+
+/* A machine with room for @pages units, a VMM, and no VM yet. */
+static void machine_up(unsigned long pages)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	o.ram_bytes = unit == PG ? 1ul << 20 : (pages + 2) * unit;
+	o.arch = "generic";
+	memset(&W, 0, sizeof(W));
+	if (pmm_machine_init(&o)) {
+		check(!"pmm_machine_init");
+		return;
+	}
+	W.vmm = pmm_process_create();
+	if (unit != PG)
+		check(pmm_hugetlb_set_pool(unit, pages) == (long)pages);
+}
 
 /*
- * gmem_conversions_do_setup(): the VM, a guest_memfd of @pages with MMAP
- * and @flags, its memslot at GPA and the VMM's MAP_SHARED mapping of it.
+ * gmem_conversions_do_setup(): the VM, a guest_memfd of @pages units with
+ * MMAP and @flags, its memslot at GPA and the VMM's MAP_SHARED mapping of
+ * it.
  */
 static void gmem_up(unsigned long flags, unsigned long pages)
 {
-	vm_up("generic", 0);
+	unsigned long size = pages * unit;
+
+	machine_up(pages);
 	W.vm = pmm_vm_create_type(W.vmm, PMM_VM_SW_PROTECTED, 0);
 	G = NULL;
 	check(W.vm != NULL);
-	check(pmm_gmem_create(W.vm, pages * PG, MMAP | flags, &G) == 0);
-	check(pmm_mmap(W.vmm, MEM, pages * PG, RW, PMM_MAP_SHARED, G, 0) == 0);
-	check(pmm_vm_set_memslot_gmem(W.vm, GPA, MEM, pages * PG, G, 0) == 0);
+	if (unit != PG)
+		flags |= HUGE2M;
+	check(pmm_gmem_create(W.vm, size, MMAP | flags, &G) == 0);
+	check(pmm_mmap(W.vmm, MEM, size, RW, PMM_MAP_SHARED, G, 0) == 0);
+	check(pmm_vm_set_memslot_gmem(W.vm, GPA, MEM, size, G, 0) == 0);
 }
 
 static unsigned long off(int pg)
 {
-	return (unsigned long)pg * PG;
+	return (unsigned long)pg * unit;
 }
 
 /* host_do_rmw(): the byte at page @pg must be @expect; then @val. */
@@ -127,13 +159,13 @@ static void test_shared(int pg, char start, char host_val, char val)
 
 static void to_private(int pg, char start, char val)
 {
-	set_private(off(pg), PG);
+	set_private(off(pg), unit);
 	test_private(pg, start, val);
 }
 
 static void to_shared(int pg, char start, char host_val, char val)
 {
-	set_shared(off(pg), PG);
+	set_shared(off(pg), unit);
 	test_shared(pg, start, host_val, val);
 }
 
@@ -187,7 +219,7 @@ static void before_alloc_shared_setup(void *arg)
 {
 	(void)arg;
 	gmem_up(SHARED, 1);
-	set_private(0, PG);
+	set_private(0, unit);
 	check(!pmm_gmem_page_present(G, 0));
 	test_private(0, 0, 'A');
 }
@@ -196,7 +228,7 @@ static void before_alloc_private_setup(void *arg)
 {
 	(void)arg;
 	gmem_up(0, 1);
-	set_shared(0, PG);
+	set_shared(0, unit);
 	check(!pmm_gmem_page_present(G, 0));
 	test_shared(0, 0, 'A', 'B');
 }
@@ -212,7 +244,7 @@ static void layouts_setup(void *arg)
 	host_rmw(W.vmm, test_page, 0, 'A');
 	if (test_page != second)
 		host_rmw(W.vmm, second, 0, 'A');
-	set_private(0, 8 * PG);
+	set_private(0, 8 * unit);
 	for (i = 0; i < 8; i++) {
 		bool faulted = i == test_page || i == second;
 
@@ -232,10 +264,10 @@ static void truncate_setup(void *arg)
 	(void)arg;
 	gmem_up(SHARED, 1);
 	host_rmw(W.vmm, 0, 0, 'A');
-	check(pmm_fallocate(G, PUNCH, 0, PG) == 0);
+	check(pmm_fallocate(G, PUNCH, 0, unit) == 0);
 	host_rmw(W.vmm, 0, 0, 'A');
 	to_private(0, 'A', 'B');
-	check(pmm_fallocate(G, PUNCH, 0, PG) == 0);
+	check(pmm_fallocate(G, PUNCH, 0, unit) == 0);
 	check(pmm_gmem_is_private(G, 0) && !pmm_gmem_page_present(G, 0));
 	test_private(0, 0, 'A');
 }
@@ -280,12 +312,12 @@ static void elevated_setup(void *arg)
 		host_rmw(W.vmm, i, 0, 'A');
 		guest_rmw(i, 'A', 'B');
 	}
-	check(pmm_gmem_convert(G, off(tp), PG, true, &eo) == -EAGAIN &&
+	check(pmm_gmem_convert(G, off(tp), unit, true, &eo) == -EAGAIN &&
 	      eo == off(tp));
 	check(!pmm_gmem_is_private(G, off(tp)));
 	if (pin)
 		pmm_unpin(pin);
-	set_private(off(tp), PG);
+	set_private(off(tp), unit);
 	for (i = 0; i < 4; i++) {
 		if (i == tp)
 			host_sigbus(W.vmm, i);
@@ -293,7 +325,7 @@ static void elevated_setup(void *arg)
 			host_rmw(W.vmm, i, 'B', 'C');
 		guest_rmw(i, i == tp ? 'B' : 'C', 'D');
 	}
-	set_shared(off(tp), PG);
+	set_shared(off(tp), unit);
 	for (i = 0; i < 4; i++) {
 		host_rmw(W.vmm, i, 'D', 'E');
 		guest_rmw(i, 'E', 'F');
@@ -309,49 +341,78 @@ static void fault_type_setup(void *arg)
 {
 	(void)arg;
 	gmem_up(0, 1);
-	check(pmm_vm_set_memory_attributes(W.vm, GPA, PG, 0) == 0);
+	check(pmm_vm_set_memory_attributes(W.vm, GPA, unit, 0) == 0);
 	test_private(0, 0, 'A');
-	set_shared(0, PG);
-	check(pmm_vm_set_memory_attributes(W.vm, GPA, PG,
+	set_shared(0, unit);
+	check(pmm_vm_set_memory_attributes(W.vm, GPA, unit,
 					   PMM_MEMORY_ATTRIBUTE_PRIVATE) == 0);
 	test_shared(0, 'A', 'B', 'C');
 }
 
-static void run(void (*setup)(void *))
+/* Runs @setup, once per test_page when @pages (the multipage cases). */
+static void run(void (*setup)(void *), int pages)
 {
-	assert_int_equal(run_clean(setup, finish_coherent), 1);
+	test_page = 0;
+	do
+		assert_int_equal(run_clean(setup, finish_coherent), 1);
+	while (++test_page < pages);
 }
 
-static void run_pages(void (*setup)(void *), int pages)
+/* At 2M, under each way guest_memfd may hold the folio (gmem.huge). */
+static void run_2m(void (*setup)(void *), int pages)
 {
-	for (test_page = 0; test_page < pages; test_page++)
-		run(setup);
+	static const char *const huge[] = { "split_4k", "whole" };
+	unsigned int i;
+
+	unit = PMM_HUGE_2M;
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pmm_knob_set("gmem.huge", huge[i]), 0);
+		run(setup, pages);
+		pmm_knob_reset();
+	}
+	unit = PG;
 }
 
-static void test_init_private(void **s) { (void)s; run(init_private_setup); }
-static void test_init_shared(void **s) { (void)s; run(init_shared_setup); }
-static void test_indexing(void **s) { (void)s; run_pages(indexing_setup, 4); }
-static void test_before_alloc_shared(void **s) { (void)s; run(before_alloc_shared_setup); }
-static void test_before_alloc_private(void **s) { (void)s; run(before_alloc_private_setup); }
-static void test_unallocated_folios(void **s) { (void)s; run_pages(layouts_setup, 8); }
-static void test_truncate(void **s) { (void)s; run(truncate_setup); }
-static void test_forked_accesses(void **s) { (void)s; run(forked_setup); }
-static void test_elevated_refcount(void **s) { (void)s; run_pages(elevated_setup, 4); }
-static void test_fault_type_independent(void **s) { (void)s; run(fault_type_setup); }
+/* Each case at 4K, and at 2M as intel/tdx's test_with_size(SZ_2M). */
+#define CASE(name, setup, pages)					\
+static void test_##name(void **s)					\
+{									\
+	(void)s;							\
+	unit = PG;							\
+	run(setup, pages);						\
+}									\
+static void test_##name##_2m(void **s)					\
+{									\
+	(void)s;							\
+	run_2m(setup, pages);						\
+}
+
+CASE(init_private, init_private_setup, 0)
+CASE(init_shared, init_shared_setup, 0)
+CASE(indexing, indexing_setup, 4)
+CASE(before_alloc_shared, before_alloc_shared_setup, 0)
+CASE(before_alloc_private, before_alloc_private_setup, 0)
+CASE(unallocated_folios, layouts_setup, 8)
+CASE(truncate, truncate_setup, 0)
+CASE(forked_accesses, forked_setup, 0)
+CASE(elevated_refcount, elevated_setup, 4)
+CASE(fault_type_independent, fault_type_setup, 0)
+
+#define TESTS(name) cmocka_unit_test(test_##name), cmocka_unit_test(test_##name##_2m)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_private),
-		cmocka_unit_test(test_init_shared),
-		cmocka_unit_test(test_indexing),
-		cmocka_unit_test(test_before_alloc_shared),
-		cmocka_unit_test(test_before_alloc_private),
-		cmocka_unit_test(test_unallocated_folios),
-		cmocka_unit_test(test_truncate),
-		cmocka_unit_test(test_forked_accesses),
-		cmocka_unit_test(test_elevated_refcount),
-		cmocka_unit_test(test_fault_type_independent),
+		TESTS(init_private),
+		TESTS(init_shared),
+		TESTS(indexing),
+		TESTS(before_alloc_shared),
+		TESTS(before_alloc_private),
+		TESTS(unallocated_folios),
+		TESTS(truncate),
+		TESTS(forked_accesses),
+		TESTS(elevated_refcount),
+		TESTS(fault_type_independent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
