@@ -398,7 +398,8 @@ CASE(forked_accesses, forked_setup, 0)
 CASE(elevated_refcount, elevated_setup, 4)
 CASE(fault_type_independent, fault_type_setup, 0)
 
-#define TESTS(name) cmocka_unit_test(test_##name), cmocka_unit_test(test_##name##_2m)
+#define TESTS(name)							\
+	cmocka_unit_test(test_##name), cmocka_unit_test(test_##name##_2m)
 
 int main(void)
 {
