@@ -86,11 +86,28 @@ static void gmem_clear_folio(struct folio *folio)
 	folio_set_uptodate(folio);
 }
 
-/* kvm_gmem_get_invalidate_filter() */
-static unsigned int gmem_invalidate_filter(const struct gmem_inode *gi)
+/*
+ * kvm_gmem_get_invalidate_filter() as the in-place conversion series has
+ * it ([PATCH v6 17/43], May 2026): what the pages of [start, end) are
+ * now, private, shared or both. Until a conversion, that is what the
+ * creation flags say (mainline's answer).
+ */
+static unsigned int gmem_invalidate_filter(const struct gmem_inode *gi,
+					   unsigned long start, unsigned long end)
 {
-	return gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED ? KVM_FILTER_SHARED :
-							  KVM_FILTER_PRIVATE;
+	const unsigned int both = KVM_FILTER_SHARED | KVM_FILTER_PRIVATE;
+	unsigned int filter = 0;
+	unsigned long i;
+
+	if (!__atomic_load_n(&gi->shared_bitmap, __ATOMIC_ACQUIRE))
+		return gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED ?
+		       KVM_FILTER_SHARED : KVM_FILTER_PRIVATE;
+	if (end > gi->inode->i_max_pages)
+		end = gi->inode->i_max_pages;
+	for (i = start; i < end && filter != both; i++)
+		filter |= kvm_gmem_is_private(gi, i) ? KVM_FILTER_PRIVATE :
+						       KVM_FILTER_SHARED;
+	return filter;
 }
 
 /* The part of binding @b inside indices [start, end), as guest frames. */
@@ -159,11 +176,11 @@ static void __kvm_gmem_invalidate_end(struct kvm_gmem_file *f,
 void kvm_gmem_invalidate_begin(struct gmem_inode *gi, unsigned long start,
 			       unsigned long end)
 {
+	unsigned int filter = gmem_invalidate_filter(gi, start, end);
 	struct kvm_gmem_file *f;
 
 	for (f = gi->files; f; f = f->next)
-		__kvm_gmem_invalidate_begin(f, start, end,
-					    gmem_invalidate_filter(gi));
+		__kvm_gmem_invalidate_begin(f, start, end, filter);
 }
 
 void kvm_gmem_invalidate_end(struct gmem_inode *gi, unsigned long start,
@@ -507,7 +524,8 @@ static void kvm_gmem_release(struct kvm_gmem_file *f)
 	filemap_invalidate_lock(inode);
 	for (i = 0; i < f->nr_bindings; i++)
 		WRITE_ONCE(f->bindings[i].slot->gmem.file, NULL);
-	__kvm_gmem_invalidate_begin(f, 0, ~0UL, gmem_invalidate_filter(gi));
+	__kvm_gmem_invalidate_begin(f, 0, ~0UL,
+				    gmem_invalidate_filter(gi, 0, ~0UL));
 	__kvm_gmem_invalidate_end(f, 0, ~0UL);
 	for (pp = &gi->files; *pp; pp = &(*pp)->next)
 		if (*pp == f) {

@@ -32,6 +32,8 @@
 #include "mem/phys.h"
 #include "protmm/machine.h"
 
+#include "../common/check.h"
+
 #define RAM_PAGES	1024ul
 /* A fresh machine: all RAM but the zero page. */
 #define FRESH_FREE	(RAM_PAGES - 1)
@@ -40,11 +42,27 @@
 
 typedef void (*body_fn)(void);
 
+/*
+ * A machine with room for a 1 GiB hugetlb folio beside the rest, and the
+ * steps a body that walks every page of one may take.
+ */
+#define HUGE_RAM	((1ul << 30) + (8ul << 20))
+#define HUGE_STEPS	(1u << 24)
+
+/*
+ * A body run once on a fresh machine of @ram_bytes (0: the default) and
+ * @dev_bytes, in setup() or (@in_task) in one task on CPU 0, after
+ * @prepare (NULL: nothing) has run in setup(). @step_bound: the steps the
+ * execution may take (0: the explorer's default); a body cut short by it
+ * would pass without having run, so the run must not be.
+ */
 struct body_run {
 	body_fn body;
 	bool in_task;
 	unsigned long ram_bytes;
 	unsigned long dev_bytes;
+	uint32_t step_bound;
+	body_fn prepare;
 };
 
 static inline void body_task(void *arg)
@@ -64,6 +82,8 @@ static inline void body_setup(void *arg)
 		pmm_violation("setup", "pmm_machine_init failed");
 		return;
 	}
+	if (b->prepare)
+		b->prepare();
 	if (b->in_task)
 		task_new("body", 0, body_task, (void *)b->body);
 	else
@@ -77,6 +97,45 @@ static inline void body_finish(void *arg)
 }
 
 /*
+ * Runs @b: one execution, whole (not cut short at the step bound), no
+ * deadlock and no check() failed; it meets @oracle (NULL: no violation
+ * at all, the leak oracle at the end included) with @msg_part in its
+ * message.
+ */
+static inline void body_run_expect(const struct body_run *b,
+				   const char *oracle, const char *msg_part)
+{
+	const struct pmm_program p = PROGRAM_ARG("body", body_setup,
+						 body_finish, b);
+	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
+	struct pmm_explore_result r;
+
+	failures = 0;
+	o.stop_on_violation = false;
+	o.trace = false;
+	if (b->step_bound)
+		o.step_bound = b->step_bound;
+	assert_int_equal(pmm_explore(&p, &o, &r), 0);
+	if (r.executions != 1 || r.truncated || r.deadlocks ||
+	    r.violations != (oracle ? 1u : 0u) ||
+	    (oracle && strcmp(r.oracle, oracle)) ||
+	    (msg_part && !strstr(r.message, msg_part)))
+		explore_report(p.name, &r);
+	assert_true(r.complete);
+	assert_int_equal(r.truncated, 0);
+	assert_int_equal(r.executions, 1);
+	assert_int_equal(r.deadlocks, 0);
+	assert_int_equal(r.violations, oracle ? 1 : 0);
+	if (oracle)
+		assert_string_equal(r.oracle, oracle);
+	if (msg_part)
+		assert_non_null(strstr(r.message, msg_part));
+	if (failures)
+		fail_msg("%u failed checks, first %s", failures, failure);
+	pmm_explore_result_release(&r);
+}
+
+/*
  * Runs @body once (setup, or its one task) and expects @oracle (NULL: no
  * violation at all, the leak oracle at the end included) with @msg_part
  * in its message.
@@ -84,19 +143,29 @@ static inline void body_finish(void *arg)
 static inline void run_body_expect(body_fn body, bool in_task,
 				   const char *oracle, const char *msg_part)
 {
-	struct body_run b = { body, in_task, 0, 0 };
-	const struct pmm_program p = PROGRAM_ARG("body", body_setup,
-						 body_finish, &b);
+	const struct body_run b = { .body = body, .in_task = in_task };
 
-	if (oracle)
-		explore_expect_oracle(&p, 1, 1, 0, oracle, msg_part);
-	else
-		explore_expect(&p, 1, 0, 0);
+	body_run_expect(&b, oracle, msg_part);
 }
 
 static inline void run_body(body_fn body)
 {
 	run_body_expect(body, false, NULL, NULL);
+}
+
+/*
+ * Runs @body once in a task on a machine with room for a 1 GiB folio,
+ * with the steps to walk every page of one (a 1 GiB split takes a step
+ * per piece's reference), and expects no violation.
+ */
+static inline void run_body_huge(body_fn body)
+{
+	const struct body_run b = {
+		.body = body, .in_task = true, .ram_bytes = HUGE_RAM,
+		.step_bound = HUGE_STEPS,
+	};
+
+	body_run_expect(&b, NULL, NULL);
 }
 
 /* Free blocks per order, for comparing the buddy allocator's layout. */

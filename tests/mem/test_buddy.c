@@ -47,12 +47,11 @@ static void params64_body(void)
 
 static void test_pcp_params(void **state)
 {
-	struct body_run b = { params64_body, false, 64ul << 20, 0 };
-	const struct pmm_program p = PROGRAM_ARG("64m", body_setup, body_finish, &b);
+	const struct body_run b = { .body = params64_body, .ram_bytes = 64ul << 20 };
 
 	(void)state;
 	run_body(params_body);
-	explore_expect(&p, 1, 0, 0);
+	body_run_expect(&b, NULL, NULL);
 	assert_int_equal(params[0][0], 1);
 	assert_int_equal(params[0][1], 6);
 	assert_int_equal(params[1][0], 16);
@@ -596,16 +595,14 @@ static void odd_ram_12k_body(void)
 
 static void test_odd_ram(void **state)
 {
-	struct body_run b5 = { odd_ram_5m_body, false, 5ul << 20, 0 };
-	struct body_run b12 = { odd_ram_12k_body, false, 12ul << 10, 0 };
-	const struct pmm_program p5 = PROGRAM_ARG("5m", body_setup, body_finish, &b5);
-	const struct pmm_program p12 = PROGRAM_ARG("12k", body_setup, body_finish, &b12);
+	const struct body_run b5 = { .body = odd_ram_5m_body, .ram_bytes = 5ul << 20 };
+	const struct body_run b12 = { .body = odd_ram_12k_body, .ram_bytes = 12ul << 10 };
 
 	(void)state;
 	checks_reset();
-	explore_expect(&p5, 1, 0, 0);
+	body_run_expect(&b5, NULL, NULL);
 	assert_checks();
-	explore_expect(&p12, 1, 0, 0);
+	body_run_expect(&b12, NULL, NULL);
 	assert_checks();
 }
 
@@ -642,12 +639,11 @@ static void device_body(void)
 
 static void test_device_memory(void **state)
 {
-	struct body_run b = { device_body, false, 0, 64ul << 10 };
-	const struct pmm_program p = PROGRAM_ARG("device", body_setup, body_finish, &b);
+	const struct body_run b = { .body = device_body, .dev_bytes = 64ul << 10 };
 
 	(void)state;
 	checks_reset();
-	explore_expect(&p, 1, 0, 0);
+	body_run_expect(&b, NULL, NULL);
 	assert_checks();
 }
 

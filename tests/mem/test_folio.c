@@ -528,11 +528,12 @@ static void device_free_body(void)
 
 static void test_free_device_frame(void **state)
 {
-	struct body_run b = { device_free_body, true, 0, 64ul << 10 };
-	const struct pmm_program p = PROGRAM_ARG("device", body_setup, body_finish, &b);
+	const struct body_run b = {
+		.body = device_free_body, .in_task = true, .dev_bytes = 64ul << 10,
+	};
 
 	(void)state;
-	explore_expect_oracle(&p, 1, 1, 0, "bug-on", "freeing device frame 0x400");
+	body_run_expect(&b, "bug-on", "freeing device frame 0x400");
 }
 
 /*

@@ -6,35 +6,9 @@
  * back the reservation a folio took; a pool that shrinks keeps its
  * reserved folios.
  */
-#include "../mm/mm_test.h"
+#include "mem_test.h"
 
-#include "mem/buddy.h"
-#include "mem/folio.h"
 #include "mem/hugetlb.h"
-#include "mem/phys.h"
-
-#define RAM	((1ul << 30) + (8ul << 20))
-
-static void (*body_fn)(void);
-
-static void body(void *arg)
-{
-	(void)arg;
-	body_fn();
-}
-
-static void setup(void *arg)
-{
-	(void)arg;
-	machine_up(RAM);
-	pmm_task_create("pool", 0, body, NULL);
-}
-
-static uint64_t go(void (*fn)(void))
-{
-	body_fn = fn;
-	return run_clean(setup);
-}
 
 /*
  * A 1 GiB folio freed to the buddy allocator: every frame reads as
@@ -97,8 +71,8 @@ static void restore_reserve_body(void)
 	check(set_max_huge_pages(h, 0) == 0);
 }
 
-static void test_gigantic_free(void **s) { (void)s; assert_int_equal(go(gigantic_free_body), 1); }
-static void test_restore_reserve(void **s) { (void)s; assert_int_equal(go(restore_reserve_body), 1); }
+static void test_gigantic_free(void **s) { (void)s; run_body_huge(gigantic_free_body); }
+static void test_restore_reserve(void **s) { (void)s; run_body_huge(restore_reserve_body); }
 
 int main(void)
 {

@@ -5,48 +5,9 @@
  * reference goes (src/mem/hugetlb.c, hugetlb_split_folio()): the backing
  * of guest_memfd's gmem.huge = split_4k.
  */
-#include "../mm/mm_test.h"
+#include "mem_test.h"
 
-#include "mem/folio.h"
 #include "mem/hugetlb.h"
-#include "mem/phys.h"
-
-#define RAM	((1ul << 30) + (8ul << 20))
-
-static void (*body_fn)(void);
-
-static void body(void *arg)
-{
-	(void)arg;
-	body_fn();
-}
-
-static void setup(void *arg)
-{
-	(void)arg;
-	machine_up(RAM);
-	pmm_task_create("split", 0, body, NULL);
-}
-
-/*
- * run_clean() with room for a 1 GiB split (every piece's reference is a
- * step), and no execution cut short: a body that stops early would pass.
- */
-static uint64_t go(void (*fn)(void))
-{
-	struct pmm_program prog = { "split", "", setup, machine_down, NULL };
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-	struct pmm_explore_result r;
-
-	body_fn = fn;
-	failures = 0;
-	o.stop_on_violation = false;
-	o.trace = false;
-	o.step_bound = 1u << 24;
-	assert_int_equal(pmm_explore(&prog, &o, &r), 0);
-	assert_int_equal(r.truncated, 0);
-	return check_clean(&r);
-}
 
 /* A folio of @h in use, holding one reference per page as a page cache does. */
 static struct folio *take(struct hstate *h, bool reserve)
@@ -188,11 +149,11 @@ static void split_1g_body(void)
 	check(h->free_huge_pages == 1 && folio_order(f) == HPAGE_PUD_ORDER);
 }
 
-static void test_split_2m(void **st) { (void)st; assert_int_equal(go(split_2m_body), 1); }
-static void test_split_refused(void **st) { (void)st; assert_int_equal(go(split_refused_body), 1); }
-static void test_pin_holds(void **st) { (void)st; assert_int_equal(go(pin_holds_body), 1); }
-static void test_reserve(void **st) { (void)st; assert_int_equal(go(reserve_body), 1); }
-static void test_split_1g(void **st) { (void)st; assert_int_equal(go(split_1g_body), 1); }
+static void test_split_2m(void **st) { (void)st; run_body_huge(split_2m_body); }
+static void test_split_refused(void **st) { (void)st; run_body_huge(split_refused_body); }
+static void test_pin_holds(void **st) { (void)st; run_body_huge(pin_holds_body); }
+static void test_reserve(void **st) { (void)st; run_body_huge(reserve_body); }
+static void test_split_1g(void **st) { (void)st; run_body_huge(split_1g_body); }
 
 int main(void)
 {

@@ -9,6 +9,7 @@
  * Hildenbrand's objection in the thread.
  */
 #include "mm_test.h"
+#include "../mem/mem_test.h"
 
 #include "machine/machine.h"
 #include "mem/folio.h"
@@ -21,7 +22,6 @@
 #define EXCL	(FOLL_WRITE | FOLL_LONGTERM | FOLL_EXCLUSIVE)
 
 static struct pmm_process *P;
-static void (*body_fn)(struct mm_struct *mm);
 
 static long pin(struct mm_struct *mm, unsigned long addr, unsigned int flags,
 		struct page **page)
@@ -44,43 +44,39 @@ static long get(struct mm_struct *mm, unsigned long addr, struct page **page)
 	return n;
 }
 
-static void body(void *arg)
+/* Two small private pages at A, populated. */
+static void prepare_small(void)
 {
-	(void)arg;
-	body_fn(P->mm);
-}
-
-static void setup_small(void *arg)
-{
-	(void)arg;
-	machine_up(1ul << 20);
 	P = pmm_process_create();
 	pmm_mmap(P, A, 2 * 4096, RW, PMM_MAP_PRIVATE, NULL, 0);
 	pmm_store(P, A, "a", 1);
 	pmm_store(P, A + 4096, "b", 1);
-	pmm_task_create("excl", 0, body, NULL);
 }
 
-static void setup_huge(void *arg)
+/* A 2 MiB hugetlb page at A, populated. */
+static void prepare_huge(void)
 {
-	(void)arg;
-	machine_up(8ul << 20);
 	P = pmm_process_create();
 	check(pmm_hugetlb_set_pool(PMM_HUGE_2M, 1) == 1);
 	check(pmm_mmap_hugetlb(P, A, M2, RW, PMM_MAP_PRIVATE, M2, NULL, 0) == 0);
 	pmm_store(P, A, "a", 1);
-	pmm_task_create("excl", 0, body, NULL);
 }
 
-static uint64_t go(void (*setup)(void *), void (*fn)(struct mm_struct *))
+/* @fn in one task, after @prepare on a machine of @ram bytes. */
+static void go(body_fn prepare, unsigned long ram, body_fn fn)
 {
-	body_fn = fn;
-	return run_clean(setup);
+	const struct body_run b = {
+		.body = fn, .in_task = true, .ram_bytes = ram,
+		.prepare = prepare,
+	};
+
+	body_run_expect(&b, NULL, NULL);
 }
 
 /* An exclusive pin refuses ordinary pins, but not plain references. */
-static void refuses_pins_body(struct mm_struct *mm)
+static void refuses_pins_body(void)
 {
+	struct mm_struct *mm = P->mm;
 	struct page *ex = NULL, *p = NULL, *g = NULL;
 	int base;
 
@@ -106,8 +102,9 @@ static void refuses_pins_body(struct mm_struct *mm)
 }
 
 /* Only where no pin is; and only one. */
-static void needs_no_pin_body(struct mm_struct *mm)
+static void needs_no_pin_body(void)
 {
+	struct mm_struct *mm = P->mm;
 	struct page *ex = NULL, *p = NULL;
 
 	check(pin(mm, A, FOLL_WRITE, &p) == 1);
@@ -119,8 +116,9 @@ static void needs_no_pin_body(struct mm_struct *mm)
 }
 
 /* FOLL_EXCLUSIVE is for longterm pins only (is_valid_gup_args()). */
-static void flags_body(struct mm_struct *mm)
+static void flags_body(void)
 {
+	struct mm_struct *mm = P->mm;
 	struct page *p = NULL;
 
 	check(pin(mm, A, FOLL_WRITE | FOLL_EXCLUSIVE, &p) == -EINVAL);
@@ -135,8 +133,9 @@ static void flags_body(struct mm_struct *mm)
  * a pin of another subpage is refused too (core mm tracks no pins per
  * subpage: David Hildenbrand's point in the thread).
  */
-static void large_body(struct mm_struct *mm)
+static void large_body(void)
 {
+	struct mm_struct *mm = P->mm;
 	struct page *ex = NULL, *p = NULL;
 
 	check(pin(mm, A, EXCL, &ex) == 1);
@@ -150,10 +149,10 @@ static void large_body(struct mm_struct *mm)
 	unpin_user_page(p);
 }
 
-static void test_refuses_pins(void **s) { (void)s; assert_int_equal(go(setup_small, refuses_pins_body), 1); }
-static void test_needs_no_pin(void **s) { (void)s; assert_int_equal(go(setup_small, needs_no_pin_body), 1); }
-static void test_flags(void **s) { (void)s; assert_int_equal(go(setup_small, flags_body), 1); }
-static void test_large(void **s) { (void)s; assert_int_equal(go(setup_huge, large_body), 1); }
+static void test_refuses_pins(void **s) { (void)s; go(prepare_small, 1ul << 20, refuses_pins_body); }
+static void test_needs_no_pin(void **s) { (void)s; go(prepare_small, 1ul << 20, needs_no_pin_body); }
+static void test_flags(void **s) { (void)s; go(prepare_small, 1ul << 20, flags_body); }
+static void test_large(void **s) { (void)s; go(prepare_huge, 8ul << 20, large_body); }
 
 int main(void)
 {

@@ -4,14 +4,15 @@
  * per step of its protocol: the range check, the unmap from every host
  * page table, the knob's test of what else holds the folios (-EAGAIN and
  * the offset), the flip of the shared bitmap after it, the longterm pins
- * wait_pins refuses, and the two oracles with GUP-fast's speculative
- * window left out of them.
+ * wait_pins refuses, the two oracles with GUP-fast's speculative
+ * window left out of them, and the guest's stage 2 on a TDX VM.
  */
-#include "virt_test.h"
-
 #include "protmm/gmem_convert.h"
 #include "protmm/guest_memfd.h"
 #include "protmm/knob.h"
+
+/* Internals: stage-2 entries. */
+#include "stage2_test.h"
 
 #define GMEM_HVA	0x200000ul
 #define MMAP		PMM_GUEST_MEMFD_FLAG_MMAP
@@ -259,6 +260,77 @@ static void test_gupfast_window(void **s)
 	run_design(gupfast_setup, "mapcount_only", "pin-on-private");
 }
 
+/*
+ * A TD whose memslot is a one-page guest_memfd (made with MMAP and
+ * @flags) that the VMM maps at GMEM_HVA. The slot's own host address is
+ * elsewhere, where nothing is mapped (a gmem-only slot takes no memory
+ * from it), so that no mmu notifier of the VMM's unmap reaches stage 2:
+ * only guest_memfd's invalidation does.
+ */
+static void tdx_up(unsigned long flags)
+{
+	vm_up("x86-tdx", 0);
+	W.vm = pmm_vm_create_type(W.vmm, PMM_VM_TDX, 0);
+	G = NULL;
+	check(W.vm != NULL);
+	check(pmm_gmem_create(W.vm, PG, MMAP | flags, &G) == 0);
+	check(pmm_mmap(W.vmm, GMEM_HVA, PG, RW, PMM_MAP_SHARED, G, 0) == 0);
+	check(pmm_vm_set_memslot_gmem(W.vm, GPA, 0x300000, PG, G, 0) == 0);
+}
+
+/*
+ * TDX unmaps stage 2 by filter (its private entries live in the mirror
+ * root): a conversion must unmap what the range was before it, whatever
+ * the file's creation flags say ([PATCH v6 17/43] "KVM: guest_memfd:
+ * Determine invalidation filter from memory attributes", May 2026). A
+ * file made private, converted to shared and faulted by the guest, then
+ * converted back: the shared entry must go. With the filter from the
+ * creation flags (private only) it stays: stale-tlb.
+ */
+static void tdx_to_private_setup(void *arg)
+{
+	(void)arg;
+	tdx_up(0);
+	check(to_shared(0, PG) == 0);
+	check(pmm_guest_store(W.vm, GPA, "s", 1) == 0);
+	check(kvm_pte_valid(s2_entry(GPA)) && !(s2_entry(GPA) & KVM_PTE_PRIVATE));
+	check(to_private(0, PG, NULL) == 0);
+	check(!kvm_pte_valid(s2_entry(GPA)));
+}
+
+/*
+ * The other way, on a file made shared: the guest's private entry must
+ * go when the page goes back to shared, and with it the TD's ownership
+ * of the frame; else the VMM's access to its shared page is fatal. (The
+ * guest only reads: TDX's unmap clears the page, and the series refuses
+ * to keep a page's contents when TDX converts it to shared.)
+ */
+static void tdx_to_shared_setup(void *arg)
+{
+	char c = 1;
+
+	(void)arg;
+	tdx_up(SHARED);
+	check(to_private(0, PG, NULL) == 0);
+	check(pmm_guest_load(W.vm, GPA, &c, 1) == 0 && c == 0);
+	check(s2_entry(GPA) & KVM_PTE_PRIVATE);
+	check(to_shared(0, PG) == 0);
+	check(!kvm_pte_valid(s2_entry(GPA)));
+	check(pmm_load(W.vmm, GMEM_HVA, &c, 1) == 0 && c == 0);
+}
+
+static void test_tdx_to_private_unmaps_shared(void **s)
+{
+	(void)s;
+	assert_int_equal(run_clean(tdx_to_private_setup, finish_coherent), 1);
+}
+
+static void test_tdx_to_shared_unmaps_private(void **s)
+{
+	(void)s;
+	assert_int_equal(run_clean(tdx_to_shared_setup, finish_coherent), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_plain_reference),
 		cmocka_unit_test(test_wait_pins_longterm),
 		cmocka_unit_test(test_gupfast_window),
+		cmocka_unit_test(test_tdx_to_private_unmaps_shared),
+		cmocka_unit_test(test_tdx_to_shared_unmaps_private),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

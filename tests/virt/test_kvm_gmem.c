@@ -7,22 +7,13 @@
  * hardware's ownership of a TD's frame from map to unmap. Each protocol
  * test fails without its step (said at each).
  */
-#include "virt_test.h"
-
 #include "protmm/guest_memfd.h"
 
 /* Internals: stage-2 entries, ownership. */
 #include "arch/cc.h"
-#include "virt/kvm.h"
+#include "stage2_test.h"
 
 static struct pmm_file *G;
-
-static kvm_pte_t s2_entry(unsigned long gpa)
-{
-	struct kvm_memory_slot *slot = gfn_to_memslot(W.vm, gpa >> 12);
-
-	return slot ? stage2_peek(stage2_ptep(slot, gpa >> 12)) : 0;
-}
 
 /* A VM of @type over a 2-page guest_memfd at GPA, HVA the VMM's memory. */
 static void gmem_vm_up(const char *arch, enum pmm_vm_type type,
@@ -34,13 +25,6 @@ static void gmem_vm_up(const char *arch, enum pmm_vm_type type,
 	check(pmm_gmem_create(W.vm, 2 * PG, gflags, &G) == 0);
 	check(pmm_vm_set_memslot_gmem(W.vm, GPA, HVA, 2 * PG, G, 0) == 0);
 	check(pmm_store(W.vmm, HVA, "vmm", 3) == 0);
-}
-
-static void finish_coherent(void *arg)
-{
-	if (W.vm)
-		check(kvm_stage2_coherent(W.vm));
-	vm_down(arg);
 }
 
 /* KVM_SET_USER_MEMORY_REGION2's checks and kvm_gmem_bind()'s. */
@@ -147,40 +131,10 @@ static void punch_race_setup(void *arg)
 	pmm_task_create("punch", 1, punch, NULL);
 }
 
-static uint64_t explore_dpor(void (*setup)(void *), void (*fin)(void *),
-			     struct pmm_explore_result *r)
-{
-	struct pmm_program prog = { "kvm", "", setup, fin, NULL };
-	struct pmm_explore_opts o = PMM_EXPLORE_OPTS_INIT;
-
-	failures = 0;
-	o.strategy = PMM_STRATEGY_DPOR;
-	o.stop_on_violation = false;
-	o.max_seconds = 60;
-	o.trace = getenv("KVM_TRACE") != NULL;
-	assert_int_equal(pmm_explore(&prog, &o, r), 0);
-	if (o.trace && r->violations)
-		fprintf(stderr, "%s\n", r->trace);
-	if (getenv("KVM_TRACE"))
-		fprintf(stderr, "%llu executions, complete %d\n",
-			(unsigned long long)r->executions, r->complete);
-	return r->executions;
-}
-
 static void test_private_fault_vs_punch(void **state)
 {
-	struct pmm_explore_result r;
-
 	(void)state;
-	explore_dpor(punch_race_setup, finish_coherent, &r);
-	assert_true(check_clean(&r) > 1);
-	assert_int_equal(pmm_knob_set("kvm.mmu_retry", "off"), 0);
-	explore_dpor(punch_race_setup, finish_coherent, &r);
-	pmm_knob_reset();
-	assert_true(r.complete);
-	assert_true(r.violations > 0);
-	assert_string_equal(r.oracle, "stale-tlb");
-	pmm_explore_result_release(&r);
+	expect_retry_closes_race(punch_race_setup, "guest_memfd no longer has");
 }
 
 /*
@@ -215,19 +169,8 @@ static void convert_race_setup(void *arg)
 
 static void test_shared_fault_vs_conversion(void **state)
 {
-	struct pmm_explore_result r;
-
 	(void)state;
-	explore_dpor(convert_race_setup, finish_coherent, &r);
-	assert_true(check_clean(&r) > 1);
-	assert_int_equal(pmm_knob_set("kvm.mmu_retry", "off"), 0);
-	explore_dpor(convert_race_setup, finish_coherent, &r);
-	pmm_knob_reset();
-	assert_true(r.complete);
-	assert_true(r.violations > 0);
-	assert_string_equal(r.oracle, "stale-tlb");
-	assert_non_null(strstr(r.message, "private gfn"));
-	pmm_explore_result_release(&r);
+	expect_retry_closes_race(convert_race_setup, "private gfn");
 }
 
 /*

@@ -5,10 +5,8 @@
  * per-gfn memory attributes and their invalidation; VM types per machine.
  * Each protocol step has a test that fails without it (said at each).
  */
-#include "virt_test.h"
-
 /* Internals: stage-2 entries, attributes, the lock word. */
-#include "virt/kvm.h"
+#include "stage2_test.h"
 
 /* Every interleaving up to equivalence (DPOR): DFS is too long here. */
 static uint64_t run_dpor(void (*setup)(void *), void (*fin)(void *),
@@ -27,13 +25,6 @@ static uint64_t run_dpor(void (*setup)(void *), void (*fin)(void *),
 	if (getenv("KVM_TRACE"))
 		fprintf(stderr, "%llu executions\n", (unsigned long long)r.executions);
 	return check_clean(&r);
-}
-
-static kvm_pte_t s2_entry(unsigned long gpa)
-{
-	struct kvm_memory_slot *slot = gfn_to_memslot(W.vm, gpa >> 12);
-
-	return slot ? stage2_peek(stage2_ptep(slot, gpa >> 12)) : 0;
 }
 
 /*
