@@ -365,8 +365,8 @@
 			el('div.toolbar', {}, el('label', { for: 'object-filter', text: 'object ' }),
 				filterSelect,
 				el('span.hint', { text: 'click a step for its state; ↑ ↓ move' })),
-			steps.length ? el('table.lanes-table', { id: 'lanes' }, el('thead', {}, head),
-				body) : el('p.empty-trace', { text: data.trace ?
+			steps.length ? el('div.lanes-scroll', {}, el('table.lanes-table',
+				{ id: 'lanes' }, el('thead', {}, head), body)) : el('p.empty-trace', { text: data.trace ?
 				'no step was traced' : 'no trace: no violation was found' }));
 
 		/* The scenario's source, each step's line marked. */
