@@ -119,6 +119,7 @@
 
 	const trace = Array.isArray(data.trace) ? data.trace : [];
 	const steps = trace.filter((e) => e.kind === 'step');
+	const stepByNo = new Map(steps.map((s) => [s.step, s]));
 	const states = new Map((data.states || []).map((s) => [s.step, s]));
 	const violation = trace.find((e) => e.kind === 'violation');
 	const end = trace.find((e) => e.kind === 'end');
@@ -398,7 +399,7 @@
 				'before and after.' }));
 
 		function select(n, scroll) {
-			const s = steps.find((x) => x.step === n);
+			const s = stepByNo.get(n);
 			if (!s)
 				return;
 			if (selected !== null) {
@@ -437,10 +438,8 @@
 		}
 
 		function applyFilter() {
-			for (const [n, tr] of rowOf) {
-				const s = steps.find((x) => x.step === n);
-				tr.hidden = filter !== '' && s.object !== filter;
-			}
+			for (const [n, tr] of rowOf)
+				tr.hidden = filter !== '' && stepByNo.get(n).object !== filter;
 		}
 
 		document.addEventListener('keydown', (ev) => {
