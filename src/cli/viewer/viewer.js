@@ -255,7 +255,24 @@
 				el('td', { 'data-field': 'value', text: v !== undefined ? v :
 					'(no value the model decodes: a lock, a name, a wait)' })));
 		}
-		for (const r of rows) {
+		/* What the step removed (a flushed TLB entry), where it was. */
+		const shown = rows.map((r) => ({ r: r, gone: false }));
+		if (side === 'after' && s && other) {
+			let at = -1;
+			for (const r of stateRows(other)) {
+				const i = shown.findIndex((d) => d.r[0] === r[0]);
+				if (i >= 0)
+					at = i;
+				else
+					shown.splice(++at, 0, { r: r, gone: true });
+			}
+		}
+		for (const { r, gone } of shown) {
+			if (gone) {
+				body.append(el('tr.removed', { 'data-field': r[0] },
+					el('td.field', { text: r[0] }), el('td.value', { text: 'gone' })));
+				continue;
+			}
 			const o = others.get(r[0]);
 			const changed = side === 'after' && other &&
 				JSON.stringify(o ? o.slice(1) : null) !== JSON.stringify(r.slice(1));
