@@ -24,6 +24,7 @@ enum {
 	OPT_SECONDS, OPT_BOUND, OPT_ALL, OPT_SCHEDULE, OPT_HELP, OPT_DEPTH,
 	OPT_CONFIG, OPT_FORMAT, OPT_PREEMPTIONS, OPT_SHARD, OPT_SHARD_DEPTH,
 	OPT_OUTPUT, OPT_CHECKPOINT, OPT_RESUME, OPT_PROGRESS,
+	OPT_HTML, OPT_HTML_DIR,
 };
 
 #define OPT_BIT(opt) (1u << ((opt) - OPT_SELFCHECK))
@@ -52,6 +53,8 @@ struct cli_args {
 	/* explore: --output, --checkpoint, --resume; --progress. */
 	const char *output, *checkpoint, *resume;
 	bool progress;
+	/* explore, replay: --html FILE; run: --html-dir DIR. */
+	const char *html, *html_dir;
 };
 
 static inline bool given(const struct cli_args *a, int opt)
@@ -106,11 +109,24 @@ const volatile sig_atomic_t *stop_flag(void);
 /* The signal's name ("SIGSEGV"), or "signal N". */
 const char *signal_name(int sig, char *buf, size_t len);
 
+/* One scenario's verdict, as the index page of run --html-dir shows it. */
+struct verdict_row {
+	char verdict[24];
+	char file[512];
+	char name[64];
+	char expected[96];
+	char got[PMM_MSG_MAX + 96];
+	char page[128];		/* its page in the directory, or "" */
+	unsigned long long executions;
+};
+
 /* What a child says when it returns. */
 struct child_report {
 	int status;		/* its exit status: 0, 1 or 2 */
 	bool printed;		/* it printed its entry */
 	bool interrupted;	/* it stopped at the flag */
+	bool html_failed;	/* its page could not be written (said on stderr) */
+	struct verdict_row row;	/* its entry's verdict */
 };
 
 /* How a child ended: its report, or how it died without one. */

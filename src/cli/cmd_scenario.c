@@ -5,6 +5,7 @@
  * exploration runs in a child process, so that a crash in model code is
  * reported as a violation and the next scenario still runs.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/html.h"
 #include "cli/report.h"
 #include "explore/json.h"
 
@@ -291,6 +293,48 @@ static int write_output(const struct report *rp, const struct target *t,
 	return EXIT_MISMATCH;
 }
 
+/* A file name from a scenario's name: letters, digits, '-', '_', '.'. */
+static void page_name(char *buf, size_t len, unsigned int n, const char *name)
+{
+	size_t i, end;
+
+	snprintf(buf, len, "%03u-%s.html", n, name);
+	end = strlen(buf) - 5;
+	for (i = 4; i < end; i++)
+		if (!isalnum((unsigned char)buf[i]) && !strchr("-_.", buf[i]))
+			buf[i] = '_';
+}
+
+/*
+ * The page of the entry just printed: --html FILE (explore, replay), or
+ * under --html-dir (run) when the exploration found a violation, named in
+ * @row. @record: replay the schedule for the states. 0 or -errno, said.
+ */
+static int target_page(const struct report *rp, const struct target *t,
+		       const struct pmm_explore_result *r, unsigned int n,
+		       bool record, struct verdict_row *row)
+{
+	const struct cli_args *a = rp->a;
+	char path[4096];
+	int err;
+
+	if (a->html) {
+		snprintf(path, sizeof(path), "%s", a->html);
+	} else if (a->html_dir && r->violations) {
+		page_name(row->page, sizeof(row->page), n, row->name);
+		snprintf(path, sizeof(path), "%s/%s", a->html_dir, row->page);
+	} else {
+		return 0;
+	}
+	err = html_trace_page(path, rp, t, r, record);
+	if (err) {
+		fprintf(stderr, "protmm: %s: cannot write %s: %s\n", t->label, path,
+			strerror(-err));
+		row->page[0] = '\0';
+	}
+	return err;
+}
+
 static void explore_child(void *arg, struct child_report *rep)
 {
 	struct job *j = arg;
@@ -302,6 +346,8 @@ static void explore_child(void *arg, struct child_report *rep)
 		return;
 	rep->status = report_entry(j->rp, j->t, &r, j->n, &rep->interrupted);
 	rep->printed = true;
+	rep->row = j->rp->last;
+	rep->html_failed = target_page(j->rp, j->t, &r, j->n, true, &rep->row) != 0;
 	err = write_output(j->rp, j->t, &r);
 	if (err && !rep->interrupted)
 		rep->status = err;
@@ -466,6 +512,22 @@ static void crash_result(const struct target *t, const struct pmm_explore_live *
 		crash_trace(t, live, how, r);
 }
 
+/* run --html-dir: @row goes into the index. */
+static void keep_row(struct report *rp, const struct verdict_row *row)
+{
+	struct verdict_row *rows;
+
+	if (!rp->a->html_dir)
+		return;
+	rows = realloc(rp->rows, (rp->nr_rows + 1) * sizeof(*rows));
+	if (!rows) {
+		rp->html_failed = true;
+		return;
+	}
+	rp->rows = rows;
+	rp->rows[rp->nr_rows++] = *row;
+}
+
 /*
  * Explores @t in a child and counts its verdict; a child that dies of a
  * signal (or exits without reporting: a sanitizer) is reported here as a
@@ -496,6 +558,9 @@ static int explore_isolated(struct report *rp, struct target *t, unsigned int n)
 		cut = e.report.interrupted;
 		rp->begun |= e.report.printed;
 		rp->printed += e.report.printed;
+		rp->html_failed |= e.report.html_failed;
+		if (e.report.printed)
+			keep_row(rp, &e.report.row);
 	} else if (e.signal == SIGINT || e.signal == SIGTERM) {
 		/* Stopped from outside, without a report: cut short. */
 		signals_note(e.signal);
@@ -507,6 +572,10 @@ static int explore_isolated(struct report *rp, struct target *t, unsigned int n)
 		err = report_entry(rp, t, &r, n, &cut);
 		if (write_output(rp, t, &r))
 			err = EXIT_MISMATCH;
+		/* Its replay would crash the same way: the page has no states. */
+		if (target_page(rp, t, &r, n, false, &rp->last))
+			rp->html_failed = true;
+		keep_row(rp, &rp->last);
 		pmm_explore_result_release(&r);
 	}
 	live_unmap(live, t->opts.step_bound);
@@ -568,6 +637,8 @@ static int one_exploration(const struct cli_args *a, enum command cmd)
 	if (rp.printed || stop_signal())
 		report_end(&rp, stop_signal());
 	/* explore and replay report what they find; only errors fail. */
+	if (rp.html_failed && !stop_signal())
+		return EXIT_USAGE;
 	return finish(stop_signal(), rp.printed ? 0 : err);
 }
 
@@ -589,7 +660,7 @@ static int one_exploration(const struct cli_args *a, enum command cmd)
 int cmd_explore(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a, EXPLORE_OPTS, NULL);
+	int err = one_target(argc, argv, &a, EXPLORE_OPTS | OPT_BIT(OPT_HTML), NULL);
 
 	if (err)
 		return err;
@@ -597,13 +668,15 @@ int cmd_explore(int argc, char **argv)
 		usage_error("%s: use 'protmm replay' to follow a schedule", argv[0]);
 		return EXIT_USAGE;
 	}
+	if (a.html && html_check_path(a.html))
+		return EXIT_USAGE;
 	return one_exploration(&a, CMD_EXPLORE);
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	struct cli_args a = { 0 };
-	int err = one_target(argc, argv, &a, REPLAY_OPTS,
+	int err = one_target(argc, argv, &a, REPLAY_OPTS | OPT_BIT(OPT_HTML),
 			     "replay runs the one execution --schedule names");
 
 	if (err)
@@ -612,6 +685,8 @@ int cmd_replay(int argc, char **argv)
 		usage_error("%s needs --schedule S", argv[0]);
 		return EXIT_USAGE;
 	}
+	if (a.html && html_check_path(a.html))
+		return EXIT_USAGE;
 	return one_exploration(&a, CMD_REPLAY);
 }
 
@@ -727,8 +802,14 @@ static void run_one(struct report *rp, const char *file, unsigned int n)
 	struct target t;
 
 	if (target_open(rp->a, file, &t, false)) {
+		struct verdict_row row = { .verdict = "malformed" };
+
 		rp->broken++;
 		report_malformed(rp, file, n);
+		snprintf(row.file, sizeof(row.file), "%s", file);
+		snprintf(row.got, sizeof(row.got), "does not parse (protmm check %s)",
+			 file);
+		keep_row(rp, &row);
 		return;
 	}
 	if (target_plan(rp->a, &t, CMD_RUN)) {
@@ -753,7 +834,8 @@ int cmd_run(int argc, char **argv)
 	struct file_list l = { 0 };
 	struct report rp = { .a = &a, .cmd = CMD_RUN };
 	unsigned int i;
-	int err = parse_args(argc, argv, &a, NULL, RUN_OPTS, NULL);
+	int err = parse_args(argc, argv, &a, NULL, RUN_OPTS | OPT_BIT(OPT_HTML_DIR),
+			     NULL);
 
 	if (err)
 		return err;
@@ -772,6 +854,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!err)
 		err = plan_all(&a, &l);
+	if (!err && a.html_dir && html_prepare_dir(a.html_dir))
+		err = EXIT_USAGE;
 	if (err) {
 		free_list(&l);
 		return err;
@@ -784,7 +868,14 @@ int cmd_run(int argc, char **argv)
 	rp.not_run = l.nr - i;
 	report_end(&rp, stop_signal());
 	free_list(&l);
-	return finish(stop_signal(), rp.broken ? EXIT_USAGE : rp.bad ? EXIT_MISMATCH : 0);
+	if (a.html_dir && (err = html_index_page(a.html_dir, &rp))) {
+		fprintf(stderr, "protmm: cannot write %s/index.html: %s\n",
+			a.html_dir, strerror(-err));
+		rp.html_failed = true;
+	}
+	free(rp.rows);
+	return finish(stop_signal(), rp.broken || rp.html_failed ? EXIT_USAGE :
+		      rp.bad ? EXIT_MISMATCH : 0);
 }
 
 static const char check_help[] =

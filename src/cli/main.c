@@ -60,6 +60,12 @@ static const char run_help[] =
 	"                             program instead of FILE\n"
 	"  --progress                 show progress on stderr even when it is\n"
 	"                             not a terminal\n"
+	"  --html FILE                (explore, replay) also write the trace as\n"
+	"                             one self-contained HTML page: a lane per\n"
+	"                             task, the scenario beside it, each step's\n"
+	"                             state before and after\n"
+	"  --html-dir DIR             (run) a page per violating scenario in DIR,\n"
+	"                             and DIR/index.html with the verdicts\n"
 	"\n"
 	"explore only (dfs, dpor):\n"
 	"  --shard K/N                run the K-th (0-based) of N disjoint parts\n"
@@ -226,6 +232,12 @@ static int parse_option(struct cli_args *a, int c, const char *arg)
 	case OPT_PROGRESS:
 		a->progress = true;
 		return 0;
+	case OPT_HTML:
+		a->html = arg;
+		return *arg ? 0 : -EINVAL;
+	case OPT_HTML_DIR:
+		a->html_dir = arg;
+		return *arg ? 0 : -EINVAL;
 	}
 	return -EINVAL;
 }

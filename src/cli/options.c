@@ -24,6 +24,8 @@ const struct option cli_options[] = {
 	{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 	{ "resume", required_argument, NULL, OPT_RESUME },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "html-dir", required_argument, NULL, OPT_HTML_DIR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };

@@ -305,12 +305,27 @@ void report_begin(struct report *rp)
 		printf("TAP version 13\n1..%u\n", rp->planned);
 }
 
+static void remember(struct report *rp, const struct target *t,
+		     const struct pmm_explore_result *r, const struct verdict *v)
+{
+	struct verdict_row *row = &rp->last;
+
+	memset(row, 0, sizeof(*row));
+	snprintf(row->verdict, sizeof(row->verdict), "%s", verdict_names[v->kind]);
+	snprintf(row->file, sizeof(row->file), "%s", t->check ? "" : t->label);
+	snprintf(row->name, sizeof(row->name), "%s", target_name(t));
+	snprintf(row->expected, sizeof(row->expected), "%s", v->expected);
+	snprintf(row->got, sizeof(row->got), "%s", v->got);
+	row->executions = (unsigned long long)r->executions;
+}
+
 int report_entry(struct report *rp, const struct target *t,
 		 const struct pmm_explore_result *r, unsigned int n, bool *cut)
 {
 	struct verdict v;
 
 	judge(t, r, &v);
+	remember(rp, t, r, &v);
 	report_begin(rp);
 	switch (rp->a->format) {
 	case FORMAT_TEXT:

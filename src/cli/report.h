@@ -32,6 +32,13 @@ struct report {
 	/* Verdicts: as expected, not, malformed, cut short by a signal. */
 	unsigned int good, bad, broken, cut;
 	unsigned int not_run;
+	/* The verdict of the entry printed last (report_entry()). */
+	struct verdict_row last;
+	/* run --html-dir: each scenario's verdict, for the index. */
+	struct verdict_row *rows;
+	unsigned int nr_rows;
+	/* A page could not be written. */
+	bool html_failed;
 };
 
 const char *target_name(const struct target *t);

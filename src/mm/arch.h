@@ -15,6 +15,12 @@
 struct phys_access;
 struct arch_cc_ops;
 
+/* A bit (or field) of a machine's own, and its name. */
+struct arch_bit_name {
+	uint64_t mask;
+	const char *name;
+};
+
 struct arch_mm_ops {
 	const char *name;
 	/*
@@ -130,6 +136,14 @@ struct arch_mm_ops {
 	/* arch_swap_invalidate_page/area(): the slot, or the device, is gone. */
 	void (*swap_invalidate_page)(unsigned int type, unsigned long offset);
 	void (*swap_invalidate_area)(unsigned int type);
+
+	/*
+	 * Names for what shows a PTE or a page's flags (the trace viewer):
+	 * the PTE bits of the ARCH field this machine uses, ended by a zero
+	 * mask (NULL: none); what PG_arch_1..3 mean here (NULL: "arch_N").
+	 */
+	const struct arch_bit_name *pte_arch_bits;
+	const char *pg_arch_names[3];
 };
 
 /* This execution's machine. */

@@ -63,6 +63,11 @@ unsigned int tlb_nr_cpus(void)
 	return nr_tlbs;
 }
 
+const struct cpu_tlb *tlb_cpu(unsigned int cpu)
+{
+	return cpu < nr_tlbs ? &tlbs[cpu] : NULL;
+}
+
 /* Natively, a raw lock: this is hardware, not a modelled kernel lock. */
 static void tlb_lock(struct cpu_tlb *t)
 {

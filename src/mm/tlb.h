@@ -38,6 +38,8 @@ struct cpu_tlb {
 
 int tlb_init(unsigned int nr_cpus);
 unsigned int tlb_nr_cpus(void);
+/* CPU @cpu's TLB as it is, to show it (the trace viewer); NULL past the last. */
+const struct cpu_tlb *tlb_cpu(unsigned int cpu);
 bool tlb_lookup(int cpu, const struct mm_struct *mm, unsigned long addr,
 		pte_t *pte);
 /*

@@ -54,8 +54,17 @@ static bool arm64_validate_flags(unsigned long vm_flags)
  * and mprotect() without it untags them (arm64's PTE_ATTRINDX_MASK is
  * not in _PAGE_CHG_MASK either).
  */
+/* MAIR's MT_NORMAL_TAGGED attribute, as arm64 calls it. */
+static const struct arch_bit_name arm64_pte_bits[] = {
+	{ PTE_ATTR_TAGGED, "Tagged" },
+	{ 0, NULL },
+};
+
 const struct arch_mm_ops arm64_mte_arch_ops = {
 	.name = "arm64-mte",
+	.pte_arch_bits = arm64_pte_bits,
+	/* PG_arch_1 is PG_dcache_clean, which the model does not use. */
+	.pg_arch_names = { NULL, "mte_tagged", "mte_lock" },
 	.late_init = cc_hw_init,
 	.kvm_vm_types = 1u << PMM_VM_PKVM,
 	.cc = &pkvm_cc_ops,

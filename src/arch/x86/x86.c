@@ -58,6 +58,12 @@ static pgprot_t x86_vm_get_page_prot(unsigned long vm_flags)
 	return __pgprot(pgprot_val(prot) | _PAGE_ENC);
 }
 
+/* The C-bit, by the name the threads give it (the kernel's _PAGE_ENC). */
+static const struct arch_bit_name x86_enc_bits[] = {
+	{ _PAGE_ENC, "C-bit" },
+	{ 0, NULL },
+};
+
 #define X86_MEM_ENCRYPT_OPS						\
 	.tlb_flush_broadcast = false,					\
 	.vm_get_page_prot = x86_vm_get_page_prot,			\
@@ -65,7 +71,8 @@ static pgprot_t x86_vm_get_page_prot(unsigned long vm_flags)
 	.chg_mask = x86_chg_mask,					\
 	.pgprot_modify = x86_pgprot_modify,				\
 	.sme_me_mask = _PAGE_ENC,					\
-	.machine_init = x86_mem_encrypt_init
+	.machine_init = x86_mem_encrypt_init,				\
+	.pte_arch_bits = x86_enc_bits
 
 const struct arch_mm_ops x86_sme_arch_ops = {
 	.name = "x86-sme",
