@@ -709,6 +709,8 @@ static void test_help_version(void **state)
 	expect_command_help(&r, "usage: protmm knobs\n", "default");
 	RUN(&r, "oracles", "--help");
 	expect_command_help(&r, "usage: protmm oracles\n", "expect violation");
+	RUN(&r, "statements", "--help");
+	expect_command_help(&r, "usage: protmm statements\n", "--format text|json");
 
 	RUN(&r, "--version");
 	expect_ok(&r);
