@@ -376,7 +376,7 @@ def reference(protmm, manpage):
 def man5(manpage):
     page = open(manpage, encoding="utf-8").read().splitlines()
     th = next(l for l in page if l.startswith(".TH"))
-    date, source, manual = split_args(th)[2:5]
+    date, source, manual = split_args(th)[3:6]
     start = page.index(".SH SCENARIOS")
     end = next(i for i in range(start + 1, len(page))
                if page[i].startswith(".SH "))
