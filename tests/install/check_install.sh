@@ -45,6 +45,16 @@ done
 man5=$(find "$stage" -name protmm-scenario.5 -print -quit)
 grep -q '^\.TH PROTMM-SCENARIO 5 ' "$man5" && grep -q '^\.SS Statements' "$man5" ||
 	{ echo "check_install: protmm-scenario.5 lacks its header or statements" >&2; exit 1; }
+# Vim finds the installed files: a scenario gets filetype and syntax pmm.
+if command -v vim >/dev/null; then
+	vimfiles=$(dirname "$(dirname "$(find "$stage" -path '*/vim/vimfiles/syntax/pmm.vim' -print -quit)")")
+	pmm=$(find "$(dirname "$0")/../../scenarios" -name '*.pmm' -print -quit)
+	vim -Nu NONE -i NONE -es --cmd "set rtp^=$vimfiles" -c 'filetype on' \
+		-c 'syntax on' -c "edit $pmm" \
+		-c "if &filetype !=# 'pmm' || get(b:, 'current_syntax', '') !=# 'pmm' | cquit | endif" \
+		-c 'qa!' </dev/null ||
+		{ echo "check_install: vim does not take $pmm as pmm from $vimfiles" >&2; exit 1; }
+fi
 "$(find "$stage" -path '*/bin/protmm' -print -quit)" --version >/dev/null ||
 	{ echo "check_install: the installed protmm does not run" >&2; exit 1; }
 
