@@ -80,6 +80,7 @@ int cmd_check(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_knobs(int argc, char **argv);
 int cmd_oracles(int argc, char **argv);
+int cmd_statements(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
 /* Output: text, JSON or TAP (output.c). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * protmm run, explore, replay, check, list, knobs, oracles: scenarios (or
+ * protmm run, explore, replay, check, list: scenarios (or
  * built-in self-check programs) explored, replayed and reported. Each
  * exploration runs in a child process, so that a crash in model code is
  * reported as a violation and the next scenario still runs.
@@ -948,48 +948,5 @@ int cmd_list(int argc, char **argv)
 	for (i = 0; i < nr_selfchecks; i++)
 		printf("%-20s %s\n", selfchecks[i].name,
 		       selfchecks[i].prog->description);
-	return 0;
-}
-
-int cmd_knobs(int argc, char **argv)
-{
-	struct pmm_knob_info k;
-	unsigned int i, v;
-
-	(void)argv;
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help")) {
-			printf("usage: protmm knobs\n\nLists every knob, its values "
-			       "(the first is the default: today's kernel) and what it "
-			       "selects.\n");
-			return 0;
-		}
-		usage_error("knobs: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	for (i = 0; !pmm_knob_get(i, &k); i++) {
-		printf("%s =", k.name);
-		for (v = 0; k.values[v]; v++)
-			printf(" %s%s", k.values[v], v ? "" : " (default)");
-		printf("\n    %s\n", k.description);
-	}
-	return 0;
-}
-
-int cmd_oracles(int argc, char **argv)
-{
-	unsigned int i;
-
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help")) {
-			printf("usage: protmm oracles\n\nLists the oracles: what "
-			       "'expect violation NAME' may name.\n");
-			return 0;
-		}
-		usage_error("oracles: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < nr_oracles; i++)
-		printf("%-20s %s\n", oracles[i].name, oracles[i].description);
 	return 0;
 }

@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"  list [FILE|DIR...]      list scenarios (and the built-in self-checks)\n"
 	"  knobs                   list the protocol variants and their values\n"
 	"  oracles                 list the oracles a scenario may expect\n"
+	"  statements              list the statements of the scenario language\n"
+	"                          (knobs, oracles, statements: --format json)\n"
 	"  selfcheck [NAME...]     explore the built-in self-check programs\n"
 	"                          exhaustively and print a verdict table\n"
 	"  merge FILE...           combine the --output files of the shards of\n"
@@ -310,6 +312,7 @@ static const struct command {
 	{ "list", cmd_list },
 	{ "knobs", cmd_knobs },
 	{ "oracles", cmd_oracles },
+	{ "statements", cmd_statements },
 	{ "selfcheck", cmd_selfcheck },
 	{ "merge", cmd_merge },
 };

@@ -31,6 +31,7 @@
 
 #include "explore/selfcheck.h"
 #include "protmm/protmm.h"
+#include "scenario/scenario.h"
 #include "../common/json_check.h"
 
 extern char **environ;
@@ -709,11 +710,83 @@ static void test_help_version(void **state)
 	expect_command_help(&r, "usage: protmm knobs\n", "default");
 	RUN(&r, "oracles", "--help");
 	expect_command_help(&r, "usage: protmm oracles\n", "expect violation");
+	RUN(&r, "statements", "--help");
+	expect_command_help(&r, "usage: protmm statements\n", "--format text|json");
 
 	RUN(&r, "--version");
 	expect_ok(&r);
 	assert_string_equal(r.out, "protmm " PROTMM_VERSION "\n");
 	release(&r);
+}
+
+/* "name": "@name" is in @out. */
+static bool has_name(const char *out, const char *name)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\"name\": \"%s\"", name);
+	return strstr(out, want) != NULL;
+}
+
+/*
+ * knobs, oracles and statements as JSON (what doc/reference.md is made
+ * from): well-formed, and naming every knob, oracle and statement of the
+ * tables the parser and the explorer use.
+ */
+static void test_tables_json(void **state)
+{
+	struct pmm_knob_info k;
+	struct run r;
+	const char *w;
+	unsigned int i;
+
+	(void)state;
+	RUN(&r, "knobs", "--format", "json");
+	expect_ok(&r);
+	assert_true(json_document(r.out));
+	assert_true(starts_with(r.out, "{\"knobs\": ["));
+	for (i = 0; !pmm_knob_get(i, &k); i++)
+		if (!has_name(r.out, k.name))
+			fail_run(&r, k.name);
+	assert_true(i > 10);
+	release(&r);
+
+	RUN(&r, "oracles", "--format", "json");
+	expect_ok(&r);
+	assert_true(json_document(r.out));
+	for (i = 0; i < nr_oracles; i++)
+		if (!has_name(r.out, oracles[i].name))
+			fail_run(&r, oracles[i].name);
+	release(&r);
+
+	RUN(&r, "statements", "--format", "json");
+	expect_ok(&r);
+	assert_true(json_document(r.out));
+	for (i = 0; (w = scn_word(SCN_WORD_VERB, i)); i++)
+		if (!has_name(r.out, w))
+			fail_run(&r, w);
+	assert_true(i > 50);
+	assert_non_null(strstr(r.out, "\"machines\": [\"generic\""));
+	release(&r);
+
+	/* Text stays the default; each statement's line names its options. */
+	RUN(&r, "statements");
+	expect_ok(&r);
+	assert_true(starts_with(r.out, "mm:\n"));
+	assert_non_null(strstr(r.out, "\n  pin                  pages write longterm fast get as  (as-pin)\n"));
+	release(&r);
+	RUN(&r, "knobs", "--format", "text");
+	expect_ok(&r);
+	assert_int_equal(pmm_knob_get(0, &k), 0);
+	assert_true(starts_with(r.out, k.name));
+	release(&r);
+
+	RUN(&r, "oracles", "--format", "tap");
+	expect_usage_error(&r, "--format tap: not supported");
+	RUN(&r, "statements", "extra");
+	expect_usage_error(&r, "unexpected argument 'extra'");
+	RUN(&r, "knobs", "--all");
+	expect_usage_error(&r, "--all does not apply");
 }
 
 static void test_list(void **state)
@@ -1303,6 +1376,7 @@ int main(void)
 		cmocka_unit_test(test_option_conflicts),
 		cmocka_unit_test(test_replay_command_bound),
 		cmocka_unit_test(test_json_tap_envelope),
+		cmocka_unit_test(test_tables_json),
 		cmocka_unit_test(test_crash_run),
 		cmocka_unit_test(test_crash_explore_replay),
 		cmocka_unit_test(test_interrupt_explore),

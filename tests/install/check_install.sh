@@ -26,6 +26,38 @@ for h in protmm.h sched.h atomic.h lock.h wait.h rcu.h observer.h explore.h; do
 		{ echo "check_install: protmm/$h not installed" >&2; exit 1; }
 done
 
+# The command, its manual pages (protmm-scenario(5) generated from
+# protmm(1)), the documents and the editor files, where their users look.
+for f in bin/protmm share/man/man1/protmm.1 share/man/man5/protmm-scenario.5 \
+	 share/doc/protmm/tutorial.md share/doc/protmm/reference.md \
+	 share/doc/protmm/sharding.md share/doc/protmm/slurm/shard.sbatch \
+	 share/vim/vimfiles/syntax/pmm.vim share/vim/vimfiles/ftdetect/pmm.vim \
+	 share/vim/vimfiles/ftplugin/pmm.vim \
+	 share/protmm/editors/textmate/pmm.tmLanguage.json \
+	 share/protmm/editors/vim/syntax/pmm.vim; do
+	[ -n "$(find "$stage" -path "*/$f" -print -quit)" ] ||
+		{ echo "check_install: $f not installed" >&2; exit 1; }
+done
+for n in 000 001 002 003 004; do
+	[ -n "$(find "$stage" -path "*/share/doc/protmm/seeds/$n-*.md" -print -quit)" ] ||
+		{ echo "check_install: doc/seeds/$n-*.md not installed" >&2; exit 1; }
+done
+man5=$(find "$stage" -name protmm-scenario.5 -print -quit)
+grep -q '^\.TH PROTMM-SCENARIO 5 ' "$man5" && grep -q '^\.SS Statements' "$man5" ||
+	{ echo "check_install: protmm-scenario.5 lacks its header or statements" >&2; exit 1; }
+# Vim finds the installed files: a scenario gets filetype and syntax pmm.
+if command -v vim >/dev/null; then
+	vimfiles=$(dirname "$(dirname "$(find "$stage" -path '*/vim/vimfiles/syntax/pmm.vim' -print -quit)")")
+	pmm=$(find "$(dirname "$0")/../../scenarios" -name '*.pmm' -print -quit)
+	vim -Nu NONE -i NONE -es --cmd "set rtp^=$vimfiles" -c 'filetype on' \
+		-c 'syntax on' -c "edit $pmm" \
+		-c "if &filetype !=# 'pmm' || get(b:, 'current_syntax', '') !=# 'pmm' | cquit | endif" \
+		-c 'qa!' </dev/null ||
+		{ echo "check_install: vim does not take $pmm as pmm from $vimfiles" >&2; exit 1; }
+fi
+"$(find "$stage" -path '*/bin/protmm' -print -quit)" --version >/dev/null ||
+	{ echo "check_install: the installed protmm does not run" >&2; exit 1; }
+
 # The shared library exports the public API (pmm_*) and nothing else.
 so=$(find "$stage" -name 'libprotmm.so.*' -type f -print -quit)
 [ -n "$so" ] || { echo "check_install: no libprotmm.so installed" >&2; exit 1; }

@@ -1,0 +1,3 @@
+" SPDX-License-Identifier: LGPL-2.1-or-later
+" protmm scenarios.
+autocmd BufRead,BufNewFile *.pmm setfiletype pmm
