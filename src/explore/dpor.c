@@ -15,6 +15,9 @@
 
 #include "explore/dpor.h"
 
+/* Objects the table keeps across executions before it starts over. */
+#define DPOR_OBJ_KEEP_MAX 4096
+
 struct dpor_obj {
 	const void *obj;
 	uint32_t gen;
@@ -339,6 +342,7 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 	e->release = p->kind == PMM_ACC_RELEASE;
 	e->prev_acq = DPOR_NONE;
 	if (e->acquire) {
+		e->old_acq = o->last_acq;
 		if (o->last_acq != DPOR_NONE && d->ev[o->last_acq].task != task)
 			e->prev_acq = o->last_acq;
 		o->last_acq = i;
@@ -370,6 +374,8 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 			if (e->fp.obj[m] == e->fp.obj[k])
 				w |= fp_writes(&e->fp, m, write);
 		o = obj_lookup(d, e->fp.obj[k]);
+		e->old_write[k] = o->last_write;
+		e->old_read[k] = o->last_read;
 		if (w) {
 			o->last_write = i;
 			o->last_read = DPOR_NONE;
@@ -390,7 +396,52 @@ static void begin_execution(struct dpor *d)
 	d->abandoned = false;
 	d->blocked_at = DPOR_NONE;
 	d->nrec = 0;
+	d->rec_from = 0;
 	memset(d->last_ev, 0xff, sizeof(d->last_ev));
+}
+
+/* Takes back what recording event @i did to the object table. */
+static void undo_event(struct dpor *d, uint32_t i)
+{
+	const struct dpor_event *e = &d->ev[i];
+	unsigned int k;
+
+	for (k = 0; k < e->fp.n; k++) {
+		struct dpor_obj *o;
+
+		if (fp_slot(&e->fp, e->fp.obj[k]) != k)
+			continue;
+		o = obj_lookup(d, e->fp.obj[k]);
+		o->last_write = e->old_write[k];
+		o->last_read = e->old_read[k];
+	}
+	if (e->acquire)
+		obj_lookup(d, e->fp.obj[0])->last_acq = e->old_acq;
+	d->last_ev[e->task] = e->prev_po;
+}
+
+/*
+ * The next execution replays events [0, @keep) as they ran: their records
+ * (clocks, candidates, the object table's state after them) stay, and
+ * only the events from @keep on are recorded again. An object table grown
+ * past a bound (objects of executions no longer on the stack) starts over.
+ */
+static void begin_execution_from(struct dpor *d, uint32_t keep)
+{
+	uint32_t i;
+
+	if (keep > d->nrec || d->obj_used > DPOR_OBJ_KEEP_MAX) {
+		begin_execution(d);
+		return;
+	}
+	for (i = d->nrec; i-- > keep;)
+		undo_event(d, i);
+	d->nr_cand_used = keep < d->nrec ? d->ev[keep].cand : d->nr_cand_used;
+	d->n = 0;
+	d->abandoned = false;
+	d->blocked_at = DPOR_NONE;
+	d->nrec = keep;
+	d->rec_from = keep;
 }
 
 static int first_use(struct dpor *d)
@@ -486,12 +537,12 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		d->oom = true;
 		return -1;
 	}
-	if (pos > 0)
+	if (pos > d->rec_from)
 		finish_event(d);
 	n = &d->node[pos];
 	pd = &d->pend[(size_t)pos * d->nt];
 	/* Only live tasks have a pending access (and may sleep). */
-	for (avail = s->live; avail; avail &= avail - 1) {
+	for (avail = pos >= d->rec_from ? s->live : 0; avail; avail &= avail - 1) {
 		const struct task *tk;
 
 		t = (unsigned int)__builtin_ctzll(avail);
@@ -978,7 +1029,7 @@ static bool go_on_at(struct dpor *d, uint32_t i, uint32_t *diverged)
 	d->replay = d->first_new = i;
 	d->depth = i + 1;
 	*diverged = i;
-	begin_execution(d);
+	begin_execution_from(d, i);
 	return true;
 }
 
