@@ -32,11 +32,14 @@ static bool kind_writes(enum pmm_access k)
 }
 
 /* Whether footprints @a (its own object written: @aw) and @b conflict. */
-static bool conflict(const struct dpor_fp *a, bool aw, const struct dpor_fp *b,
-		     bool bw)
+static inline bool conflict(const struct dpor_fp *a, bool aw,
+			    const struct dpor_fp *b, bool bw)
 {
 	unsigned int i, k;
 
+	/* Most steps name one object. */
+	if (a->n == 1 && b->n == 1)
+		return a->obj[0] == b->obj[0] && (aw || bw);
 	for (i = 0; i < a->n; i++) {
 		bool wa = i ? a->wmask >> i & 1 : aw;
 
@@ -340,6 +343,7 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 	e->acquire = write && p->kind == PMM_ACC_ACQUIRE;
 	e->guarded = p->guarded;
 	e->release = p->kind == PMM_ACC_RELEASE;
+	e->shared = p->shared;
 	e->prev_acq = DPOR_NONE;
 	if (e->acquire) {
 		e->old_acq = o->last_acq;
@@ -550,6 +554,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		task_fp(tk, &pd[t].fp);
 		pd[t].kind = (uint8_t)tk->kind;
 		pd[t].guarded = tk->guard != NULL;
+		pd[t].shared = tk->shared;
 		pd[t].dwrite = kind_writes(tk->kind);
 		pd[t].write = pd[t].dwrite;
 		/* What a cmpxchg or trylock would do now, not what it might. */
@@ -725,8 +730,9 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 	/* Pending at j already: what it does there is known exactly. */
 	if (prev_q == DPOR_NONE || prev_q < j)
 		write = pj[q].write;
-	if (grow(&d->seq, &d->seq_cap, need, sizeof(*d->seq)) ||
-	    !(d->seq_task = realloc(d->seq_task, d->seq_cap * 2))) {
+	if (need > d->seq_cap &&
+	    (grow(&d->seq, &d->seq_cap, need, sizeof(*d->seq)) ||
+	     !(d->seq_task = realloc(d->seq_task, d->seq_cap * 2)))) {
 		d->oom = true;
 		return;
 	}
@@ -795,8 +801,13 @@ static void races_of(struct dpor *d, uint32_t i)
 				immediate = false;
 		if (!immediate || !feasible_before(d, j, q, e->prev_po))
 			continue;
-		/* A blocking acquire cannot pass the release it waited for. */
-		if (e->guarded && d->ev[j].release)
+		/*
+		 * A blocking acquire cannot pass the release it waited for,
+		 * unless both are shared (a reader does not wait for another
+		 * reader's up_read(): it could come in before it).
+		 */
+		if (e->guarded && d->ev[j].release &&
+		    !(e->shared && d->ev[j].shared))
 			continue;
 		reverse(d, j, i, q, e->prev_po, &e->fp, e->dwrite);
 	}

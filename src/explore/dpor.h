@@ -58,6 +58,7 @@ struct dpor_event {
 	uint8_t acquire;	/* took a lock (an acquire that wrote) */
 	uint8_t guarded;	/* waited for a guard (a blocking acquire) */
 	uint8_t release;
+	uint8_t shared;		/* took or dropped a shared hold */
 	uint32_t prev_acq;	/* the last lock taken on obj before, or NONE */
 	/*
 	 * What recording it changed in the object table (per first slot of
@@ -97,6 +98,7 @@ struct dpor_pend {
 	uint8_t dwrite;		/* in some state (a cmpxchg may or may not) */
 	uint8_t kind;
 	uint8_t guarded;
+	uint8_t shared;
 };
 
 struct dpor_obj;
