@@ -34,7 +34,8 @@
  * the first execution counts as not).
  *
  * Usage: protmm-bench-dpor [progs|scenarios] [CAP_SECONDS [SCENARIO...]]
- * (both parts, cap 20 s, by default).
+ * (both parts, cap 20 s, by default), or protmm-bench-dpor one PROG N:
+ * one DPOR run of one program, for a profiler (dpor_* lines only).
  */
 #include <glob.h>
 #include <stdio.h>
@@ -187,6 +188,33 @@ static void bench_scenario(const char *path, double cap)
 	scenario_free(s);
 }
 
+/* One DPOR run of program @name at size @n (for callgrind or perf). */
+static int bench_one(const char *name, unsigned int n)
+{
+	struct pmm_explore_result r;
+	struct pmm_program p;
+	unsigned int w;
+
+	for (w = BENCH_LASTZERO; w <= BENCH_FILESYSTEM; w++)
+		if (!strcmp(name, dpor_bench_name(w)))
+			break;
+	if (w > BENCH_FILESYSTEM || !n) {
+		fprintf(stderr, "bench: no program %s %u\n", name, n);
+		return 2;
+	}
+	dpor_bench_prog(&p, w, n);
+	if (run(&p, PMM_STRATEGY_DPOR, 0, &r)) {
+		fprintf(stderr, "bench: %s %u: %s\n", name, n, r.message);
+		return 1;
+	}
+	printf("dpor_traces_%s_%u=%llu\n", name, n, (unsigned long long)r.traces);
+	printf("dpor_redundant_%s_%u=%llu\n", name, n,
+	       (unsigned long long)r.redundant);
+	printf("dpor_seconds_%s_%u=%.4f\n", name, n, r.seconds);
+	pmm_explore_result_release(&r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool progs = true, scns = true;
@@ -194,6 +222,8 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int k, a = 1;
 
+	if (argc == 4 && !strcmp(argv[1], "one"))
+		return bench_one(argv[2], (unsigned int)atoi(argv[3]));
 	if (argc > 1 && (!strcmp(argv[1], "progs") || !strcmp(argv[1], "scenarios"))) {
 		progs = !strcmp(argv[1], "progs");
 		scns = !progs;

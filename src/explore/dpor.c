@@ -15,6 +15,9 @@
 
 #include "explore/dpor.h"
 
+/* Objects the table keeps across executions before it starts over. */
+#define DPOR_OBJ_KEEP_MAX 4096
+
 struct dpor_obj {
 	const void *obj;
 	uint32_t gen;
@@ -29,11 +32,14 @@ static bool kind_writes(enum pmm_access k)
 }
 
 /* Whether footprints @a (its own object written: @aw) and @b conflict. */
-static bool conflict(const struct dpor_fp *a, bool aw, const struct dpor_fp *b,
-		     bool bw)
+static inline bool conflict(const struct dpor_fp *a, bool aw,
+			    const struct dpor_fp *b, bool bw)
 {
 	unsigned int i, k;
 
+	/* Most steps name one object. */
+	if (a->n == 1 && b->n == 1)
+		return a->obj[0] == b->obj[0] && (aw || bw);
 	for (i = 0; i < a->n; i++) {
 		bool wa = i ? a->wmask >> i & 1 : aw;
 
@@ -337,8 +343,10 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 	e->acquire = write && p->kind == PMM_ACC_ACQUIRE;
 	e->guarded = p->guarded;
 	e->release = p->kind == PMM_ACC_RELEASE;
+	e->shared = p->shared;
 	e->prev_acq = DPOR_NONE;
 	if (e->acquire) {
+		e->old_acq = o->last_acq;
 		if (o->last_acq != DPOR_NONE && d->ev[o->last_acq].task != task)
 			e->prev_acq = o->last_acq;
 		o->last_acq = i;
@@ -370,6 +378,8 @@ static void record_event(struct dpor *d, uint32_t i, uint8_t task,
 			if (e->fp.obj[m] == e->fp.obj[k])
 				w |= fp_writes(&e->fp, m, write);
 		o = obj_lookup(d, e->fp.obj[k]);
+		e->old_write[k] = o->last_write;
+		e->old_read[k] = o->last_read;
 		if (w) {
 			o->last_write = i;
 			o->last_read = DPOR_NONE;
@@ -390,7 +400,52 @@ static void begin_execution(struct dpor *d)
 	d->abandoned = false;
 	d->blocked_at = DPOR_NONE;
 	d->nrec = 0;
+	d->rec_from = 0;
 	memset(d->last_ev, 0xff, sizeof(d->last_ev));
+}
+
+/* Takes back what recording event @i did to the object table. */
+static void undo_event(struct dpor *d, uint32_t i)
+{
+	const struct dpor_event *e = &d->ev[i];
+	unsigned int k;
+
+	for (k = 0; k < e->fp.n; k++) {
+		struct dpor_obj *o;
+
+		if (fp_slot(&e->fp, e->fp.obj[k]) != k)
+			continue;
+		o = obj_lookup(d, e->fp.obj[k]);
+		o->last_write = e->old_write[k];
+		o->last_read = e->old_read[k];
+	}
+	if (e->acquire)
+		obj_lookup(d, e->fp.obj[0])->last_acq = e->old_acq;
+	d->last_ev[e->task] = e->prev_po;
+}
+
+/*
+ * The next execution replays events [0, @keep) as they ran: their records
+ * (clocks, candidates, the object table's state after them) stay, and
+ * only the events from @keep on are recorded again. An object table grown
+ * past a bound (objects of executions no longer on the stack) starts over.
+ */
+static void begin_execution_from(struct dpor *d, uint32_t keep)
+{
+	uint32_t i;
+
+	if (keep > d->nrec || d->obj_used > DPOR_OBJ_KEEP_MAX) {
+		begin_execution(d);
+		return;
+	}
+	for (i = d->nrec; i-- > keep;)
+		undo_event(d, i);
+	d->nr_cand_used = keep < d->nrec ? d->ev[keep].cand : d->nr_cand_used;
+	d->n = 0;
+	d->abandoned = false;
+	d->blocked_at = DPOR_NONE;
+	d->nrec = keep;
+	d->rec_from = keep;
 }
 
 static int first_use(struct dpor *d)
@@ -486,12 +541,12 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		d->oom = true;
 		return -1;
 	}
-	if (pos > 0)
+	if (pos > d->rec_from)
 		finish_event(d);
 	n = &d->node[pos];
 	pd = &d->pend[(size_t)pos * d->nt];
 	/* Only live tasks have a pending access (and may sleep). */
-	for (avail = s->live; avail; avail &= avail - 1) {
+	for (avail = pos >= d->rec_from ? s->live : 0; avail; avail &= avail - 1) {
 		const struct task *tk;
 
 		t = (unsigned int)__builtin_ctzll(avail);
@@ -499,6 +554,7 @@ int dpor_choose(void *priv, uint64_t step, uint64_t enabled)
 		task_fp(tk, &pd[t].fp);
 		pd[t].kind = (uint8_t)tk->kind;
 		pd[t].guarded = tk->guard != NULL;
+		pd[t].shared = tk->shared;
 		pd[t].dwrite = kind_writes(tk->kind);
 		pd[t].write = pd[t].dwrite;
 		/* What a cmpxchg or trylock would do now, not what it might. */
@@ -674,8 +730,9 @@ static void reverse(struct dpor *d, uint32_t j, uint32_t i, unsigned int q,
 	/* Pending at j already: what it does there is known exactly. */
 	if (prev_q == DPOR_NONE || prev_q < j)
 		write = pj[q].write;
-	if (grow(&d->seq, &d->seq_cap, need, sizeof(*d->seq)) ||
-	    !(d->seq_task = realloc(d->seq_task, d->seq_cap * 2))) {
+	if (need > d->seq_cap &&
+	    (grow(&d->seq, &d->seq_cap, need, sizeof(*d->seq)) ||
+	     !(d->seq_task = realloc(d->seq_task, d->seq_cap * 2)))) {
 		d->oom = true;
 		return;
 	}
@@ -744,8 +801,13 @@ static void races_of(struct dpor *d, uint32_t i)
 				immediate = false;
 		if (!immediate || !feasible_before(d, j, q, e->prev_po))
 			continue;
-		/* A blocking acquire cannot pass the release it waited for. */
-		if (e->guarded && d->ev[j].release)
+		/*
+		 * A blocking acquire cannot pass the release it waited for,
+		 * unless both are shared (a reader does not wait for another
+		 * reader's up_read(): it could come in before it).
+		 */
+		if (e->guarded && d->ev[j].release &&
+		    !(e->shared && d->ev[j].shared))
 			continue;
 		reverse(d, j, i, q, e->prev_po, &e->fp, e->dwrite);
 	}
@@ -978,7 +1040,7 @@ static bool go_on_at(struct dpor *d, uint32_t i, uint32_t *diverged)
 	d->replay = d->first_new = i;
 	d->depth = i + 1;
 	*diverged = i;
-	begin_execution(d);
+	begin_execution_from(d, i);
 	return true;
 }
 

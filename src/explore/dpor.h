@@ -58,7 +58,15 @@ struct dpor_event {
 	uint8_t acquire;	/* took a lock (an acquire that wrote) */
 	uint8_t guarded;	/* waited for a guard (a blocking acquire) */
 	uint8_t release;
+	uint8_t shared;		/* took or dropped a shared hold */
 	uint32_t prev_acq;	/* the last lock taken on obj before, or NONE */
+	/*
+	 * What recording it changed in the object table (per first slot of
+	 * each object; old_acq for obj[0] when it took a lock), so a next
+	 * execution that keeps the prefix before it undoes it instead of
+	 * recording the prefix again.
+	 */
+	uint32_t old_write[DPOR_FP], old_read[DPOR_FP], old_acq;
 };
 
 /* A node of the wakeup trees (one tree over the whole exploration). */
@@ -90,6 +98,7 @@ struct dpor_pend {
 	uint8_t dwrite;		/* in some state (a cmpxchg may or may not) */
 	uint8_t kind;
 	uint8_t guarded;
+	uint8_t shared;
 };
 
 struct dpor_obj;
@@ -108,6 +117,8 @@ struct dpor {
 	uint32_t n;		/* events of this execution so far */
 	uint32_t nrec;		/* of which recorded (the last one is at the end) */
 	uint32_t first_new;	/* first event not in the previous execution */
+	/* Events before it are kept from the previous execution, not re-recorded. */
+	uint32_t rec_from;
 
 	uint32_t *cand;
 	uint32_t nr_cand_used, cand_cap;

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +74,12 @@ void sched_destroy(struct sched *s)
 /* Stacks are mapped once per slot, with a guard page below. */
 static int task_stack(struct sched *s, struct task *t)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	long page;
 	char *p;
 
 	if (t->stack)
 		return 0;
+	page = sysconf(_SC_PAGESIZE);
 	p = mmap(NULL, s->stack_size + (size_t)page, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -118,7 +120,7 @@ static bool task_can_run(const struct task *t)
 
 static uint64_t enabled_mask(const struct sched *s)
 {
-	uint64_t live = s->live, en = 0;
+	uint64_t live = s->live & s->guarded, en = s->live & ~s->guarded;
 
 	while (live) {
 		unsigned int i = (unsigned int)__builtin_ctzll(live);
@@ -458,6 +460,7 @@ void __sched_point(const void *obj, enum pmm_access kind,
 	t->guard = NULL;
 	t->would_write = NULL;
 	yield(t);
+	t->shared = false;
 }
 
 void __sched_point_cond(const void *obj, enum pmm_access kind,
@@ -474,6 +477,7 @@ void __sched_point_cond(const void *obj, enum pmm_access kind,
 	t->would_write_arg = arg;
 	yield(t);
 	t->would_write = NULL;
+	t->shared = false;
 }
 
 bool sched_cas_would_write(const void *arg)
@@ -512,8 +516,11 @@ void __sched_wait(const void *obj, enum pmm_access kind,
 	t->guard = guard;
 	t->guard_arg = arg;
 	t->would_write = NULL;
+	pmm_explore_sched->guarded |= 1ull << t->id;
 	yield(t);
+	pmm_explore_sched->guarded &= ~(1ull << t->id);
 	t->guard = NULL;
+	t->shared = false;
 }
 
 void spin_until_at(const void *obj, const struct pmm_loc *loc,
@@ -694,12 +701,13 @@ static void reset_tasks(struct sched *s)
 		char *stack = t->stack;
 		size_t size = t->stack_size;
 
-		memset(t, 0, sizeof(*t));
+		memset(t, 0, offsetof(struct task, rcu_snap));
 		t->stack = stack;
 		t->stack_size = size;
 	}
 	s->nr_tasks = 0;
 	s->live = 0;
+	s->guarded = 0;
 }
 
 static void run_prologues(struct sched *s)

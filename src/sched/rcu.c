@@ -39,6 +39,7 @@ void rcu_read_unlock_at(const struct pmm_loc *loc)
 		rcu_native_read_unlock();
 		return;
 	}
+	sched_step_shared();
 	sched_point_at(&rcu_state, PMM_ACC_RELEASE, loc);
 	t = pmm_explore_cur;
 	if (!t)
@@ -94,7 +95,10 @@ void synchronize_rcu_at(const struct pmm_loc *loc)
 			t->rcu_wait_mask |= 1ull << i;
 		}
 	}
-	if (t->rcu_wait_mask)
+	if (t->rcu_wait_mask) {
+		/* Not for every reader's unlock: only for those it saw. */
+		sched_step_shared();
 		sched_wait_at(&rcu_state, PMM_ACC_ACQUIRE, loc,
 			      grace_period_over, s);
+	}
 }

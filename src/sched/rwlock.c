@@ -70,6 +70,8 @@ void read_lock_at(rwlock_t *l, const struct pmm_loc *loc)
 		sched_point_cond_at(l, PMM_ACC_ACQUIRE, loc, read_would_write, l);
 		if (cnts_load(l) & RWLOCK_WRITER) {
 			sched_step_read_only();
+			/* It waits for the writer, not for other readers. */
+			sched_step_shared();
 			sched_wait_at(l, PMM_ACC_ACQUIRE, loc, read_can_lock, l);
 		}
 		l->cnts++;
@@ -132,6 +134,7 @@ void read_unlock_at(rwlock_t *l, const struct pmm_loc *loc)
 {
 	uint32_t c;
 
+	sched_step_shared();
 	sched_point_at(l, PMM_ACC_RELEASE, loc);
 	c = cnts_load(l);
 	if (c == 0 || (c & RWLOCK_WRITER)) {

@@ -68,6 +68,7 @@ void down_read_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 {
 	sched_might_sleep(loc);
 	if (sched_exploring()) {
+		sched_step_shared();
 		sched_wait_at(sem, PMM_ACC_ACQUIRE, loc, read_can_lock, sem);
 		sem->state++;
 		return;
@@ -97,6 +98,7 @@ void up_read_at(struct rw_semaphore *sem, const struct pmm_loc *loc)
 {
 	uint32_t s;
 
+	sched_step_shared();
 	sched_point_at(sem, PMM_ACC_RELEASE, loc);
 	s = load(&sem->state);
 	if (s == 0 || (s & RWSEM_WRITER)) {

@@ -68,6 +68,11 @@ struct task {
 	/* The step that ran last only read its object (a failed cmpxchg). */
 	bool step_read_only;
 	/*
+	 * The next step takes or drops a shared hold (down_read, up_read):
+	 * two shared holders do not exclude each other (sched_step_shared()).
+	 */
+	bool shared;
+	/*
 	 * Set by a conditional write's yield point (cmpxchg, test_and_set_bit,
 	 * trylock): whether, picked in the current state, it would write.
 	 */
@@ -84,11 +89,14 @@ struct task {
 	/* RCU read side: nesting depth, and outermost unlocks so far. */
 	int rcu_nesting;
 	uint64_t rcu_exits;
-	/* synchronize_rcu(): rcu_exits of each reader when it started. */
-	uint64_t rcu_snap[PMM_MAX_TASKS];
 	uint64_t rcu_wait_mask;
 	/* local_irq_save() nesting: this CPU takes no IPI meanwhile. */
 	int irqs_off;
+	/*
+	 * synchronize_rcu(): rcu_exits of each reader when it started (read
+	 * only under rcu_wait_mask, so a new execution need not clear it).
+	 */
+	uint64_t rcu_snap[PMM_MAX_TASKS];
 };
 
 /*
@@ -126,6 +134,8 @@ struct sched {
 	struct task tasks[PMM_MAX_TASKS];
 	unsigned int nr_tasks;
 	uint64_t live;
+	/* Live tasks waiting at a guard (the others are enabled). */
+	uint64_t guarded;
 	struct pmm_ctx main_ctx;
 	enum sched_phase phase;
 	enum sched_end end;
@@ -261,6 +271,17 @@ static inline void sched_step_read_only(void)
 {
 	if (pmm_explore_cur)
 		pmm_explore_cur->step_read_only = true;
+}
+
+/*
+ * The next yield point of this task takes or drops a shared hold of its
+ * lock (down_read(), up_read()): DPOR then knows that a reader waiting
+ * there did not wait for another reader's release.
+ */
+static inline void sched_step_shared(void)
+{
+	if (pmm_explore_cur)
+		pmm_explore_cur->shared = true;
 }
 
 /*

@@ -6,6 +6,7 @@
 #include "randprog.h"
 #include "sched/atomic.h"
 #include "sched/mutex.h"
+#include "sched/rwsem.h"
 
 #define RP_VARS 3
 #define RP_LOCKS 2
@@ -18,6 +19,7 @@ struct rp_access {
 struct rp_exec {
 	atomic_t var[RP_VARS];
 	struct mutex lock[RP_LOCKS];
+	struct rw_semaphore sem[RP_LOCKS];
 	int last_read[RP_MAX_TASKS];
 	struct rp_access log[RP_LOG];
 	unsigned int nr_log;
@@ -152,11 +154,21 @@ static void rp_task(void *arg)
 			log_access(t, in->obj, true);
 			break;
 		case RP_LOCK:
-			mutex_lock(&cur->lock[in->obj % RP_LOCKS]);
+			if (!p->rw)
+				mutex_lock(&cur->lock[in->obj % RP_LOCKS]);
+			else if (in->val)
+				down_read(&cur->sem[in->obj % RP_LOCKS]);
+			else
+				down_write(&cur->sem[in->obj % RP_LOCKS]);
 			log_access(t, 8 + in->obj % RP_LOCKS, true);
 			break;
 		case RP_UNLOCK:
-			mutex_unlock(&cur->lock[in->obj % RP_LOCKS]);
+			if (!p->rw)
+				mutex_unlock(&cur->lock[in->obj % RP_LOCKS]);
+			else if (in->val)
+				up_read(&cur->sem[in->obj % RP_LOCKS]);
+			else
+				up_write(&cur->sem[in->obj % RP_LOCKS]);
 			log_access(t, 8 + in->obj % RP_LOCKS, true);
 			break;
 		}
@@ -172,8 +184,10 @@ static void rp_setup(void *arg)
 	cur = pmm_alloc(sizeof(*cur));
 	if (!cur)
 		return;
-	for (i = 0; i < RP_LOCKS; i++)
+	for (i = 0; i < RP_LOCKS; i++) {
 		mutex_init(&cur->lock[i]);
+		init_rwsem(&cur->sem[i]);
+	}
 	for (i = 0; i < p->nr_tasks; i++)
 		pmm_task_create("rp", (int)i, rp_task, (void *)(uintptr_t)i);
 }
@@ -244,6 +258,32 @@ void rp_generate(struct rp_prog *p, uint64_t seed)
 	}
 	p->bad_task = (int)(splitmix(&s) % (p->nr_tasks + 1)) - 1;
 	p->bad_val = (int)(splitmix(&s) % 13);
+}
+
+void rp_generate_rw(struct rp_prog *p, uint64_t seed)
+{
+	uint64_t s = seed ^ 0x5DEECE66Dull;
+	unsigned int t, k, m;
+
+	rp_generate(p, seed);
+	p->rw = true;
+	for (t = 0; t < p->nr_tasks; t++) {
+		for (k = 0; k < p->nr_ins[t]; k++) {
+			struct rp_ins *in = &p->ins[t][k];
+
+			if (in->op != RP_LOCK)
+				continue;
+			in->val = (int8_t)(splitmix(&s) % 2);
+			/* Its unlock (the last one of that lock) matches. */
+			for (m = p->nr_ins[t]; m-- > k + 1;) {
+				if (p->ins[t][m].op == RP_UNLOCK &&
+				    p->ins[t][m].obj == in->obj) {
+					p->ins[t][m].val = in->val;
+					break;
+				}
+			}
+		}
+	}
 }
 
 void rp_reset_records(struct rp_prog *p)

@@ -33,6 +33,8 @@ struct rp_ins {
 struct rp_prog {
 	struct pmm_program prog;
 	unsigned int nr_tasks, nr_vars;
+	/* Locks are rwsems, each taking read (rp_ins.val 1) or write. */
+	bool rw;
 	unsigned int nr_ins[RP_MAX_TASKS];
 	struct rp_ins ins[RP_MAX_TASKS][RP_MAX_OPS];
 	/* A read by task bad_task returning bad_val is a violation. */
@@ -45,6 +47,11 @@ struct rp_prog {
 };
 
 void rp_generate(struct rp_prog *p, uint64_t seed);
+/*
+ * The same program with its mutexes turned into rwsems, each lock taken
+ * for read or for write (drawn from the seed apart).
+ */
+void rp_generate_rw(struct rp_prog *p, uint64_t seed);
 void rp_reset_records(struct rp_prog *p);
 void rp_release(struct rp_prog *p);
 /* Sorts and dedups @keys in place; returns the number of distinct ones. */

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "explore/selfcheck.h"
+#include "protmm/machine.h"
 #include "sched/atomic.h"
 #include "sched/mutex.h"
 #include "../common/count_lines.h"
@@ -598,6 +599,61 @@ static void test_task_create(void **state)
 	assert_int_equal(nested_native, -EINVAL);
 }
 
+/*
+ * pmm_machine_no_exit() promises that no process exits until the finish
+ * (process_gone() then takes no step of its own); a pmm_exit() that
+ * breaks the promise is a bug-on, not an exit DPOR never raced.
+ */
+static struct pmm_process *noexit_p;
+static bool noexit_promise;
+
+static void noexit_task(void *arg)
+{
+	(void)arg;
+	pmm_exit(noexit_p);
+}
+
+static void noexit_setup(void *arg)
+{
+	struct pmm_machine_opts o = PMM_MACHINE_OPTS_INIT;
+
+	(void)arg;
+	o.ram_bytes = 1ul << 20;
+	if (pmm_machine_init(&o))
+		return;
+	noexit_p = pmm_process_create();
+	if (noexit_promise)
+		pmm_machine_no_exit();
+	pmm_task_create("exit", 0, noexit_task, NULL);
+}
+
+static void noexit_finish(void *arg)
+{
+	(void)arg;
+	pmm_machine_finish();
+}
+
+static const struct pmm_program noexit_prog = {
+	.name = "no-exit", .setup = noexit_setup, .finish = noexit_finish,
+};
+
+static void test_exit_after_no_exit(void **state)
+{
+	struct pmm_explore_result r;
+
+	(void)state;
+	noexit_promise = false;
+	assert_int_equal(explore(&noexit_prog, false, &r), 0);
+	assert_int_equal(r.violations, 0);
+	pmm_explore_result_release(&r);
+	noexit_promise = true;
+	assert_int_equal(explore(&noexit_prog, false, &r), 0);
+	assert_true(r.violations > 0);
+	assert_string_equal(r.oracle, "bug-on");
+	assert_non_null(strstr(r.message, "exits after pmm_machine_no_exit()"));
+	pmm_explore_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_arena_limit),
 		cmocka_unit_test(test_arena_limit_setup_finish),
 		cmocka_unit_test(test_task_create),
+		cmocka_unit_test(test_exit_after_no_exit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
