@@ -612,9 +612,13 @@ int kvm_gmem_get_pfn(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		/*
 		 * kvm_gmem_prepare_folio(), on every call (not only the
 		 * first): the architecture knows whether the frame is the
-		 * guest's already.
+		 * guest's already. Only for a private page: a shared one
+		 * (INIT_SHARED, in-place conversion) stays the host's, as
+		 * the RMP must have it for the host to touch it at all.
 		 */
-		r = kvm_arch_gmem_prepare(kvm, gfn, *pfn, (int)folio_order(folio));
+		if (kvm_gmem_is_private(f->gi, index))
+			r = kvm_arch_gmem_prepare(kvm, gfn, *pfn,
+						  (int)folio_order(folio));
 		folio_unlock(folio);
 		if (!r)
 			*page = (struct page *)folio;
