@@ -539,8 +539,9 @@ static struct page *gup_fast_leaf(pte_t *ptep, unsigned long table, pte_t pte,
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
-		gup_fast_speculative(folio, flags, -1);
+		/* The window closes once the reference is gone, not before. */
 		gup_put_folio(folio, 1, flags);
+		gup_fast_speculative(folio, flags, -1);
 		return NULL;
 	}
 	gup_fast_speculative(folio, flags, -1);
@@ -585,8 +586,9 @@ static struct page *gup_fast_one(struct mm_struct *mm, unsigned long addr,
 	    !gup_fast_folio_allowed(folio, flags) ||
 	    (!pte_write(pte) && gup_must_unshare(NULL, flags, page)) ||
 	    ((flags & FOLL_PIN) && arch_make_folio_accessible(folio))) {
-		gup_fast_speculative(folio, flags, -1);
+		/* The window closes once the reference is gone, not before. */
 		gup_put_folio(folio, 1, flags);
+		gup_fast_speculative(folio, flags, -1);
 		return NULL;
 	}
 	gup_fast_speculative(folio, flags, -1);

@@ -64,11 +64,9 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 	}
 	if ((d->vm = scn_use(p, SYM_VM)) < 0)
 		return false;
-	if (!scn_accept_word(p, "size")) {
-		scn_fail(p, p->tok.pos, "'guest_memfd NAME vm VM' needs 'size SIZE'");
-		return false;
-	}
-	if (!scn_number(p, &st->a.size, "a size"))
+	/* The bound (64M, 1G with hugetlb) waits for the options. */
+	if (!scn_size_clause(p, st, "'guest_memfd NAME vm VM'", "a size",
+			     "guest_memfd", 0, NULL))
 		return false;
 	for (;;) {
 		if (scn_accept_word(p, "hugetlb")) {
@@ -81,11 +79,11 @@ static bool decl_parse(struct scn_parser *p, struct scn_stmt *st)
 		else
 			break;
 	}
-	if (!st->a.size || st->a.size > (d->flags & PMM_GUEST_MEMFD_FLAG_HUGETLB ?
-					 SCN_MAX_GMEM_HUGE : SCN_MAX_MAP))
-		scn_fail(p, st->pos, "guest_memfd size must be between 1 and 64M "
-			 "(1G with hugetlb)");
-	return !p->failed;
+	if (d->flags & PMM_GUEST_MEMFD_FLAG_HUGETLB)
+		return scn_size_bound(p, st, "a hugetlb guest_memfd's",
+				      SCN_MAX_GMEM_HUGE, "1G");
+	return scn_size_bound(p, st, "guest_memfd", SCN_MAX_MAP,
+			      "64M (1G with hugetlb)");
 }
 
 /* KVM_CREATE_GUEST_MEMFD; an unaligned size is refused (-EINVAL) there. */

@@ -185,10 +185,15 @@ bool scn_number(struct scn_parser *p, unsigned long *out, const char *what);
  * declaration in the error ("'file NAME'"), @what the number ("a file
  * size"), @noun the size in the range error ("file"); the size is at
  * least 1 and at most @max, which @max_text states. False on an error.
+ * @max 0: the bound depends on what follows (options of the same
+ * statement); scn_size_bound() checks it once they are read.
  */
 bool scn_size_clause(struct scn_parser *p, struct scn_stmt *st,
 		     const char *decl, const char *what, const char *noun,
 		     unsigned long max, const char *max_text);
+/* The range check of scn_size_clause(), on st->a.size, at the statement. */
+bool scn_size_bound(struct scn_parser *p, const struct scn_stmt *st,
+		    const char *noun, unsigned long max, const char *max_text);
 bool scn_string(struct scn_parser *p, char **str, size_t *len, const char *what);
 /* A memory tag: 0 to 15. */
 bool scn_tag_value(struct scn_parser *p, unsigned int *out, const char *what);

@@ -120,6 +120,12 @@ bool scn_size_clause(struct scn_parser *p, struct scn_stmt *st,
 	}
 	if (!scn_number(p, &st->a.size, what))
 		return false;
+	return !max || scn_size_bound(p, st, noun, max, max_text);
+}
+
+bool scn_size_bound(struct scn_parser *p, const struct scn_stmt *st,
+		    const char *noun, unsigned long max, const char *max_text)
+{
 	if (!st->a.size || st->a.size > max)
 		scn_fail(p, st->pos, "%s size must be between 1 and %s", noun,
 			 max_text);

@@ -66,6 +66,8 @@ static unsigned long *shared_bitmap(struct gmem_inode *gi)
 		return NULL;
 	for (i = 0; i < words; i++)
 		map[i] = (gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED) ? ~0UL : 0;
+	/* A fault looks at the pointer (gmem.fault_lock = none: unlocked). */
+	sched_point(&gi->shared_bitmap, PMM_ACC_WRITE);
 	__atomic_store_n(&gi->shared_bitmap, map, __ATOMIC_RELEASE);
 	return map;
 }

@@ -4,8 +4,22 @@
 
 #include "fs/shmem.h"
 #include "mm/rmap.h"
+#include "sched/bitops.h"
+#include "sched/knob.h"
 #include "virt/gmem_huge.h"
 #include "virt/guest_memfd.h"
+
+DEFINE_KNOB(gmem_fault_lock, "gmem.fault_lock",
+	    "What orders the host fault's check that a guest_memfd page is "
+	    "shared (kvm_gmem_fault_user_mapping()) against an in-place "
+	    "conversion to private. invalidate_lock (the in-place conversion "
+	    "series' kvm_gmem_fault_shared(): the check and the folio lookup "
+	    "under the invalidate lock held shared, which the conversion holds "
+	    "exclusive) | none (today's mainline handler, where a page's state "
+	    "is fixed at creation, kept unchanged beside conversion: the "
+	    "conversion may run between the check and the lookup, and the "
+	    "host maps a page that has just become private)",
+	    "invalidate_lock", "none");
 
 /* guest_memfd inodes are anon inodes: numbered apart from the machine's files. */
 #define GMEM_INO_BASE	2000
@@ -298,27 +312,46 @@ int kvm_gmem_fallocate(struct inode *inode, unsigned int mode, loff_t offset,
 }
 
 /*
+ * The fault's look at @index's state, a read the explorer sees (the
+ * conversion publishes the bitmap and flips its bits at yield points).
+ */
+static bool gmem_fault_is_private(struct gmem_inode *gi, unsigned long index)
+{
+	const unsigned long *bitmap;
+
+	sched_point(&gi->shared_bitmap, PMM_ACC_READ);
+	bitmap = __atomic_load_n(&gi->shared_bitmap, __ATOMIC_ACQUIRE);
+	if (!bitmap)
+		return !(gi->flags & GUEST_MEMFD_FLAG_INIT_SHARED);
+	return !test_bit((long)index, bitmap);
+}
+
+/*
  * kvm_gmem_fault_user_mapping(): SIGBUS past i_size or on a private
  * page; the folio is zeroed on its first use. The check and the lookup
  * are made under the invalidate lock held shared, as the in-place
- * conversion series does, so that a conversion (which holds it
- * exclusive) never has a fault map a page it is making private. Today's
- * kernel takes no lock here; with every index's state fixed at creation
- * that changes nothing but where a fault racing a hole punch waits.
+ * conversion series' kvm_gmem_fault_shared() does, so that a conversion
+ * (which holds it exclusive) never has a fault map a page it is making
+ * private. Today's kernel takes no lock here (gmem.fault_lock = none);
+ * with every index's state fixed at creation that changes nothing but
+ * where a fault racing a hole punch waits.
  */
 static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
 {
 	struct inode *inode = mapping_inode(vmf->vma->vm_file);
+	bool locked = knob(&gmem_fault_lock) == 0;
 	vm_fault_t ret = VM_FAULT_LOCKED;
 	struct folio *folio = NULL;
 
-	filemap_invalidate_lock_shared(inode);
+	if (locked)
+		filemap_invalidate_lock_shared(inode);
 	if ((long)(vmf->pgoff << PAGE_SHIFT) >= READ_ONCE(inode->i_size) ||
-	    kvm_gmem_is_private(GMEM_I(inode), vmf->pgoff))
+	    gmem_fault_is_private(GMEM_I(inode), vmf->pgoff))
 		ret = VM_FAULT_SIGBUS;
 	else if (!(folio = kvm_gmem_get_folio(inode, vmf->pgoff)))
 		ret = VM_FAULT_OOM;
-	filemap_invalidate_unlock_shared(inode);
+	if (locked)
+		filemap_invalidate_unlock_shared(inode);
 	if (ret != VM_FAULT_LOCKED)
 		return ret;
 	gmem_clear_folio(folio);
@@ -597,9 +630,13 @@ int kvm_gmem_get_pfn(struct pmm_vm *kvm, struct kvm_memory_slot *slot,
 		/*
 		 * kvm_gmem_prepare_folio(), on every call (not only the
 		 * first): the architecture knows whether the frame is the
-		 * guest's already.
+		 * guest's already. Only for a private page: a shared one
+		 * (INIT_SHARED, in-place conversion) stays the host's, as
+		 * the RMP must have it for the host to touch it at all.
 		 */
-		r = kvm_arch_gmem_prepare(kvm, gfn, *pfn, (int)folio_order(folio));
+		if (kvm_gmem_is_private(f->gi, index))
+			r = kvm_arch_gmem_prepare(kvm, gfn, *pfn,
+						  (int)folio_order(folio));
 		folio_unlock(folio);
 		if (!r)
 			*page = (struct page *)folio;

@@ -10,7 +10,9 @@
  * Lock table:
  *   inode->invalidate_lock   exclusive: hole punching (with the stage-2
  *                            invalidation inside), bind, unbind, release;
- *                            shared: allocation (fallocate)
+ *                            shared: allocation (fallocate), and the
+ *                            host fault's shared check and lookup
+ *                            (knob gmem.fault_lock: none drops it)
  *   folio lock               a folio's first use (zeroing, uptodate,
  *                            kvm_arch_gmem_prepare())
  *   kvm->mmu_lock (write)    kvm_mmu_invalidate_begin/end and the unmap

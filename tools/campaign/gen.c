@@ -18,6 +18,8 @@
 #include "scenario/scenario.h"
 
 #define K4 4096ul
+#define M2 (2ul << 20)
+#define G1 (1ul << 30)
 #define MAX_PROCS 6
 #define MAX_MAPS 12
 #define MAX_FILES 3
@@ -61,6 +63,8 @@ struct gmap {
 struct gfile {
 	char name[8];
 	unsigned long size;
+	/* A guest_memfd's hugetlb page size (2M or 1G), else 0. */
+	unsigned long huge;
 };
 
 struct gpin {
@@ -118,6 +122,9 @@ struct gen {
 	/* The machine encrypts memory (x86-sme, x86-sev). */
 	bool enc;
 	unsigned int nr_hfiles;		/* hugetlbfs files h0, h1, ... */
+	/* The next guest_memfd's hugetlb page size, and a 2M pool for it. */
+	unsigned long gmem_huge;
+	bool gmem_pool;
 	unsigned int nr_regs;
 	/* The statement being made: where, by whom, its text. */
 	int thread;
@@ -793,10 +800,13 @@ static bool g_split_thp(struct gen *g)
 	return true;
 }
 
-/* nr_hugepages 2M N: the pool grows as far as memory lets it. */
+/*
+ * nr_hugepages 2M N: the pool grows as far as memory lets it; at least
+ * one page for a hugetlb 2M guest_memfd (its machine has the room).
+ */
 static bool g_nr_hugepages(struct gen *g)
 {
-	put(g, "nr_hugepages 2M %lu", below(&g->r, 3));
+	put(g, "nr_hugepages 2M %lu", below(&g->r, 3) + (g->gmem_pool ? 1 : 0));
 	maybe_as(g);
 	return true;
 }
@@ -889,7 +899,12 @@ static bool g_vm(struct gen *g)
 	return true;
 }
 
-/* guest_memfd: the last VM's; a file the file statements may pick too. */
+/*
+ * guest_memfd: the last VM's; a file the file statements may pick too.
+ * With init_block()'s g->gmem_huge, a hugetlb one ("hugetlb 2M|1G"): one
+ * or two 2 MiB folios, or one 1 GiB (no machine has room for a 1 GiB
+ * pool page: its allocations fail, -ENOMEM and SIGBUS).
+ */
 static bool g_guest_memfd(struct gen *g)
 {
 	static const unsigned long sizes[] = { K4, 2 * K4, 4 * K4 };
@@ -901,10 +916,37 @@ static bool g_guest_memfd(struct gen *g)
 		return false;
 	f = &g->files[g->nr_files];
 	snprintf(f->name, sizeof(f->name), "F%u", g->nr_files++);
-	f->size = sizes[below(&g->r, sizeof(sizes) / sizeof(sizes[0]))];
+	f->huge = g->gmem_huge;
+	g->gmem_huge = 0;
+	if (f->huge == M2)
+		f->size = M2 * (1 + below(&g->r, 2));
+	else if (f->huge)
+		f->size = G1;
+	else
+		f->size = sizes[below(&g->r, sizeof(sizes) / sizeof(sizes[0]))];
 	put(g, "guest_memfd %s vm %s size ", f->name, v->name);
-	put_size(g, f->size);
+	if (f->huge)
+		put(g, "%s", f->huge == G1 ? "1G" : f->size == M2 ? "2M" : "4M");
+	else
+		put_size(g, f->size);
 	put(g, "%s", flags[below(&g->r, sizeof(flags) / sizeof(flags[0]))]);
+	if (f->huge)
+		put(g, " hugetlb %s", f->huge == M2 ? "2M" : "1G");
+	return true;
+}
+
+/*
+ * A hugetlb guest_memfd's range: a folio, aligned, at most 2 MiB long
+ * (a 1 GiB step would take more steps than an execution's bound), else
+ * a page; *@off and *@len, false when @f is not one or the draw says no.
+ */
+static bool gmem_huge_range(struct gen *g, const struct gfile *f,
+			    unsigned long *off, unsigned long *len)
+{
+	if (!f->huge || !chance(&g->r, 60))
+		return false;
+	*len = chance(&g->r, 30) ? K4 : M2;
+	*off = M2 * below(&g->r, f->size / M2);
 	return true;
 }
 
@@ -913,10 +955,26 @@ static bool g_gmem_fallocate(struct gen *g)
 {
 	const struct gfile *f = pick_file(g);
 
+	unsigned long off, len;
+	bool punch;
+
 	if (!f)
 		return false;
+	punch = chance(&g->r, 40);
+	if (gmem_huge_range(g, f, &off, &len)) {
+		/* Allocating a whole 1 GiB file fails at once: -ENOMEM. */
+		if (!punch && f->huge == G1 && chance(&g->r, 50)) {
+			off = 0;
+			len = G1;
+		}
+		put(g, "gmem_fallocate %s%s off %#lx len ", f->name,
+		    punch ? " punch" : "", off);
+		put_size(g, len);
+		maybe_as(g);
+		return true;
+	}
 	put(g, "gmem_fallocate %s%s off %#lx len ", f->name,
-	    chance(&g->r, 40) ? " punch" : "", file_off(g, f, chance(&g->r, 90)));
+	    punch ? " punch" : "", file_off(g, f, chance(&g->r, 90)));
 	put_size(g, chance(&g->r, 90) ? K4 : 1 + below(&g->r, 2 * K4));
 	maybe_as(g);
 	return true;
@@ -938,10 +996,19 @@ static bool g_gmem_convert(struct gen *g)
 {
 	const struct gfile *f = pick_file(g);
 
+	unsigned long off, len;
+	const char *to;
+
 	if (!f)
 		return false;
-	put(g, "gmem_convert %s %s off %#lx len ", f->name,
-	    chance(&g->r, 50) ? "private" : "shared",
+	to = chance(&g->r, 50) ? "private" : "shared";
+	if (gmem_huge_range(g, f, &off, &len)) {
+		put(g, "gmem_convert %s %s off %#lx len ", f->name, to, off);
+		put_size(g, len);
+		maybe_as(g);
+		return true;
+	}
+	put(g, "gmem_convert %s %s off %#lx len ", f->name, to,
 	    file_off(g, f, chance(&g->r, 90)));
 	put_size(g, chance(&g->r, 90) ? K4 : 1 + below(&g->r, 2 * K4));
 	maybe_as(g);
@@ -1730,6 +1797,25 @@ static void header(struct gen *g, const struct gen_opts *o)
 			 1 + below(&g->r, 2), o->executions);
 }
 
+/*
+ * Now and then the next guest_memfd is a hugetlb one; for 2 MiB the
+ * machine grows to 8M (header(): "memory 1M" or "2M", same length) and
+ * its pool gets a page or more first.
+ */
+static void gmem_hugetlb(struct gen *g)
+{
+	char *mem = g->s->header + strlen("memory ");
+
+	if (!chance(&g->r, 30))
+		return;
+	g->gmem_huge = chance(&g->r, 25) ? G1 : M2;
+	if (g->gmem_huge != M2)
+		return;
+	mem[0] = '8';
+	g->gmem_pool = true;
+	emit_verb(g, "nr_hugepages", 0);
+}
+
 static void init_block(struct gen *g)
 {
 	unsigned int i, n;
@@ -1751,6 +1837,7 @@ static void init_block(struct gen *g)
 	if (g->mte && chance(&g->r, 45)) {
 		emit_verb(g, "vm", 0);
 		emit_verb(g, "memslot", 0);
+		gmem_hugetlb(g);
 		emit_verb(g, "guest_memfd", 0);
 	}
 	if (chance(&g->r, 30)) {

@@ -140,6 +140,49 @@ static void test_every_statement_generated(void **state)
 		assert_true(machines[v] >= MANY / (2 * i));
 }
 
+/*
+ * guest_memfd's hugetlb option comes with both sizes; a 2 MiB one on a
+ * machine with room for its pool (memory 8M) after an nr_hugepages line
+ * that asks for a page at least, its ranges folio-aligned now and then.
+ */
+static void test_gmem_hugetlb_generated(void **state)
+{
+	struct gen_opts o = GEN_OPTS_INIT;
+	unsigned int i, j, n2m = 0, n1g = 0, aligned = 0;
+	unsigned long pages;
+
+	(void)state;
+	o.machine = "arm64-mte";
+	for (i = 0; i < MANY / 4; i++) {
+		bool pool = false;
+
+		gen_scenario(5, i, &o, &g);
+		for (j = 0; j < g.nr_lines; j++) {
+			const char *t = g.lines[j].text;
+
+			if (sscanf(t, " nr_hugepages 2M %lu", &pages) == 1 && pages)
+				pool = true;
+			if (strstr(t, "gmem_") && strstr(t, " len 2048K"))
+				aligned++;
+			if (strncmp(t + strspn(t, " "), "guest_memfd ", 12))
+				continue;
+			if (strstr(t, " hugetlb 2M")) {
+				n2m++;
+				assert_true(pool);
+				assert_non_null(strstr(g.header, "memory 8M\n"));
+			} else if (strstr(t, " hugetlb 1G")) {
+				n1g++;
+				assert_non_null(strstr(t, " size 1G "));
+			}
+		}
+	}
+	print_message("guest_memfd hugetlb 2M %u, 1G %u, aligned ranges %u\n",
+		      n2m, n1g, aligned);
+	assert_true(n2m >= 20);
+	assert_true(n1g >= 5);
+	assert_true(aligned >= 2);
+}
+
 /* A device writes only through a pin taken with 'write' (FOLL_WRITE). */
 static void dma_writes_through_write_pin(const struct gen_scenario *s, unsigned int j)
 {
@@ -355,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_every_scenario_parses),
 		cmocka_unit_test(test_every_statement_generated),
+		cmocka_unit_test(test_gmem_hugetlb_generated),
 		cmocka_unit_test(test_pins_released_nothing_expected),
 		cmocka_unit_test(test_without),
 		cmocka_unit_test(test_minimise_keeps_the_oracle),
