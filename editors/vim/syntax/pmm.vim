@@ -23,7 +23,7 @@ syn match pmmLogical "\<\%(and\|not\|or\)\>"
 syn match pmmOracle "\%(^\s*expect\s\+violation\s\+\)\@<=\<\%(convert-while-referenced\|host-access-private\|refcount-underflow\|fatal-host-access\|secure-integrity\|data-corruption\|pin-on-private\|use-after-free\|enc-mismatch\|io-on-secure\|tag-mismatch\|final-state\|stale-tags\|stale-tlb\|deadlock\|tag-leak\|bug-on\|expect\|forbid\|crash\|leak\)\>"
 syn match pmmMachine "\%(^\s*machine\s\+\)\@<=\<\%(arm64-mte\|generic\|s390-pv\|x86-sev\|x86-sme\|x86-snp\|x86-tdx\)\>"
 syn match pmmStrategy "\%(^\s*explore\s\+\)\@<=\<\%(random\|dpor\|dfs\|pct\)\>"
-syn match pmmKnob "\%(^\s*config\s\+\)\@<=\<\%(s390\.splice_accessible\|dma\.decrypted_pool\|swap\.restore_order\|mte\.tags_lifetime\|thp\.use_zero_page\|x86\.pgprot_modify\|gup\.fast_recheck\|fork\.pinned_cow\|mm\.pgtable_free\|dma\.sev_bounce\|ttm\.fault_prot\|kvm\.mmu_retry\|mte\.sync_when\|gmem\.convert\|kvm\.mmu_lock\|mm\.zap_flush\|thp\.enabled\|ttm\.reserve\|gmem\.huge\|tlb\.flush\|mte\.sync\)\>"
+syn match pmmKnob "\%(^\s*config\s\+\)\@<=\<\%(s390\.splice_accessible\|dma\.decrypted_pool\|swap\.restore_order\|mte\.tags_lifetime\|thp\.use_zero_page\|x86\.pgprot_modify\|gup\.fast_recheck\|fork\.pinned_cow\|gmem\.fault_lock\|mm\.pgtable_free\|dma\.sev_bounce\|ttm\.fault_prot\|kvm\.mmu_retry\|mte\.sync_when\|gmem\.convert\|kvm\.mmu_lock\|mm\.zap_flush\|thp\.enabled\|ttm\.reserve\|gmem\.huge\|tlb\.flush\|mte\.sync\)\>"
 syn match pmmDecl "\%(^\s*\)\@<=\<\%(scenario\|explore\|machine\|config\|exists\|expect\|forbid\|memory\|thread\|cpus\|disk\|init\|swap\|vram\)\>"
 syn match pmmDecl "\<expect\>"
 " A statement begins a line or follows { ; or "on P:".
