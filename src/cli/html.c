@@ -66,30 +66,13 @@ static void str_or_null(FILE *f, const char *key, const char *s)
 		fputs("null", f);
 }
 
-static char *replay_command(const struct report *rp, const struct target *t,
-			    const char *schedule)
-{
-	char *cmd = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&cmd, &len);
-
-	if (!m)
-		return NULL;
-	print_replay_command(m, rp->a, t, schedule);
-	if (fclose(m)) {
-		free(cmd);
-		return NULL;
-	}
-	return cmd;
-}
-
 static void trace_doc(FILE *f, const struct report *rp, const struct target *t,
 		      const struct pmm_explore_result *r, const char *states,
 		      long vstep)
 {
 	const char *schedule = rp->cmd == CMD_REPLAY ? t->opts.schedule : r->schedule;
 	char *source = t->scn ? json_read_file(t->label) : NULL;
-	char *cmd = schedule ? replay_command(rp, t, schedule) : NULL;
+	char *cmd = schedule ? replay_command(rp->a, t, schedule) : NULL;
 	const struct verdict_row *row = &rp->last;
 
 	fprintf(f, "{\"page\":\"trace\",\"command\":\"%s\"", command_names[rp->cmd]);

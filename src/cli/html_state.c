@@ -221,27 +221,6 @@ static void tlb_json(FILE *f)
 	fputs("]}", f);
 }
 
-/* The page-table frame whose entries hold @obj, or false. */
-static bool find_pte(uintptr_t o, unsigned long *table, unsigned long *index)
-{
-	unsigned long pfn;
-
-	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
-		const struct page *page = &phys->mem_map[pfn];
-		uintptr_t d;
-
-		if (!(page->flags & (1UL << PG_table)) || !page->data)
-			continue;
-		d = (uintptr_t)page->data->bytes;
-		if (o < d || o >= d + PAGE_SIZE)
-			continue;
-		*table = pfn;
-		*index = (unsigned long)((o - d) / sizeof(uint64_t));
-		return true;
-	}
-	return false;
-}
-
 /* What @obj is, decoded: a folio, a frame, a PTE, the TLBs, or other. */
 static void object_json(FILE *f, const void *obj)
 {
@@ -276,7 +255,7 @@ static void object_json(FILE *f, const void *obj)
 		fputc('}', f);
 		return;
 	}
-	if (find_pte(o, &table, &index)) {
+	if (phys_pte_slot((const void *)o, &table, &index)) {
 		pte_json(f, table, index, obj);
 		return;
 	}

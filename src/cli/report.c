@@ -177,8 +177,8 @@ static void text_entry(const struct report *rp, const struct target *t,
 	}
 }
 
-static char *replay_command(const struct cli_args *a, const struct target *t,
-			    const char *schedule)
+char *replay_command(const struct cli_args *a, const struct target *t,
+		     const char *schedule)
 {
 	char *cmd = NULL;
 	size_t len = 0;

@@ -45,6 +45,9 @@ const char *target_name(const struct target *t);
 /* The command that replays @schedule of @t, overrides included. */
 void print_replay_command(FILE *f, const struct cli_args *a,
 			  const struct target *t, const char *schedule);
+/* The same, as a string to free; NULL when out of memory. */
+char *replay_command(const struct cli_args *a, const struct target *t,
+		     const char *schedule);
 
 /* Opens the envelope (run does it first; explore and replay lazily). */
 void report_begin(struct report *rp);

@@ -64,12 +64,34 @@ static const struct field *field_of(const struct page *page, size_t off)
 	return f;
 }
 
+/* The page-table frame whose entries hold @obj, and the entry's index. */
+bool phys_pte_slot(const void *obj, unsigned long *table, unsigned long *index)
+{
+	uintptr_t o = (uintptr_t)obj;
+	unsigned long pfn;
+
+	for (pfn = 0; phys && pfn < phys->nr_pfns; pfn++) {
+		const struct page *page = &phys->mem_map[pfn];
+		uintptr_t d;
+
+		if (!(page->flags & (1UL << PG_table)) || !page->data)
+			continue;
+		d = (uintptr_t)page->data->bytes;
+		if (o < d || o >= d + PAGE_SIZE)
+			continue;
+		*table = pfn;
+		*index = (unsigned long)((o - d) / sizeof(uint64_t));
+		return true;
+	}
+	return false;
+}
+
 /* "page 0x12 refcount", "pte 0x3[0x100]": what traces call these. */
 static bool label_frame(const void *obj, char *buf, size_t len,
 			unsigned int *width)
 {
 	uintptr_t o = (uintptr_t)obj, base;
-	unsigned long pfn;
+	unsigned long pfn, index;
 
 	if (!phys)
 		return false;
@@ -89,18 +111,8 @@ static bool label_frame(const void *obj, char *buf, size_t len,
 		*width = f->width;
 		return true;
 	}
-	for (pfn = 0; pfn < phys->nr_pfns; pfn++) {
-		const struct page *page = &phys->mem_map[pfn];
-
-		uintptr_t d;
-
-		if (!(page->flags & (1UL << PG_table)) || !page->data)
-			continue;
-		d = (uintptr_t)page->data->bytes;
-		if (o < d || o >= d + PAGE_SIZE)
-			continue;
-		snprintf(buf, len, "pte %#lx[%#lx]", pfn,
-			 (unsigned long)((o - d) / sizeof(uint64_t)));
+	if (phys_pte_slot(obj, &pfn, &index)) {
+		snprintf(buf, len, "pte %#lx[%#lx]", pfn, index);
 		*width = 8;
 		return true;
 	}

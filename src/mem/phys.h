@@ -137,6 +137,8 @@ struct frame_data {
 uint64_t *frame_word(unsigned long pfn, unsigned int idx);
 /* Makes a frame a page table: every chunk present and zero. */
 void frame_make_table(unsigned long pfn);
+/* The page-table frame whose entries hold @obj, and the entry's index. */
+bool phys_pte_slot(const void *obj, unsigned long *table, unsigned long *index);
 
 /* The object a frame's contents are, for yield points and traces. */
 static inline const void *frame_obj(unsigned long pfn)
