@@ -374,18 +374,10 @@ static void trace_child(void *arg, struct child_report *rep)
 	struct pmm_explore_opts o = j->t->opts;
 	struct pmm_explore_result r;
 
-	o.strategy = PMM_STRATEGY_REPLAY;
-	o.schedule = j->schedule;
+	replay_opts(&o, j->schedule);
 	o.trace = true;
 	o.trace_stream = j->text;
 	o.trace_json_stream = j->json;
-	o.live = NULL;
-	o.interrupt = NULL;
-	o.progress = NULL;
-	/* One execution: nothing to shard, save or resume. */
-	o.shard = (struct pmm_shard){ 0, 0, 0 };
-	o.checkpoint = NULL;
-	o.resume = NULL;
 	rep->status = pmm_explore(&j->t->prog, &o, &r) ? EXIT_MISMATCH : 0;
 	pmm_explore_result_release(&r);
 }

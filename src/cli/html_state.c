@@ -18,6 +18,7 @@
 
 #include "arch/arch.h"
 #include "cli/html.h"
+#include "cli/report.h"
 #include "mem/folio.h"
 #include "mem/phys.h"
 #include "mm/pgtable.h"
@@ -311,17 +312,10 @@ char *html_record_states(const struct target *t, const char *schedule)
 	if (!r.f)
 		return NULL;
 	fputc('[', r.f);
-	o.strategy = PMM_STRATEGY_REPLAY;
-	o.schedule = schedule;
+	replay_opts(&o, schedule);
 	o.trace = false;
 	o.trace_stream = o.trace_json_stream = NULL;
 	o.observer = &obs;
-	o.live = NULL;
-	o.interrupt = NULL;
-	o.progress = NULL;
-	o.shard = (struct pmm_shard){ 0, 0, 0 };
-	o.checkpoint = NULL;
-	o.resume = NULL;
 	o.counters = NULL;
 	o.nr_counters = 0;
 	err = pmm_explore(&t->prog, &o, &res);

@@ -177,6 +177,18 @@ static void text_entry(const struct report *rp, const struct target *t,
 	}
 }
 
+void replay_opts(struct pmm_explore_opts *o, const char *schedule)
+{
+	o->strategy = PMM_STRATEGY_REPLAY;
+	o->schedule = schedule;
+	o->live = NULL;
+	o->interrupt = NULL;
+	o->progress = NULL;
+	o->shard = (struct pmm_shard){ 0, 0, 0 };
+	o->checkpoint = NULL;
+	o->resume = NULL;
+}
+
 char *replay_command(const struct cli_args *a, const struct target *t,
 		     const char *schedule)
 {

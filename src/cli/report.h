@@ -45,6 +45,11 @@ const char *target_name(const struct target *t);
 /* The command that replays @schedule of @t, overrides included. */
 void print_replay_command(FILE *f, const struct cli_args *a,
 			  const struct target *t, const char *schedule);
+/*
+ * @o, a target's options, made to run the one execution @schedule names:
+ * no live view, interrupt, progress, shard, checkpoint or resume.
+ */
+void replay_opts(struct pmm_explore_opts *o, const char *schedule);
 /* The same, as a string to free; NULL when out of memory. */
 char *replay_command(const struct cli_args *a, const struct target *t,
 		     const char *schedule);
