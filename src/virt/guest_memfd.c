@@ -101,10 +101,11 @@ static void gmem_clear_folio(struct folio *folio)
 }
 
 /*
- * kvm_gmem_get_invalidate_filter() as the in-place conversion series has
- * it ([PATCH v6 17/43], May 2026): what the pages of [start, end) are
- * now, private, shared or both. Until a conversion, that is what the
- * creation flags say (mainline's answer).
+ * kvm_gmem_get_invalidate_filter() taken from the range's current state:
+ * what the pages of [start, end) are now, private, shared or both. Until a
+ * conversion, that is what the creation flags say, mainline's answer, which
+ * googleprodkernel/linux-cc 017a929e (in-place series) still gives after
+ * one too; a TDX conversion then leaves a stage-2 entry of the other kind.
  */
 static unsigned int gmem_invalidate_filter(const struct gmem_inode *gi,
 					   unsigned long start, unsigned long end)
