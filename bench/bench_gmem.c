@@ -104,16 +104,9 @@ static void finish(void *arg)
 int main(void)
 {
 	struct pmm_program prog = { "gmem-64g", "", create, finish, NULL };
-	struct pmm_native_opts o = PMM_NATIVE_OPTS_INIT;
-	struct pmm_native_result r;
 	struct rusage ru;
 
-	o.memory_limit = (size_t)4 << 30;
-	if (pmm_native_run(&prog, &o, &r) || r.violations) {
-		fprintf(stderr, "bench: native run failed: %s: %s\n", r.oracle,
-			r.message);
-		return 1;
-	}
+	bench_native_run(&prog, (size_t)4 << 30);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("gmem_64g_rss_mib=%ld\n", ru.ru_maxrss / 1024);
 	printf("gmem_64g_populate_s=%.2f\n", populate_s);

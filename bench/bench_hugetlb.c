@@ -80,14 +80,8 @@ static void finish(void *arg)
 static void run_once(void)
 {
 	struct pmm_program prog = { "hugetlb", "", setup, finish, NULL };
-	struct pmm_native_opts o = PMM_NATIVE_OPTS_INIT;
-	struct pmm_native_result r;
 
-	if (pmm_native_run(&prog, &o, &r) || r.violations) {
-		fprintf(stderr, "bench: native run failed: %s: %s\n", r.oracle,
-			r.message);
-		exit(1);
-	}
+	bench_native_run(&prog, 0);
 }
 
 int main(void)

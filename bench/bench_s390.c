@@ -125,16 +125,10 @@ static void create(void *arg)
 
 static void run(void (*task)(void *), size_t memory)
 {
-	struct pmm_native_opts o = PMM_NATIVE_OPTS_INIT;
-	struct pmm_native_result r;
 	struct pmm_program prog = { "s390", "", create, finish, NULL };
 
-	o.memory_limit = memory;
 	bench_task = task;
-	if (pmm_native_run(&prog, &o, &r) || r.violations) {
-		fprintf(stderr, "bench: native run failed: %s: %s\n", r.oracle, r.message);
-		exit(1);
-	}
+	bench_native_run(&prog, memory);
 }
 
 int main(int argc, char **argv)
