@@ -93,6 +93,22 @@ static inline bool write_file(const char *path, const char *buf, size_t len)
 	return !fclose(f) && ok;
 }
 
+/* A fresh directory /tmp/@prefix-XXXXXX in @dir (@len bytes); 0 or -1. */
+static inline int scratch_dir_make(char *dir, size_t len, const char *prefix)
+{
+	snprintf(dir, len, "/tmp/%s-XXXXXX", prefix);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+/* @dir and everything in it gone; 0 or -1. */
+static inline int scratch_dir_remove(const char *dir)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
 static inline int anon_fd(void)
 {
 	FILE *f = tmpfile();
