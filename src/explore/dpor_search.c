@@ -243,10 +243,16 @@ static int load_nodes(struct dpor *d, const struct json *list,
 		if (rest)
 			return json_fail(err, rest, "a node has 7 numbers");
 		nd = &d->node[n];
-		/* Above the split every sleeper is a top one (top_sleepers()). */
+		/*
+		 * Above the split every sleeper is a top one (top_sleepers()).
+		 * A replayed position's task ran there, so it was enabled; the
+		 * last position's is the branch the next execution takes, which
+		 * a wakeup sequence may name where its task is blocked (that
+		 * execution is then a redundant one, as it would have been).
+		 */
 		if (v[3] >= d->tree_used || v[4] >= d->nt ||
 		    (v[0] | v[1] | v[2] | v[5]) >> d->nt ||
-		    !(v[0] >> v[4] & 1) || (v[5] & ~v[1]) ||
+		    (a->next && !(v[0] >> v[4] & 1)) || (v[5] & ~v[1]) ||
 		    (n < d->split_depth ? v[6] != UINT64_MAX : v[6] >> d->nt))
 			return json_fail(err, a, "not a node of this search");
 		*nd = (struct dpor_node){ .enabled = v[0], .sleep = v[1],
