@@ -289,6 +289,19 @@ static void cleanup_dir(void)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* The resumed search's end: as the whole one's, nothing re-run or skipped. */
+static void check_resumed(struct seen *parts, struct pmm_explore_result *r,
+			  struct seen *whole_seen,
+			  struct pmm_explore_result *whole)
+{
+	assert_resumed_equal(r, whole);
+	assert_same_traces(parts, whole_seen);
+	seen_free(whole_seen);
+	seen_free(parts);
+	pmm_explore_result_release(whole);
+	pmm_explore_result_release(r);
+}
+
 /* Interrupted after each of @stops executions in turn, resumed each time. */
 static void check_resume(const struct pmm_program *p, struct pmm_shard shard,
 			 const uint64_t *stops, size_t n)
@@ -308,13 +321,7 @@ static void check_resume(const struct pmm_program *p, struct pmm_shard shard,
 	}
 	parts.stop_after = 0;
 	assert_int_equal(search(p, shard, &parts, path, &r), 0);
-	assert_resumed_equal(&r, &whole);
-	/* Nothing re-run, nothing skipped. */
-	assert_same_traces(&parts, &whole_seen);
-	seen_free(&whole_seen);
-	seen_free(&parts);
-	pmm_explore_result_release(&whole);
-	pmm_explore_result_release(&r);
+	check_resumed(&parts, &r, &whole_seen, &whole);
 }
 
 static void test_classic_resume(void **state)
@@ -391,12 +398,7 @@ static void check_resume_each(const struct pmm_program *p,
 		stops++;
 	}
 	assert_int_equal(stops + 1, whole.executions);
-	assert_resumed_equal(&r, &whole);
-	assert_same_traces(&parts, &whole_seen);
-	seen_free(&whole_seen);
-	seen_free(&parts);
-	pmm_explore_result_release(&whole);
-	pmm_explore_result_release(&r);
+	check_resumed(&parts, &r, &whole_seen, &whole);
 }
 
 /* @arg readers and a writer, each taking and dropping one rwsem once. */
