@@ -239,7 +239,11 @@ PMM_API long pmm_reclaim(struct pmm_process *p, unsigned long addr,
 PMM_API int pmm_pin(struct pmm_process *p, unsigned long addr,
 		    unsigned long nr_pages, unsigned int flags,
 		    struct pmm_pin **pin);
-/* unpin_user_pages_dirty_lock(), dirtying when the device wrote. */
+/*
+ * unpin_user_pages_dirty_lock(), dirtying when the device wrote; for
+ * PMM_GUP_GET, set_page_dirty_lock() then put_page() of each page, as
+ * get_user_pages()'s callers must when they wrote.
+ */
 PMM_API void pmm_unpin(struct pmm_pin *pin);
 /* A device DMAs through the pinned pages (as at the time of the pin). */
 PMM_API int pmm_pin_dma(struct pmm_pin *pin, unsigned long off, void *buf,

@@ -596,8 +596,13 @@ static void release_pages(struct pmm_pin *pin, unsigned long n)
 		unpin_user_pages_dirty_lock(pin->pages, n, pin->dma_written);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		struct folio *folio = page_folio(pin->pages[i]);
+
+		if (pin->dma_written && !is_zero_pfn(folio_pfn(folio)))
+			folio_mark_dirty_lock(folio);
 		put_user_page_ref(pin->pages[i]);
+	}
 }
 
 int pmm_pin(struct pmm_process *p, unsigned long addr, unsigned long nr_pages,

@@ -165,6 +165,18 @@ static inline bool folio_mark_dirty(struct folio *folio)
 	return !test_and_set_bit(PG_dirty, &folio->flags);
 }
 
+/*
+ * folio_mark_dirty_lock() (set_page_dirty_lock()): what a
+ * get_user_pages() caller that wrote a page must do before put_page():
+ * a clean page it wrote is otherwise freed by reclaim with the write lost.
+ */
+static inline void folio_mark_dirty_lock(struct folio *folio)
+{
+	folio_lock(folio);
+	folio_mark_dirty(folio);
+	folio_unlock(folio);
+}
+
 /* folio_start_writeback(): under the folio lock, on a folio not yet so. */
 void folio_start_writeback(struct folio *folio);
 /* folio_end_writeback(): clears PG_writeback and wakes its waiters. */
