@@ -4,6 +4,8 @@
 #include "dpor_progs.h"
 #include "protmm/atomic.h"
 #include "protmm/lock.h"
+#include "protmm/rcu.h"
+#include "sched/rwlock.h"
 
 #define MAX_N 64
 
@@ -203,4 +205,68 @@ uint64_t dpor_bench_optimal(enum dpor_bench which, unsigned int n)
 		return n <= 13 ? 1 : 1ull << (n - 13);
 	}
 	return 0;
+}
+
+/* dpor_shared_prog()'s lock, taken as its program's arg says. */
+static pmm_rwsem_t *shared_sem;
+static rwlock_t *shared_rwlock;
+static enum dpor_shared shared_kind;
+
+static void shared_reader(void *arg)
+{
+	(void)arg;
+	switch (shared_kind) {
+	case SHARED_RCU:
+		pmm_rcu_read_lock();
+		pmm_rcu_read_unlock();
+		break;
+	case SHARED_RWLOCK:
+		read_lock(shared_rwlock);
+		read_unlock(shared_rwlock);
+		break;
+	case SHARED_RWSEM:
+		pmm_down_read(shared_sem);
+		pmm_up_read(shared_sem);
+		break;
+	}
+}
+
+static void shared_writer(void *arg)
+{
+	(void)arg;
+	switch (shared_kind) {
+	case SHARED_RCU:
+		pmm_synchronize_rcu();
+		break;
+	case SHARED_RWLOCK:
+		write_lock(shared_rwlock);
+		write_unlock(shared_rwlock);
+		break;
+	case SHARED_RWSEM:
+		pmm_down_write(shared_sem);
+		pmm_up_write(shared_sem);
+		break;
+	}
+}
+
+/* @arg: the number of readers, and the kind of lock above bit 8. */
+static void shared_setup(void *arg)
+{
+	unsigned int n = (unsigned int)(uintptr_t)arg & 0xff, i;
+
+	shared_kind = (enum dpor_shared)((uintptr_t)arg >> 8);
+	shared_sem = pmm_alloc(sizeof(*shared_sem));
+	shared_rwlock = pmm_alloc(sizeof(*shared_rwlock));
+	pmm_rwsem_init(shared_sem);
+	rwlock_init(shared_rwlock);
+	for (i = 0; i < n; i++)
+		pmm_task_create("reader", (int)i, shared_reader, NULL);
+	pmm_task_create("writer", (int)n, shared_writer, NULL);
+}
+
+void dpor_shared_prog(struct pmm_program *prog, enum dpor_shared kind,
+		      unsigned int readers)
+{
+	*prog = (struct pmm_program){ .name = "shared", .setup = shared_setup,
+		.arg = (void *)(uintptr_t)(readers | (unsigned int)kind << 8) };
 }

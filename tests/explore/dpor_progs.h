@@ -29,4 +29,15 @@ const char *dpor_bench_name(enum dpor_bench which);
 /* The optimal number of traces, or 0 where it is not known here. */
 uint64_t dpor_bench_optimal(enum dpor_bench which, unsigned int n);
 
+/*
+ * @readers readers and one writer (task @readers) of one shared lock, each
+ * taking and dropping it once: an rwsem, an rwlock, or RCU readers and a
+ * synchronize_rcu(). A reader does not wait for another reader, nor
+ * synchronize_rcu() for a reader that began after it; the writer of an
+ * rwsem or rwlock can block (test_dpor.c, test_dpor_shard.c).
+ */
+enum dpor_shared { SHARED_RWSEM, SHARED_RWLOCK, SHARED_RCU };
+void dpor_shared_prog(struct pmm_program *prog, enum dpor_shared kind,
+		      unsigned int readers);
+
 #endif

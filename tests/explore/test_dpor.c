@@ -18,9 +18,7 @@
 #include "dpor_progs.h"
 #include "protmm/atomic.h"
 #include "protmm/lock.h"
-#include "protmm/rcu.h"
 #include "randprog.h"
-#include "sched/rwlock.h"
 
 static struct pmm_explore_opts opts(enum pmm_strategy s)
 {
@@ -120,8 +118,8 @@ static void test_failed_cmpxchg_reads(void **state)
 }
 
 /*
- * Readers and one writer of a shared lock (rwsem, rwlock, or RCU readers
- * and a synchronize_rcu()), each taking and dropping it once. Every step is an acquire or release of the lock;
+ * Readers and one writer of a shared lock (dpor_shared_prog()). Every step
+ * is an acquire or release of the lock;
  * only a read_lock() that finds the writer in (its fast path's failed
  * attempt) merely reads it, and two such reads commute. An observer keys
  * each finished execution by its trace (runs of adjacent reads sorted by
@@ -132,59 +130,8 @@ static void test_failed_cmpxchg_reads(void **state)
  * before that release are not covered by those where it comes after
  * (DPOR once skipped those races: 24 of rwsem's 26 traces for 2 readers).
  */
-static pmm_rwsem_t *shared_sem;
-static rwlock_t *shared_rwlock;
-enum shared_kind { SHARED_RWSEM, SHARED_RWLOCK, SHARED_RCU };
-static enum shared_kind shared_kind;
-#define shared_use_rwlock (shared_kind == SHARED_RWLOCK)
-
-static void shared_reader(void *arg)
-{
-	(void)arg;
-	if (shared_kind == SHARED_RCU) {
-		pmm_rcu_read_lock();
-		pmm_rcu_read_unlock();
-		return;
-	}
-	if (shared_use_rwlock) {
-		read_lock(shared_rwlock);
-		read_unlock(shared_rwlock);
-		return;
-	}
-	pmm_down_read(shared_sem);
-	pmm_up_read(shared_sem);
-}
-
-static void shared_writer(void *arg)
-{
-	(void)arg;
-	if (shared_kind == SHARED_RCU) {
-		pmm_synchronize_rcu();
-		return;
-	}
-	if (shared_use_rwlock) {
-		write_lock(shared_rwlock);
-		write_unlock(shared_rwlock);
-		return;
-	}
-	pmm_down_write(shared_sem);
-	pmm_up_write(shared_sem);
-}
-
-static void shared_setup(void *arg)
-{
-	unsigned int n = (unsigned int)(uintptr_t)arg, i;
-
-	shared_sem = pmm_alloc(sizeof(*shared_sem));
-	shared_rwlock = pmm_alloc(sizeof(*shared_rwlock));
-	pmm_rwsem_init(shared_sem);
-	rwlock_init(shared_rwlock);
-	for (i = 0; i < n; i++)
-		pmm_task_create("reader", (int)i, shared_reader, NULL);
-	pmm_task_create("writer", (int)n, shared_writer, NULL);
-}
-
 struct shared_obs {
+	enum dpor_shared kind;
 	unsigned int writer;	/* its task id (the readers come first) */
 	uint8_t task[64];
 	unsigned int n;
@@ -229,7 +176,7 @@ static void shared_end(void *arg, const struct pmm_execution *ex)
 		for (k = i + 1; k < o->n; k++)
 			if (t[k] == o->writer)
 				unlocked = false;
-		ro[i] = shared_use_rwlock && !seen[t[i]]++ && writer_steps &&
+		ro[i] = o->kind == SHARED_RWLOCK && !seen[t[i]]++ && writer_steps &&
 			!unlocked;
 	}
 	for (i = 0; i < o->n; i = k) {
@@ -254,18 +201,18 @@ static void shared_end(void *arg, const struct pmm_execution *ex)
 	o->keys[o->nr_keys++] = h;
 }
 
-static void check_shared(enum shared_kind kind, unsigned int readers,
+static void check_shared(enum dpor_shared kind, unsigned int readers,
 			 uint64_t want)
 {
 	struct pmm_explore_opts o = opts(PMM_STRATEGY_DPOR);
-	struct pmm_program p = { .name = "shared", .setup = shared_setup,
-		.arg = (void *)(uintptr_t)readers };
-	struct shared_obs od = { .writer = readers }, of = { .writer = readers };
+	struct pmm_program p;
+	struct shared_obs od = { .kind = kind, .writer = readers },
+			  of = { .kind = kind, .writer = readers };
 	struct pmm_observer obs = { shared_begin, shared_step, shared_end, &od };
 	struct pmm_explore_result r, rf;
 	size_t nd, nf;
 
-	shared_kind = kind;
+	dpor_shared_prog(&p, kind, readers);
 	o.observer = &obs;
 	assert_int_equal(pmm_explore(&p, &o, &r), 0);
 	o.strategy = PMM_STRATEGY_DFS;

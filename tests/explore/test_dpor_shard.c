@@ -21,7 +21,6 @@
 #include <cmocka.h>
 
 #include "dpor_progs.h"
-#include "protmm/lock.h"
 #include "protmm/observer.h"
 #include "randprog.h"
 #include "resume_check.h"
@@ -401,46 +400,18 @@ static void check_resume_each(const struct pmm_program *p,
 	check_resumed(&parts, &r, &whole_seen, &whole);
 }
 
-/* @arg readers and a writer, each taking and dropping one rwsem once. */
-static pmm_rwsem_t *sem;
-
-static void rwsem_reader(void *arg)
-{
-	(void)arg;
-	pmm_down_read(sem);
-	pmm_up_read(sem);
-}
-
-static void rwsem_writer(void *arg)
-{
-	(void)arg;
-	pmm_down_write(sem);
-	pmm_up_write(sem);
-}
-
-static void rwsem_setup(void *arg)
-{
-	unsigned int n = (unsigned int)(uintptr_t)arg, i;
-
-	sem = pmm_alloc(sizeof(*sem));
-	pmm_rwsem_init(sem);
-	for (i = 0; i < n; i++)
-		pmm_task_create("reader", (int)i, rwsem_reader, NULL);
-	pmm_task_create("writer", (int)n, rwsem_writer, NULL);
-}
-
 static void test_resume_each_execution(void **state)
 {
-	struct pmm_program p = { .name = "rwsem", .setup = rwsem_setup };
+	struct pmm_program p;
 	struct rp_prog rp;
 	uint64_t seed, redundant = 0;
-	uintptr_t readers;
+	unsigned int readers;
 
 	(void)state;
 	setup_dir();
 	/* A writer blocked by a reader: the wakeup sequences that name it. */
 	for (readers = 1; readers <= 3; readers++) {
-		p.arg = (void *)readers;
+		dpor_shared_prog(&p, SHARED_RWSEM, readers);
 		check_resume_each(&p, (struct pmm_shard){ 0, 0, 0 }, &redundant);
 	}
 	dpor_bench_prog(&p, BENCH_LASTZERO, 3);
